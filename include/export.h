@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * export.h: one record per session ('extls sessions'), as JSON Lines, CSV
+ * or TSV. Records are written as sessions complete, so output streams.
+ *
+ * Columns (CSV/TSV header, JSON member names): direction, connector,
+ * session, start, class, remote, ehlo, end, local, protocol, cipher,
+ * cipher_bits, mac, mac_bits, kx, kx_bits, rows, file, line.
+ */
+#ifndef EXTLS_EXPORT_H
+#define EXTLS_EXPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report.h"
+#include "session.h"
+
+/* Write the CSV/TSV header row (nothing for JSON Lines). */
+void export_header(FILE *out, enum report_format fmt);
+
+/* Write one session; `file` is the path of its first row's input. */
+void export_session(FILE *out, enum report_format fmt, const struct session *s, const char *file);
+
+/*
+ * The session's cipher suite as one key, "CALG_AES_128/128 CALG_SHA_256/0
+ * CALG_ECDH_EPHEM/256" (bulk, MAC, key exchange with strengths), "" when no
+ * cipher was logged. Writes at most `len` bytes including the NUL; returns buf.
+ */
+char *export_cipher(const struct session *s, char *buf, size_t len);
+
+#endif /* EXTLS_EXPORT_H */

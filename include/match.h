@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * match.h: the facts one row contributes to its session's TLS verdict.
+ *
+ * Information rows ('*'), written by Exchange itself, are searched (data
+ * and context columns) with PCRE2 for:
+ *   - a protocol marker: "TLS protocol <P> negotiation ..." or a bare
+ *     SP_PROT_<V>_SERVER|CLIENT, also with the hyphen spelling SP_PROT-<V>
+ *     found in Microsoft's guidance. <P> is a SchannelProtocols name or, for
+ *     values the enum lacks (TLS 1.3), its decimal number;
+ *   - the cipher, MAC and key exchange of a "negotiation succeeded" row;
+ *   - "TLS negotiation failed".
+ * Markers in command or reply rows are ignored: their text comes from the
+ * peer, which could write anything.
+ * Command and reply rows are checked with plain string tests for the
+ * STARTTLS / X-ANONYMOUSTLS command, the reply code, and the remote host's
+ * name (receive: the client's EHLO/HELO argument; send: the host in the
+ * server's 220/250 reply).
+ */
+#ifndef EXTLS_MATCH_H
+#define EXTLS_MATCH_H
+
+#include "extls.h"
+#include "row.h"
+
+/* Flags in match_facts.flags. */
+#define MATCH_TLS_OK 0x01     /* protocol marker found: cls and proto are set */
+#define MATCH_TLS_FAILED 0x02 /* "TLS negotiation failed" */
+#define MATCH_CIPHER 0x04     /* cipher, mac, kx and their bits are set */
+#define MATCH_TLS_CMD 0x08    /* STARTTLS or X-ANONYMOUSTLS command from the TLS client */
+#define MATCH_REPLY 0x10      /* an SMTP reply from the TLS server: reply_code is set */
+#define MATCH_HOST 0x20       /* host is set */
+
+/* What the host name was taken from, best first. */
+enum match_host_kind {
+    MATCH_HOST_EHLO = 1, /* receive: the client's EHLO/HELO argument */
+    MATCH_HOST_BANNER,   /* send: the server's 220 greeting */
+    MATCH_HOST_250,      /* send: the server's 250 reply to EHLO */
+};
+
+struct match_algo {
+    struct reader_field name; /* e.g. CALG_AES_256; borrowed from the row */
+    unsigned bits;
+};
+
+/* Facts of one row. Every field is borrowed from the row passed in. */
+struct match_facts {
+    unsigned flags;
+    enum extls_class cls;     /* with MATCH_TLS_OK: SSL2..TLS1_3 or TLS_UNKNOWN */
+    struct reader_field proto; /* with MATCH_TLS_OK: the protocol as logged */
+    struct match_algo cipher, mac, kx;
+    int reply_code;                 /* with MATCH_REPLY: 100..599 */
+    enum match_host_kind host_kind; /* with MATCH_HOST */
+    struct reader_field host;
+};
+
+struct matcher;
+
+/*
+ * Compile the patterns (JIT where available). Returns NULL when out of
+ * memory. Caller owns, free with matcher_free().
+ */
+struct matcher *matcher_new(void);
+
+/* matcher_free(NULL) is a no-op. */
+void matcher_free(struct matcher *m);
+
+/* Fill *f with the facts of `row`; returns f->flags (0: nothing of interest). */
+unsigned match_row(struct matcher *m, const struct row *row, struct match_facts *f);
+
+/*
+ * The class of a logged protocol: "SP_PROT_TLS1_2_SERVER", "SP_PROT-TLS1_0_CLIENT",
+ * a decimal SchannelProtocols value ("8192"); anything else is TLS_UNKNOWN.
+ */
+enum extls_class match_protocol_class(const char *s, size_t len);
+
+#endif /* EXTLS_MATCH_H */

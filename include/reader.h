@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reader.h: bytes of one protocol log -> rows of named fields.
+ *
+ * Model. The input is split into physical lines at LF (a CR before the LF
+ * is dropped). Exchange never writes a raw line break inside a field (it
+ * writes the two characters "\r" / "\n" instead), so one line is one row:
+ * a quote left open at the end of a line makes that row malformed, and the
+ * next line is read afresh. This keeps line numbers exact and confines any
+ * damage to the line that carries it.
+ *
+ * - A UTF-8 byte order mark at the start of a line is skipped.
+ * - Lines starting with '#' are header lines: "#Log-type:" sets the
+ *   direction, "#Fields:" maps column names to positions. They may recur
+ *   anywhere (concatenated files). Before any "#Fields:" the standard
+ *   nine-column order is assumed.
+ * - Blank lines are not rows; they are counted in stats.blank_lines.
+ * - Every other line is parsed by libcsv (strict quoting, no trimming of
+ *   spaces, fields capped at EXTLS_FIELD_MAX) and must have exactly as many
+ *   fields as the current "#Fields:" line names. Rows that fail any of this
+ *   are reported through the problem callback and not delivered.
+ * - A last line without a line end (a file still being written) is
+ *   reported as malformed, never delivered.
+ *
+ * The reader does not interpret field contents (times, events): see row.h.
+ * It never prints; problems go to the callback with the line number.
+ */
+#ifndef EXTLS_READER_H
+#define EXTLS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extls.h"
+
+/* The columns extls knows, in the standard order of the "#Fields:" line. */
+enum reader_col {
+    READER_DATE_TIME = 0,
+    READER_CONNECTOR_ID,
+    READER_SESSION_ID,
+    READER_SEQUENCE_NUMBER,
+    READER_LOCAL_ENDPOINT,
+    READER_REMOTE_ENDPOINT,
+    READER_EVENT,
+    READER_DATA,
+    READER_CONTEXT,
+    READER_N_COLS
+};
+
+/* Column name as written in "#Fields:" (e.g. "session-id"). */
+const char *reader_col_name(enum reader_col col);
+
+/* One field: borrowed, valid during the row callback only, NUL-terminated. */
+struct reader_field {
+    const char *ptr;
+    size_t len;
+};
+
+/* One delivered row. Borrowed: valid during the row callback only. */
+struct reader_row {
+    struct reader_field col[READER_N_COLS]; /* a column absent from #Fields is "" */
+    enum extls_dir dir;                     /* never EXTLS_DIR_UNKNOWN */
+    uint64_t line;                          /* 1-based physical line number */
+};
+
+enum reader_problem {
+    READER_MALFORMED_ROW, /* one row skipped; reading goes on */
+    READER_FILE_ERROR,    /* the rest of the input is skipped (bad header, unknown direction) */
+    READER_WRONG_LOG,     /* "#Log-type:" names another log; the rest is skipped */
+};
+
+/*
+ * Callbacks, registered once. `msg` is borrowed for the call; it holds the
+ * reason only (e.g. "expected 9 fields, found 8"), the caller adds the
+ * location.
+ */
+struct reader_callbacks {
+    void (*row)(const struct reader_row *row, void *user);
+    void (*problem)(enum reader_problem kind, uint64_t line, const char *msg, void *user);
+    void *user;
+};
+
+/* Counters for the current input, reset by reader_begin(). */
+struct reader_stats {
+    uint64_t lines;        /* physical lines seen, including a last partial one */
+    uint64_t rows;         /* rows delivered to the row callback */
+    uint64_t malformed;    /* rows reported as READER_MALFORMED_ROW */
+    uint64_t header_lines; /* '#' lines */
+    uint64_t blank_lines;  /* empty lines (or a lone CR) */
+    uint64_t skipped;      /* lines not looked at after a file error */
+    uint64_t bytes;        /* bytes fed */
+    uint64_t good_offset;  /* bytes up to and including the last complete line */
+    int rejected;          /* a READER_FILE_ERROR or READER_WRONG_LOG occurred */
+};
+
+struct reader;
+
+/* New reader; NULL when out of memory. Caller owns, free with reader_free(). */
+struct reader *reader_new(const struct reader_callbacks *cb);
+
+/* Free the reader; reader_free(NULL) is a no-op. */
+void reader_free(struct reader *r);
+
+/*
+ * Start a new input. `dir_hint` is the direction to use until a
+ * "#Log-type:" line says otherwise (from the file name, or
+ * EXTLS_DIR_UNKNOWN, which makes a data row before any "#Log-type:" a
+ * READER_FILE_ERROR). Resets header state and stats.
+ */
+void reader_begin(struct reader *r, enum extls_dir dir_hint);
+
+/*
+ * Feed the next `len` bytes of the input, in pieces of any size. Rows are
+ * delivered as their line completes. Returns EXTLS_OK or EXTLS_ENOMEM.
+ */
+enum extls_status reader_feed(struct reader *r, const char *buf, size_t len);
+
+/* End of input: reports an unterminated last line. Returns EXTLS_OK or EXTLS_ENOMEM. */
+enum extls_status reader_finish(struct reader *r);
+
+/* Counters of the current input; borrowed, valid until the next reader call. */
+const struct reader_stats *reader_stats(const struct reader *r);
+
+#endif /* EXTLS_READER_H */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session.h: rows joined into SMTP sessions, and each session's TLS class.
+ *
+ * A session is the set of rows sharing (direction, connector-id,
+ * session-id), from any number of inputs, in any order. The table keeps a
+ * session open while rows may still come; it is folded (handed to the
+ * `done` callback, then forgotten) as soon as both its first row
+ * (sequence-number 0) and its disconnect row ('-') have been seen, so memory
+ * holds only sessions in progress. session_table_flush() folds the rest at
+ * the end of input. Every fact is merged so that the order in which rows
+ * arrive never changes the result: the earliest time wins for the start,
+ * the lowest sequence number for the remote address, host name, marker and
+ * origin.
+ *
+ * Class, first rule that applies (session_classify()):
+ *   1. a protocol marker (match.h) -> ssl2 .. tls1_3, or tls_unknown for a
+ *      protocol name extls does not know;
+ *   2. "TLS negotiation failed" -> tls_failed;
+ *   3. a STARTTLS / X-ANONYMOUSTLS command the server accepted: the next
+ *      reply row after it (or, when rows arrive out of order, the row with
+ *      the next sequence number) is a 220 -> tls_unknown;
+ *   4. otherwise -> none.
+ */
+#ifndef EXTLS_SESSION_H
+#define EXTLS_SESSION_H
+
+#include <stdint.h>
+
+#include "extls.h"
+#include "match.h"
+#include "row.h"
+#include "strpool.h"
+
+#define SESSION_ADDR_MAX 63 /* longest endpoint kept (bytes) */
+#define SESSION_SEQS 4      /* STARTTLS commands / 220 replies remembered per session */
+
+struct session_algo {
+    const struct pstr *name; /* interned; NULL when not logged */
+    unsigned bits;
+};
+
+/*
+ * One session. The fields above `private` are what callbacks read; all
+ * pointers are borrowed, valid during the `done` callback only.
+ */
+struct session {
+    enum extls_dir dir;
+    const struct pstr *connector; /* interned connector-id */
+    char *sid;                    /* session-id, NUL-terminated */
+    size_t sid_len;
+    int64_t start_ms;    /* earliest row */
+    int64_t end_ms;      /* latest row */
+    uint64_t rows;       /* rows seen */
+    char remote[SESSION_ADDR_MAX + 1]; /* remote address, no port; "" if never logged */
+    char local[SESSION_ADDR_MAX + 1];  /* local endpoint as logged; "" if never logged */
+    char *host;                        /* EHLO / greeting host name; NULL if none */
+    size_t host_len;
+    enum match_host_kind host_kind;
+    const struct pstr *proto;          /* protocol as logged; NULL without marker */
+    struct session_algo cipher, mac, kx;
+    uint32_t file;  /* input index of the row with the lowest sequence number */
+    uint64_t line;  /* and its line */
+
+    /* private: bookkeeping of the merge rules */
+    unsigned flags;
+    enum extls_class marker_cls;
+    uint64_t min_seq, marker_seq, remote_seq, local_seq, host_seq, pending_seq;
+    uint64_t cmd_seq[SESSION_SEQS], ok220_seq[SESSION_SEQS];
+    unsigned n_cmd, n_ok220;
+};
+
+/* The class of a session (rules above). */
+enum extls_class session_classify(const struct session *s);
+
+/* Called once per session when it is folded; `s` is borrowed for the call. */
+typedef void session_done_fn(const struct session *s, void *user);
+
+struct session_table;
+
+/* New empty table; NULL when out of memory. Caller owns, free with session_table_free(). */
+struct session_table *session_table_new(session_done_fn *done, void *user);
+
+/* Free the table and open sessions without folding them; NULL is a no-op. */
+void session_table_free(struct session_table *t);
+
+/*
+ * Add one decoded row with its facts; `file` is the caller's index of the
+ * input it came from. May fold the session. Returns EXTLS_OK or
+ * EXTLS_ENOMEM (the table is then unchanged but for that row's session).
+ */
+enum extls_status session_table_add(struct session_table *t, const struct row *row,
+                                    const struct match_facts *f, uint32_t file);
+
+/* Fold every open session, earliest start first; the table is then empty. */
+enum extls_status session_table_flush(struct session_table *t);
+
+/* Sessions currently open. */
+size_t session_table_open(const struct session_table *t);
+
+/* Largest number of sessions open at once so far. */
+size_t session_table_peak(const struct session_table *t);
+
+#endif /* EXTLS_SESSION_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * walk.h: command-line paths -> the list of inputs to read.
+ *
+ * A file argument is read whatever its name; "-" is standard input. A
+ * directory is walked recursively (symbolic links followed, each directory
+ * entered once, so link loops end) and its files named *.log (any case) are
+ * read; other files there are skipped and counted. A file reached twice
+ * (given twice, or through a link) is read once. The list is sorted in
+ * natural order of the path (digit runs compare as numbers), which puts
+ * Exchange's RECVyyyymmdd[HH]-N.LOG files of one folder in the order they
+ * were written. Each input gets a direction hint from its name (RECV... /
+ * SEND...) or, failing that, from a folder named SmtpReceive / SmtpSend.
+ */
+#ifndef EXTLS_WALK_H
+#define EXTLS_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "extls.h"
+
+struct input {
+    char *path;          /* owned; "-" for standard input */
+    enum extls_dir hint; /* from the name; EXTLS_DIR_UNKNOWN if none */
+    int from_dir;        /* found by walking a directory (not named by the user) */
+};
+
+struct input_list {
+    struct input *v;
+    size_t n, cap;
+    uint64_t skipped; /* files in walked directories not named *.log */
+    /* private */
+    struct devino *seen;
+    size_t n_seen, cap_seen;
+};
+
+/*
+ * Called for a path that cannot be read or walked; `errnum` is the errno
+ * value. Borrowed arguments.
+ */
+typedef void walk_error_fn(const char *path, int errnum, void *user);
+
+/* Empty list. */
+void input_list_init(struct input_list *l);
+
+/* Free the contents; the list is then empty. */
+void input_list_release(struct input_list *l);
+
+/*
+ * Add the inputs named by `paths` (n of them), then sort. Unreadable paths
+ * go to `err` and are left out. Returns the number of such errors, or -1
+ * when out of memory.
+ */
+int walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err,
+               void *user);
+
+/* Direction hint for a path (see above). */
+enum extls_dir walk_dir_hint(const char *path);
+
+/* Natural-order comparison used for sorting (digit runs numerically). */
+int walk_natural_cmp(const char *a, const char *b);
+
+#endif /* EXTLS_WALK_H */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xtime.h: UTC timestamps as milliseconds since 1970-01-01, parsed from and
+ * formatted to the ISO 8601 form protocol logs use
+ * (yyyy-MM-ddTHH:mm:ss.fffZ). No time zones, no locale, no libc time calls.
+ */
+#ifndef EXTLS_XTIME_H
+#define EXTLS_XTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Buffer size that always holds xtime_format()'s output. */
+#define XTIME_BUF 32
+
+/*
+ * Parse "yyyy-MM-ddTHH:mm:ss[.f{1,9}][Z]" (a space may stand for 'T') into
+ * *ms. Fields are range-checked (month 1-12, day within the month, leap
+ * years, hour < 24, minute < 60, second < 60). Digits past milliseconds are
+ * truncated. Returns 0 on success, -1 otherwise (*ms unchanged).
+ */
+int xtime_parse(const char *s, size_t len, int64_t *ms);
+
+/*
+ * Like xtime_parse(), but also accepts a bare date "yyyy-MM-dd" (midnight)
+ * and "yyyy-MM-ddTHH:mm". For command-line bounds.
+ */
+int xtime_parse_bound(const char *s, size_t len, int64_t *ms);
+
+/* Write "yyyy-MM-ddTHH:mm:ss.fffZ" into buf (XTIME_BUF bytes); returns buf. */
+char *xtime_format(int64_t ms, char *buf);
+
+/* Write "yyyy-MM-dd" into buf (XTIME_BUF bytes); returns buf. */
+char *xtime_format_day(int64_t ms, char *buf);
+
+#endif /* EXTLS_XTIME_H */

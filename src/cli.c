@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.c: the option table, getopt_long driven by it, and value checks.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xtime.h"
+
+enum opt_id {
+    OPT_FORMAT = 'f',
+    OPT_BY = 'b',
+    OPT_DIRECTION = 'd',
+    OPT_CONNECTOR = 'c',
+    OPT_REMOTE = 'r',
+    OPT_QUIET = 'q',
+    OPT_VERBOSE = 'v',
+    OPT_HELP = 'h',
+    OPT_VERSION = 'V',
+    OPT_SINCE = 256,
+    OPT_UNTIL,
+    OPT_FAIL_ON,
+};
+
+struct opt {
+    const char *name;
+    int id;
+    const char *arg; /* NULL: no argument */
+    const char *help;
+};
+
+static const struct opt options[] = {
+    {"format", OPT_FORMAT, "FMT",
+     "output format: table (default), json, jsonl, csv, tsv; "
+     "for 'sessions': jsonl (default), csv, tsv"},
+    {"by", OPT_BY, "KEYS",
+     "group by these comma-separated keys (machine formats): direction, connector, "
+     "remote, day, ehlo, cipher (default: direction,connector,remote)"},
+    {"since", OPT_SINCE, "TIME", "only sessions starting at or after TIME (ISO 8601, UTC)"},
+    {"until", OPT_UNTIL, "TIME", "only sessions starting before TIME (ISO 8601, UTC)"},
+    {"direction", OPT_DIRECTION, "DIR", "only receive or only send sessions"},
+    {"connector", OPT_CONNECTOR, "REGEX", "only connectors whose id matches REGEX (PCRE2)"},
+    {"remote", OPT_REMOTE, "ADDR", "only remote hosts with this address or in this CIDR block"},
+    {"fail-on", OPT_FAIL_ON, "LIST",
+     "exit 1 if any counted session is in one of these classes (comma-separated; "
+     "'legacy' = ssl2,ssl3,tls1_0,tls1_1)"},
+    {"quiet", OPT_QUIET, NULL, "no warnings about malformed rows or skipped files"},
+    {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
+    {"help", OPT_HELP, NULL, "show this help and exit"},
+    {"version", OPT_VERSION, NULL, "show the version and exit"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static enum cli_status
+usage_error(char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+    return CLI_EUSAGE;
+}
+
+static int
+parse_by(struct cli_config *cfg, const char *list)
+{
+    cfg->n_by = 0;
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ",");
+        int k = agg_key_parse(p, len);
+        if (k < 0)
+            return -1;
+        for (size_t i = 0; i < cfg->n_by; i++) {
+            if (cfg->by[i] == (enum agg_key)k)
+                return -1;
+        }
+        cfg->by[cfg->n_by++] = (enum agg_key)k;
+        if (!p[len])
+            return 0;
+        p += len + 1;
+    }
+}
+
+static int
+parse_fail_on(struct cli_config *cfg, const char *list)
+{
+    cfg->fail_on = 0;
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ",");
+        int c = extls_class_parse(p, len);
+        if (c >= 0) {
+            cfg->fail_on |= 1u << c;
+        } else if (len == 6 && memcmp(p, "legacy", 6) == 0) {
+            for (int k = 0; k < EXTLS_N_CLASSES; k++) {
+                if (extls_class_is_legacy((enum extls_class)k))
+                    cfg->fail_on |= 1u << k;
+            }
+        } else {
+            return -1;
+        }
+        if (!p[len])
+            return 0;
+        p += len + 1;
+    }
+}
+
+static void
+defaults(struct cli_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->format = REPORT_TABLE;
+    cfg->by[0] = AGG_DIRECTION;
+    cfg->by[1] = AGG_CONNECTOR;
+    cfg->by[2] = AGG_REMOTE;
+    cfg->n_by = 3;
+    cfg->since = INT64_MIN;
+    cfg->until = INT64_MAX;
+}
+
+/* One option's value into cfg. */
+static enum cli_status
+apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *err,
+      size_t err_len)
+{
+    int v;
+    switch (id) {
+    case OPT_FORMAT:
+        v = report_format_parse(arg);
+        if (v < 0)
+            return usage_error(err, err_len, "unknown format '%s'", arg);
+        cfg->format = (enum report_format)v;
+        *format_given = 1;
+        break;
+    case OPT_BY:
+        if (parse_by(cfg, arg) != 0)
+            return usage_error(err, err_len,
+                               "bad --by '%s': use distinct keys from direction, connector, "
+                               "remote, day, ehlo, cipher",
+                               arg);
+        break;
+    case OPT_SINCE:
+    case OPT_UNTIL: {
+        int64_t ms;
+        if (xtime_parse_bound(arg, strlen(arg), &ms) != 0)
+            return usage_error(err, err_len,
+                               "bad time '%s': use yyyy-mm-dd or yyyy-mm-ddThh:mm[:ss[.fff]][Z]",
+                               arg);
+        if (id == OPT_SINCE)
+            cfg->since = ms;
+        else
+            cfg->until = ms;
+        break;
+    }
+    case OPT_DIRECTION:
+        if (strcmp(arg, "receive") == 0)
+            cfg->direction = EXTLS_DIR_RECEIVE;
+        else if (strcmp(arg, "send") == 0)
+            cfg->direction = EXTLS_DIR_SEND;
+        else
+            return usage_error(err, err_len, "bad direction '%s': use receive or send", arg);
+        break;
+    case OPT_CONNECTOR:
+        cfg->connector = arg;
+        break;
+    case OPT_REMOTE:
+        cfg->remote = arg;
+        break;
+    case OPT_FAIL_ON:
+        if (parse_fail_on(cfg, arg) != 0)
+            return usage_error(err, err_len,
+                               "bad --fail-on '%s': use classes ssl2, ssl3, tls1_0, tls1_1, "
+                               "tls1_2, tls1_3, tls_unknown, tls_failed, none, or legacy",
+                               arg);
+        break;
+    case OPT_QUIET:
+        cfg->quiet = 1;
+        break;
+    case OPT_VERBOSE:
+        cfg->verbose = 1;
+        break;
+    case OPT_HELP:
+        cfg->help = 1;
+        break;
+    case OPT_VERSION:
+        cfg->version = 1;
+        break;
+    default:
+        return usage_error(err, err_len, "unknown option (try --help)");
+    }
+    return CLI_OK;
+}
+
+enum cli_status
+cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_len)
+{
+    struct option longopts[N_OPTIONS + 1];
+    char shortopts[2 * N_OPTIONS + 2];
+    size_t ns = 0;
+    shortopts[ns++] = ':';
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        longopts[i].name = options[i].name;
+        longopts[i].has_arg = options[i].arg ? required_argument : no_argument;
+        longopts[i].flag = NULL;
+        longopts[i].val = options[i].id;
+        if (options[i].id < 256) {
+            shortopts[ns++] = (char)options[i].id;
+            if (options[i].arg)
+                shortopts[ns++] = ':';
+        }
+    }
+    memset(&longopts[N_OPTIONS], 0, sizeof(longopts[0]));
+    shortopts[ns] = '\0';
+
+    defaults(cfg);
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "sessions") == 0) {
+        cfg->command = CLI_SESSIONS;
+        first = 2;
+    }
+    int format_given = 0;
+    optind = 0; /* glibc: full re-initialisation, so cli_parse() can run again */
+    opterr = 0;
+    int sub_argc = argc - first + 1;
+    char **sub_argv = argv + first - 1;
+    for (;;) {
+        int id = getopt_long(sub_argc, sub_argv, shortopts, longopts, NULL);
+        if (id == -1)
+            break;
+        if (id == '?') {
+            if (optopt)
+                return usage_error(err, err_len, "unknown option '-%c' (try --help)", optopt);
+            return usage_error(err, err_len, "unknown option '%s' (try --help)",
+                               sub_argv[optind - 1]);
+        }
+        if (id == ':')
+            return usage_error(err, err_len, "option '%s' needs a value", sub_argv[optind - 1]);
+        enum cli_status st = apply(cfg, id, optarg, &format_given, err, err_len);
+        if (st != CLI_OK)
+            return st;
+    }
+    if (cfg->help || cfg->version)
+        return CLI_OK;
+    if (cfg->command == CLI_SESSIONS) {
+        if (!format_given)
+            cfg->format = REPORT_JSONL;
+        else if (cfg->format != REPORT_JSONL && cfg->format != REPORT_CSV &&
+                 cfg->format != REPORT_TSV)
+            return usage_error(err, err_len, "'sessions' writes jsonl, csv or tsv");
+    }
+    if (cfg->since >= cfg->until)
+        return usage_error(err, err_len, "--since must be before --until");
+    cfg->paths = sub_argv + optind;
+    cfg->n_paths = (size_t)(sub_argc - optind);
+    if (cfg->n_paths == 0)
+        return usage_error(err, err_len,
+                           "no input: name log files, folders, or - for standard input");
+    return CLI_OK;
+}
+
+void
+cli_help(FILE *out)
+{
+    fputs("usage: extls [OPTIONS] PATH...\n"
+          "       extls sessions [OPTIONS] PATH...\n"
+          "\n"
+          "Report TLS protocol use in Exchange SMTP protocol logs (SmtpReceive / SmtpSend),\n"
+          "per connector and remote host, counting each session once. PATH is a log file,\n"
+          "a folder (searched for *.log files) or - for standard input. 'sessions' writes\n"
+          "one record per session instead of the summary.\n"
+          "\n"
+          "Options:\n",
+          out);
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        char left[48];
+        const struct opt *o = &options[i];
+        if (o->id < 256)
+            snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id, o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        fprintf(out, "  %-24s %s\n", left, o->help);
+    }
+    fputs("\n"
+          "Classes: ssl2 ssl3 tls1_0 tls1_1 tls1_2 tls1_3 tls_unknown tls_failed none.\n"
+          "Exit status: 0 success, 1 --fail-on matched, 2 usage error or an input could not\n"
+          "be read. See extls(1).\n",
+          out);
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * esc.c: output escaping for JSON, CSV, TSV and terminal text.
+ */
+#include "esc.h"
+
+#include <string.h>
+
+size_t
+esc_utf8_next(const unsigned char *s, size_t len, unsigned *cp)
+{
+    if (len == 0)
+        return 0;
+    unsigned c = s[0];
+    size_t n;
+    unsigned min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        n = 2, min = 0x80, c &= 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3, min = 0x800, c &= 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4, min = 0x10000, c &= 0x07;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+void
+esc_json(FILE *out, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    putc('"', out);
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t n = esc_utf8_next(s + i, len - i, &cp);
+        if (n == 0) {
+            fputs("\xEF\xBF\xBD", out);
+            i++;
+            continue;
+        }
+        if (cp == '"' || cp == '\\') {
+            putc('\\', out);
+            putc((int)cp, out);
+        } else if (cp == '\n') {
+            fputs("\\n", out);
+        } else if (cp == '\r') {
+            fputs("\\r", out);
+        } else if (cp == '\t') {
+            fputs("\\t", out);
+        } else if (cp < 0x20 || cp == 0x7F) {
+            fprintf(out, "\\u%04x", cp);
+        } else {
+            fwrite(s + i, 1, n, out);
+        }
+        i += n;
+    }
+    putc('"', out);
+}
+
+void
+esc_csv(FILE *out, const char *s, size_t len)
+{
+    int quote = 0;
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote) {
+        fwrite(s, 1, len, out);
+        return;
+    }
+    putc('"', out);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            putc('"', out);
+        putc(s[i], out);
+    }
+    putc('"', out);
+}
+
+void
+esc_tsv(FILE *out, const char *s, size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *rep = NULL;
+        switch (s[i]) {
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        default:
+            continue;
+        }
+        fwrite(s + start, 1, i - start, out);
+        fputs(rep, out);
+        start = i + 1;
+    }
+    fwrite(s + start, 1, len - start, out);
+}
+
+static int
+is_wide(unsigned cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
+           (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+/* Shared walk of esc_text() and esc_text_width(); out may be NULL. */
+static size_t
+text(FILE *out, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t width = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t n = esc_utf8_next(s + i, len - i, &cp);
+        if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            size_t bad = n ? n : 1;
+            for (size_t k = 0; k < bad; k++) {
+                if (out)
+                    fprintf(out, "\\x%02X", s[i + k]);
+                width += 4;
+            }
+            i += bad;
+            continue;
+        }
+        if (out)
+            fwrite(s + i, 1, n, out);
+        width += is_wide(cp) ? 2 : 1;
+        i += n;
+    }
+    return width;
+}
+
+size_t
+esc_text(FILE *out, const char *s, size_t len)
+{
+    return text(out, s, len);
+}
+
+size_t
+esc_text_width(const char *s, size_t len)
+{
+    return text(NULL, s, len);
+}

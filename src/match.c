@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * match.c: PCRE2 patterns for the TLS rows, plain string tests for the
+ * STARTTLS dialogue and host names. Patterns are compiled once; match data
+ * is created once and reused for every row.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "match.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Group 1: the protocol of a "TLS protocol <P> negotiation" row;
+ * group 2: a bare marker; group 3: a failure.
+ */
+static const char marker_pattern[] = "TLS protocol (\\S+) negotiation"
+                                     "|(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))"
+                                     "|(TLS negotiation failed)";
+
+static const char cipher_pattern[] =
+    "bulk encryption algorithm (\\S+) with strength (\\d+) bits, "
+    "MAC hash algorithm (\\S+) with strength (\\d+) bits "
+    "and key exchange algorithm (\\S+) with strength (\\d+) bits";
+
+struct matcher {
+    pcre2_code *marker;
+    pcre2_code *cipher;
+    pcre2_match_data *md;
+    int jit; /* both patterns JIT-compiled */
+};
+
+static pcre2_code *
+compile(const char *pattern, int *jit)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+    if (re && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+        *jit = 0;
+    return re;
+}
+
+struct matcher *
+matcher_new(void)
+{
+    struct matcher *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->jit = 1;
+    m->marker = compile(marker_pattern, &m->jit);
+    m->cipher = compile(cipher_pattern, &m->jit);
+    m->md = pcre2_match_data_create(8, NULL);
+    if (!m->marker || !m->cipher || !m->md) {
+        matcher_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void
+matcher_free(struct matcher *m)
+{
+    if (!m)
+        return;
+    pcre2_code_free(m->marker);
+    pcre2_code_free(m->cipher);
+    pcre2_match_data_free(m->md);
+    free(m);
+}
+
+static int
+run(struct matcher *m, const pcre2_code *re, struct reader_field f)
+{
+    if (m->jit)
+        return pcre2_jit_match(re, (PCRE2_SPTR)f.ptr, f.len, 0, 0, m->md, NULL);
+    return pcre2_match(re, (PCRE2_SPTR)f.ptr, f.len, 0, 0, m->md, NULL);
+}
+
+/* Group g of the last match as a field; len 0 when unset. */
+static struct reader_field
+group(struct matcher *m, struct reader_field f, int g)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    struct reader_field out = {f.ptr, 0};
+    if (ov[2 * g] != PCRE2_UNSET) {
+        out.ptr = f.ptr + ov[2 * g];
+        out.len = ov[2 * g + 1] - ov[2 * g];
+    }
+    return out;
+}
+
+static unsigned
+to_uint(struct reader_field f)
+{
+    unsigned long v = 0;
+    for (size_t i = 0; i < f.len && v < 100000000ul; i++)
+        v = v * 10 + (unsigned long)(f.ptr[i] - '0');
+    return (unsigned)v;
+}
+
+enum extls_class
+match_protocol_class(const char *s, size_t len)
+{
+    static const struct {
+        const char *name;
+        enum extls_class cls;
+    } names[] = {
+        {"SSL2", EXTLS_SSL2},     {"SSL3", EXTLS_SSL3},     {"TLS1_0", EXTLS_TLS1_0},
+        {"TLS1_1", EXTLS_TLS1_1}, {"TLS1_2", EXTLS_TLS1_2}, {"TLS1_3", EXTLS_TLS1_3},
+    };
+    /* SchannelProtocols values: server and client bit of each version. */
+    static const struct {
+        unsigned long value;
+        enum extls_class cls;
+    } values[] = {
+        {4, EXTLS_SSL2},       {8, EXTLS_SSL2},       {16, EXTLS_SSL3},      {32, EXTLS_SSL3},
+        {64, EXTLS_TLS1_0},    {128, EXTLS_TLS1_0},   {256, EXTLS_TLS1_1},   {512, EXTLS_TLS1_1},
+        {1024, EXTLS_TLS1_2},  {2048, EXTLS_TLS1_2},  {4096, EXTLS_TLS1_3},  {8192, EXTLS_TLS1_3},
+    };
+
+    if (len > 8 && memcmp(s, "SP_PROT", 7) == 0 && (s[7] == '_' || s[7] == '-')) {
+        const char *v = s + 8;
+        size_t vlen = len - 8;
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            size_t n = strlen(names[i].name);
+            if (vlen < n + 1 || memcmp(v, names[i].name, n) != 0)
+                continue;
+            const char *role = v + n;
+            size_t rlen = vlen - n;
+            if ((rlen == 7 && memcmp(role, "_SERVER", 7) == 0) ||
+                (rlen == 7 && memcmp(role, "_CLIENT", 7) == 0))
+                return names[i].cls;
+        }
+        return EXTLS_TLS_UNKNOWN;
+    }
+    if (len == 0 || len > 9)
+        return EXTLS_TLS_UNKNOWN;
+    unsigned long n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return EXTLS_TLS_UNKNOWN;
+        n = n * 10 + (unsigned long)(s[i] - '0');
+    }
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        if (values[i].value == n)
+            return values[i].cls;
+    }
+    return EXTLS_TLS_UNKNOWN;
+}
+
+/* Search one information-row field; 1 when it decided something. */
+static int
+info_field(struct matcher *m, struct reader_field fld, struct match_facts *f)
+{
+    if (fld.len < 7 || run(m, m->marker, fld) < 0)
+        return 0;
+    struct reader_field proto = group(m, fld, 1);
+    if (!proto.len)
+        proto = group(m, fld, 2);
+    if (!proto.len) {
+        f->flags |= MATCH_TLS_FAILED;
+        return 1;
+    }
+    f->flags |= MATCH_TLS_OK;
+    f->proto = proto;
+    f->cls = match_protocol_class(proto.ptr, proto.len);
+    if (run(m, m->cipher, fld) >= 0) {
+        struct match_algo *a[3] = {&f->cipher, &f->mac, &f->kx};
+        for (int i = 0; i < 3; i++) {
+            a[i]->name = group(m, fld, 1 + 2 * i);
+            a[i]->bits = to_uint(group(m, fld, 2 + 2 * i));
+        }
+        f->flags |= MATCH_CIPHER;
+    }
+    return 1;
+}
+
+static int
+lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Case-insensitive: does f start with the word `w` (followed by end or space)? */
+static int
+starts_word(struct reader_field f, const char *w)
+{
+    size_t n = strlen(w);
+    if (f.len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lower((unsigned char)f.ptr[i]) != lower((unsigned char)w[i]))
+            return 0;
+    }
+    return f.len == n || f.ptr[n] == ' ' || f.ptr[n] == '\t';
+}
+
+/* The first space-delimited token at or after offset `at`. */
+static struct reader_field
+token(struct reader_field f, size_t at)
+{
+    struct reader_field t = {f.ptr + f.len, 0};
+    while (at < f.len && (f.ptr[at] == ' ' || f.ptr[at] == '\t'))
+        at++;
+    size_t end = at;
+    while (end < f.len && f.ptr[end] != ' ' && f.ptr[end] != '\t')
+        end++;
+    t.ptr = f.ptr + at;
+    t.len = end - at;
+    if (t.len > EXTLS_NAME_MAX)
+        t.len = EXTLS_NAME_MAX;
+    return t;
+}
+
+/* Reply code of "NNN", "NNN text" or "NNN-text"; -1 if not a reply. */
+static int
+reply_code(struct reader_field f)
+{
+    if (f.len < 3)
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        if (f.ptr[i] < '0' || f.ptr[i] > '9')
+            return -1;
+    }
+    if (f.ptr[0] < '1' || f.ptr[0] > '5')
+        return -1;
+    if (f.len > 3 && f.ptr[3] != ' ' && f.ptr[3] != '-')
+        return -1;
+    return (f.ptr[0] - '0') * 100 + (f.ptr[1] - '0') * 10 + (f.ptr[2] - '0');
+}
+
+/* "2.0.0"-like enhanced status codes are not host names. */
+static int
+is_status_code(struct reader_field t)
+{
+    return t.len >= 5 && t.ptr[0] >= '2' && t.ptr[0] <= '5' && t.ptr[1] == '.';
+}
+
+/* Command rows: from the client (receive: '<', send: '>'). */
+static void
+command_row(const struct row *row, struct match_facts *f)
+{
+    struct reader_field d = row->data;
+    if (starts_word(d, "STARTTLS") || starts_word(d, "X-ANONYMOUSTLS")) {
+        f->flags |= MATCH_TLS_CMD;
+    } else if (row->dir == EXTLS_DIR_RECEIVE &&
+               (starts_word(d, "EHLO") || starts_word(d, "HELO"))) {
+        struct reader_field t = token(d, 4);
+        if (t.len) {
+            f->flags |= MATCH_HOST;
+            f->host_kind = MATCH_HOST_EHLO;
+            f->host = t;
+        }
+    }
+}
+
+/* Reply rows: from the server (receive: '>', send: '<'). */
+static void
+reply_row(const struct row *row, struct match_facts *f)
+{
+    int code = reply_code(row->data);
+    if (code < 0)
+        return;
+    f->flags |= MATCH_REPLY;
+    f->reply_code = code;
+    if (row->dir != EXTLS_DIR_SEND || (code != 220 && code != 250))
+        return;
+    struct reader_field t = token(row->data, 4);
+    if (t.len && !is_status_code(t)) {
+        f->flags |= MATCH_HOST;
+        f->host_kind = code == 220 ? MATCH_HOST_BANNER : MATCH_HOST_250;
+        f->host = t;
+    }
+}
+
+unsigned
+match_row(struct matcher *m, const struct row *row, struct match_facts *f)
+{
+    f->flags = 0;
+    switch (row->event) {
+    case ROW_INFO:
+        if (!info_field(m, row->context, f))
+            info_field(m, row->data, f);
+        break;
+    case ROW_RECEIVE:
+        if (row->dir == EXTLS_DIR_RECEIVE)
+            command_row(row, f);
+        else
+            reply_row(row, f);
+        break;
+    case ROW_SEND:
+        if (row->dir == EXTLS_DIR_SEND)
+            command_row(row, f);
+        else
+            reply_row(row, f);
+        break;
+    case ROW_CONNECT:
+    case ROW_DISCONNECT:
+        break;
+    }
+    return f->flags;
+}

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session.c: the open-session hash table (linear probing with
+ * backward-shift deletion) and the per-row merge rules.
+ */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* session.flags */
+#define S_SEQ0 0x01       /* the row with sequence-number 0 was seen */
+#define S_DISCONNECT 0x02 /* a '-' row was seen */
+#define S_MARKER 0x04     /* marker_cls/proto/cipher are set */
+#define S_FAILED 0x08     /* "TLS negotiation failed" */
+#define S_ACCEPTED 0x10   /* a TLS command got 220 as the next reply, in row order */
+#define S_PENDING 0x20    /* a TLS command awaits its reply (pending_seq) */
+#define S_REMOTE 0x40
+#define S_LOCAL 0x80
+
+struct slot {
+    uint64_t hash;
+    struct session *s; /* NULL: empty */
+};
+
+struct session_table {
+    struct slot *slot;
+    size_t cap; /* power of two */
+    size_t n, peak;
+    struct strpool *pool;
+    const struct pstr *last_conn; /* cache: most rows repeat the previous connector */
+    session_done_fn *done;
+    void *user;
+};
+
+struct session_table *
+session_table_new(session_done_fn *done, void *user)
+{
+    struct session_table *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->cap = 1024;
+    t->slot = calloc(t->cap, sizeof(*t->slot));
+    t->pool = strpool_new();
+    if (!t->slot || !t->pool) {
+        session_table_free(t);
+        return NULL;
+    }
+    t->done = done;
+    t->user = user;
+    return t;
+}
+
+static void
+session_free(struct session *s)
+{
+    if (!s)
+        return;
+    free(s->sid);
+    free(s->host);
+    free(s);
+}
+
+void
+session_table_free(struct session_table *t)
+{
+    if (!t)
+        return;
+    if (t->slot) {
+        for (size_t i = 0; i < t->cap; i++)
+            session_free(t->slot[i].s);
+    }
+    free(t->slot);
+    strpool_free(t->pool);
+    free(t);
+}
+
+size_t
+session_table_open(const struct session_table *t)
+{
+    return t->n;
+}
+
+size_t
+session_table_peak(const struct session_table *t)
+{
+    return t->peak;
+}
+
+enum extls_class
+session_classify(const struct session *s)
+{
+    if (s->flags & S_MARKER)
+        return s->marker_cls;
+    if (s->flags & S_FAILED)
+        return EXTLS_TLS_FAILED;
+    if (s->flags & S_ACCEPTED)
+        return EXTLS_TLS_UNKNOWN;
+    for (unsigned i = 0; i < s->n_cmd; i++) {
+        for (unsigned j = 0; j < s->n_ok220; j++) {
+            if (s->ok220_seq[j] == s->cmd_seq[i] + 1)
+                return EXTLS_TLS_UNKNOWN;
+        }
+    }
+    return EXTLS_NONE;
+}
+
+static uint64_t
+key_hash(enum extls_dir dir, const struct pstr *conn, const char *sid, size_t len)
+{
+    uint64_t h = hash_bytes(HASH_SEED, sid, len);
+    h ^= (uint64_t)(uintptr_t)conn * 0x9E3779B97F4A7C15ull;
+    h ^= (uint64_t)dir << 61;
+    return h ^ (h >> 29);
+}
+
+static int
+key_eq(const struct session *s, enum extls_dir dir, const struct pstr *conn, const char *sid,
+       size_t len)
+{
+    return s->dir == dir && s->connector == conn && s->sid_len == len &&
+           memcmp(s->sid, sid, len) == 0;
+}
+
+/* Double the table; unchanged on failure. */
+static int
+grow(struct session_table *t)
+{
+    size_t cap = t->cap * 2;
+    struct slot *slot = calloc(cap, sizeof(*slot));
+    if (!slot)
+        return -1;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slot[i].s)
+            continue;
+        size_t j = t->slot[i].hash & (cap - 1);
+        while (slot[j].s)
+            j = (j + 1) & (cap - 1);
+        slot[j] = t->slot[i];
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->cap = cap;
+    return 0;
+}
+
+/* Remove slot i, shifting back the entries of its probe run. */
+static void
+remove_at(struct session_table *t, size_t i)
+{
+    size_t mask = t->cap - 1;
+    t->slot[i].s = NULL;
+    t->n--;
+    for (size_t j = (i + 1) & mask; t->slot[j].s; j = (j + 1) & mask) {
+        size_t home = t->slot[j].hash & mask;
+        /* Move j back to i if its home is not in (i, j]. */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            t->slot[i] = t->slot[j];
+            t->slot[j].s = NULL;
+            i = j;
+        }
+    }
+}
+
+static void
+copy_bounded(char *dst, struct reader_field f)
+{
+    size_t n = f.len > SESSION_ADDR_MAX ? SESSION_ADDR_MAX : f.len;
+    memcpy(dst, f.ptr, n);
+    dst[n] = '\0';
+}
+
+static int
+set_string(char **dst, size_t *dst_len, struct reader_field f)
+{
+    size_t n = f.len > EXTLS_NAME_MAX ? EXTLS_NAME_MAX : f.len;
+    char *p = malloc(n + 1);
+    if (!p)
+        return -1;
+    memcpy(p, f.ptr, n);
+    p[n] = '\0';
+    free(*dst);
+    *dst = p;
+    *dst_len = n;
+    return 0;
+}
+
+static void
+remember(uint64_t *arr, unsigned *n, uint64_t seq)
+{
+    for (unsigned i = 0; i < *n; i++) {
+        if (arr[i] == seq)
+            return;
+    }
+    if (*n < SESSION_SEQS)
+        arr[(*n)++] = seq;
+}
+
+/* Is (kind, seq) a better host source than what s has? */
+static int
+better_host(const struct session *s, enum match_host_kind kind, uint64_t seq)
+{
+    if (!s->host)
+        return 1;
+    if (kind != s->host_kind)
+        return kind < s->host_kind;
+    return seq < s->host_seq;
+}
+
+/* Merge the facts of one row into its session. */
+static enum extls_status
+merge_row(struct session_table *t, struct session *s, const struct row *r,
+          const struct match_facts *f, uint32_t file)
+{
+    uint64_t seq = r->seq;
+    if (r->time_ms < s->start_ms)
+        s->start_ms = r->time_ms;
+    if (r->time_ms > s->end_ms)
+        s->end_ms = r->time_ms;
+    s->rows++;
+    if (seq < s->min_seq) {
+        s->min_seq = seq;
+        s->file = file;
+        s->line = r->line;
+    }
+    if (seq == 0)
+        s->flags |= S_SEQ0;
+    if (r->event == ROW_DISCONNECT)
+        s->flags |= S_DISCONNECT;
+    if (r->remote.len && (!(s->flags & S_REMOTE) || seq < s->remote_seq)) {
+        copy_bounded(s->remote, r->remote);
+        s->remote_seq = seq;
+        s->flags |= S_REMOTE;
+    }
+    if (r->local.len && (!(s->flags & S_LOCAL) || seq < s->local_seq)) {
+        copy_bounded(s->local, r->local);
+        s->local_seq = seq;
+        s->flags |= S_LOCAL;
+    }
+    if (!f->flags)
+        return EXTLS_OK;
+
+    if ((f->flags & MATCH_TLS_OK) && (!(s->flags & S_MARKER) || seq < s->marker_seq)) {
+        const struct pstr *proto = strpool_intern(t->pool, f->proto.ptr, f->proto.len);
+        if (!proto)
+            return EXTLS_ENOMEM;
+        struct session_algo a[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
+        if (f->flags & MATCH_CIPHER) {
+            const struct match_algo *m[3] = {&f->cipher, &f->mac, &f->kx};
+            for (int i = 0; i < 3; i++) {
+                a[i].name = strpool_intern(t->pool, m[i]->name.ptr, m[i]->name.len);
+                if (!a[i].name)
+                    return EXTLS_ENOMEM;
+                a[i].bits = m[i]->bits;
+            }
+        }
+        s->proto = proto;
+        s->cipher = a[0];
+        s->mac = a[1];
+        s->kx = a[2];
+        s->marker_cls = f->cls;
+        s->marker_seq = seq;
+        s->flags |= S_MARKER;
+    }
+    if (f->flags & MATCH_TLS_FAILED)
+        s->flags |= S_FAILED;
+    if (f->flags & MATCH_TLS_CMD) {
+        remember(s->cmd_seq, &s->n_cmd, seq);
+        s->flags |= S_PENDING;
+        s->pending_seq = seq;
+    }
+    if (f->flags & MATCH_REPLY) {
+        if (f->reply_code == 220)
+            remember(s->ok220_seq, &s->n_ok220, seq);
+        if ((s->flags & S_PENDING) && seq > s->pending_seq) {
+            if (f->reply_code == 220)
+                s->flags |= S_ACCEPTED;
+            s->flags &= ~(unsigned)S_PENDING;
+        }
+    }
+    if ((f->flags & MATCH_HOST) && better_host(s, f->host_kind, seq)) {
+        if (set_string(&s->host, &s->host_len, f->host) != 0)
+            return EXTLS_ENOMEM;
+        s->host_kind = f->host_kind;
+        s->host_seq = seq;
+    }
+    return EXTLS_OK;
+}
+
+static struct session *
+session_create(enum extls_dir dir, const struct pstr *conn, const struct row *r)
+{
+    struct session *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->sid = malloc(r->session.len + 1);
+    if (!s->sid) {
+        free(s);
+        return NULL;
+    }
+    memcpy(s->sid, r->session.ptr, r->session.len);
+    s->sid[r->session.len] = '\0';
+    s->sid_len = r->session.len;
+    s->dir = dir;
+    s->connector = conn;
+    s->start_ms = INT64_MAX;
+    s->end_ms = INT64_MIN;
+    s->min_seq = UINT64_MAX;
+    return s;
+}
+
+enum extls_status
+session_table_add(struct session_table *t, const struct row *r, const struct match_facts *f,
+                  uint32_t file)
+{
+    const struct pstr *conn = t->last_conn;
+    if (!conn || conn->len != r->connector.len ||
+        memcmp(conn->ptr, r->connector.ptr, conn->len) != 0) {
+        conn = strpool_intern(t->pool, r->connector.ptr, r->connector.len);
+        if (!conn)
+            return EXTLS_ENOMEM;
+        t->last_conn = conn;
+    }
+    uint64_t h = key_hash(r->dir, conn, r->session.ptr, r->session.len);
+    size_t mask = t->cap - 1, i = h & mask;
+    struct session *s;
+    while ((s = t->slot[i].s) != NULL) {
+        if (t->slot[i].hash == h && key_eq(s, r->dir, conn, r->session.ptr, r->session.len))
+            break;
+        i = (i + 1) & mask;
+    }
+    if (!s) {
+        if ((t->n + 1) * 4 > t->cap * 3) {
+            if (grow(t) != 0)
+                return EXTLS_ENOMEM;
+            return session_table_add(t, r, f, file);
+        }
+        s = session_create(r->dir, conn, r);
+        if (!s)
+            return EXTLS_ENOMEM;
+        t->slot[i].hash = h;
+        t->slot[i].s = s;
+        if (++t->n > t->peak)
+            t->peak = t->n;
+    }
+    enum extls_status st = merge_row(t, s, r, f, file);
+    if (st != EXTLS_OK)
+        return st;
+    if ((s->flags & (S_SEQ0 | S_DISCONNECT)) == (S_SEQ0 | S_DISCONNECT)) {
+        remove_at(t, i);
+        t->done(s, t->user);
+        session_free(s);
+    }
+    return EXTLS_OK;
+}
+
+/* Flush order: earliest start first, then direction, connector, session-id. */
+static int
+cmp_open(const void *a, const void *b)
+{
+    const struct session *x = *(struct session *const *)a;
+    const struct session *y = *(struct session *const *)b;
+    if (x->start_ms != y->start_ms)
+        return x->start_ms < y->start_ms ? -1 : 1;
+    if (x->dir != y->dir)
+        return x->dir < y->dir ? -1 : 1;
+    if (x->connector != y->connector) {
+        size_t n = x->connector->len < y->connector->len ? x->connector->len : y->connector->len;
+        int c = memcmp(x->connector->ptr, y->connector->ptr, n);
+        if (c)
+            return c;
+        return x->connector->len < y->connector->len ? -1 : 1;
+    }
+    size_t n = x->sid_len < y->sid_len ? x->sid_len : y->sid_len;
+    int c = memcmp(x->sid, y->sid, n);
+    if (c)
+        return c;
+    return (x->sid_len > y->sid_len) - (x->sid_len < y->sid_len);
+}
+
+enum extls_status
+session_table_flush(struct session_table *t)
+{
+    if (t->n == 0)
+        return EXTLS_OK;
+    struct session **all = malloc(t->n * sizeof(*all));
+    if (!all)
+        return EXTLS_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->slot[i].s) {
+            all[n++] = t->slot[i].s;
+            t->slot[i].s = NULL;
+        }
+    }
+    t->n = 0;
+    qsort(all, n, sizeof(*all), cmp_open);
+    for (size_t i = 0; i < n; i++) {
+        t->done(all[i], t->user);
+        session_free(all[i]);
+    }
+    free(all);
+    return EXTLS_OK;
+}

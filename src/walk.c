@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * walk.c: directory traversal with opendir/readdir, de-duplication by
+ * (device, inode), and natural sorting of the result.
+ */
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+struct devino {
+    dev_t dev;
+    ino_t ino;
+};
+
+void
+input_list_init(struct input_list *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void
+input_list_release(struct input_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].path);
+    free(l->v);
+    free(l->seen);
+    input_list_init(l);
+}
+
+static int
+lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int
+prefix_ci(const char *s, const char *p)
+{
+    for (; *p; s++, p++) {
+        if (lower((unsigned char)*s) != lower((unsigned char)*p))
+            return 0;
+    }
+    return 1;
+}
+
+enum extls_dir
+walk_dir_hint(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (prefix_ci(base, "RECV"))
+        return EXTLS_DIR_RECEIVE;
+    if (prefix_ci(base, "SEND"))
+        return EXTLS_DIR_SEND;
+    /* The nearest folder named SmtpReceive or SmtpSend. */
+    enum extls_dir dir = EXTLS_DIR_UNKNOWN;
+    for (const char *p = path; p < base; p++) {
+        if (p != path && p[-1] != '/')
+            continue;
+        if (prefix_ci(p, "SmtpReceive/") || prefix_ci(p, "SmtpReceive\\"))
+            dir = EXTLS_DIR_RECEIVE;
+        else if (prefix_ci(p, "SmtpSend/") || prefix_ci(p, "SmtpSend\\"))
+            dir = EXTLS_DIR_SEND;
+    }
+    return dir;
+}
+
+int
+walk_natural_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            while (*a == '0')
+                a++;
+            while (*b == '0')
+                b++;
+            size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
+            if (na != nb)
+                return na < nb ? -1 : 1;
+            int c = memcmp(a, b, na);
+            if (c)
+                return c;
+            a += na;
+            b += nb;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+static size_t
+devino_slot(dev_t dev, ino_t ino, size_t cap)
+{
+    uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Full);
+    return (size_t)(h ^ (h >> 31)) & (cap - 1);
+}
+
+/* Record (dev, ino) in an open-addressing set (ino 0 marks a free slot, so
+ * it is stored as ino + 1); returns 1 if new, 0 if seen, -1 when out of memory. */
+static int
+first_visit(struct input_list *l, const struct stat *st)
+{
+    ino_t key = st->st_ino + 1;
+    if ((l->n_seen + 1) * 2 > l->cap_seen) {
+        size_t cap = l->cap_seen ? l->cap_seen * 2 : 256;
+        struct devino *p = calloc(cap, sizeof(*p));
+        if (!p)
+            return -1;
+        for (size_t i = 0; i < l->cap_seen; i++) {
+            if (!l->seen[i].ino)
+                continue;
+            size_t j = devino_slot(l->seen[i].dev, l->seen[i].ino, cap);
+            while (p[j].ino)
+                j = (j + 1) & (cap - 1);
+            p[j] = l->seen[i];
+        }
+        free(l->seen);
+        l->seen = p;
+        l->cap_seen = cap;
+    }
+    size_t i = devino_slot(st->st_dev, key, l->cap_seen);
+    for (; l->seen[i].ino; i = (i + 1) & (l->cap_seen - 1)) {
+        if (l->seen[i].dev == st->st_dev && l->seen[i].ino == key)
+            return 0;
+    }
+    l->seen[i].dev = st->st_dev;
+    l->seen[i].ino = key;
+    l->n_seen++;
+    return 1;
+}
+
+static int
+add(struct input_list *l, const char *path, int from_dir)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct input *p = realloc(l->v, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        l->v = p;
+        l->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    l->v[l->n].path = copy;
+    l->v[l->n].hint = walk_dir_hint(path);
+    l->v[l->n].from_dir = from_dir;
+    l->n++;
+    return 0;
+}
+
+static int
+has_log_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcasecmp(name + n - 4, ".log") == 0;
+}
+
+struct walker {
+    struct input_list *l;
+    walk_error_fn *err;
+    void *user;
+    int errors;
+};
+
+static int walk_one(struct walker *w, const char *path, int from_dir);
+
+static int
+walk_dir(struct walker *w, const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        w->err(path, errno, w->user);
+        w->errors++;
+        return 0;
+    }
+    size_t plen = strlen(path);
+    int rc = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e) {
+            if (errno) {
+                w->err(path, errno, w->user);
+                w->errors++;
+            }
+            break;
+        }
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        size_t n = plen + 1 + strlen(e->d_name) + 1;
+        char *child = malloc(n);
+        if (!child) {
+            rc = -1;
+            break;
+        }
+        snprintf(child, n, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", e->d_name);
+        rc = walk_one(w, child, 1);
+        free(child);
+        if (rc < 0)
+            break;
+    }
+    closedir(d);
+    return rc;
+}
+
+static int
+walk_one(struct walker *w, const char *path, int from_dir)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0 && !from_dir)
+        return add(w->l, path, 0);
+    if (stat(path, &st) != 0) {
+        w->err(path, errno, w->user);
+        w->errors++;
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        int fresh = first_visit(w->l, &st);
+        if (fresh <= 0)
+            return fresh;
+        return walk_dir(w, path);
+    }
+    if (from_dir && (!S_ISREG(st.st_mode) || !has_log_suffix(path))) {
+        w->l->skipped++;
+        return 0;
+    }
+    int fresh = first_visit(w->l, &st);
+    if (fresh <= 0)
+        return fresh;
+    return add(w->l, path, from_dir);
+}
+
+static int
+cmp_input(const void *a, const void *b)
+{
+    const struct input *x = a, *y = b;
+    int c = walk_natural_cmp(x->path, y->path);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+int
+walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err, void *user)
+{
+    struct walker w = {l, err, user, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (walk_one(&w, paths[i], 0) < 0)
+            return -1;
+    }
+    qsort(l->v, l->n, sizeof(*l->v), cmp_input);
+    return w.errors;
+}
