@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: MIT
+# Run one end-to-end case: EXE with ARGS (and STDIN, if set) from the
+# source root; its stdout must equal GOLDEN/NAME.out byte for byte, its
+# stderr GOLDEN/NAME.err (empty when that file does not exist), its exit
+# status RC.
+file(MAKE_DIRECTORY ${SCRATCH})
+set(out ${SCRATCH}/${NAME}.out)
+set(err ${SCRATCH}/${NAME}.err)
+if(STDIN)
+  execute_process(COMMAND ${EXE} ${ARGS} INPUT_FILE ${STDIN}
+    OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
+else()
+  execute_process(COMMAND ${EXE} ${ARGS}
+    OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
+endif()
+
+set(failed "")
+if(NOT rc STREQUAL RC)
+  string(APPEND failed "exit status ${rc}, expected ${RC}\n")
+endif()
+foreach(kind out err)
+  set(want ${GOLDEN}/${NAME}.${kind})
+  if(NOT EXISTS ${want})
+    file(SIZE ${${kind}} size)
+    if(NOT size EQUAL 0)
+      file(READ ${${kind}} text)
+      string(APPEND failed "unexpected std${kind}:\n${text}\n")
+    endif()
+    continue()
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${want} ${${kind}} RESULT_VARIABLE diff)
+  if(NOT diff EQUAL 0)
+    execute_process(COMMAND diff -u ${want} ${${kind}} OUTPUT_VARIABLE d)
+    string(APPEND failed "std${kind} differs from ${want}:\n${d}\n")
+  endif()
+endforeach()
+if(failed)
+  message(FATAL_ERROR "e2e ${NAME}: ${failed}")
+endif()
