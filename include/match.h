@@ -5,9 +5,10 @@
  * Information rows ('*'), written by Exchange itself, are searched (data
  * and context columns) with PCRE2 for:
  *   - a protocol marker: "TLS protocol <P> negotiation ..." or a bare
- *     SP_PROT_<V>_SERVER|CLIENT, also with the hyphen spelling SP_PROT-<V>
- *     found in Microsoft's guidance. <P> is a SchannelProtocols name or, for
- *     values the enum lacks (TLS 1.3), its decimal number;
+ *     SP_PROT_<V>_SERVER|CLIENT (a whole word), also with the hyphen
+ *     spelling SP_PROT-<V> found in Microsoft's guidance. <P> is a
+ *     SchannelProtocols name or, for values the enum lacks (TLS 1.3), its
+ *     decimal number;
  *   - the cipher, MAC and key exchange of a "negotiation succeeded" row;
  *   - "TLS negotiation failed".
  * Markers in command or reply rows are ignored: their text comes from the

@@ -13,10 +13,11 @@
 
 /*
  * Group 1: the protocol of a "TLS protocol <P> negotiation" row;
- * group 2: a bare marker; group 3: a failure.
+ * group 2: a bare marker, a whole word (not "SP_PROT_TLS1_2_SERVERX");
+ * group 3: a failure.
  */
 static const char marker_pattern[] = "TLS protocol (\\S+) negotiation"
-                                     "|(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))"
+                                     "|\\b(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))\\b"
                                      "|(TLS negotiation failed)";
 
 static const char cipher_pattern[] =

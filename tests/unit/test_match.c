@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_match.c: the facts match_row() takes from hand-built rows (TLS
+ * markers, ciphers, failures, STARTTLS commands, reply codes, host names)
+ * and match_protocol_class() on every protocol spelling.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "match.h"
+
+/* The exact TLS rows of the format document, §6.3. */
+static const char q16_success[] =
+    "TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm "
+    "CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA_256 with strength 0 bits "
+    "and key exchange algorithm CALG_ECDH_EPHEM with strength 256 bits";
+static const char cn13_success[] =
+    "TLS protocol SP_PROT_TLS1_0_CLIENT negotiation succeeded using bulk encryption algorithm "
+    "CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits "
+    "and key exchange algorithm CALG_ECDHE with strength 256 bits";
+
+static int
+setup(void **state)
+{
+    *state = matcher_new();
+    return *state ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    matcher_free(*state);
+    return 0;
+}
+
+static struct reader_field
+fld(const char *s)
+{
+    struct reader_field f = {s, strlen(s)};
+    return f;
+}
+
+/* A row of log `dir` with event `ev`, data and context; other fields plausible. */
+static struct row
+mk(enum extls_dir dir, enum row_event ev, const char *data, const char *context)
+{
+    struct row r;
+    memset(&r, 0, sizeof(r));
+    r.dir = dir;
+    r.time_ms = 1673452804113LL;
+    r.seq = 7;
+    r.event = ev;
+    r.connector = fld("EXCHANGE\\Default Frontend EXCHANGE");
+    r.session = fld("08DAF3D4A1B2C3D4");
+    r.local = fld("10.10.10.10:25");
+    r.remote = fld("95.10.20.33");
+    r.data = fld(data);
+    r.context = fld(context);
+    r.line = 1;
+    return r;
+}
+
+/* match_row() with the return value checked against f.flags. */
+static unsigned
+match(void **state, const struct row *r, struct match_facts *f)
+{
+    memset(f, 0xa5, sizeof(*f)); /* garbage: match_row must set flags itself */
+    unsigned flags = match_row(*state, r, f);
+    assert_int_equal(flags, f->flags);
+    return flags;
+}
+
+/* f is exactly the bytes s (and lies inside `within`). */
+static void
+assert_text(struct reader_field f, const char *s, const char *within)
+{
+    if (f.len != strlen(s) || memcmp(f.ptr, s, f.len) != 0)
+        fail_msg("got '%.*s', want '%s'", (int)f.len, f.ptr, s);
+    assert_true(f.ptr >= within && f.ptr + f.len <= within + strlen(within));
+}
+
+/* Information row with text in the context column: TLS_OK with class cls and proto. */
+static void
+assert_marker(void **state, const char *context, enum extls_class cls, const char *proto)
+{
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", context);
+    struct match_facts f;
+    unsigned flags = match(state, &r, &f);
+    if (!(flags & MATCH_TLS_OK))
+        fail_msg("no marker in '%s' (flags %#x)", context, flags);
+    assert_int_equal(flags & (MATCH_TLS_FAILED | MATCH_TLS_CMD | MATCH_REPLY | MATCH_HOST), 0);
+    if (f.cls != cls)
+        fail_msg("'%s': class %d, want %d", context, (int)f.cls, (int)cls);
+    assert_text(f.proto, proto, r.context.ptr);
+}
+
+/* The row gives no facts at all. */
+static void
+assert_nothing(void **state, const struct row *r)
+{
+    struct match_facts f;
+    unsigned flags = match(state, r, &f);
+    if (flags != 0)
+        fail_msg("data '%.*s' context '%.*s': flags %#x, want 0", (int)r->data.len, r->data.ptr,
+                 (int)r->context.len, r->context.ptr, flags);
+}
+
+static void
+assert_algo(const struct match_algo *a, const char *name, unsigned bits, const char *within)
+{
+    assert_text(a->name, name, within);
+    assert_int_equal(a->bits, bits);
+}
+
+static void
+q16_receive_success_row(void **state)
+{
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", q16_success);
+    struct match_facts f;
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK | MATCH_CIPHER);
+    assert_int_equal(f.cls, EXTLS_TLS1_2);
+    assert_text(f.proto, "SP_PROT_TLS1_2_SERVER", q16_success);
+    assert_ptr_equal(f.proto.ptr, q16_success + strlen("TLS protocol "));
+    assert_algo(&f.cipher, "CALG_AES_128", 128, q16_success);
+    assert_algo(&f.mac, "CALG_SHA_256", 0, q16_success);
+    assert_algo(&f.kx, "CALG_ECDH_EPHEM", 256, q16_success);
+}
+
+static void
+cn13_send_success_row(void **state)
+{
+    struct row r = mk(EXTLS_DIR_SEND, ROW_INFO, "", cn13_success);
+    struct match_facts f;
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK | MATCH_CIPHER);
+    assert_int_equal(f.cls, EXTLS_TLS1_0);
+    assert_text(f.proto, "SP_PROT_TLS1_0_CLIENT", cn13_success);
+    assert_algo(&f.cipher, "CALG_AES_256", 256, cn13_success);
+    assert_algo(&f.mac, "CALG_SHA1", 160, cn13_success);
+    assert_algo(&f.kx, "CALG_ECDHE", 256, cn13_success);
+}
+
+/* Every SchannelProtocols name of a version, both roles, in the "TLS protocol" form. */
+static void
+protocol_names_in_success_rows(void **state)
+{
+    static const struct {
+        const char *version;
+        enum extls_class cls;
+    } v[] = {
+        {"SSL2", EXTLS_SSL2},     {"SSL3", EXTLS_SSL3},     {"TLS1_0", EXTLS_TLS1_0},
+        {"TLS1_1", EXTLS_TLS1_1}, {"TLS1_2", EXTLS_TLS1_2}, {"TLS1_3", EXTLS_TLS1_3},
+    };
+    static const char *const roles[] = {"SERVER", "CLIENT"};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        for (size_t k = 0; k < 2; k++) {
+            char proto[64], text[256];
+            snprintf(proto, sizeof(proto), "SP_PROT_%s_%s", v[i].version, roles[k]);
+            snprintf(text, sizeof(text), "TLS protocol %s negotiation succeeded", proto);
+            assert_marker(state, text, v[i].cls, proto);
+            /* The same name alone, without the "TLS protocol" wording. */
+            assert_marker(state, proto, v[i].cls, proto);
+            /* Microsoft's hyphen spelling. */
+            proto[7] = '-';
+            snprintf(text, sizeof(text), "TLS protocol %s negotiation succeeded", proto);
+            assert_marker(state, text, v[i].cls, proto);
+            assert_marker(state, proto, v[i].cls, proto);
+        }
+    }
+    assert_marker(state, "TLS protocol SP_PROT-TLS1_0_CLIENT negotiation succeeded", EXTLS_TLS1_0,
+                  "SP_PROT-TLS1_0_CLIENT");
+}
+
+/* Values .NET prints in decimal (TLS 1.3 on builds whose enum lacks it). */
+static void
+decimal_protocols_in_success_rows(void **state)
+{
+    static const struct {
+        const char *value;
+        enum extls_class cls;
+    } v[] = {
+        {"4", EXTLS_SSL2},
+        {"8", EXTLS_SSL2},
+        {"16", EXTLS_SSL3},
+        {"32", EXTLS_SSL3},
+        {"64", EXTLS_TLS1_0},
+        {"128", EXTLS_TLS1_0},
+        {"256", EXTLS_TLS1_1},
+        {"512", EXTLS_TLS1_1},
+        {"1024", EXTLS_TLS1_2},
+        {"2048", EXTLS_TLS1_2},
+        {"4096", EXTLS_TLS1_3},
+        {"8192", EXTLS_TLS1_3},
+        {"0", EXTLS_TLS_UNKNOWN},
+        {"1", EXTLS_TLS_UNKNOWN},
+        {"2", EXTLS_TLS_UNKNOWN},
+        {"192", EXTLS_TLS_UNKNOWN},
+        {"99999", EXTLS_TLS_UNKNOWN},
+        {"16384", EXTLS_TLS_UNKNOWN},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char text[400];
+        snprintf(text, sizeof(text),
+                 "TLS protocol %s negotiation succeeded using bulk encryption algorithm "
+                 "CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA_384 with "
+                 "strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 384 "
+                 "bits",
+                 v[i].value);
+        assert_marker(state, text, v[i].cls, v[i].value);
+    }
+}
+
+/* An unknown protocol in the "TLS protocol" wording is still a marker: TLS_UNKNOWN. */
+static void
+unknown_protocol_is_tls_unknown(void **state)
+{
+    assert_marker(state, "TLS protocol SP_PROT_PCT1_SERVER negotiation succeeded",
+                  EXTLS_TLS_UNKNOWN, "SP_PROT_PCT1_SERVER");
+    assert_marker(state, "TLS protocol SP_PROT_TLS1_4_SERVER negotiation succeeded",
+                  EXTLS_TLS_UNKNOWN, "SP_PROT_TLS1_4_SERVER");
+    assert_marker(state, "TLS protocol SP_PROT_TLS1_2_SERVERX negotiation succeeded",
+                  EXTLS_TLS_UNKNOWN, "SP_PROT_TLS1_2_SERVERX");
+    assert_marker(state, "TLS protocol Zero negotiation succeeded", EXTLS_TLS_UNKNOWN, "Zero");
+    assert_marker(state, "TLS protocol 0x400 negotiation succeeded", EXTLS_TLS_UNKNOWN, "0x400");
+}
+
+/* A success row cut before the algorithms: marker without MATCH_CIPHER. */
+static void
+marker_without_cipher_part(void **state)
+{
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "",
+                      "TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded");
+    struct match_facts f;
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK);
+    assert_int_equal(f.cls, EXTLS_TLS1_2);
+}
+
+/* The marker may stand in the data column when context has none. */
+static void
+marker_in_data_column(void **state)
+{
+    struct match_facts f;
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, q16_success, "");
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK | MATCH_CIPHER);
+    assert_int_equal(f.cls, EXTLS_TLS1_2);
+    assert_text(f.proto, "SP_PROT_TLS1_2_SERVER", q16_success);
+    assert_algo(&f.kx, "CALG_ECDH_EPHEM", 256, q16_success);
+
+    /* Context with unrelated text does not hide the data column. */
+    r = mk(EXTLS_DIR_SEND, ROW_INFO, "SP_PROT_TLS1_1_CLIENT", "Some unrelated context text");
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK);
+    assert_int_equal(f.cls, EXTLS_TLS1_1);
+    assert_text(f.proto, "SP_PROT_TLS1_1_CLIENT", r.data.ptr);
+
+    /* The context column is searched first. */
+    r = mk(EXTLS_DIR_SEND, ROW_INFO, "SP_PROT_TLS1_1_CLIENT", cn13_success);
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK | MATCH_CIPHER);
+    assert_int_equal(f.cls, EXTLS_TLS1_0);
+}
+
+/* A bare marker somewhere inside other text. */
+static void
+bare_marker_inside_text(void **state)
+{
+    assert_marker(state, "Protocol: SP_PROT_TLS1_2_CLIENT.", EXTLS_TLS1_2, "SP_PROT_TLS1_2_CLIENT");
+    assert_marker(state, "(SP_PROT-TLS1_1_SERVER)", EXTLS_TLS1_1, "SP_PROT-TLS1_1_SERVER");
+}
+
+/*
+ * Near misses of a bare marker: the name must be a whole SchannelProtocols
+ * version and role, standing as its own word.
+ */
+static void
+bare_near_misses_are_not_markers(void **state)
+{
+    static const char *const texts[] = {
+        "SP_PROT_TLS1_4_SERVER",   "SP_PROT_TLS1_2_SERVERX",
+        "SP_PROT_TLS1_2_SERVER_2", "XSP_PROT_TLS1_2_SERVER",
+        "SP_PROT_TLS1_2",          "SP_PROT_TLS1_2_SERVE",
+        "SP_PROT_TLS12_SERVER",    "SP_PROT_SSL1_SERVER",
+        "SP_PROT_PCT1_SERVER",     "sp_prot_tls1_2_server",
+        "SP_PROT TLS1_2_SERVER",   "SP_PROT_TLS1_2-SERVER",
+        "SP_PROT_TLS1_2_BOTH",     "TLS protocol  negotiation succeeded",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", texts[i]);
+        assert_nothing(state, &r);
+        r = mk(EXTLS_DIR_SEND, ROW_INFO, texts[i], "");
+        assert_nothing(state, &r);
+    }
+}
+
+static void
+negotiation_failed_rows(void **state)
+{
+    static const char *const texts[] = {
+        "TLS negotiation failed with error UnknownCredentials",
+        "TLS negotiation failed with error NoCredentials",
+        "TLS negotiation failed with error SocketError",
+        "TLS negotiation failed, fatal exception",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct match_facts f;
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", texts[i]);
+        assert_int_equal(match(state, &r, &f), MATCH_TLS_FAILED);
+        r = mk(EXTLS_DIR_SEND, ROW_INFO, texts[i], "");
+        assert_int_equal(match(state, &r, &f), MATCH_TLS_FAILED);
+    }
+    /* Other failures are not TLS negotiation failures. */
+    struct row r = mk(EXTLS_DIR_SEND, ROW_INFO, "",
+                      "Outbound TLS authentication failed for auth level 1 with error 2");
+    assert_nothing(state, &r);
+    r = mk(EXTLS_DIR_SEND, ROW_INFO, "", "Tls cipher strength is too weak");
+    assert_nothing(state, &r);
+}
+
+/* Markers in command and reply rows come from the peer and are ignored. */
+static void
+markers_in_peer_rows_ignored(void **state)
+{
+    static const char *const texts[] = {
+        "MAIL FROM:<SP_PROT_TLS1_0_SERVER@x>",
+        "RCPT TO:<TLS protocol SP_PROT_TLS1_2_SERVER negotiation@x>",
+        "TLS negotiation failed",
+        q16_success,
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, texts[i], "");
+        assert_nothing(state, &r);
+        r = mk(EXTLS_DIR_SEND, ROW_RECEIVE, texts[i], "");
+        assert_nothing(state, &r);
+        r = mk(EXTLS_DIR_RECEIVE, ROW_SEND, texts[i], "");
+        assert_nothing(state, &r);
+        r = mk(EXTLS_DIR_SEND, ROW_SEND, texts[i], "");
+        assert_nothing(state, &r);
+        /* Nor does the context column of such rows count. */
+        r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, "NOOP", texts[i]);
+        assert_nothing(state, &r);
+    }
+    /* A reply mentioning a marker is only a reply. */
+    struct match_facts f;
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_SEND, "250 2.1.0 <SP_PROT_TLS1_0_SERVER@x> ok", "");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    assert_int_equal(f.reply_code, 250);
+}
+
+static void
+connect_and_disconnect_rows_give_nothing(void **state)
+{
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_CONNECT, "", q16_success);
+    assert_nothing(state, &r);
+    r = mk(EXTLS_DIR_SEND, ROW_DISCONNECT, "220 x", "TLS negotiation failed");
+    assert_nothing(state, &r);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", "");
+    assert_nothing(state, &r);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "None", "Set Session Permissions");
+    assert_nothing(state, &r);
+}
+
+static void
+starttls_commands(void **state)
+{
+    static const char *const cmds[] = {"STARTTLS",       "starttls",       "StartTls",
+                                       "X-ANONYMOUSTLS", "x-anonymoustls", "STARTTLS ",
+                                       "STARTTLS extra"};
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        struct match_facts f;
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, cmds[i], "");
+        if (match(state, &r, &f) != MATCH_TLS_CMD)
+            fail_msg("receive '<' '%s' is not a command", cmds[i]);
+        r = mk(EXTLS_DIR_SEND, ROW_SEND, cmds[i], "");
+        if (match(state, &r, &f) != MATCH_TLS_CMD)
+            fail_msg("send '>' '%s' is not a command", cmds[i]);
+    }
+}
+
+static void
+starttls_not_a_command(void **state)
+{
+    /* The server's side of the dialogue: receive '>' and send '<'. */
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_SEND, "STARTTLS", "");
+    assert_nothing(state, &r);
+    r = mk(EXTLS_DIR_SEND, ROW_RECEIVE, "STARTTLS", "");
+    assert_nothing(state, &r);
+    static const char *const near[] = {
+        "STARTTLSX", "STARTTL", "X-ANONYMOUSTLS1", " STARTTLS", "XSTARTTLS", "250-STARTTLS", ""};
+    for (size_t i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+        r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, near[i], "");
+        assert_nothing(state, &r);
+        r = mk(EXTLS_DIR_SEND, ROW_SEND, near[i], "");
+        assert_nothing(state, &r);
+    }
+    /* An information row saying STARTTLS is no command either. */
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "STARTTLS", "");
+    assert_nothing(state, &r);
+}
+
+/* Reply row of direction dir: receive '>' or send '<'. */
+static struct row
+reply(enum extls_dir dir, const char *data)
+{
+    return mk(dir, dir == EXTLS_DIR_RECEIVE ? ROW_SEND : ROW_RECEIVE, data, "");
+}
+
+static void
+reply_codes(void **state)
+{
+    static const struct {
+        const char *text;
+        int code;
+    } ok[] = {
+        {"220 2.0.0 SMTP server ready", 220},
+        {"454 4.7.0 Cannot accept TLS as maximum TLS rate exceeded for server", 454},
+        {"250-STARTTLS", 250},
+        {"250 CHUNKING", 250},
+        {"334 <authentication response>", 334},
+        {"100", 100},
+        {"599 x", 599},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        struct match_facts f;
+        /* Receive side: never a host, so exactly MATCH_REPLY. */
+        struct row r = reply(EXTLS_DIR_RECEIVE, ok[i].text);
+        if (match(state, &r, &f) != MATCH_REPLY)
+            fail_msg("'%s' is not a reply (flags %#x)", ok[i].text, f.flags);
+        assert_int_equal(f.reply_code, ok[i].code);
+    }
+}
+
+static void
+not_reply_codes(void **state)
+{
+    static const char *const bad[] = {"2200 x", "abc", "22",  "",       "22a ok", "220x",
+                                      "600 x",  "099", "000", " 220 x", "2.0.0 x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct row r = reply(EXTLS_DIR_RECEIVE, bad[i]);
+        assert_nothing(state, &r);
+        r = reply(EXTLS_DIR_SEND, bad[i]);
+        assert_nothing(state, &r);
+    }
+    /* A reply code in a command row is no reply. */
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, "220 x", "");
+    assert_nothing(state, &r);
+}
+
+/* The host and its kind from one row; flags must be exactly `flags`. */
+static void
+assert_host(void **state, const struct row *r, unsigned flags, enum match_host_kind kind,
+            const char *host)
+{
+    struct match_facts f;
+    unsigned got = match(state, r, &f);
+    if (got != flags)
+        fail_msg("'%.*s': flags %#x, want %#x", (int)r->data.len, r->data.ptr, got, flags);
+    assert_int_equal(f.host_kind, kind);
+    assert_text(f.host, host, r->data.ptr);
+}
+
+static void
+ehlo_host_on_receive(void **state)
+{
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, "EHLO client.example.com", "");
+    assert_host(state, &r, MATCH_HOST, MATCH_HOST_EHLO, "client.example.com");
+    r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, "HELO x", "");
+    assert_host(state, &r, MATCH_HOST, MATCH_HOST_EHLO, "x");
+    r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, "ehlo  [192.0.2.1]", "");
+    assert_host(state, &r, MATCH_HOST, MATCH_HOST_EHLO, "[192.0.2.1]");
+    r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, "EHLO ylmf-pc trailing words", "");
+    assert_host(state, &r, MATCH_HOST, MATCH_HOST_EHLO, "ylmf-pc");
+}
+
+static void
+ehlo_without_host_or_not_from_client(void **state)
+{
+    static const char *const none[] = {"EHLO", "EHLO ", "EHLOX host", "HELLO host", "XEHLO h"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, none[i], "");
+        assert_nothing(state, &r);
+    }
+    /* Our own EHLO in a send log names us, not the remote host. */
+    struct row r = mk(EXTLS_DIR_SEND, ROW_SEND, "EHLO mail.example.org", "");
+    assert_nothing(state, &r);
+    /* The server echoing EHLO text on the receive side is not a command. */
+    r = mk(EXTLS_DIR_RECEIVE, ROW_SEND, "EHLO client.example.com", "");
+    assert_nothing(state, &r);
+}
+
+static void
+send_side_reply_hosts(void **state)
+{
+    struct row r = reply(EXTLS_DIR_SEND, "220 mx.example.net ESMTP ready");
+    assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_BANNER, "mx.example.net");
+    r = reply(EXTLS_DIR_SEND, "250-mx.example.net Hello [203.0.113.5]");
+    assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_250, "mx.example.net");
+    r = reply(EXTLS_DIR_SEND,
+              "250  HOST Hello [203.0.113.5] SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES "
+              "STARTTLS X-ANONYMOUSTLS AUTH NTLM 8BITMIME BINARYMIME CHUNKING XRDST");
+    assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_250, "HOST");
+    r = reply(EXTLS_DIR_SEND,
+              "220 host.example.com Microsoft ESMTP MAIL Service ready at Wed, 13 Mar 2024");
+    assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_BANNER, "host.example.com");
+}
+
+static void
+reply_without_host(void **state)
+{
+    struct match_facts f;
+    /* The STARTTLS go-ahead starts with an enhanced status code, not a host. */
+    struct row r = reply(EXTLS_DIR_SEND, "220 2.0.0 SMTP server ready");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    assert_int_equal(f.reply_code, 220);
+    r = reply(EXTLS_DIR_SEND, "250 2.1.0 Sender OK");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    r = reply(EXTLS_DIR_SEND, "220");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    r = reply(EXTLS_DIR_SEND, "220 ");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    /* Only 220 and 250 name the host. */
+    r = reply(EXTLS_DIR_SEND, "421 mx.example.net Service not available");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    assert_int_equal(f.reply_code, 421);
+    /* Receive side: the reply is ours, so it never names the remote host. */
+    r = reply(EXTLS_DIR_RECEIVE, "220 mail.example.org Microsoft ESMTP MAIL Service ready");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    r = reply(EXTLS_DIR_RECEIVE, "250-mail.example.org Hello [95.10.20.33]");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+}
+
+/* A host longer than EXTLS_NAME_MAX is cut to EXTLS_NAME_MAX bytes. */
+static void
+long_host_cut_to_name_max(void **state)
+{
+    char name[EXTLS_NAME_MAX + 46];
+    memset(name, 'a', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    char ehlo[sizeof(name) + 16], banner[sizeof(name) + 16];
+    snprintf(ehlo, sizeof(ehlo), "EHLO %s", name);
+    snprintf(banner, sizeof(banner), "220 %s ESMTP", name);
+
+    struct match_facts f;
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, ehlo, "");
+    assert_int_equal(match(state, &r, &f), MATCH_HOST);
+    assert_ptr_equal(f.host.ptr, ehlo + 5);
+    assert_int_equal(f.host.len, EXTLS_NAME_MAX);
+
+    r = reply(EXTLS_DIR_SEND, banner);
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY | MATCH_HOST);
+    assert_int_equal(f.host_kind, MATCH_HOST_BANNER);
+    assert_ptr_equal(f.host.ptr, banner + 4);
+    assert_int_equal(f.host.len, EXTLS_NAME_MAX);
+
+    /* Exactly EXTLS_NAME_MAX bytes is kept whole. */
+    name[EXTLS_NAME_MAX] = '\0';
+    snprintf(ehlo, sizeof(ehlo), "HELO %s", name);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_RECEIVE, ehlo, "");
+    assert_int_equal(match(state, &r, &f), MATCH_HOST);
+    assert_int_equal(f.host.len, EXTLS_NAME_MAX);
+}
+
+static void
+protocol_class_direct(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        enum extls_class cls;
+    } v[] = {
+        {"SP_PROT_SSL2_SERVER", EXTLS_SSL2},
+        {"SP_PROT_SSL2_CLIENT", EXTLS_SSL2},
+        {"SP_PROT_SSL3_SERVER", EXTLS_SSL3},
+        {"SP_PROT_SSL3_CLIENT", EXTLS_SSL3},
+        {"SP_PROT_TLS1_0_SERVER", EXTLS_TLS1_0},
+        {"SP_PROT_TLS1_0_CLIENT", EXTLS_TLS1_0},
+        {"SP_PROT_TLS1_1_SERVER", EXTLS_TLS1_1},
+        {"SP_PROT_TLS1_1_CLIENT", EXTLS_TLS1_1},
+        {"SP_PROT_TLS1_2_SERVER", EXTLS_TLS1_2},
+        {"SP_PROT_TLS1_2_CLIENT", EXTLS_TLS1_2},
+        {"SP_PROT_TLS1_3_SERVER", EXTLS_TLS1_3},
+        {"SP_PROT_TLS1_3_CLIENT", EXTLS_TLS1_3},
+        {"SP_PROT-TLS1_0_CLIENT", EXTLS_TLS1_0},
+        {"SP_PROT-TLS1_2_SERVER", EXTLS_TLS1_2},
+        {"SP_PROT-SSL3_CLIENT", EXTLS_SSL3},
+        {"4", EXTLS_SSL2},
+        {"8", EXTLS_SSL2},
+        {"16", EXTLS_SSL3},
+        {"32", EXTLS_SSL3},
+        {"64", EXTLS_TLS1_0},
+        {"128", EXTLS_TLS1_0},
+        {"256", EXTLS_TLS1_1},
+        {"512", EXTLS_TLS1_1},
+        {"1024", EXTLS_TLS1_2},
+        {"2048", EXTLS_TLS1_2},
+        {"4096", EXTLS_TLS1_3},
+        {"8192", EXTLS_TLS1_3},
+        /* Unknown: other values, combinations, hex, other names, near misses. */
+        {"0", EXTLS_TLS_UNKNOWN},
+        {"1", EXTLS_TLS_UNKNOWN},
+        {"2", EXTLS_TLS_UNKNOWN},
+        {"192", EXTLS_TLS_UNKNOWN},
+        {"3072", EXTLS_TLS_UNKNOWN},
+        {"16384", EXTLS_TLS_UNKNOWN},
+        {"99999", EXTLS_TLS_UNKNOWN},
+        {"4294968320", EXTLS_TLS_UNKNOWN},           /* 2^32 + 1024: no wrap to TLS1_2 */
+        {"18446744073709552640", EXTLS_TLS_UNKNOWN}, /* 2^64 + 1024 */
+        {"-1024", EXTLS_TLS_UNKNOWN},
+        {"+1024", EXTLS_TLS_UNKNOWN},
+        {"1024 ", EXTLS_TLS_UNKNOWN},
+        {"0x400", EXTLS_TLS_UNKNOWN},
+        {"400", EXTLS_TLS_UNKNOWN},
+        {"", EXTLS_TLS_UNKNOWN},
+        {"Zero", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_PCT1_SERVER", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_PCT1_CLIENT", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_4_SERVER", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_2_SERVERX", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_2_SERVE", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_2_", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_2", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_SERVER", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT.TLS1_2_SERVER", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_2-SERVER", EXTLS_TLS_UNKNOWN},
+        {"sp_prot_tls1_2_server", EXTLS_TLS_UNKNOWN},
+        {"XSP_PROT_TLS1_2_SERVER", EXTLS_TLS_UNKNOWN},
+        {"SP_PROT_TLS1_2_SERVER, SP_PROT_TLS1_2_CLIENT", EXTLS_TLS_UNKNOWN},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        enum extls_class got = match_protocol_class(v[i].s, strlen(v[i].s));
+        if (got != v[i].cls)
+            fail_msg("'%s': class %d, want %d", v[i].s, (int)got, (int)v[i].cls);
+    }
+    /* Only `len` bytes count. */
+    assert_int_equal(match_protocol_class("SP_PROT_TLS1_2_SERVERX", 21), EXTLS_TLS1_2);
+    assert_int_equal(match_protocol_class("10245", 4), EXTLS_TLS1_2);
+    assert_int_equal(match_protocol_class("SP_PROT_TLS1_2_SERVER", 20), EXTLS_TLS_UNKNOWN);
+}
+
+/* The matcher keeps no state between rows: a marker row after others gives the same facts. */
+static void
+matcher_reusable_across_rows(void **state)
+{
+    struct match_facts f;
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", "TLS negotiation failed, fatal exception");
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_FAILED);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", "TLS protocol 8192 negotiation succeeded");
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK);
+    assert_int_equal(f.cls, EXTLS_TLS1_3);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", q16_success);
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK | MATCH_CIPHER);
+    assert_algo(&f.cipher, "CALG_AES_128", 128, q16_success);
+    r = mk(EXTLS_DIR_SEND, ROW_INFO, "", "SP_PROT_SSL3_CLIENT");
+    assert_int_equal(match(state, &r, &f), MATCH_TLS_OK);
+    assert_int_equal(f.cls, EXTLS_SSL3);
+}
+
+static void
+matcher_free_null_is_noop(void **state)
+{
+    (void)state;
+    matcher_free(NULL);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(q16_receive_success_row),
+        cmocka_unit_test(cn13_send_success_row),
+        cmocka_unit_test(protocol_names_in_success_rows),
+        cmocka_unit_test(decimal_protocols_in_success_rows),
+        cmocka_unit_test(unknown_protocol_is_tls_unknown),
+        cmocka_unit_test(marker_without_cipher_part),
+        cmocka_unit_test(marker_in_data_column),
+        cmocka_unit_test(bare_marker_inside_text),
+        cmocka_unit_test(bare_near_misses_are_not_markers),
+        cmocka_unit_test(negotiation_failed_rows),
+        cmocka_unit_test(markers_in_peer_rows_ignored),
+        cmocka_unit_test(connect_and_disconnect_rows_give_nothing),
+        cmocka_unit_test(starttls_commands),
+        cmocka_unit_test(starttls_not_a_command),
+        cmocka_unit_test(reply_codes),
+        cmocka_unit_test(not_reply_codes),
+        cmocka_unit_test(ehlo_host_on_receive),
+        cmocka_unit_test(ehlo_without_host_or_not_from_client),
+        cmocka_unit_test(send_side_reply_hosts),
+        cmocka_unit_test(reply_without_host),
+        cmocka_unit_test(long_host_cut_to_name_max),
+        cmocka_unit_test(protocol_class_direct),
+        cmocka_unit_test(matcher_reusable_across_rows),
+        cmocka_unit_test(matcher_free_null_is_noop),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
