@@ -20,10 +20,9 @@ static const char marker_pattern[] = "TLS protocol (\\S+) negotiation"
                                      "|\\b(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))\\b"
                                      "|(TLS negotiation failed)";
 
-static const char cipher_pattern[] =
-    "bulk encryption algorithm (\\S+) with strength (\\d+) bits, "
-    "MAC hash algorithm (\\S+) with strength (\\d+) bits "
-    "and key exchange algorithm (\\S+) with strength (\\d+) bits";
+static const char cipher_pattern[] = "bulk encryption algorithm (\\S+) with strength (\\d+) bits, "
+                                     "MAC hash algorithm (\\S+) with strength (\\d+) bits "
+                                     "and key exchange algorithm (\\S+) with strength (\\d+) bits";
 
 struct matcher {
     pcre2_code *marker;
@@ -116,9 +115,9 @@ match_protocol_class(const char *s, size_t len)
         unsigned long value;
         enum extls_class cls;
     } values[] = {
-        {4, EXTLS_SSL2},       {8, EXTLS_SSL2},       {16, EXTLS_SSL3},      {32, EXTLS_SSL3},
-        {64, EXTLS_TLS1_0},    {128, EXTLS_TLS1_0},   {256, EXTLS_TLS1_1},   {512, EXTLS_TLS1_1},
-        {1024, EXTLS_TLS1_2},  {2048, EXTLS_TLS1_2},  {4096, EXTLS_TLS1_3},  {8192, EXTLS_TLS1_3},
+        {4, EXTLS_SSL2},      {8, EXTLS_SSL2},      {16, EXTLS_SSL3},     {32, EXTLS_SSL3},
+        {64, EXTLS_TLS1_0},   {128, EXTLS_TLS1_0},  {256, EXTLS_TLS1_1},  {512, EXTLS_TLS1_1},
+        {1024, EXTLS_TLS1_2}, {2048, EXTLS_TLS1_2}, {4096, EXTLS_TLS1_3}, {8192, EXTLS_TLS1_3},
     };
 
     if (len > 8 && memcmp(s, "SP_PROT", 7) == 0 && (s[7] == '_' || s[7] == '-')) {
@@ -239,6 +238,21 @@ is_status_code(struct reader_field t)
     return t.len >= 5 && t.ptr[0] >= '2' && t.ptr[0] <= '5' && t.ptr[1] == '.';
 }
 
+/*
+ * A 250 line names the server only in the first line of its EHLO answer:
+ * "250-host Hello [ip]" (Exchange) or "250-host.example" (most others);
+ * later lines are keywords ("250-SIZE 36700160", "250 XSHADOW"). Accept a
+ * token followed by "Hello", or one containing a dot.
+ */
+static int
+is_ehlo_greeting(struct reader_field data, struct reader_field t)
+{
+    struct reader_field next = token(data, (size_t)(t.ptr + t.len - data.ptr));
+    if (next.len == 5 && memcmp(next.ptr, "Hello", 5) == 0)
+        return 1;
+    return memchr(t.ptr, '.', t.len) != NULL;
+}
+
 /* Command rows: from the client (receive: '<', send: '>'). */
 static void
 command_row(const struct row *row, struct match_facts *f)
@@ -269,7 +283,7 @@ reply_row(const struct row *row, struct match_facts *f)
     if (row->dir != EXTLS_DIR_SEND || (code != 220 && code != 250))
         return;
     struct reader_field t = token(row->data, 4);
-    if (t.len && !is_status_code(t)) {
+    if (t.len && !is_status_code(t) && (code == 220 || is_ehlo_greeting(row->data, t))) {
         f->flags |= MATCH_HOST;
         f->host_kind = code == 220 ? MATCH_HOST_BANNER : MATCH_HOST_250;
         f->host = t;

@@ -504,6 +504,25 @@ send_side_reply_hosts(void **state)
     r = reply(EXTLS_DIR_SEND,
               "220 host.example.com Microsoft ESMTP MAIL Service ready at Wed, 13 Mar 2024");
     assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_BANNER, "host.example.com");
+    /* Non-Exchange servers answer EHLO with a bare name; single-label names need "Hello". */
+    r = reply(EXTLS_DIR_SEND, "250-mx2.example.net");
+    assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_250, "mx2.example.net");
+    r = reply(EXTLS_DIR_SEND, "250-EXCH01 Hello [10.1.2.3]");
+    assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_250, "EXCH01");
+}
+
+/* Later lines of a multi-row EHLO answer are keywords, not the host (2026-11-27). */
+static void
+ehlo_keyword_lines_name_no_host(void **state)
+{
+    static const char *const lines[] = {"250-SIZE 37748736", "250-PIPELINING", "250 XSHADOW",
+                                        "250-AUTH NTLM LOGIN", "250 CHUNKING"};
+    struct match_facts f;
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        struct row r = reply(EXTLS_DIR_SEND, lines[i]);
+        assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+        assert_int_equal(f.reply_code, 250);
+    }
 }
 
 static void
@@ -690,6 +709,7 @@ main(void)
         cmocka_unit_test(ehlo_without_host_or_not_from_client),
         cmocka_unit_test(send_side_reply_hosts),
         cmocka_unit_test(reply_without_host),
+        cmocka_unit_test(ehlo_keyword_lines_name_no_host),
         cmocka_unit_test(long_host_cut_to_name_max),
         cmocka_unit_test(protocol_class_direct),
         cmocka_unit_test(matcher_reusable_across_rows),
