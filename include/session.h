@@ -5,10 +5,13 @@
  * A session is the set of rows sharing (direction, connector-id,
  * session-id), from any number of inputs, in any order. The table keeps a
  * session open while rows may still come; it is folded (handed to the
- * `done` callback, then forgotten) as soon as both its first row
- * (sequence-number 0) and its disconnect row ('-') have been seen, so memory
- * holds only sessions in progress. session_table_flush() folds the rest at
- * the end of input. Every fact is merged so that the order in which rows
+ * `done` callback, then forgotten) as soon as its first row
+ * (sequence-number 0), its disconnect row ('-') and as many rows as the
+ * disconnect's sequence number implies have been seen (Exchange numbers the
+ * rows of a session 0, 1, 2, ...), so memory holds only sessions in
+ * progress, and a session read newest file first is not folded before its
+ * middle rows arrive. session_table_flush() folds the rest at the end of
+ * input. Every fact is merged so that the order in which rows
  * arrive never changes the result: the earliest time wins for the start,
  * the lowest sequence number for the remote address, host name, marker and
  * origin.
@@ -49,23 +52,23 @@ struct session {
     const struct pstr *connector; /* interned connector-id */
     char *sid;                    /* session-id, NUL-terminated */
     size_t sid_len;
-    int64_t start_ms;    /* earliest row */
-    int64_t end_ms;      /* latest row */
-    uint64_t rows;       /* rows seen */
+    int64_t start_ms;                  /* earliest row */
+    int64_t end_ms;                    /* latest row */
+    uint64_t rows;                     /* rows seen */
     char remote[SESSION_ADDR_MAX + 1]; /* remote address, no port; "" if never logged */
     char local[SESSION_ADDR_MAX + 1];  /* local endpoint as logged; "" if never logged */
     char *host;                        /* EHLO / greeting host name; NULL if none */
     size_t host_len;
     enum match_host_kind host_kind;
-    const struct pstr *proto;          /* protocol as logged; NULL without marker */
+    const struct pstr *proto; /* protocol as logged; NULL without marker */
     struct session_algo cipher, mac, kx;
-    uint32_t file;  /* input index of the row with the lowest sequence number */
-    uint64_t line;  /* and its line */
+    uint32_t file; /* input index of the row with the lowest sequence number */
+    uint64_t line; /* and its line */
 
     /* private: bookkeeping of the merge rules */
     unsigned flags;
     enum extls_class marker_cls;
-    uint64_t min_seq, marker_seq, remote_seq, local_seq, host_seq, pending_seq;
+    uint64_t min_seq, marker_seq, remote_seq, local_seq, host_seq, pending_seq, disc_seq;
     uint64_t cmd_seq[SESSION_SEQS], ok220_seq[SESSION_SEQS];
     unsigned n_cmd, n_ok220;
 };

@@ -225,8 +225,10 @@ merge_row(struct session_table *t, struct session *s, const struct row *r,
     }
     if (seq == 0)
         s->flags |= S_SEQ0;
-    if (r->event == ROW_DISCONNECT)
+    if (r->event == ROW_DISCONNECT && (!(s->flags & S_DISCONNECT) || seq > s->disc_seq)) {
         s->flags |= S_DISCONNECT;
+        s->disc_seq = seq;
+    }
     if (r->remote.len && (!(s->flags & S_REMOTE) || seq < s->remote_seq)) {
         copy_bounded(s->remote, r->remote);
         s->remote_seq = seq;
@@ -285,6 +287,19 @@ merge_row(struct session_table *t, struct session *s, const struct row *r,
         s->host_seq = seq;
     }
     return EXTLS_OK;
+}
+
+/*
+ * Every row is in: the first row (seq 0) and the disconnect row have been
+ * seen, and as many rows as the disconnect's sequence number implies
+ * (Exchange numbers rows 0, 1, 2, ... per session). When rows arrive out
+ * of order (files read newest first) this waits for the middle rows; when a
+ * log lacks rows the session stays open until the end of input.
+ */
+static int
+is_complete(const struct session *s)
+{
+    return (s->flags & (S_SEQ0 | S_DISCONNECT)) == (S_SEQ0 | S_DISCONNECT) && s->rows > s->disc_seq;
 }
 
 static struct session *
@@ -346,7 +361,7 @@ session_table_add(struct session_table *t, const struct row *r, const struct mat
     enum extls_status st = merge_row(t, s, r, f, file);
     if (st != EXTLS_OK)
         return st;
-    if ((s->flags & (S_SEQ0 | S_DISCONNECT)) == (S_SEQ0 | S_DISCONNECT)) {
+    if (is_complete(s)) {
         remove_at(t, i);
         t->done(s, t->user);
         session_free(s);
