@@ -144,6 +144,7 @@ write_delimited(FILE *out, struct report *r, char sep)
 struct cell {
     const char *s;
     size_t len;
+    int quote;           /* print in double quotes (edge spaces would be invisible) */
     char num[XTIME_BUF]; /* storage for numbers and times */
 };
 
@@ -160,6 +161,19 @@ cell_text(struct cell *c, const char *s, size_t len)
 {
     c->s = s;
     c->len = len;
+    c->quote = 0;
+}
+
+/*
+ * A logged value: quoted when it starts or ends with a space or tab, so
+ * that "EX\Internet" and "EX\Internet " (distinct connectors) look distinct.
+ */
+static void
+cell_value(struct cell *c, struct reader_field f)
+{
+    cell_text(c, f.ptr, f.len);
+    c->quote = f.len && (f.ptr[0] == ' ' || f.ptr[0] == '\t' || f.ptr[f.len - 1] == ' ' ||
+                         f.ptr[f.len - 1] == '\t');
 }
 
 static void
@@ -184,7 +198,7 @@ static void
 table_row(struct table *t, const struct cell *cells)
 {
     for (size_t i = 0; i < t->n_cols; i++) {
-        size_t w = esc_text_width(cells[i].s, cells[i].len);
+        size_t w = esc_text_width(cells[i].s, cells[i].len) + (cells[i].quote ? 2 : 0);
         if (t->pass == 0) {
             if (w > t->width[i])
                 t->width[i] = w;
@@ -195,7 +209,11 @@ table_row(struct table *t, const struct cell *cells)
             fputs("  ", t->out);
         if (right)
             fprintf(t->out, "%*s", (int)(t->width[i] - w), "");
+        if (cells[i].quote)
+            putc('"', t->out);
         esc_text(t->out, cells[i].s, cells[i].len);
+        if (cells[i].quote)
+            putc('"', t->out);
         if (!right && i + 1 < t->n_cols)
             fprintf(t->out, "%*s", (int)(t->width[i] - w), "");
     }
@@ -266,7 +284,7 @@ connector_section(FILE *out, struct agg *a)
             const struct agg_group *g = v[i];
             k = 0;
             cell_text(&cells[k], g->key[AGG_DIRECTION].ptr, g->key[AGG_DIRECTION].len), k++;
-            cell_text(&cells[k], g->key[AGG_CONNECTOR].ptr, g->key[AGG_CONNECTOR].len), k++;
+            cell_value(&cells[k++], g->key[AGG_CONNECTOR]);
             cell_num(&cells[k++], g->sessions);
             k = class_cells(cells, k, g);
             uint64_t tls = tls_sessions(g);
@@ -332,8 +350,8 @@ remote_section(FILE *out, struct agg *a)
             const struct agg_group *g = v[i];
             k = 0;
             cell_text(&cells[k], g->key[AGG_DIRECTION].ptr, g->key[AGG_DIRECTION].len), k++;
-            cell_text(&cells[k], g->key[AGG_REMOTE].ptr, g->key[AGG_REMOTE].len), k++;
-            cell_text(&cells[k], g->host.ptr, g->host.len), k++;
+            cell_value(&cells[k++], g->key[AGG_REMOTE]);
+            cell_value(&cells[k++], g->host);
             cell_num(&cells[k++], g->sessions);
             k = class_cells(cells, k, g);
             xtime_format(g->last_ms, cells[k].num);
@@ -349,7 +367,7 @@ static void
 footer(FILE *out, const struct report_totals *t)
 {
     char a[XTIME_BUF], b[XTIME_BUF];
-    fprintf(out, "\n%llu files", (unsigned long long)t->files);
+    fprintf(out, "\n%llu file%s", (unsigned long long)t->files, t->files == 1 ? "" : "s");
     if (t->files_skipped)
         fprintf(out, " (%llu skipped)", (unsigned long long)t->files_skipped);
     if (t->files_failed)
