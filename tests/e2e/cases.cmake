@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: MIT
+# End-to-end cases: extls_e2e(NAME ARGS ... [RC n] [STDIN file]) runs the
+# binary from the source root and compares stdout/stderr/exit status with
+# tests/golden/e2e/NAME.{out,err}.
+
+set(S10 samples/exchange2010)
+set(S19 samples/exchange2019)
+set(FE19 ${S19}/V15/TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive)
+
+# Whole outputs of each format on the sample trees.
+extls_e2e(table_2010 ARGS ${S10})
+extls_e2e(table_2019 ARGS ${S19})
+extls_e2e(json_2010 ARGS --format json ${S10})
+extls_e2e(jsonl_day_cipher_2019 ARGS -q --format jsonl --by day,cipher ${S19})
+extls_e2e(csv_2019 ARGS -q --format csv ${S19})
+extls_e2e(tsv_ehlo_2010 ARGS -q --format tsv --by direction,ehlo ${S10})
+extls_e2e(sessions_jsonl_2019 ARGS sessions -q ${S19})
+extls_e2e(sessions_csv_2010 ARGS sessions -q --format csv ${S10})
+
+# Filters.
+extls_e2e(filter_direction_send ARGS -q --format csv --direction send ${S19})
+extls_e2e(filter_remote_cidr ARGS -q --format csv --remote 203.0.113.0/24 ${S19})
+extls_e2e(filter_remote_v6 ARGS -q --format csv --remote 2001:db8::/32 ${S19})
+extls_e2e(filter_connector ARGS -q --format csv --by connector --connector "Frontend" ${S19})
+extls_e2e(filter_time ARGS -q --format csv --by direction --since 2023-01-11T15:30 --until 2023-01-11T16:00 ${S19})
+
+# Exit codes.
+extls_e2e(fail_on_legacy RC 1 ARGS -q --format tsv --by direction --fail-on legacy ${S10})
+extls_e2e(fail_on_absent_class ARGS -q --format tsv --by direction --fail-on tls1_3 ${S10})
+extls_e2e(fail_on_none_send RC 1 ARGS -q --format tsv --by direction --direction send --fail-on none ${S19})
+extls_e2e(missing_input RC 2 ARGS --format tsv --by direction tests/data/does-not-exist.LOG tests/data/lf-only.log)
+extls_e2e(usage_unknown_option RC 2 ARGS --colour ${S10})
+extls_e2e(usage_no_input RC 2 ARGS --format json)
+extls_e2e(usage_bad_format RC 2 ARGS --format xml ${S10})
+extls_e2e(usage_bad_by RC 2 ARGS --by direction,port ${S10})
+extls_e2e(usage_bad_time RC 2 ARGS --since 2023-13-01 ${S10})
+extls_e2e(usage_bad_remote RC 2 ARGS --remote 192.0.2.0/33 ${S10})
+extls_e2e(usage_bad_regex RC 2 ARGS --connector "(" ${S10})
+extls_e2e(usage_sessions_json RC 2 ARGS sessions --format json ${S10})
+extls_e2e(version ARGS --version)
+extls_e2e(help ARGS --help)
+
+# Inputs that are not ordinary logs.
+extls_e2e(cut_off ARGS --format jsonl tests/data/cut-off.LOG)
+extls_e2e(missing_field_header RC 2 ARGS --format jsonl tests/data/missing-field-header.LOG)
+extls_e2e(not_a_protocol_log RC 2 ARGS --format jsonl tests/data/not-a-protocol-log.LOG)
+extls_e2e(empty_inputs ARGS --format jsonl tests/data/empty.LOG tests/data/bom-only.LOG tests/data/header-only.LOG)
+extls_e2e(no_header_direction_from_name ARGS sessions --format tsv tests/data/no-header)
+extls_e2e(reordered_fields ARGS sessions --format tsv tests/data/reordered-fields.LOG)
+extls_e2e(lf_only ARGS --format csv tests/data/lf-only.log)
+extls_e2e(data_dir_walk RC 2 ARGS --format json tests/data)
+extls_e2e(stdin_with_header ARGS --format csv - STDIN tests/data/lf-only.log)
+extls_e2e(stdin_without_header RC 2 ARGS --format csv - STDIN tests/data/no-header/RECV20230111-1.LOG)
+extls_e2e(same_file_twice ARGS --format csv tests/data/lf-only.log tests/data/lf-only.log)
+
+# Scripted checks against expectations derived by hand.
+foreach(tree exchange2010 exchange2019)
+  add_test(NAME e2e_hand_oracle_${tree}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/hand-oracle.sh $<TARGET_FILE:extls> ${tree}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  add_test(NAME e2e_order_independence_${tree}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/order-independence.sh $<TARGET_FILE:extls> ${tree}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(e2e_hand_oracle_${tree} e2e_order_independence_${tree}
+    PROPERTIES LABELS e2e TIMEOUT 120)
+endforeach()
