@@ -231,6 +231,12 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         if (id == -1)
             break;
         if (id == '?') {
+            /* glibc reports "--quiet=1" as '?' with optopt set to the flag's id. */
+            for (size_t i = 0; i < N_OPTIONS; i++) {
+                if (optopt && options[i].id == optopt)
+                    return usage_error(err, err_len, "option '--%s' takes no value",
+                                       options[i].name);
+            }
             if (optopt)
                 return usage_error(err, err_len, "unknown option '-%c' (try --help)", optopt);
             return usage_error(err, err_len, "unknown option '%s' (try --help)",

@@ -161,9 +161,12 @@ add(struct input_list *l, const char *path, int from_dir)
     return 0;
 }
 
+/* The file name (not the whole path) is "<something>.log", any case. */
 static int
-has_log_suffix(const char *name)
+has_log_suffix(const char *path)
 {
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
     size_t n = strlen(name);
     return n > 4 && strcasecmp(name + n - 4, ".log") == 0;
 }
@@ -259,6 +262,7 @@ walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *er
         if (walk_one(&w, paths[i], 0) < 0)
             return -1;
     }
-    qsort(l->v, l->n, sizeof(*l->v), cmp_input);
+    if (l->n > 1) /* l->v is NULL while the list is empty: no qsort(NULL, 0) */
+        qsort(l->v, l->n, sizeof(*l->v), cmp_input);
     return w.errors;
 }

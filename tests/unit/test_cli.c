@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_cli.c: argv -> struct cli_config, every option in long and short
+ * form, the 'sessions' subcommand, usage errors and their messages, and the
+ * generated --help text. cli_parse() runs many times in this one process.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli.h"
+
+/* 2023-01-11T00:00:00.000Z and 2023-01-11T16:00:00.000Z */
+#define DAY0 1673395200000LL
+#define T0 1673452800000LL
+
+#define ARGC(v) ((int)(sizeof(v) / sizeof(v[0])))
+
+static char err[256];
+
+/* cli_parse() on a NULL-less argv array; err is cleared first. */
+static enum cli_status
+parse(struct cli_config *cfg, int argc, char **argv)
+{
+    memset(err, 0, sizeof(err));
+    return cli_parse(cfg, argc, argv, err, sizeof(err));
+}
+
+/* Parse argv, which must be a usage error with exactly this message. */
+static void
+check_usage(int argc, char **argv, const char *want)
+{
+    struct cli_config cfg;
+    assert_int_equal(parse(&cfg, argc, argv), CLI_EUSAGE);
+    assert_string_equal(err, want);
+}
+
+static void
+defaults_with_one_path(void **state)
+{
+    (void)state;
+    char *argv[] = {"extls", "a.log"};
+    struct cli_config cfg;
+    memset(&cfg, 0x5A, sizeof(cfg)); /* fully overwritten */
+    assert_int_equal(parse(&cfg, ARGC(argv), argv), CLI_OK);
+    assert_int_equal(cfg.command, CLI_REPORT);
+    assert_int_equal(cfg.format, REPORT_TABLE);
+    assert_int_equal(cfg.n_by, 3);
+    assert_int_equal(cfg.by[0], AGG_DIRECTION);
+    assert_int_equal(cfg.by[1], AGG_CONNECTOR);
+    assert_int_equal(cfg.by[2], AGG_REMOTE);
+    assert_true(cfg.since == INT64_MIN);
+    assert_true(cfg.until == INT64_MAX);
+    assert_int_equal(cfg.direction, EXTLS_DIR_UNKNOWN);
+    assert_null(cfg.connector);
+    assert_null(cfg.remote);
+    assert_int_equal(cfg.fail_on, 0);
+    assert_int_equal(cfg.quiet, 0);
+    assert_int_equal(cfg.verbose, 0);
+    assert_int_equal(cfg.help, 0);
+    assert_int_equal(cfg.version, 0);
+    assert_int_equal(cfg.n_paths, 1);
+    assert_ptr_equal(cfg.paths[0], argv[1]);
+}
+
+static void
+format_long_and_short(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--format", "json", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_JSON);
+    char *a2[] = {"extls", "--format=jsonl", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_JSONL);
+    char *a3[] = {"extls", "-f", "csv", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_CSV);
+    char *a4[] = {"extls", "-ftsv", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_TSV);
+    char *a5[] = {"extls", "-f", "table", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a5), a5), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_TABLE);
+    char *a6[] = {"extls", "-f", "xml", "x"};
+    check_usage(ARGC(a6), a6, "unknown format 'xml'");
+}
+
+static void
+by_lists(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--by", "remote,day", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.n_by, 2);
+    assert_int_equal(cfg.by[0], AGG_REMOTE);
+    assert_int_equal(cfg.by[1], AGG_DAY);
+    char *a2[] = {"extls", "-b", "cipher,ehlo,day,remote,connector,direction", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.n_by, 6);
+    assert_int_equal(cfg.by[0], AGG_CIPHER);
+    assert_int_equal(cfg.by[1], AGG_EHLO);
+    assert_int_equal(cfg.by[2], AGG_DAY);
+    assert_int_equal(cfg.by[3], AGG_REMOTE);
+    assert_int_equal(cfg.by[4], AGG_CONNECTOR);
+    assert_int_equal(cfg.by[5], AGG_DIRECTION);
+    /* The last --by wins. */
+    char *a3[] = {"extls", "-b", "day,remote", "--by=connector", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.n_by, 1);
+    assert_int_equal(cfg.by[0], AGG_CONNECTOR);
+}
+
+static void
+by_rejects_duplicates_unknown_and_empty_keys(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"remote,remote",
+                                      "direction,connector,direction",
+                                      "host",
+                                      "Remote",
+                                      "",
+                                      "remote,",
+                                      ",remote",
+                                      "remote,,day"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *argv[] = {"extls", "--by", (char *)bad[i], "x"};
+        char want[200];
+        snprintf(want, sizeof(want),
+                 "bad --by '%s': use distinct keys from direction, connector, remote, day, "
+                 "ehlo, cipher",
+                 bad[i]);
+        check_usage(ARGC(argv), argv, want);
+    }
+}
+
+static void
+fail_on_lists_and_legacy(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--fail-on", "legacy", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.fail_on, (1u << EXTLS_SSL2) | (1u << EXTLS_SSL3) | (1u << EXTLS_TLS1_0) |
+                                      (1u << EXTLS_TLS1_1));
+    char *a2[] = {"extls", "--fail-on=none,tls_failed", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.fail_on, (1u << EXTLS_NONE) | (1u << EXTLS_TLS_FAILED));
+    char *a3[] = {"extls", "--fail-on", "legacy,tls_unknown,tls1_0", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.fail_on, 0x0Fu | (1u << EXTLS_TLS_UNKNOWN));
+    char *a4[] = {"extls", "--fail-on", "tls1_2", "--fail-on", "tls1_3", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_int_equal(cfg.fail_on, 1u << EXTLS_TLS1_3);
+}
+
+static void
+fail_on_rejects_unknown_classes(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"tls1", "LEGACY", "legacy,", "", "ssl2,,ssl3", "tls1_0x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *argv[] = {"extls", "--fail-on", (char *)bad[i], "x"};
+        char want[256];
+        snprintf(want, sizeof(want),
+                 "bad --fail-on '%s': use classes ssl2, ssl3, tls1_0, tls1_1, tls1_2, tls1_3, "
+                 "tls_unknown, tls_failed, none, or legacy",
+                 bad[i]);
+        check_usage(ARGC(argv), argv, want);
+    }
+}
+
+static void
+since_until_dates_and_times(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--since", "2023-01-11", "--until", "2023-01-11T16:00", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_true(cfg.since == DAY0);
+    assert_true(cfg.until == T0);
+    char *a2[] = {"extls", "--since=2023-01-11T16:00:00.5Z", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_true(cfg.since == T0 + 500);
+    assert_true(cfg.until == INT64_MAX);
+    char *a3[] = {"extls", "--until", "2023-01-11 16:00:01", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_true(cfg.since == INT64_MIN);
+    assert_true(cfg.until == T0 + 1000);
+    /* One millisecond apart is enough. */
+    char *a4[] = {
+        "extls", "--since", "2023-01-11T16:00:00.000", "--until", "2023-01-11T16:00:00.001", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+}
+
+static void
+since_must_be_before_until(void **state)
+{
+    (void)state;
+    char *a1[] = {"extls", "--since", "2023-01-11", "--until", "2023-01-11T00:00", "x"};
+    check_usage(ARGC(a1), a1, "--since must be before --until");
+    char *a2[] = {"extls", "--until", "2023-01-10", "--since", "2023-01-11", "x"};
+    check_usage(ARGC(a2), a2, "--since must be before --until");
+}
+
+static void
+bad_times_rejected(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"2023-02-30", "2023-13-01", "2023-01-11T24:00",
+                                      "yesterday",  "2023-1-11",  ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *argv[] = {"extls", "--since", (char *)bad[i], "x"};
+        char want[200];
+        snprintf(want, sizeof(want),
+                 "bad time '%s': use yyyy-mm-dd or yyyy-mm-ddThh:mm[:ss[.fff]][Z]", bad[i]);
+        check_usage(ARGC(argv), argv, want);
+        argv[1] = "--until";
+        check_usage(ARGC(argv), argv, want);
+    }
+}
+
+static void
+direction_values(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--direction", "receive", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.direction, EXTLS_DIR_RECEIVE);
+    char *a2[] = {"extls", "-d", "send", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.direction, EXTLS_DIR_SEND);
+    char *a3[] = {"extls", "-d", "both", "x"};
+    check_usage(ARGC(a3), a3, "bad direction 'both': use receive or send");
+    char *a4[] = {"extls", "--direction=Receive", "x"};
+    check_usage(ARGC(a4), a4, "bad direction 'Receive': use receive or send");
+}
+
+static void
+connector_and_remote_borrow_argv(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--connector", "^Default", "--remote", "192.0.2.0/24", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_ptr_equal(cfg.connector, a1[2]);
+    assert_ptr_equal(cfg.remote, a1[4]);
+    /* Values are not checked here (filter.c compiles and parses them). */
+    char *a2[] = {"extls", "-c", "(", "-r", "not-an-address", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_string_equal(cfg.connector, "(");
+    assert_string_equal(cfg.remote, "not-an-address");
+}
+
+static void
+flags_long_short_and_clustered(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--quiet", "--verbose", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.quiet, 1);
+    assert_int_equal(cfg.verbose, 1);
+    char *a2[] = {"extls", "-q", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.quiet, 1);
+    assert_int_equal(cfg.verbose, 0);
+    char *a3[] = {"extls", "-vqfcsv", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.quiet, 1);
+    assert_int_equal(cfg.verbose, 1);
+    assert_int_equal(cfg.format, REPORT_CSV);
+}
+
+static void
+help_and_version_need_no_paths(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--help"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.help, 1);
+    assert_int_equal(cfg.version, 0);
+    char *a2[] = {"extls", "-h"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.help, 1);
+    char *a3[] = {"extls", "--version"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.version, 1);
+    assert_int_equal(cfg.help, 0);
+    char *a4[] = {"extls", "-V"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_int_equal(cfg.version, 1);
+    char *a5[] = {"extls", "sessions", "--help"};
+    assert_int_equal(parse(&cfg, ARGC(a5), a5), CLI_OK);
+    assert_int_equal(cfg.command, CLI_SESSIONS);
+    assert_int_equal(cfg.help, 1);
+    /* --help wins over checks made after option parsing. */
+    char *a6[] = {"extls",      "sessions", "-f",         "table", "--since",
+                  "2023-01-12", "--until",  "2023-01-11", "-h"};
+    assert_int_equal(parse(&cfg, ARGC(a6), a6), CLI_OK);
+    assert_int_equal(cfg.help, 1);
+}
+
+static void
+no_paths_is_a_usage_error(void **state)
+{
+    (void)state;
+    char *a1[] = {"extls"};
+    check_usage(ARGC(a1), a1, "no input: name log files, folders, or - for standard input");
+    char *a2[] = {"extls", "-q", "-f", "json"};
+    check_usage(ARGC(a2), a2, "no input: name log files, folders, or - for standard input");
+    char *a3[] = {"extls", "sessions"};
+    check_usage(ARGC(a3), a3, "no input: name log files, folders, or - for standard input");
+}
+
+static void
+sessions_subcommand_formats(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "sessions", "a.log", "b.log"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.command, CLI_SESSIONS);
+    assert_int_equal(cfg.format, REPORT_JSONL);
+    assert_int_equal(cfg.n_paths, 2);
+    assert_string_equal(cfg.paths[0], "a.log");
+    assert_string_equal(cfg.paths[1], "b.log");
+    char *a2[] = {"extls", "sessions", "-f", "csv", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_CSV);
+    char *a3[] = {"extls", "sessions", "a.log", "--format", "tsv"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_TSV);
+    assert_int_equal(cfg.n_paths, 1);
+    char *a4[] = {"extls", "sessions", "--format=jsonl", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_JSONL);
+    char *a5[] = {"extls", "sessions", "-f", "json", "a.log"};
+    check_usage(ARGC(a5), a5, "'sessions' writes jsonl, csv or tsv");
+    char *a6[] = {"extls", "sessions", "--format", "table", "a.log"};
+    check_usage(ARGC(a6), a6, "'sessions' writes jsonl, csv or tsv");
+    /* Only the first argument names the subcommand. */
+    char *a7[] = {"extls", "a.log", "sessions"};
+    assert_int_equal(parse(&cfg, ARGC(a7), a7), CLI_OK);
+    assert_int_equal(cfg.command, CLI_REPORT);
+    assert_int_equal(cfg.format, REPORT_TABLE);
+    assert_int_equal(cfg.n_paths, 2);
+    assert_string_equal(cfg.paths[1], "sessions");
+}
+
+static void
+missing_option_value(void **state)
+{
+    (void)state;
+    char *a1[] = {"extls", "a.log", "--format"};
+    check_usage(ARGC(a1), a1, "option '--format' needs a value");
+    char *a2[] = {"extls", "a.log", "-f"};
+    check_usage(ARGC(a2), a2, "option '-f' needs a value");
+    char *a3[] = {"extls", "sessions", "a.log", "--since"};
+    check_usage(ARGC(a3), a3, "option '--since' needs a value");
+    char *a4[] = {"extls", "--fail-on"};
+    check_usage(ARGC(a4), a4, "option '--fail-on' needs a value");
+}
+
+static void
+unknown_options(void **state)
+{
+    (void)state;
+    char *a1[] = {"extls", "--frobnicate", "a.log"};
+    check_usage(ARGC(a1), a1, "unknown option '--frobnicate' (try --help)");
+    char *a2[] = {"extls", "-x", "a.log"};
+    check_usage(ARGC(a2), a2, "unknown option '-x' (try --help)");
+    char *a3[] = {"extls", "a.log", "-qz"};
+    check_usage(ARGC(a3), a3, "unknown option '-z' (try --help)");
+    /* An ambiguous abbreviation (--verbose, --version). */
+    char *a4[] = {"extls", "--ver", "a.log"};
+    check_usage(ARGC(a4), a4, "unknown option '--ver' (try --help)");
+}
+
+/* Regression, 2026-11-27: "--quiet=1" was reported as "unknown option '-q'" (glibc sets optopt
+ * to the flag's id for a long flag given a value). */
+static void
+value_for_a_flag(void **state)
+{
+    (void)state;
+    char *a1[] = {"extls", "--quiet=1", "a.log"};
+    check_usage(ARGC(a1), a1, "option '--quiet' takes no value");
+    char *a2[] = {"extls", "a.log", "--help=yes"};
+    check_usage(ARGC(a2), a2, "option '--help' takes no value");
+    char *a3[] = {"extls", "--verbose=", "a.log"};
+    check_usage(ARGC(a3), a3, "option '--verbose' takes no value");
+}
+
+static void
+options_after_paths_are_permuted(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *argv[] = {"extls", "a.log", "-f", "csv", "dir", "--quiet", "b.log"};
+    assert_int_equal(parse(&cfg, ARGC(argv), argv), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_CSV);
+    assert_int_equal(cfg.quiet, 1);
+    assert_int_equal(cfg.n_paths, 3);
+    assert_string_equal(cfg.paths[0], "a.log");
+    assert_string_equal(cfg.paths[1], "dir");
+    assert_string_equal(cfg.paths[2], "b.log");
+}
+
+static void
+dash_is_a_path_and_double_dash_ends_options(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "-", "-q"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.quiet, 1);
+    assert_int_equal(cfg.n_paths, 1);
+    assert_string_equal(cfg.paths[0], "-");
+    char *a2[] = {"extls", "-v", "--", "-q", "--format"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.verbose, 1);
+    assert_int_equal(cfg.quiet, 0);
+    assert_int_equal(cfg.n_paths, 2);
+    assert_string_equal(cfg.paths[0], "-q");
+    assert_string_equal(cfg.paths[1], "--format");
+}
+
+static void
+repeated_parses_start_afresh(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    /* An error in the middle of a cluster leaves getopt mid-argument. */
+    char *a1[] = {"extls", "-xq", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_EUSAGE);
+    char *a2[] = {"extls", "-q", "-f", "json", "--fail-on", "none", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.quiet, 1);
+    char *a3[] = {"extls", "b.log"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.quiet, 0);
+    assert_int_equal(cfg.format, REPORT_TABLE);
+    assert_int_equal(cfg.fail_on, 0);
+    assert_int_equal(cfg.n_paths, 1);
+    assert_string_equal(cfg.paths[0], "b.log");
+    for (int i = 0; i < 3; i++) {
+        char *a4[] = {"extls", "sessions", "-d", "send", "c.log"};
+        assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+        assert_int_equal(cfg.command, CLI_SESSIONS);
+        assert_int_equal(cfg.direction, EXTLS_DIR_SEND);
+        assert_string_equal(cfg.paths[0], "c.log");
+    }
+}
+
+static void
+help_lists_every_option(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    cli_help(out);
+    assert_int_equal(fclose(out), 0);
+    assert_true(strncmp(buf, "usage: extls [OPTIONS] PATH...\n", 31) == 0);
+    /* Each option as "short, long ARG" padded to 24 columns, then its help. */
+    static const char *const lines[] = {
+        "\n  -f, --format FMT         output format: table (default), json, jsonl, csv, tsv; "
+        "for 'sessions': jsonl (default), csv, tsv\n",
+        "\n  -b, --by KEYS            group by these comma-separated keys",
+        "\n      --since TIME         only sessions starting at or after TIME (ISO 8601, UTC)\n",
+        "\n      --until TIME         only sessions starting before TIME (ISO 8601, UTC)\n",
+        "\n  -d, --direction DIR      only receive or only send sessions\n",
+        "\n  -c, --connector REGEX    only connectors whose id matches REGEX (PCRE2)\n",
+        "\n  -r, --remote ADDR        only remote hosts with this address or in this CIDR block\n",
+        "\n      --fail-on LIST       exit 1 if any counted session is in one of these classes",
+        "\n  -q, --quiet              no warnings",
+        "\n  -v, --verbose            name every malformed row",
+        "\n  -h, --help               show this help and exit\n",
+        "\n  -V, --version            show the version and exit\n",
+    };
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        if (!strstr(buf, lines[i]))
+            fail_msg("help lacks [%s]", lines[i]);
+    }
+    /* Every option the help names is one the parser accepts. */
+    static const char *const names[] = {
+        "--format=csv",       "--by=day",         "--since=2023-01-01",
+        "--until=2024-01-01", "--direction=send", "--connector=x",
+        "--remote=::1",       "--fail-on=none",   "--quiet",
+        "--verbose",          "--help",           "--version"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        struct cli_config cfg;
+        char *argv[] = {"extls", (char *)names[i], "x"};
+        if (parse(&cfg, ARGC(argv), argv) != CLI_OK)
+            fail_msg("%s: %s", names[i], err);
+    }
+    free(buf);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_with_one_path),
+        cmocka_unit_test(format_long_and_short),
+        cmocka_unit_test(by_lists),
+        cmocka_unit_test(by_rejects_duplicates_unknown_and_empty_keys),
+        cmocka_unit_test(fail_on_lists_and_legacy),
+        cmocka_unit_test(fail_on_rejects_unknown_classes),
+        cmocka_unit_test(since_until_dates_and_times),
+        cmocka_unit_test(since_must_be_before_until),
+        cmocka_unit_test(bad_times_rejected),
+        cmocka_unit_test(direction_values),
+        cmocka_unit_test(connector_and_remote_borrow_argv),
+        cmocka_unit_test(flags_long_short_and_clustered),
+        cmocka_unit_test(help_and_version_need_no_paths),
+        cmocka_unit_test(no_paths_is_a_usage_error),
+        cmocka_unit_test(sessions_subcommand_formats),
+        cmocka_unit_test(missing_option_value),
+        cmocka_unit_test(unknown_options),
+        cmocka_unit_test(value_for_a_flag),
+        cmocka_unit_test(options_after_paths_are_permuted),
+        cmocka_unit_test(dash_is_a_path_and_double_dash_ends_options),
+        cmocka_unit_test(repeated_parses_start_afresh),
+        cmocka_unit_test(help_lists_every_option),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

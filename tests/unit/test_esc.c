@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_esc.c: the output escapers (JSON, CSV, TSV, terminal text) and the
+ * UTF-8 decoder they share. Whole outputs are captured with open_memstream().
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "esc.h"
+
+typedef void esc_fn(FILE *out, const char *s, size_t len);
+
+/* Run one escaper on in[0..in_len) and compare its whole output with want[0..want_len). */
+static void
+check(esc_fn *fn, const char *in, size_t in_len, const char *want, size_t want_len)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    fn(out, in, in_len);
+    assert_int_equal(fclose(out), 0);
+    if (len != want_len || memcmp(buf, want, len) != 0)
+        fail_msg("got [%s] (%zu bytes), want [%s] (%zu bytes)", buf, len, want, want_len);
+    free(buf);
+}
+
+/* String literals, so that embedded NULs count. */
+#define CHECK(fn, in, want) check(fn, in, sizeof(in) - 1, want, sizeof(want) - 1)
+
+/* The UTF-8 replacement character U+FFFD. */
+#define RC "\xEF\xBF\xBD"
+
+/* esc_text() on in, checking the output, the returned width and esc_text_width(). */
+static void
+check_text(const char *in, size_t in_len, const char *want, size_t want_width)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    size_t w = esc_text(out, in, in_len);
+    assert_int_equal(fclose(out), 0);
+    assert_string_equal(buf, want);
+    assert_int_equal(len, strlen(want));
+    assert_int_equal(w, want_width);
+    assert_int_equal(esc_text_width(in, in_len), want_width);
+    free(buf);
+}
+
+#define CHECK_TEXT(in, want, width) check_text(in, sizeof(in) - 1, want, width)
+
+static void
+json_quotes_and_backslash(void **state)
+{
+    (void)state;
+    CHECK(esc_json, "", "\"\"");
+    CHECK(esc_json, "plain text / ok", "\"plain text / ok\"");
+    CHECK(esc_json, "a\"b\\c", "\"a\\\"b\\\\c\"");
+    CHECK(esc_json, "EX\\Default", "\"EX\\\\Default\"");
+}
+
+static void
+json_short_escapes_for_lf_cr_tab(void **state)
+{
+    (void)state;
+    CHECK(esc_json, "a\nb\rc\td", "\"a\\nb\\rc\\td\"");
+    CHECK(esc_json, "\r\n", "\"\\r\\n\"");
+}
+
+static void
+json_other_controls_as_u00xx(void **state)
+{
+    (void)state;
+    /* Backspace and form feed use \u too (no \b / \f), with lower-case hex. */
+    CHECK(esc_json, "\x01\x08\x0B\x0C\x1B\x1F", "\"\\u0001\\u0008\\u000b\\u000c\\u001b\\u001f\"");
+    CHECK(esc_json,
+          "a\x7F"
+          "b",
+          "\"a\\u007fb\"");
+    CHECK(esc_json, "a\0b", "\"a\\u0000b\"");
+    /* Space is the first character written raw. */
+    CHECK(esc_json, " ~", "\" ~\"");
+}
+
+static void
+json_valid_utf8_unchanged(void **state)
+{
+    (void)state;
+    CHECK(esc_json, "caf\xC3\xA9", "\"caf\xC3\xA9\"");           /* 2 bytes, U+00E9 */
+    CHECK(esc_json, "\xE2\x82\xAC", "\"\xE2\x82\xAC\"");         /* 3 bytes, U+20AC */
+    CHECK(esc_json, "\xF0\x9F\x98\x80", "\"\xF0\x9F\x98\x80\""); /* 4 bytes, U+1F600 */
+    CHECK(esc_json, "\xC2\x80\xDF\xBF", "\"\xC2\x80\xDF\xBF\""); /* U+0080, U+07FF */
+    CHECK(esc_json, "\xEF\xBF\xBF\xF4\x8F\xBF\xBF", "\"\xEF\xBF\xBF\xF4\x8F\xBF\xBF\""); /* top */
+    CHECK(esc_json, "\xED\x9F\xBF\xEE\x80\x80", "\"\xED\x9F\xBF\xEE\x80\x80\""); /* around surr. */
+}
+
+static void
+json_invalid_utf8_one_fffd_per_bad_byte(void **state)
+{
+    (void)state;
+    /* Each byte that does not start a valid sequence becomes one U+FFFD
+     * and decoding resumes at the next byte. */
+    CHECK(esc_json,
+          "a\xE9"
+          "b",
+          "\"a" RC "b\"");                                      /* lone Latin-1 byte */
+    CHECK(esc_json, "\xFF", "\"" RC "\"");                      /* never valid */
+    CHECK(esc_json, "\x80", "\"" RC "\"");                      /* lone continuation */
+    CHECK(esc_json, "\xC0\x80", "\"" RC RC "\"");               /* overlong NUL */
+    CHECK(esc_json, "\xE0\x80\x80", "\"" RC RC RC "\"");        /* overlong 3-byte */
+    CHECK(esc_json, "\xF0\x80\x80\x80", "\"" RC RC RC RC "\""); /* overlong 4-byte */
+    CHECK(esc_json, "\xED\xA0\x80", "\"" RC RC RC "\"");        /* surrogate U+D800 */
+    CHECK(esc_json, "\xE2\x82", "\"" RC RC "\"");               /* truncated at the end */
+    CHECK(esc_json,
+          "\xE2\x82"
+          "A",
+          "\"" RC RC "A\"");                                    /* cut short by ASCII */
+    CHECK(esc_json, "\xF4\x90\x80\x80", "\"" RC RC RC RC "\""); /* U+110000 */
+    CHECK(esc_json, "\xF5\x80\x80\x80", "\"" RC RC RC RC "\""); /* lead byte past F4 */
+    /* A bad byte does not swallow the valid sequence after it. */
+    CHECK(esc_json, "\xE9\xC3\xA9", "\"" RC "\xC3\xA9\"");
+}
+
+static void
+csv_quotes_only_when_needed(void **state)
+{
+    (void)state;
+    CHECK(esc_csv, "", "");
+    CHECK(esc_csv, "plain", "plain");
+    CHECK(esc_csv, " spaced out ", " spaced out ");
+    CHECK(esc_csv, "a;b|c\td", "a;b|c\td");
+    CHECK(esc_csv, "a,b", "\"a,b\"");
+    CHECK(esc_csv, "say \"hi\"", "\"say \"\"hi\"\"\"");
+    CHECK(esc_csv, "\"", "\"\"\"\"");
+    CHECK(esc_csv, "a\rb", "\"a\rb\"");
+    CHECK(esc_csv, "a\nb", "\"a\nb\"");
+    CHECK(esc_csv, "Relay, \"Partner\"", "\"Relay, \"\"Partner\"\"\"");
+}
+
+static void
+csv_bytes_otherwise_unchanged(void **state)
+{
+    (void)state;
+    CHECK(esc_csv, "\xE9\xFF\xC3\xA9", "\xE9\xFF\xC3\xA9");
+    CHECK(esc_csv, "a\0b", "a\0b");
+    CHECK(esc_csv, "\xE9,", "\"\xE9,\"");
+}
+
+static void
+tsv_escapes_backslash_tab_lf_cr(void **state)
+{
+    (void)state;
+    CHECK(esc_tsv, "", "");
+    CHECK(esc_tsv, "EX\\Default", "EX\\\\Default");
+    CHECK(esc_tsv, "a\tb", "a\\tb");
+    CHECK(esc_tsv, "a\nb\rc", "a\\nb\\rc");
+    CHECK(esc_tsv, "\\\t\n\r", "\\\\\\t\\n\\r");
+}
+
+static void
+tsv_everything_else_raw(void **state)
+{
+    (void)state;
+    CHECK(esc_tsv, "a,\"b\" c", "a,\"b\" c");
+    CHECK(esc_tsv, "\x01\x7F\xE9\xFF\xC0\x80", "\x01\x7F\xE9\xFF\xC0\x80");
+    CHECK(esc_tsv, "a\0b", "a\0b");
+}
+
+static void
+text_ascii_and_utf8(void **state)
+{
+    (void)state;
+    CHECK_TEXT("", "", 0);
+    CHECK_TEXT("Default EX01", "Default EX01", 12);
+    CHECK_TEXT("caf\xC3\xA9", "caf\xC3\xA9", 4);
+    CHECK_TEXT("\xE2\x82\xAC", "\xE2\x82\xAC", 1);
+}
+
+static void
+text_wide_chars_count_two(void **state)
+{
+    (void)state;
+    CHECK_TEXT("\xE5\x8F\x97\xE4\xBF\xA1", "\xE5\x8F\x97\xE4\xBF\xA1", 4); /* U+53D7 U+4FE1 */
+    CHECK_TEXT("\xEA\xB0\x80", "\xEA\xB0\x80", 2);                         /* Hangul U+AC00 */
+    CHECK_TEXT("\xEF\xBC\xA1", "\xEF\xBC\xA1", 2);                         /* fullwidth A */
+    CHECK_TEXT("\xEF\xBD\xB1", "\xEF\xBD\xB1", 1);         /* halfwidth katakana U+FF71 */
+    CHECK_TEXT("\xE3\x80\xBF", "\xE3\x80\xBF", 1);         /* U+303F, the narrow exception */
+    CHECK_TEXT("\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", 2); /* emoji U+1F600 */
+    CHECK_TEXT("\xF0\xA0\x80\x80", "\xF0\xA0\x80\x80", 2); /* CJK ext. B U+20000 */
+    CHECK_TEXT("a\xE5\x8F\x97"
+               "b",
+               "a\xE5\x8F\x97"
+               "b",
+               4);
+}
+
+static void
+text_controls_and_invalid_bytes_as_hex(void **state)
+{
+    (void)state;
+    CHECK_TEXT("a\tb", "a\\x09b", 6);
+    CHECK_TEXT("\x1B[31m", "\\x1B[31m", 8);
+    CHECK_TEXT("\x7F", "\\x7F", 4);
+    CHECK_TEXT("a\0b", "a\\x00b", 6);
+    CHECK_TEXT("\xE9", "\\xE9", 4);
+    CHECK_TEXT("\xFF\xFE", "\\xFF\\xFE", 8);
+    CHECK_TEXT("\xE2\x82", "\\xE2\\x82", 8);
+    CHECK_TEXT("\xED\xA0\x80", "\\xED\\xA0\\x80", 12);
+    /* C1 controls are valid UTF-8 but not printable: each byte escaped. */
+    CHECK_TEXT("\xC2\x85", "\\xC2\\x85", 8);
+    CHECK_TEXT("\xC2\xA0", "\xC2\xA0", 1); /* U+00A0 is printable */
+}
+
+/* esc_utf8_next() on s[0..len): want_n bytes, and code point want_cp when want_n > 0. */
+static void
+check_next(const char *s, size_t len, size_t want_n, unsigned want_cp)
+{
+    unsigned cp = 0xDEADu;
+    size_t n = esc_utf8_next((const unsigned char *)s, len, &cp);
+    assert_int_equal(n, want_n);
+    if (want_n)
+        assert_int_equal(cp, want_cp);
+}
+
+static void
+utf8_next_boundaries(void **state)
+{
+    (void)state;
+    check_next("", 0, 0, 0);
+    check_next("A", 0, 0, 0); /* len 0 even with bytes behind s */
+    check_next("\0", 1, 1, 0);
+    check_next("\x7F", 1, 1, 0x7F);
+    check_next("\xC2\x80", 2, 2, 0x80);
+    check_next("\xDF\xBF", 2, 2, 0x7FF);
+    check_next("\xE0\xA0\x80", 3, 3, 0x800);
+    check_next("\xED\x9F\xBF", 3, 3, 0xD7FF);
+    check_next("\xEE\x80\x80", 3, 3, 0xE000);
+    check_next("\xEF\xBF\xBF", 3, 3, 0xFFFF);
+    check_next("\xF0\x90\x80\x80", 4, 4, 0x10000);
+    check_next("\xF4\x8F\xBF\xBF", 4, 4, 0x10FFFF);
+    check_next("\xC3\xA9xyz", 5, 2, 0xE9); /* stops after the sequence */
+}
+
+static void
+utf8_next_rejects(void **state)
+{
+    (void)state;
+    check_next("\x80", 1, 0, 0);
+    check_next("\xBF", 1, 0, 0);
+    check_next("\xC0\x80", 2, 0, 0);
+    check_next("\xC1\xBF", 2, 0, 0);
+    check_next("\xC3(", 2, 0, 0);            /* second byte not a continuation */
+    check_next("\xE0\x9F\xBF", 3, 0, 0);     /* overlong U+07FF */
+    check_next("\xED\xA0\x80", 3, 0, 0);     /* U+D800 */
+    check_next("\xED\xBF\xBF", 3, 0, 0);     /* U+DFFF */
+    check_next("\xF0\x8F\xBF\xBF", 4, 0, 0); /* overlong U+FFFF */
+    check_next("\xF4\x90\x80\x80", 4, 0, 0); /* U+110000 */
+    check_next("\xF5\x80\x80\x80", 4, 0, 0);
+    check_next("\xF8\x88\x80\x80\x80", 5, 0, 0);
+    check_next("\xFF", 1, 0, 0);
+    check_next("\xE2\x82\xAC", 2, 0, 0);     /* cut by len */
+    check_next("\xF0\x9F\x98\x80", 3, 0, 0); /* cut by len */
+    check_next("\xF0\x9F\x98"
+               "A",
+               4, 0, 0); /* fourth byte not a continuation */
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_quotes_and_backslash),
+        cmocka_unit_test(json_short_escapes_for_lf_cr_tab),
+        cmocka_unit_test(json_other_controls_as_u00xx),
+        cmocka_unit_test(json_valid_utf8_unchanged),
+        cmocka_unit_test(json_invalid_utf8_one_fffd_per_bad_byte),
+        cmocka_unit_test(csv_quotes_only_when_needed),
+        cmocka_unit_test(csv_bytes_otherwise_unchanged),
+        cmocka_unit_test(tsv_escapes_backslash_tab_lf_cr),
+        cmocka_unit_test(tsv_everything_else_raw),
+        cmocka_unit_test(text_ascii_and_utf8),
+        cmocka_unit_test(text_wide_chars_count_two),
+        cmocka_unit_test(text_controls_and_invalid_bytes_as_hex),
+        cmocka_unit_test(utf8_next_boundaries),
+        cmocka_unit_test(utf8_next_rejects),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

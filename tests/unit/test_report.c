@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_report.c: the summary in every format (report_write()) and the
+ * per-session records of 'extls sessions' (export.c), compared as whole
+ * outputs against text worked out by hand; plus write errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "agg.h"
+#include "export.h"
+#include "report.h"
+#include "session.h"
+
+/* 2023-01-11T16:00:00.000Z */
+#define T0 1673452800000LL
+#define DAY_MS 86400000LL
+
+/* A wide-character connector name: 6 CJK characters, 18 bytes, 12 columns. */
+#define CJK "\xE5\x8F\x97\xE4\xBF\xA1\xE3\x82\xB3\xE3\x83\x8D\xE3\x82\xAF\xE3\x82\xBF"
+
+/* The "tls" member of a JSON group, in class order ssl2 .. none. */
+#define TLS(a, b, c, d, e, f, g, h, i)                                                             \
+    "\"tls\":{\"ssl2\":" #a ",\"ssl3\":" #b ",\"tls1_0\":" #c ",\"tls1_1\":" #d ",\"tls1_2\":" #e  \
+    ",\"tls1_3\":" #f ",\"tls_unknown\":" #g ",\"tls_failed\":" #h ",\"none\":" #i "}"
+
+/* One session to count: values of the keys used here, its class and start. */
+struct sess {
+    const char *dir, *conn, *remote, *day, *host;
+    enum extls_class cls;
+    int64_t ms;
+};
+
+static struct reader_field
+field(const char *s)
+{
+    struct reader_field f = {s ? s : "", s ? strlen(s) : 0};
+    return f;
+}
+
+/* A table grouping by keys[0..nk) holding the n sessions of v. */
+static struct agg *
+build(const enum agg_key *keys, size_t nk, const struct sess *v, size_t n)
+{
+    struct agg *a = agg_new(keys, nk);
+    assert_non_null(a);
+    for (size_t i = 0; i < n; i++) {
+        struct reader_field key[AGG_N_KEYS] = {0};
+        for (int k = 0; k < AGG_N_KEYS; k++)
+            key[k] = field("");
+        key[AGG_DIRECTION] = field(v[i].dir);
+        key[AGG_CONNECTOR] = field(v[i].conn);
+        key[AGG_REMOTE] = field(v[i].remote);
+        key[AGG_DAY] = field(v[i].day);
+        assert_int_equal(agg_add(a, key, v[i].cls, v[i].ms, field(v[i].host)), EXTLS_OK);
+    }
+    return a;
+}
+
+static const enum agg_key default_keys[] = {AGG_DIRECTION, AGG_CONNECTOR, AGG_REMOTE};
+
+/* Three groups for the machine formats; sorted: receive/EX, receive/Relay, send/EX. */
+static const struct sess machine_sessions[] = {
+    {"send", "EX\\Default", "198.51.100.7", NULL, "mx.example.net", EXTLS_TLS1_2, T0 + 1000},
+    {"receive", "Relay, \"Partner\"", "192.0.2.10", NULL, NULL, EXTLS_TLS1_0, T0 + 2000},
+    {"send", "EX\\Default", "198.51.100.7", NULL, NULL, EXTLS_TLS1_2, T0 + 5123},
+    {"receive", "Relay, \"Partner\"", "192.0.2.10", NULL, NULL, EXTLS_NONE, T0},
+    {"receive", "EX\\Default", "192.0.2.10", NULL, NULL, EXTLS_TLS1_3, T0 + 3000},
+    {"receive", "Relay, \"Partner\"", "192.0.2.10", NULL, NULL, EXTLS_TLS_FAILED, T0 + 1500},
+};
+
+static const struct report_totals machine_totals = {
+    .files = 2,
+    .files_skipped = 1,
+    .files_failed = 0,
+    .rows = 57,
+    .malformed = 3,
+    .sessions = 6,
+    .excluded = 2,
+    .first_ms = T0,
+    .last_ms = T0 + 5123,
+};
+
+static const struct report_totals empty_totals = {.first_ms = INT64_MAX, .last_ms = INT64_MIN};
+
+/* report_write() into a string; the status must be `want_st`. Caller frees. */
+static char *
+render(struct report *r, enum extls_status want_st)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(report_write(out, r), want_st);
+    assert_int_equal(fclose(out), 0);
+    assert_int_equal(strlen(buf), len);
+    return buf;
+}
+
+/* Render the machine-format report in `fmt` and compare it with `want`. */
+static void
+check_machine(enum report_format fmt, const struct report_totals *totals, int empty,
+              const char *want)
+{
+    struct report r = {.format = fmt, .totals = *totals};
+    r.groups = build(default_keys, 3, machine_sessions,
+                     empty ? 0 : sizeof(machine_sessions) / sizeof(machine_sessions[0]));
+    char *got = render(&r, EXTLS_OK);
+    assert_string_equal(got, want);
+    free(got);
+    agg_free(r.groups);
+}
+
+#define TOTALS_JSON                                                                                \
+    "{\"files\":2,\"rows\":57,\"malformed_rows\":3,\"sessions\":6,\"files_skipped\":1,"            \
+    "\"files_failed\":0,\"sessions_excluded\":2,\"first\":\"2023-01-11T16:00:00.000Z\","           \
+    "\"last\":\"2023-01-11T16:00:05.123Z\"}"
+
+#define EMPTY_TOTALS_JSON                                                                          \
+    "{\"files\":0,\"rows\":0,\"malformed_rows\":0,\"sessions\":0,\"files_skipped\":0,"             \
+    "\"files_failed\":0,\"sessions_excluded\":0,\"first\":null,\"last\":null}"
+
+/* The "tls" member for groups whose sessions are all of one class, or mixed. */
+#define TLS_TLS1_2_X1 TLS(0, 0, 0, 0, 1, 0, 0, 0, 0)
+#define TLS_TLS1_2_X2 TLS(0, 0, 0, 0, 2, 0, 0, 0, 0)
+#define TLS_TLS1_3_X1 TLS(0, 0, 0, 0, 0, 1, 0, 0, 0)
+#define TLS_NONE_X1 TLS(0, 0, 0, 0, 0, 0, 0, 0, 1)
+#define TLS_MIXED TLS(0, 0, 1, 0, 0, 0, 0, 1, 1) /* tls1_0, tls_failed, none */
+
+#define GROUP1                                                                                     \
+    "\"direction\":\"receive\",\"connector\":\"EX\\\\Default\",\"remote\":\"192.0.2.10\","         \
+    "\"sessions\":1," TLS_TLS1_3_X1 ",\"first\":\"2023-01-11T16:00:03.000Z\","                     \
+    "\"last\":\"2023-01-11T16:00:03.000Z\""
+#define GROUP2                                                                                     \
+    "\"direction\":\"receive\",\"connector\":\"Relay, \\\"Partner\\\"\","                          \
+    "\"remote\":\"192.0.2.10\",\"sessions\":3," TLS_MIXED                                          \
+    ",\"first\":\"2023-01-11T16:00:00.000Z\","                                                     \
+    "\"last\":\"2023-01-11T16:00:02.000Z\""
+#define GROUP3                                                                                     \
+    "\"direction\":\"send\",\"connector\":\"EX\\\\Default\",\"remote\":\"198.51.100.7\","          \
+    "\"sessions\":2," TLS_TLS1_2_X2 ",\"first\":\"2023-01-11T16:00:01.000Z\","                     \
+    "\"last\":\"2023-01-11T16:00:05.123Z\""
+
+static void
+format_names_parse(void **state)
+{
+    (void)state;
+    assert_int_equal(report_format_parse("table"), REPORT_TABLE);
+    assert_int_equal(report_format_parse("json"), REPORT_JSON);
+    assert_int_equal(report_format_parse("jsonl"), REPORT_JSONL);
+    assert_int_equal(report_format_parse("csv"), REPORT_CSV);
+    assert_int_equal(report_format_parse("tsv"), REPORT_TSV);
+    assert_int_equal(report_format_parse("JSON"), -1);
+    assert_int_equal(report_format_parse("js"), -1);
+    assert_int_equal(report_format_parse(""), -1);
+}
+
+static void
+json_document_sorted_groups(void **state)
+{
+    (void)state;
+    check_machine(REPORT_JSON, &machine_totals, 0,
+                  "{\"schema\":\"extls/1\",\n"
+                  "\"totals\":" TOTALS_JSON ",\n"
+                  "\"groups\":[\n"
+                  "{" GROUP1 "},\n"
+                  "{" GROUP2 "},\n"
+                  "{" GROUP3 "}\n"
+                  "]}\n");
+}
+
+static void
+json_empty_report(void **state)
+{
+    (void)state;
+    check_machine(REPORT_JSON, &empty_totals, 1,
+                  "{\"schema\":\"extls/1\",\n"
+                  "\"totals\":" EMPTY_TOTALS_JSON ",\n"
+                  "\"groups\":[]}\n");
+}
+
+static void
+jsonl_groups_then_totals(void **state)
+{
+    (void)state;
+    check_machine(REPORT_JSONL, &machine_totals, 0,
+                  "{\"type\":\"group\"," GROUP1 "}\n"
+                  "{\"type\":\"group\"," GROUP2 "}\n"
+                  "{\"type\":\"group\"," GROUP3 "}\n"
+                  "{\"type\":\"totals\",\"schema\":\"extls/1\",\"totals\":" TOTALS_JSON "}\n");
+}
+
+static void
+jsonl_empty_report(void **state)
+{
+    (void)state;
+    check_machine(REPORT_JSONL, &empty_totals, 1,
+                  "{\"type\":\"totals\",\"schema\":\"extls/1\",\"totals\":" EMPTY_TOTALS_JSON
+                  "}\n");
+}
+
+static void
+jsonl_uses_the_keys_and_order_given(void **state)
+{
+    (void)state;
+    static const enum agg_key keys[] = {AGG_REMOTE, AGG_DAY};
+    static const struct sess v[] = {
+        {"receive", "A", "192.0.2.10", "2023-01-12", NULL, EXTLS_TLS1_2, T0 + DAY_MS},
+        {"send", "B", "192.0.2.10", "2023-01-11", NULL, EXTLS_NONE, T0},
+        {"receive", "C", "10.0.0.1", "2023-01-11", NULL, EXTLS_TLS1_3, T0},
+    };
+    struct report r = {.format = REPORT_JSONL, .totals = empty_totals};
+    r.groups = build(keys, 2, v, 3);
+    char *got = render(&r, EXTLS_OK);
+    assert_string_equal(
+        got, "{\"type\":\"group\",\"remote\":\"10.0.0.1\",\"day\":\"2023-01-11\","
+             "\"sessions\":1," TLS_TLS1_3_X1 ",\"first\":\"2023-01-11T16:00:00.000Z\","
+             "\"last\":\"2023-01-11T16:00:00.000Z\"}\n"
+             "{\"type\":\"group\",\"remote\":\"192.0.2.10\",\"day\":\"2023-01-11\","
+             "\"sessions\":1," TLS_NONE_X1 ",\"first\":\"2023-01-11T16:00:00.000Z\","
+             "\"last\":\"2023-01-11T16:00:00.000Z\"}\n"
+             "{\"type\":\"group\",\"remote\":\"192.0.2.10\",\"day\":\"2023-01-12\","
+             "\"sessions\":1," TLS_TLS1_2_X1 ",\"first\":\"2023-01-12T16:00:00.000Z\","
+             "\"last\":\"2023-01-12T16:00:00.000Z\"}\n"
+             "{\"type\":\"totals\",\"schema\":\"extls/1\",\"totals\":" EMPTY_TOTALS_JSON "}\n");
+    free(got);
+    agg_free(r.groups);
+}
+
+#define CSV_HEADER                                                                                 \
+    "direction,connector,remote,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,"       \
+    "tls_failed,none,first,last\n"
+
+static void
+csv_rfc4180_quoting(void **state)
+{
+    (void)state;
+    check_machine(REPORT_CSV, &machine_totals, 0,
+                  CSV_HEADER "receive,EX\\Default,192.0.2.10,1,0,0,0,0,0,1,0,0,0,"
+                             "2023-01-11T16:00:03.000Z,2023-01-11T16:00:03.000Z\n"
+                             "receive,\"Relay, \"\"Partner\"\"\",192.0.2.10,3,0,0,1,0,0,0,0,1,1,"
+                             "2023-01-11T16:00:00.000Z,2023-01-11T16:00:02.000Z\n"
+                             "send,EX\\Default,198.51.100.7,2,0,0,0,0,2,0,0,0,0,"
+                             "2023-01-11T16:00:01.000Z,2023-01-11T16:00:05.123Z\n");
+}
+
+static void
+csv_empty_report_is_header_only(void **state)
+{
+    (void)state;
+    check_machine(REPORT_CSV, &empty_totals, 1, CSV_HEADER);
+}
+
+#define TSV_HEADER                                                                                 \
+    "direction\tconnector\tremote\tsessions\tssl2\tssl3\ttls1_0\ttls1_1\ttls1_2\ttls1_3\t"         \
+    "tls_unknown\ttls_failed\tnone\tfirst\tlast\n"
+
+static void
+tsv_backslash_escaped(void **state)
+{
+    (void)state;
+    check_machine(REPORT_TSV, &machine_totals, 0,
+                  TSV_HEADER
+                  "receive\tEX\\\\Default\t192.0.2.10\t1\t0\t0\t0\t0\t0\t1\t0\t0\t0\t"
+                  "2023-01-11T16:00:03.000Z\t2023-01-11T16:00:03.000Z\n"
+                  "receive\tRelay, \"Partner\"\t192.0.2.10\t3\t0\t0\t1\t0\t0\t0\t0\t1\t1\t"
+                  "2023-01-11T16:00:00.000Z\t2023-01-11T16:00:02.000Z\n"
+                  "send\tEX\\\\Default\t198.51.100.7\t2\t0\t0\t0\t0\t2\t0\t0\t0\t0\t"
+                  "2023-01-11T16:00:01.000Z\t2023-01-11T16:00:05.123Z\n");
+}
+
+static void
+tsv_empty_report_is_header_only(void **state)
+{
+    (void)state;
+    check_machine(REPORT_TSV, &empty_totals, 1, TSV_HEADER);
+}
+
+#define CONNECTOR_TITLE                                                                            \
+    "TLS use per connector (tls%: sessions with TLS; legacy%: of those, SSL 3 / TLS 1.0 / TLS "    \
+    "1.1)\n"
+#define REMOTE_TITLE                                                                               \
+    "\nTLS use per remote host (SSL 3 / TLS 1.0 / TLS 1.1 users first; ehlo: latest name seen)\n"
+
+static void
+table_sections_and_footer(void **state)
+{
+    (void)state;
+    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    static const struct sess conn[] = {
+        {"send", "Relay", NULL, NULL, NULL, EXTLS_TLS_UNKNOWN, T0},
+        {"receive", "Default", NULL, NULL, NULL, EXTLS_TLS1_2, T0},
+        {"receive", CJK, NULL, NULL, NULL, EXTLS_NONE, T0},
+        {"send", "Outbound", NULL, NULL, NULL, EXTLS_SSL2, T0},
+        {"receive", "Default", NULL, NULL, NULL, EXTLS_TLS1_0, T0},
+        {"send", "Outbound", NULL, NULL, NULL, EXTLS_TLS1_1, T0},
+        {"receive", "Default", NULL, NULL, NULL, EXTLS_NONE, T0},
+        {"receive", CJK, NULL, NULL, NULL, EXTLS_TLS_FAILED, T0},
+        {"send", "Outbound", NULL, NULL, NULL, EXTLS_TLS1_2, T0},
+        {"receive", "Default", NULL, NULL, NULL, EXTLS_TLS1_2, T0},
+    };
+    static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    static const struct sess remote[] = {
+        {"receive", NULL, "192.0.2.10", NULL, "old-name.example", EXTLS_TLS1_2, T0},
+        {"receive", NULL, "192.0.2.10", NULL, "mail.example.com", EXTLS_TLS1_2, T0 + 1000},
+        {"receive", NULL, "192.0.2.9", NULL, "old.example.net", EXTLS_TLS1_0, T0 + 2000},
+        {"send", NULL, "198.51.100.7", NULL, "mx.partner.example", EXTLS_SSL3, T0 + 3000},
+        {"send", NULL, "198.51.100.7", NULL, NULL, EXTLS_TLS1_1, T0 + 4000},
+        {"receive", NULL, "2001:db8::1", NULL, NULL, EXTLS_NONE, T0 + 5000},
+        {"receive", NULL, "192.0.2.11", NULL, "evil\x1B[2J", EXTLS_TLS1_2, T0 + 6000},
+        {"send", NULL, "203.0.113.5", NULL, "a.example", EXTLS_TLS1_3, T0 + 7000},
+    };
+    struct report r = {
+        .format = REPORT_TABLE,
+        .totals = {.files = 3,
+                   .files_skipped = 1,
+                   .files_failed = 1,
+                   .rows = 120,
+                   .malformed = 2,
+                   .sessions = 10,
+                   .excluded = 4,
+                   .first_ms = T0,
+                   .last_ms = T0 + 7000},
+    };
+    r.by_connector = build(conn_keys, 2, conn, sizeof(conn) / sizeof(conn[0]));
+    r.by_remote = build(remote_keys, 2, remote, sizeof(remote) / sizeof(remote[0]));
+    char *got = render(&r, EXTLS_OK);
+    /* Connector section: 75% = 3/4 with TLS, 33% = 1/3 of those legacy; 67% = 2/3 with ssl2
+     * counted as legacy; "-" when no session had a known TLS version. The CJK name is 12
+     * columns wide, so it sets the column width. Remote section: most legacy sessions first,
+     * then most sessions, then by key bytes ("192.0.2.11" < "2001:db8::1"). */
+    assert_string_equal(
+        got, CONNECTOR_TITLE
+        "direction  connector     sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  tls1_3  "
+        "tls_unknown  tls_failed  none  tls%  legacy%\n"
+        "receive    Default              4     0     0       1       0       2       0  "
+        "          0           0     1   75%      33%\n"
+        "receive    " CJK "         2     0     0       0       0       0       0  "
+        "          0           1     1    0%        -\n"
+        "send       Outbound             3     1     0       0       1       1       0  "
+        "          0           0     0  100%      67%\n"
+        "send       Relay                1     0     0       0       0       0       0  "
+        "          1           0     0  100%        -\n" REMOTE_TITLE
+        "direction  remote        ehlo                sessions  ssl2  ssl3  tls1_0  tls1_1  "
+        "tls1_2  tls1_3  tls_unknown  tls_failed  none  last\n"
+        "send       198.51.100.7  mx.partner.example         2     0     1       0       1  "
+        "     0       0            0           0     0  2023-01-11T16:00:04.000Z\n"
+        "receive    192.0.2.9     old.example.net            1     0     0       1       0  "
+        "     0       0            0           0     0  2023-01-11T16:00:02.000Z\n"
+        "receive    192.0.2.10    mail.example.com           2     0     0       0       0  "
+        "     2       0            0           0     0  2023-01-11T16:00:01.000Z\n"
+        "receive    192.0.2.11    evil\\x1B[2J                1     0     0       0       0  "
+        "     1       0            0           0     0  2023-01-11T16:00:06.000Z\n"
+        "receive    2001:db8::1                              1     0     0       0       0  "
+        "     0       0            0           0     1  2023-01-11T16:00:05.000Z\n"
+        "send       203.0.113.5   a.example                  1     0     0       0       0  "
+        "     0       1            0           0     0  2023-01-11T16:00:07.000Z\n"
+        "\n3 files (1 skipped) (1 unreadable), 120 rows, 2 malformed, 10 sessions (4 more "
+        "excluded by filters), 2023-01-11T16:00:00.000Z to 2023-01-11T16:00:07.000Z\n");
+    free(got);
+    agg_free(r.by_connector);
+    agg_free(r.by_remote);
+}
+
+static void
+table_empty_report(void **state)
+{
+    (void)state;
+    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    struct report r = {.format = REPORT_TABLE, .totals = empty_totals};
+    r.by_connector = build(conn_keys, 2, NULL, 0);
+    r.by_remote = build(remote_keys, 2, NULL, 0);
+    char *got = render(&r, EXTLS_OK);
+    /* Headers only, each column as wide as its title; no time range without sessions. */
+    assert_string_equal(got, CONNECTOR_TITLE
+                        "direction  connector  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
+                        "tls1_3  tls_unknown  tls_failed  none  tls%  legacy%\n" REMOTE_TITLE
+                        "direction  remote  ehlo  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
+                        "tls1_3  tls_unknown  tls_failed  none  last\n"
+                        "\n0 files, 0 rows, 0 malformed, 0 sessions\n");
+    free(got);
+    agg_free(r.by_connector);
+    agg_free(r.by_remote);
+}
+
+/* Every format, with and without groups, to a stream whose writes fail. */
+static void
+write_error_is_eio(void **state)
+{
+    (void)state;
+    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    static const enum report_format formats[] = {REPORT_TABLE, REPORT_JSON, REPORT_JSONL,
+                                                 REPORT_CSV, REPORT_TSV};
+    size_t n_sess = sizeof(machine_sessions) / sizeof(machine_sessions[0]);
+    for (int empty = 0; empty < 2; empty++) {
+        for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+            char vbuf[16];
+            FILE *out = fopen("/dev/full", "w");
+            assert_non_null(out);
+            assert_int_equal(setvbuf(out, vbuf, _IOFBF, sizeof(vbuf)), 0);
+            struct report r = {.format = formats[i], .totals = machine_totals};
+            r.groups = build(default_keys, 3, machine_sessions, empty ? 0 : n_sess);
+            r.by_connector = build(conn_keys, 2, machine_sessions, empty ? 0 : n_sess);
+            r.by_remote = build(remote_keys, 2, machine_sessions, empty ? 0 : n_sess);
+            assert_int_equal(report_write(out, &r), EXTLS_EIO);
+            fclose(out);
+            agg_free(r.groups);
+            agg_free(r.by_connector);
+            agg_free(r.by_remote);
+        }
+    }
+}
+
+/* ---- export.c: one record per session ---- */
+
+static const struct pstr conn_ex = {"EX\\Default", 10};
+static const struct pstr conn_relay = {"Relay, \"Partner\"", 16};
+static const struct pstr proto_tls12 = {"SP_PROT_TLS1_2_SERVER", 21};
+static const struct pstr alg_aes = {"CALG_AES_256", 12};
+static const struct pstr alg_sha = {"CALG_SHA_384", 12};
+static const struct pstr alg_ecdh = {"CALG_ECDH_EPHEM", 15};
+
+static char sid1[] = "08DAF3B5D1C2A001";
+static char sid2[] = "08DAF3B5D1C2A002";
+static char host1[] = "mail.example.com";
+
+/* A receive session with protocol and cipher suite logged. */
+static void
+session_with_cipher(struct session *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->dir = EXTLS_DIR_RECEIVE;
+    s->connector = &conn_ex;
+    s->sid = sid1;
+    s->sid_len = strlen(sid1);
+    s->start_ms = T0;
+    s->end_ms = T0 + 5123;
+    s->rows = 12;
+    strcpy(s->remote, "192.0.2.10");
+    strcpy(s->local, "10.0.0.5:25");
+    s->host = host1;
+    s->host_len = strlen(host1);
+    s->proto = &proto_tls12;
+    s->cipher.name = &alg_aes;
+    s->cipher.bits = 256;
+    s->mac.name = &alg_sha;
+    s->mac.bits = 0;
+    s->kx.name = &alg_ecdh;
+    s->kx.bits = 384;
+    s->line = 42;
+    /* The class comes from session_classify(); its private merge state is set here
+     * through rule 3 (a TLS command at sequence 3 answered by 220 at sequence 4). */
+    s->n_cmd = 1;
+    s->cmd_seq[0] = 3;
+    s->n_ok220 = 1;
+    s->ok220_seq[0] = 4;
+}
+
+/* A send session without TLS: no host, protocol, cipher or local endpoint. */
+static void
+session_without_cipher(struct session *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->dir = EXTLS_DIR_SEND;
+    s->connector = &conn_relay;
+    s->sid = sid2;
+    s->sid_len = strlen(sid2);
+    s->start_ms = T0 + 1000;
+    s->end_ms = T0 + 2000;
+    s->rows = 3;
+    strcpy(s->remote, "2001:db8::1");
+    s->line = 7;
+}
+
+/* export_header() then export_session() for both sessions, into a string. */
+static char *
+export_both(enum report_format fmt)
+{
+    struct session s1, s2;
+    session_with_cipher(&s1);
+    session_without_cipher(&s2);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    export_header(out, fmt);
+    export_session(out, fmt, &s1, "logs/RECV2023011116-1.LOG");
+    export_session(out, fmt, &s2, "-");
+    assert_int_equal(fclose(out), 0);
+    return buf;
+}
+
+static void
+export_jsonl_records(void **state)
+{
+    (void)state;
+    char *got = export_both(REPORT_JSONL);
+    assert_string_equal(
+        got,
+        "{\"direction\":\"receive\",\"connector\":\"EX\\\\Default\",\"session\":"
+        "\"08DAF3B5D1C2A001\","
+        "\"start\":\"2023-01-11T16:00:00.000Z\",\"class\":\"tls_unknown\",\"remote\":\"192.0.2."
+        "10\","
+        "\"ehlo\":\"mail.example.com\",\"end\":\"2023-01-11T16:00:05.123Z\","
+        "\"local\":\"10.0.0.5:25\",\"protocol\":\"SP_PROT_TLS1_2_SERVER\","
+        "\"cipher\":\"CALG_AES_256\",\"cipher_bits\":256,\"mac\":\"CALG_SHA_384\",\"mac_bits\":0,"
+        "\"kx\":\"CALG_ECDH_EPHEM\",\"kx_bits\":384,\"rows\":12,"
+        "\"file\":\"logs/RECV2023011116-1.LOG\",\"line\":42}\n"
+        "{\"direction\":\"send\",\"connector\":\"Relay, \\\"Partner\\\"\","
+        "\"session\":\"08DAF3B5D1C2A002\",\"start\":\"2023-01-11T16:00:01.000Z\","
+        "\"class\":\"none\",\"remote\":\"2001:db8::1\",\"ehlo\":\"\","
+        "\"end\":\"2023-01-11T16:00:02.000Z\",\"local\":\"\",\"protocol\":\"\","
+        "\"cipher\":\"\",\"cipher_bits\":null,\"mac\":\"\",\"mac_bits\":null,"
+        "\"kx\":\"\",\"kx_bits\":null,\"rows\":3,\"file\":\"-\",\"line\":7}\n");
+    free(got);
+}
+
+static void
+export_csv_records(void **state)
+{
+    (void)state;
+    char *got = export_both(REPORT_CSV);
+    assert_string_equal(got, "direction,connector,session,start,class,remote,ehlo,end,local,"
+                             "protocol,cipher,cipher_bits,mac,mac_bits,kx,kx_bits,rows,file,line\n"
+                             "receive,EX\\Default,08DAF3B5D1C2A001,2023-01-11T16:00:00.000Z,"
+                             "tls_unknown,192.0.2.10,mail.example.com,2023-01-11T16:00:05.123Z,"
+                             "10.0.0.5:25,SP_PROT_TLS1_2_SERVER,CALG_AES_256,256,CALG_SHA_384,0,"
+                             "CALG_ECDH_EPHEM,384,12,logs/RECV2023011116-1.LOG,42\n"
+                             "send,\"Relay, \"\"Partner\"\"\",08DAF3B5D1C2A002,"
+                             "2023-01-11T16:00:01.000Z,none,2001:db8::1,,"
+                             "2023-01-11T16:00:02.000Z,,,,,,,,,3,-,7\n");
+    free(got);
+}
+
+static void
+export_tsv_records(void **state)
+{
+    (void)state;
+    char *got = export_both(REPORT_TSV);
+    assert_string_equal(got,
+                        "direction\tconnector\tsession\tstart\tclass\tremote\tehlo\tend\tlocal\t"
+                        "protocol\tcipher\tcipher_bits\tmac\tmac_bits\tkx\tkx_bits\trows\tfile\t"
+                        "line\n"
+                        "receive\tEX\\\\Default\t08DAF3B5D1C2A001\t2023-01-11T16:00:00.000Z\t"
+                        "tls_unknown\t192.0.2.10\tmail.example.com\t2023-01-11T16:00:05.123Z\t"
+                        "10.0.0.5:25\tSP_PROT_TLS1_2_SERVER\tCALG_AES_256\t256\tCALG_SHA_384\t0\t"
+                        "CALG_ECDH_EPHEM\t384\t12\tlogs/RECV2023011116-1.LOG\t42\n"
+                        "send\tRelay, \"Partner\"\t08DAF3B5D1C2A002\t2023-01-11T16:00:01.000Z\t"
+                        "none\t2001:db8::1\t\t2023-01-11T16:00:02.000Z\t\t\t\t\t\t\t\t\t3\t-\t7\n");
+    free(got);
+}
+
+static void
+export_cipher_key(void **state)
+{
+    (void)state;
+    struct session s;
+    char buf[128];
+    session_with_cipher(&s);
+    assert_string_equal(export_cipher(&s, buf, sizeof(buf)),
+                        "CALG_AES_256/256 CALG_SHA_384/0 CALG_ECDH_EPHEM/384");
+    /* At most len bytes including the NUL. */
+    char small[11];
+    memset(small, 'x', sizeof(small));
+    assert_ptr_equal(export_cipher(&s, small, 10), small);
+    assert_string_equal(small, "CALG_AES_");
+    assert_int_equal(small[10], 'x');
+    session_without_cipher(&s);
+    strcpy(buf, "stale");
+    assert_string_equal(export_cipher(&s, buf, sizeof(buf)), "");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(format_names_parse),
+        cmocka_unit_test(json_document_sorted_groups),
+        cmocka_unit_test(json_empty_report),
+        cmocka_unit_test(jsonl_groups_then_totals),
+        cmocka_unit_test(jsonl_empty_report),
+        cmocka_unit_test(jsonl_uses_the_keys_and_order_given),
+        cmocka_unit_test(csv_rfc4180_quoting),
+        cmocka_unit_test(csv_empty_report_is_header_only),
+        cmocka_unit_test(tsv_backslash_escaped),
+        cmocka_unit_test(tsv_empty_report_is_header_only),
+        cmocka_unit_test(table_sections_and_footer),
+        cmocka_unit_test(table_empty_report),
+        cmocka_unit_test(write_error_is_eio),
+        cmocka_unit_test(export_jsonl_records),
+        cmocka_unit_test(export_csv_records),
+        cmocka_unit_test(export_tsv_records),
+        cmocka_unit_test(export_cipher_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
