@@ -13,6 +13,7 @@
 
 #define MAX_COLUMNS 64 /* most columns a "#Fields:" line may name */
 #define MSG_MAX 160
+#define CSV_BLK_SIZE (64u * 1024u) /* libcsv field buffer growth step */
 
 static const char *const col_names[READER_N_COLS] = {
     "date-time",       "connector-id", "session-id", "sequence-number", "local-endpoint",
@@ -92,6 +93,8 @@ csv_setup(struct reader *r)
     csv_set_space_func(&r->csv, never_space);
     csv_set_term_func(&r->csv, never_term);
     csv_set_realloc_func(&r->csv, capped_realloc);
+    /* libcsv grows a field by 128 bytes by default: 8192 reallocs to reach the cap. */
+    csv_set_blk_size(&r->csv, CSV_BLK_SIZE);
     r->csv_ready = 1;
     return EXTLS_OK;
 }
@@ -470,7 +473,8 @@ reader_feed(struct reader *r, const char *buf, size_t len)
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
             return carry_append(r, p, (size_t)(end - p));
-        if (r->carry_len || r->overlong) {
+        /* A line wholly inside this piece gets the same cap as a carried one. */
+        if (r->carry_len || r->overlong || (size_t)(nl - p) > EXTLS_LINE_MAX) {
             st = carry_append(r, p, (size_t)(nl - p));
             if (st == EXTLS_OK)
                 st = carry_flush(r, 0);
