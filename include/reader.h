@@ -17,8 +17,10 @@
  * - Blank lines are not rows; they are counted in stats.blank_lines.
  * - Every other line is parsed by libcsv (strict quoting, no trimming of
  *   spaces, fields capped at EXTLS_FIELD_MAX) and must have exactly as many
- *   fields as the current "#Fields:" line names. Rows that fail any of this
- *   are reported through the problem callback and not delivered.
+ *   fields as the current "#Fields:" line names. A line without any '"' is
+ *   split at its commas directly, which is what libcsv would yield for it
+ *   (reader_set_full_parse() turns that shortcut off; results are equal). Rows that fail any of
+ * this are reported through the problem callback and not delivered.
  * - A last line without a line end (a file still being written) is
  *   reported as malformed, never delivered.
  *
@@ -117,6 +119,9 @@ enum extls_status reader_feed(struct reader *r, const char *buf, size_t len);
 
 /* End of input: reports an unterminated last line. Returns EXTLS_OK or EXTLS_ENOMEM. */
 enum extls_status reader_finish(struct reader *r);
+
+/* Send every data line through libcsv (on != 0), or let quote-free lines take the fast path. */
+void reader_set_full_parse(struct reader *r, int on);
 
 /* Counters of the current input; borrowed, valid until the next reader call. */
 const struct reader_stats *reader_stats(const struct reader *r);

@@ -33,13 +33,14 @@ struct reader {
     struct csv_parser csv;
     int csv_ready; /* csv holds an initialised parser */
 
-    enum extls_dir dir;       /* direction for data rows */
+    enum extls_dir dir;        /* direction for data rows */
     int pos_of[READER_N_COLS]; /* field position of each known column, -1 if absent */
     unsigned n_fields;         /* fields a row must have */
 
     char *carry; /* start of a line that continues in the next feed */
     size_t carry_len, carry_cap;
-    int overlong; /* the carried line passed EXTLS_LINE_MAX; its bytes are dropped */
+    int overlong;   /* the carried line passed EXTLS_LINE_MAX; its bytes are dropped */
+    int full_parse; /* send every line through libcsv, even without quotes */
 
     char *rowbuf; /* unquoted field bytes of the current row, each NUL-terminated */
     size_t row_len, row_cap;
@@ -152,6 +153,12 @@ reader_begin(struct reader *r, enum extls_dir dir_hint)
     r->carry_len = 0;
     r->overlong = 0;
     memset(&r->st, 0, sizeof(r->st));
+}
+
+void
+reader_set_full_parse(struct reader *r, int on)
+{
+    r->full_parse = on;
 }
 
 const struct reader_stats *
@@ -317,7 +324,72 @@ on_field(void *data, size_t len, void *user)
     r->row_len += len + 1;
 }
 
-/* Parse one data line with libcsv and deliver it, or report why not. */
+/*
+ * Fast path for a line without any '"': with quoting out of play, libcsv
+ * (no trimming, no terminators inside a line) yields exactly the bytes
+ * between commas, so split there directly. The line is copied into rowbuf
+ * with each comma replaced by a NUL, keeping the fields NUL-terminated.
+ */
+static void
+split_plain(struct reader *r, const char *s, size_t n)
+{
+    if (!rowbuf_reserve(r, n + 1)) {
+        r->row_nomem = 1;
+        return;
+    }
+    char *buf = r->rowbuf, *p = buf, *end = buf + n;
+    memcpy(buf, s, n);
+    *end = '\0';
+    for (;;) {
+        char *comma = memchr(p, ',', (size_t)(end - p));
+        char *stop = comma ? comma : end;
+        unsigned i = r->nf++;
+        if (i < MAX_COLUMNS) {
+            r->fields[i].off = (size_t)(p - buf);
+            r->fields[i].len = (size_t)(stop - p);
+            if ((size_t)(stop - p) > EXTLS_FIELD_MAX)
+                r->field_toobig = 1;
+        }
+        if (!comma)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    r->row_len = n + 1;
+}
+
+/*
+ * Quoted fields: libcsv in strict mode. Returns 1 when the line was
+ * malformed (already reported) or an error status in *st, else 0.
+ */
+static int
+split_csv(struct reader *r, const char *s, size_t n, enum extls_status *st)
+{
+    size_t used = csv_parse(&r->csv, s, n, on_field, NULL, r);
+    int bad = used < n;
+    if (!bad && csv_fini(&r->csv, on_field, NULL, r) != 0)
+        bad = 1;
+    if (!bad)
+        return 0;
+    int err = csv_error(&r->csv);
+    *st = csv_reset(r);
+    if (*st != EXTLS_OK)
+        return 1;
+    if (err == CSV_ENOMEM && n <= EXTLS_FIELD_MAX) {
+        *st = EXTLS_ENOMEM;
+        return 1;
+    }
+    if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
+        snprintf(r->msg, sizeof(r->msg), "field longer than %u bytes", EXTLS_FIELD_MAX);
+    else if (used < n)
+        snprintf(r->msg, sizeof(r->msg), "misplaced quote at column %zu", used + 1);
+    else
+        snprintf(r->msg, sizeof(r->msg), "unterminated quoted field");
+    problem(r, READER_MALFORMED_ROW, r->msg);
+    return 1;
+}
+
+/* Parse one data line and deliver it, or report why not. */
 static enum extls_status
 data_line(struct reader *r, const char *s, size_t n)
 {
@@ -332,26 +404,11 @@ data_line(struct reader *r, const char *s, size_t n)
     r->row_nomem = 0;
     r->field_toobig = 0;
 
-    size_t used = csv_parse(&r->csv, s, n, on_field, NULL, r);
-    int bad = used < n;
-    if (!bad && csv_fini(&r->csv, on_field, NULL, r) != 0)
-        bad = 1;
-    if (bad) {
-        int err = csv_error(&r->csv);
-        enum extls_status st = csv_reset(r);
-        if (st != EXTLS_OK)
-            return st;
-        if (err == CSV_ENOMEM && n <= EXTLS_FIELD_MAX)
-            return EXTLS_ENOMEM;
-        if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
-            snprintf(r->msg, sizeof(r->msg), "field longer than %u bytes", EXTLS_FIELD_MAX);
-        else if (used < n)
-            snprintf(r->msg, sizeof(r->msg), "misplaced quote at column %zu", used + 1);
-        else
-            snprintf(r->msg, sizeof(r->msg), "unterminated quoted field");
-        problem(r, READER_MALFORMED_ROW, r->msg);
-        return EXTLS_OK;
-    }
+    enum extls_status st = EXTLS_OK;
+    if (!r->full_parse && !memchr(s, '"', n))
+        split_plain(r, s, n);
+    else if (split_csv(r, s, n, &st))
+        return st;
     if (r->row_nomem)
         return EXTLS_ENOMEM;
     if (r->field_toobig) {
@@ -408,8 +465,9 @@ process_line(struct reader *r, const char *s, size_t n, int last)
         return EXTLS_OK;
     }
     if (last) {
-        problem(r, READER_MALFORMED_ROW, "last row has no line end (file cut off or still being "
-                                         "written)");
+        problem(r, READER_MALFORMED_ROW,
+                "last row has no line end (file cut off or still being "
+                "written)");
         return EXTLS_OK;
     }
     return data_line(r, s, n);

@@ -267,14 +267,22 @@ replay(struct harness *h, const struct tcase *tc, size_t first, size_t step)
     expect_stats(reader_stats(h->r), &st, how);
 }
 
-/* Whole input in one call, one byte per call, and split in two at every position. */
+/*
+ * Whole input in one call, one byte per call, and split in two at every
+ * position; all of it twice: with the quote-free fast path and with every
+ * line through libcsv (reader_set_full_parse), which must agree exactly.
+ */
 static void
 check_case(struct harness *h, const struct tcase *tc)
 {
-    replay(h, tc, tc->len, tc->len);
-    replay(h, tc, 1, 1);
-    for (size_t k = 0; k <= tc->len; k++)
-        replay(h, tc, k, tc->len);
+    for (int full = 0; full < 2; full++) {
+        reader_set_full_parse(h->r, full);
+        replay(h, tc, tc->len, tc->len);
+        replay(h, tc, 1, 1);
+        for (size_t k = 0; k <= tc->len; k++)
+            replay(h, tc, k, tc->len);
+    }
+    reader_set_full_parse(h->r, 0);
 }
 
 /*
@@ -284,13 +292,17 @@ check_case(struct harness *h, const struct tcase *tc)
 static void
 check_large_case(struct harness *h, const struct tcase *tc, const size_t *splits, size_t n_splits)
 {
-    replay(h, tc, tc->len, tc->len);
-    replay(h, tc, KIB64, KIB64);
-    replay(h, tc, 1, 1);
-    for (size_t i = 0; i < n_splits; i++) {
-        assert_true(splits[i] <= tc->len);
-        replay(h, tc, splits[i], tc->len);
+    for (int full = 0; full < 2; full++) {
+        reader_set_full_parse(h->r, full);
+        replay(h, tc, tc->len, tc->len);
+        replay(h, tc, KIB64, KIB64);
+        replay(h, tc, 1, 1);
+        for (size_t i = 0; i < n_splits; i++) {
+            assert_true(splits[i] <= tc->len);
+            replay(h, tc, splits[i], tc->len);
+        }
     }
+    reader_set_full_parse(h->r, 0);
 }
 
 /* ---- building large inputs ------------------------------------------ */
