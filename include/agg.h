@@ -62,10 +62,18 @@ const enum agg_key *agg_keys(const struct agg *a, size_t *n);
 /*
  * Count one session. `key` holds a value for every key (only the selected
  * ones are used); `host` may be empty. Values are copied. Returns EXTLS_OK
- * or EXTLS_ENOMEM (the table is then unchanged).
+ * or EXTLS_ENOMEM (the session is then not counted; a new group may remain
+ * with zero sessions).
  */
 enum extls_status agg_add(struct agg *a, const struct reader_field key[AGG_N_KEYS],
                           enum extls_class cls, int64_t start_ms, struct reader_field host);
+
+/*
+ * Add every group of `src` into `dst` (same keys in the same order):
+ * counts summed, first/last widened, host by the agg_add() rule. `src` is
+ * unchanged. Returns EXTLS_OK or EXTLS_ENOMEM (dst then holds part of src).
+ */
+enum extls_status agg_merge(struct agg *dst, const struct agg *src);
 
 /* Number of groups. */
 size_t agg_size(const struct agg *a);

@@ -26,16 +26,20 @@ struct cli_config {
     enum report_format format;
     enum agg_key by[AGG_N_KEYS]; /* --by, in the order given */
     size_t n_by;
-    int64_t since, until; /* INT64_MIN / INT64_MAX when not given */
+    int64_t since, until;     /* INT64_MIN / INT64_MAX when not given */
     enum extls_dir direction; /* EXTLS_DIR_UNKNOWN: both */
     const char *connector;    /* --connector pattern or NULL */
     const char *remote;       /* --remote address or CIDR, or NULL */
     unsigned fail_on;         /* bit per enum extls_class */
     int quiet, verbose;
-    int help, version;        /* --help / --version given: print and exit 0 */
+    unsigned jobs;     /* --jobs; 0: one per online CPU */
+    int full_parse;    /* --full-parse */
+    int help, version; /* --help / --version given: print and exit 0 */
     char *const *paths;
     size_t n_paths;
 };
+
+#define CLI_MAX_JOBS 256
 
 enum cli_status {
     CLI_OK = 0,
@@ -46,8 +50,7 @@ enum cli_status {
  * Parse argv into *cfg (fully overwritten). On CLI_EUSAGE, `err` (err_len
  * bytes) holds a one-line message without the program name.
  */
-enum cli_status cli_parse(struct cli_config *cfg, int argc, char **argv, char *err,
-                          size_t err_len);
+enum cli_status cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_len);
 
 /* Print the usage text, generated from the option table. */
 void cli_help(FILE *out);

@@ -47,7 +47,7 @@ struct match_algo {
 /* Facts of one row. Every field is borrowed from the row passed in. */
 struct match_facts {
     unsigned flags;
-    enum extls_class cls;     /* with MATCH_TLS_OK: SSL2..TLS1_3 or TLS_UNKNOWN */
+    enum extls_class cls;      /* with MATCH_TLS_OK: SSL2..TLS1_3 or TLS_UNKNOWN */
     struct reader_field proto; /* with MATCH_TLS_OK: the protocol as logged */
     struct match_algo cipher, mac, kx;
     int reply_code;                 /* with MATCH_REPLY: 100..599 */

@@ -69,6 +69,8 @@ struct session {
     unsigned flags;
     enum extls_class marker_cls;
     uint64_t min_seq, marker_seq, remote_seq, local_seq, host_seq, pending_seq, disc_seq;
+    uint64_t lead_seq; /* first reply before any TLS command (merging across inputs) */
+    int lead_220;
     uint64_t cmd_seq[SESSION_SEQS], ok220_seq[SESSION_SEQS];
     unsigned n_cmd, n_ok220;
 };
@@ -94,6 +96,26 @@ void session_table_free(struct session_table *t);
  */
 enum extls_status session_table_add(struct session_table *t, const struct row *row,
                                     const struct match_facts *f, uint32_t file);
+
+/*
+ * Hand over every open session without folding it; the table is then
+ * empty. Returns an array of *n sessions, earliest start first then by key
+ * (as session_table_flush() folds them; NULL when *n is 0, or when out
+ * of memory: then *n is 0 and the table unchanged). Caller owns the array
+ * (free()) and the sessions (session_table_adopt() or session_free()).
+ */
+struct session **session_table_drain(struct session_table *t, size_t *n);
+
+/*
+ * Take ownership of `s`, an open session drained from another table:
+ * merge it into the open session with the same key as if its rows followed
+ * that session's rows, or add it; fold the result when complete. `s` must
+ * not be used afterwards. Returns EXTLS_OK or EXTLS_ENOMEM (s is freed).
+ */
+enum extls_status session_table_adopt(struct session_table *t, struct session *s);
+
+/* Free a session that is in no table; session_free(NULL) is a no-op. */
+void session_free(struct session *s);
 
 /* Fold every open session, earliest start first; the table is then empty. */
 enum extls_status session_table_flush(struct session_table *t);

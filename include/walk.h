@@ -53,8 +53,7 @@ void input_list_release(struct input_list *l);
  * go to `err` and are left out. Returns the number of such errors, or -1
  * when out of memory.
  */
-int walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err,
-               void *user);
+int walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err, void *user);
 
 /* Direction hint for a path (see above). */
 enum extls_dir walk_dir_hint(const char *path);

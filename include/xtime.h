@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 /* Buffer size that always holds xtime_format()'s output. */
-#define XTIME_BUF 32
+#define XTIME_BUF 48
 
 /*
  * Parse "yyyy-MM-ddTHH:mm:ss[.f{1,9}][Z]" (a space may stand for 'T') into

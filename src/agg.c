@@ -200,32 +200,15 @@ update_host(struct item *it, int64_t start_ms, struct reader_field host)
     return 0;
 }
 
+static struct item *find_or_add(struct agg *a, const struct reader_field *key);
+
 enum extls_status
 agg_add(struct agg *a, const struct reader_field key[AGG_N_KEYS], enum extls_class cls,
         int64_t start_ms, struct reader_field host)
 {
-    uint64_t h = key_hash(a->keys, key);
-    size_t mask = a->cap - 1, i = h & mask;
-    struct item *it;
-    while ((it = a->slot[i]) != NULL) {
-        if (it->hash == h && key_eq(a->keys, &it->g, key))
-            break;
-        i = (i + 1) & mask;
-    }
-    if (!it) {
-        if ((a->n + 1) * 2 > a->cap) {
-            if (grow(a) != 0)
-                return EXTLS_ENOMEM;
-            return agg_add(a, key, cls, start_ms, host);
-        }
-        it = item_new(a->keys, key, h);
-        if (!it)
-            return EXTLS_ENOMEM;
-        a->slot[i] = it;
-        a->n++;
-        free(a->sorted);
-        a->sorted = NULL;
-    }
+    struct item *it = find_or_add(a, key);
+    if (!it)
+        return EXTLS_ENOMEM;
     if (update_host(it, start_ms, host) != 0)
         return EXTLS_ENOMEM;
     it->g.sessions++;
@@ -234,6 +217,54 @@ agg_add(struct agg *a, const struct reader_field key[AGG_N_KEYS], enum extls_cla
         it->g.first_ms = start_ms;
     if (start_ms > it->g.last_ms)
         it->g.last_ms = start_ms;
+    return EXTLS_OK;
+}
+
+/* The group for `key`, created empty if new; NULL when out of memory. */
+static struct item *
+find_or_add(struct agg *a, const struct reader_field *key)
+{
+    uint64_t h = key_hash(a->keys, key);
+    size_t mask = a->cap - 1, i = h & mask;
+    struct item *it;
+    while ((it = a->slot[i]) != NULL) {
+        if (it->hash == h && key_eq(a->keys, &it->g, key))
+            return it;
+        i = (i + 1) & mask;
+    }
+    if ((a->n + 1) * 2 > a->cap) {
+        if (grow(a) != 0)
+            return NULL;
+        return find_or_add(a, key);
+    }
+    it = item_new(a->keys, key, h);
+    if (!it)
+        return NULL;
+    a->slot[i] = it;
+    a->n++;
+    free(a->sorted);
+    a->sorted = NULL;
+    return it;
+}
+
+enum extls_status
+agg_merge(struct agg *dst, const struct agg *src)
+{
+    for (size_t i = 0; i < src->cap; i++) {
+        const struct item *s = src->slot[i];
+        if (!s)
+            continue;
+        struct item *d = find_or_add(dst, s->g.key);
+        if (!d || update_host(d, s->g.host_ms, s->g.host) != 0)
+            return EXTLS_ENOMEM;
+        d->g.sessions += s->g.sessions;
+        for (int c = 0; c < EXTLS_N_CLASSES; c++)
+            d->g.count[c] += s->g.count[c];
+        if (s->g.first_ms < d->g.first_ms)
+            d->g.first_ms = s->g.first_ms;
+        if (s->g.last_ms > d->g.last_ms)
+            d->g.last_ms = s->g.last_ms;
+    }
     return EXTLS_OK;
 }
 
@@ -261,8 +292,7 @@ cmp_group(const struct agg *a, const struct agg_group *x, const struct agg_group
 
 /* Merge sort of v[0..n) using tmp (C11 has no qsort with a context pointer). */
 static void
-sort_groups(const struct agg *a, const struct agg_group **v, const struct agg_group **tmp,
-            size_t n)
+sort_groups(const struct agg *a, const struct agg_group **v, const struct agg_group **tmp, size_t n)
 {
     if (n < 2)
         return;

@@ -21,9 +21,11 @@ enum opt_id {
     OPT_VERBOSE = 'v',
     OPT_HELP = 'h',
     OPT_VERSION = 'V',
+    OPT_JOBS = 'j',
     OPT_SINCE = 256,
     OPT_UNTIL,
     OPT_FAIL_ON,
+    OPT_FULL_PARSE,
 };
 
 struct opt {
@@ -50,6 +52,9 @@ static const struct opt options[] = {
      "'legacy' = ssl2,ssl3,tls1_0,tls1_1)"},
     {"quiet", OPT_QUIET, NULL, "no warnings about malformed rows or skipped files"},
     {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
+    {"jobs", OPT_JOBS, "N", "read N files at a time (default: one per CPU; 'sessions' uses 1)"},
+    {"full-parse", OPT_FULL_PARSE, NULL,
+     "parse every row with libcsv, also rows without quotes (slower; same results)"},
     {"help", OPT_HELP, NULL, "show this help and exit"},
     {"version", OPT_VERSION, NULL, "show the version and exit"},
 };
@@ -123,8 +128,7 @@ defaults(struct cli_config *cfg)
 
 /* One option's value into cfg. */
 static enum cli_status
-apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *err,
-      size_t err_len)
+apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *err, size_t err_len)
 {
     int v;
     switch (id) {
@@ -178,6 +182,18 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         break;
     case OPT_QUIET:
         cfg->quiet = 1;
+        break;
+    case OPT_JOBS: {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (end == arg || *end || n < 1 || n > CLI_MAX_JOBS)
+            return usage_error(err, err_len, "bad --jobs '%s': use a number from 1 to %d", arg,
+                               CLI_MAX_JOBS);
+        cfg->jobs = (unsigned)n;
+        break;
+    }
+    case OPT_FULL_PARSE:
+        cfg->full_parse = 1;
         break;
     case OPT_VERBOSE:
         cfg->verbose = 1;

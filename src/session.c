@@ -17,6 +17,8 @@
 #define S_PENDING 0x20    /* a TLS command awaits its reply (pending_seq) */
 #define S_REMOTE 0x40
 #define S_LOCAL 0x80
+#define S_SAW_CMD 0x100    /* a TLS command was seen */
+#define S_LEAD_REPLY 0x200 /* lead_seq/lead_220: the first reply, seen before any command */
 
 struct slot {
     uint64_t hash;
@@ -51,7 +53,7 @@ session_table_new(session_done_fn *done, void *user)
     return t;
 }
 
-static void
+void
 session_free(struct session *s)
 {
     if (!s)
@@ -268,10 +270,15 @@ merge_row(struct session_table *t, struct session *s, const struct row *r,
         s->flags |= S_FAILED;
     if (f->flags & MATCH_TLS_CMD) {
         remember(s->cmd_seq, &s->n_cmd, seq);
-        s->flags |= S_PENDING;
+        s->flags |= S_PENDING | S_SAW_CMD;
         s->pending_seq = seq;
     }
     if (f->flags & MATCH_REPLY) {
+        if (!(s->flags & (S_SAW_CMD | S_LEAD_REPLY))) {
+            s->flags |= S_LEAD_REPLY;
+            s->lead_seq = seq;
+            s->lead_220 = f->reply_code == 220;
+        }
         if (f->reply_code == 220)
             remember(s->ok220_seq, &s->n_ok220, seq);
         if ((s->flags & S_PENDING) && seq > s->pending_seq) {
@@ -415,5 +422,158 @@ session_table_flush(struct session_table *t)
         session_free(all[i]);
     }
     free(all);
+    return EXTLS_OK;
+}
+
+struct session **
+session_table_drain(struct session_table *t, size_t *n)
+{
+    *n = 0;
+    if (t->n == 0)
+        return NULL;
+    struct session **all = malloc(t->n * sizeof(*all));
+    if (!all)
+        return NULL;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->slot[i].s) {
+            all[(*n)++] = t->slot[i].s;
+            t->slot[i].s = NULL;
+        }
+    }
+    t->n = 0;
+    /* Slot order depends on pointer values: sort, so adoption order is reproducible. */
+    qsort(all, *n, sizeof(*all), cmp_open);
+    return all;
+}
+
+/* Re-intern a string of another table's pool in this one. */
+static int
+reintern(struct session_table *t, const struct pstr **p)
+{
+    if (!*p)
+        return 0;
+    *p = strpool_intern(t->pool, (*p)->ptr, (*p)->len);
+    return *p ? 0 : -1;
+}
+
+/*
+ * Merge `src`, the rows of a later input, into `dst`, as if src's rows had
+ * followed dst's. Takes ownership of src's strings it keeps.
+ */
+static void
+merge_session(struct session *dst, struct session *src)
+{
+    if (src->start_ms < dst->start_ms)
+        dst->start_ms = src->start_ms;
+    if (src->end_ms > dst->end_ms)
+        dst->end_ms = src->end_ms;
+    dst->rows += src->rows;
+    if (src->min_seq < dst->min_seq) {
+        dst->min_seq = src->min_seq;
+        dst->file = src->file;
+        dst->line = src->line;
+    }
+    dst->flags |= src->flags & (S_SEQ0 | S_FAILED | S_ACCEPTED);
+    if ((src->flags & S_DISCONNECT) &&
+        (!(dst->flags & S_DISCONNECT) || src->disc_seq > dst->disc_seq)) {
+        dst->flags |= S_DISCONNECT;
+        dst->disc_seq = src->disc_seq;
+    }
+    if ((src->flags & S_REMOTE) &&
+        (!(dst->flags & S_REMOTE) || src->remote_seq < dst->remote_seq)) {
+        memcpy(dst->remote, src->remote, sizeof(dst->remote));
+        dst->remote_seq = src->remote_seq;
+        dst->flags |= S_REMOTE;
+    }
+    if ((src->flags & S_LOCAL) && (!(dst->flags & S_LOCAL) || src->local_seq < dst->local_seq)) {
+        memcpy(dst->local, src->local, sizeof(dst->local));
+        dst->local_seq = src->local_seq;
+        dst->flags |= S_LOCAL;
+    }
+    if (src->host && better_host(dst, src->host_kind, src->host_seq)) {
+        free(dst->host);
+        dst->host = src->host;
+        dst->host_len = src->host_len;
+        dst->host_kind = src->host_kind;
+        dst->host_seq = src->host_seq;
+        src->host = NULL;
+    }
+    if ((src->flags & S_MARKER) &&
+        (!(dst->flags & S_MARKER) || src->marker_seq < dst->marker_seq)) {
+        dst->proto = src->proto;
+        dst->cipher = src->cipher;
+        dst->mac = src->mac;
+        dst->kx = src->kx;
+        dst->marker_cls = src->marker_cls;
+        dst->marker_seq = src->marker_seq;
+        dst->flags |= S_MARKER;
+    }
+    for (unsigned i = 0; i < src->n_cmd; i++)
+        remember(dst->cmd_seq, &dst->n_cmd, src->cmd_seq[i]);
+    for (unsigned i = 0; i < src->n_ok220; i++)
+        remember(dst->ok220_seq, &dst->n_ok220, src->ok220_seq[i]);
+    /* A command left pending at the end of dst meets src's first reply. */
+    if ((dst->flags & S_PENDING) && (src->flags & S_LEAD_REPLY) &&
+        src->lead_seq > dst->pending_seq) {
+        if (src->lead_220)
+            dst->flags |= S_ACCEPTED;
+        dst->flags &= ~(unsigned)S_PENDING;
+    }
+    if (src->flags & S_SAW_CMD) {
+        dst->flags = (dst->flags & ~(unsigned)S_PENDING) | (src->flags & S_PENDING);
+        dst->pending_seq = src->pending_seq;
+    }
+    if (!(dst->flags & (S_SAW_CMD | S_LEAD_REPLY)) && (src->flags & S_LEAD_REPLY)) {
+        dst->flags |= S_LEAD_REPLY;
+        dst->lead_seq = src->lead_seq;
+        dst->lead_220 = src->lead_220;
+    }
+    dst->flags |= src->flags & S_SAW_CMD;
+}
+
+enum extls_status
+session_table_adopt(struct session_table *t, struct session *s)
+{
+    struct session_algo *algo[3] = {&s->cipher, &s->mac, &s->kx};
+    if (reintern(t, &s->connector) || reintern(t, &s->proto)) {
+        session_free(s);
+        return EXTLS_ENOMEM;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (reintern(t, &algo[i]->name)) {
+            session_free(s);
+            return EXTLS_ENOMEM;
+        }
+    }
+    uint64_t h = key_hash(s->dir, s->connector, s->sid, s->sid_len);
+    size_t mask = t->cap - 1, i = h & mask;
+    struct session *d;
+    while ((d = t->slot[i].s) != NULL) {
+        if (t->slot[i].hash == h && key_eq(d, s->dir, s->connector, s->sid, s->sid_len))
+            break;
+        i = (i + 1) & mask;
+    }
+    if (!d) {
+        if ((t->n + 1) * 4 > t->cap * 3) {
+            if (grow(t) != 0) {
+                session_free(s);
+                return EXTLS_ENOMEM;
+            }
+            return session_table_adopt(t, s);
+        }
+        t->slot[i].hash = h;
+        t->slot[i].s = s;
+        if (++t->n > t->peak)
+            t->peak = t->n;
+        d = s;
+    } else {
+        merge_session(d, s);
+        session_free(s);
+    }
+    if (is_complete(d)) {
+        remove_at(t, i);
+        t->done(d, t->user);
+        session_free(d);
+    }
     return EXTLS_OK;
 }
