@@ -359,6 +359,68 @@ split_plain(struct reader *r, const char *s, size_t n)
 }
 
 /*
+ * Fast path for a line with quotes, when every field is in the writer's
+ * canonical form: unquoted without any '"', or wholly quoted with inner
+ * quotes doubled and the closing quote followed by ',' or the line end.
+ * Fields are unquoted into rowbuf. Returns 0 when the line was split, -1
+ * when it is not canonical (the caller then hands it to libcsv, which
+ * reports exactly what is wrong, or parses a form this path declines).
+ */
+static int
+split_quoted(struct reader *r, const char *s, size_t n)
+{
+    if (!rowbuf_reserve(r, n + 1)) {
+        r->row_nomem = 1;
+        return 0;
+    }
+    char *out = r->rowbuf;
+    const char *p = s, *end = s + n;
+    for (;;) {
+        char *start = out;
+        if (p < end && *p == '"') {
+            p++;
+            for (;;) {
+                const char *q = memchr(p, '"', (size_t)(end - p));
+                if (!q)
+                    return -1; /* unterminated */
+                memcpy(out, p, (size_t)(q - p));
+                out += q - p;
+                if (q + 1 < end && q[1] == '"') {
+                    *out++ = '"';
+                    p = q + 2;
+                    continue;
+                }
+                p = q + 1;
+                break;
+            }
+            if (p < end && *p != ',')
+                return -1; /* text after the closing quote */
+        } else {
+            const char *comma = memchr(p, ',', (size_t)(end - p));
+            const char *stop = comma ? comma : end;
+            if (memchr(p, '"', (size_t)(stop - p)))
+                return -1; /* quote inside an unquoted field */
+            memcpy(out, p, (size_t)(stop - p));
+            out += stop - p;
+            p = stop;
+        }
+        unsigned i = r->nf++;
+        if (i < MAX_COLUMNS) {
+            r->fields[i].off = (size_t)(start - r->rowbuf);
+            r->fields[i].len = (size_t)(out - start);
+            if ((size_t)(out - start) > EXTLS_FIELD_MAX)
+                r->field_toobig = 1;
+        }
+        *out++ = '\0';
+        if (p == end)
+            break;
+        p++; /* the comma */
+    }
+    r->row_len = (size_t)(out - r->rowbuf);
+    return 0;
+}
+
+/*
  * Quoted fields: libcsv in strict mode. Returns 1 when the line was
  * malformed (already reported) or an error status in *st, else 0.
  */
@@ -405,10 +467,18 @@ data_line(struct reader *r, const char *s, size_t n)
     r->field_toobig = 0;
 
     enum extls_status st = EXTLS_OK;
-    if (!r->full_parse && !memchr(s, '"', n))
+    if (r->full_parse) {
+        if (split_csv(r, s, n, &st))
+            return st;
+    } else if (!memchr(s, '"', n)) {
         split_plain(r, s, n);
-    else if (split_csv(r, s, n, &st))
-        return st;
+    } else if (split_quoted(r, s, n) != 0) {
+        r->nf = 0;
+        r->row_len = 0;
+        r->field_toobig = 0;
+        if (split_csv(r, s, n, &st))
+            return st;
+    }
     if (r->row_nomem)
         return EXTLS_ENOMEM;
     if (r->field_toobig) {
