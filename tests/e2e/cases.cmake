@@ -64,3 +64,14 @@ foreach(tree exchange2010 exchange2019)
   set_tests_properties(e2e_hand_oracle_${tree} e2e_order_independence_${tree}
     PROPERTIES LABELS e2e TIMEOUT 120)
 endforeach()
+
+# Adversarial input: markers in peer text, raw line break in quotes,
+# non-canonical quoting, rows straddling 64 KiB reads.
+extls_e2e(adversarial_sessions ARGS sessions --format tsv tests/data/adversarial)
+
+# Fast paths and parallel reading change no byte of output.
+add_test(NAME e2e_equivalence
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/equivalence.sh $<TARGET_FILE:extls>
+    $<TARGET_FILE:genlogs> ${CMAKE_CURRENT_BINARY_DIR}/equivalence
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_equivalence PROPERTIES LABELS e2e TIMEOUT 300)
