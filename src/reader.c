@@ -330,31 +330,62 @@ on_field(void *data, size_t len, void *user)
  * between commas, so split there directly. The line is copied into rowbuf
  * with each comma replaced by a NUL, keeping the fields NUL-terminated.
  */
+/* Mask with the high bit set in each byte of x that is zero (exact, no borrows). */
+static inline uint64_t
+zero_bytes(uint64_t x)
+{
+    uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+/* Record one field [start, stop) of rowbuf. */
+static inline void
+add_field(struct reader *r, size_t start, size_t stop)
+{
+    unsigned i = r->nf++;
+    if (i < MAX_COLUMNS) {
+        r->fields[i].off = start;
+        r->fields[i].len = stop - start;
+        if (stop - start > EXTLS_FIELD_MAX)
+            r->field_toobig = 1;
+    }
+}
+
 static void
 split_plain(struct reader *r, const char *s, size_t n)
 {
-    if (!rowbuf_reserve(r, n + 1)) {
+    if (!rowbuf_reserve(r, n + 8)) {
         r->row_nomem = 1;
         return;
     }
-    char *buf = r->rowbuf, *p = buf, *end = buf + n;
+    char *buf = r->rowbuf;
     memcpy(buf, s, n);
-    *end = '\0';
-    for (;;) {
-        char *comma = memchr(p, ',', (size_t)(end - p));
-        char *stop = comma ? comma : end;
-        unsigned i = r->nf++;
-        if (i < MAX_COLUMNS) {
-            r->fields[i].off = (size_t)(p - buf);
-            r->fields[i].len = (size_t)(stop - p);
-            if ((size_t)(stop - p) > EXTLS_FIELD_MAX)
-                r->field_toobig = 1;
+    memset(buf + n, 0, 8); /* padding: the word loop may read past the line */
+    size_t start = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Eight bytes at a time: find the commas, end each field there. */
+    for (size_t w = 0; w < n; w += 8) {
+        uint64_t word;
+        memcpy(&word, buf + w, 8);
+        uint64_t hits = zero_bytes(word ^ 0x2C2C2C2C2C2C2C2Cull);
+        while (hits) {
+            size_t at = w + ((size_t)__builtin_ctzll(hits) >> 3);
+            hits &= hits - 1;
+            if (at >= n)
+                break;
+            buf[at] = '\0';
+            add_field(r, start, at);
+            start = at + 1;
         }
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
     }
+#else
+    for (char *c; (c = memchr(buf + start, ',', n - start)) != NULL;) {
+        *c = '\0';
+        add_field(r, start, (size_t)(c - buf));
+        start = (size_t)(c - buf) + 1;
+    }
+#endif
+    add_field(r, start, n);
     r->row_len = n + 1;
 }
 

@@ -20,6 +20,8 @@
 #define S_SAW_CMD 0x100    /* a TLS command was seen */
 #define S_LEAD_REPLY 0x200 /* lead_seq/lead_220: the first reply, seen before any command */
 
+#define CONN_CACHE 8
+
 struct slot {
     uint64_t hash;
     struct session *s; /* NULL: empty */
@@ -30,7 +32,8 @@ struct session_table {
     size_t cap; /* power of two */
     size_t n, peak;
     struct strpool *pool;
-    const struct pstr *last_conn; /* cache: most rows repeat the previous connector */
+    const struct pstr *conns[CONN_CACHE]; /* connectors seen last: rows repeat a few of them */
+    unsigned conn_next;                   /* the entry of conns[] to replace next */
     session_done_fn *done;
     void *user;
 };
@@ -107,13 +110,44 @@ session_classify(const struct session *s)
     return EXTLS_NONE;
 }
 
+/*
+ * Hash of a session key, eight bytes of the session id at a time (ids are
+ * 16 hex digits); the connector is interned, so its address stands for it.
+ */
 static uint64_t
 key_hash(enum extls_dir dir, const struct pstr *conn, const char *sid, size_t len)
 {
-    uint64_t h = hash_bytes(HASH_SEED, sid, len);
-    h ^= (uint64_t)(uintptr_t)conn * 0x9E3779B97F4A7C15ull;
-    h ^= (uint64_t)dir << 61;
+    uint64_t h = (uint64_t)(uintptr_t)conn * 0x9E3779B97F4A7C15ull ^ ((uint64_t)dir << 61) ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, sid + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    if (i < len) {
+        uint64_t w = 0;
+        memcpy(&w, sid + i, len - i);
+        h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    }
     return h ^ (h >> 29);
+}
+
+/* The interned connector of a row: from the small cache, else the pool. */
+static const struct pstr *
+connector_of(struct session_table *t, struct reader_field c)
+{
+    for (unsigned k = 0; k < CONN_CACHE; k++) {
+        const struct pstr *p = t->conns[k];
+        if (p && p->len == c.len && memcmp(p->ptr, c.ptr, c.len) == 0)
+            return p;
+    }
+    const struct pstr *p = strpool_intern(t->pool, c.ptr, c.len);
+    if (p) {
+        t->conns[t->conn_next] = p;
+        t->conn_next = (t->conn_next + 1) % CONN_CACHE;
+    }
+    return p;
 }
 
 static int
@@ -335,14 +369,9 @@ enum extls_status
 session_table_add(struct session_table *t, const struct row *r, const struct match_facts *f,
                   uint32_t file)
 {
-    const struct pstr *conn = t->last_conn;
-    if (!conn || conn->len != r->connector.len ||
-        memcmp(conn->ptr, r->connector.ptr, conn->len) != 0) {
-        conn = strpool_intern(t->pool, r->connector.ptr, r->connector.len);
-        if (!conn)
-            return EXTLS_ENOMEM;
-        t->last_conn = conn;
-    }
+    const struct pstr *conn = connector_of(t, r->connector);
+    if (!conn)
+        return EXTLS_ENOMEM;
     uint64_t h = key_hash(r->dir, conn, r->session.ptr, r->session.len);
     size_t mask = t->cap - 1, i = h & mask;
     struct session *s;

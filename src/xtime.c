@@ -6,6 +6,7 @@
 #include "xtime.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define MS_PER_DAY 86400000LL
 
@@ -73,6 +74,36 @@ expect(const char *s, size_t len, size_t *i, char c)
     return 1;
 }
 
+/*
+ * The tail "ss[.f{1,9}][Z]" at s[*i] up to len: seconds and milliseconds
+ * (digits past milliseconds truncated). Returns 0, or -1 if malformed.
+ */
+static int
+seconds_tail(const char *s, size_t len, size_t i, int *sec, int *frac)
+{
+    *sec = digits(s, len, &i, 2);
+    if (*sec < 0 || *sec > 59)
+        return -1;
+    *frac = 0;
+    if (i < len && s[i] == '.') {
+        int nd = 0, scale = 100;
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (nd < 3) {
+                *frac += (s[i] - '0') * scale;
+                scale /= 10;
+            }
+            nd++;
+            i++;
+        }
+        if (nd == 0 || nd > 9)
+            return -1;
+    }
+    if (i < len && s[i] == 'Z')
+        i++;
+    return i == len ? 0 : -1;
+}
+
 /* Shared parser; `bound` allows a bare date and a missing seconds part. */
 static int
 parse(const char *s, size_t len, int64_t *ms, int bound)
@@ -101,28 +132,7 @@ parse(const char *s, size_t len, int64_t *ms, int bound)
         return -1;
     if (bound && (i == len || (i + 1 == len && s[i] == 'Z')))
         goto done;
-    if (!expect(s, len, &i, ':'))
-        return -1;
-    sec = digits(s, len, &i, 2);
-    if (sec < 0 || sec > 59)
-        return -1;
-    if (i < len && s[i] == '.') {
-        int nd = 0, scale = 100;
-        i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-            if (nd < 3) {
-                frac += (s[i] - '0') * scale;
-                scale /= 10;
-            }
-            nd++;
-            i++;
-        }
-        if (nd == 0 || nd > 9)
-            return -1;
-    }
-    if (i < len && s[i] == 'Z')
-        i++;
-    if (i != len)
+    if (!expect(s, len, &i, ':') || seconds_tail(s, len, i, &sec, &frac) != 0)
         return -1;
 done:
     *ms = days_from_civil(y, (unsigned)mo, (unsigned)d) * MS_PER_DAY +
@@ -130,10 +140,33 @@ done:
     return 0;
 }
 
+/*
+ * Rows of a log come in time order, so most share the previous row's
+ * "yyyy-MM-ddTHH:mm" prefix: remember the last prefix parsed (per thread)
+ * and parse only the seconds of such rows. Same results, a third of the work.
+ */
+#define PREFIX 17 /* "yyyy-MM-ddTHH:mm:" */
+static _Thread_local char last_prefix[PREFIX];
+static _Thread_local int64_t last_minute_ms = -1;
+
 int
 xtime_parse(const char *s, size_t len, int64_t *ms)
 {
-    return parse(s, len, ms, 0);
+    if (last_minute_ms >= 0 && len >= PREFIX + 2 && memcmp(s, last_prefix, PREFIX) == 0) {
+        int sec, frac;
+        if (seconds_tail(s, len, PREFIX, &sec, &frac) != 0)
+            return -1;
+        *ms = last_minute_ms + sec * 1000 + frac;
+        return 0;
+    }
+    if (parse(s, len, ms, 0) != 0)
+        return -1;
+    /* Remember the minute of a full "yyyy-MM-ddTHH:mm:" form (not the space form). */
+    if (len >= PREFIX + 2 && s[10] == 'T' && s[16] == ':' && *ms >= 0) {
+        memcpy(last_prefix, s, PREFIX);
+        last_minute_ms = *ms - *ms % 60000;
+    }
+    return 0;
 }
 
 int

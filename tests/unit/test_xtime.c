@@ -286,10 +286,41 @@ format_parse_round_trip_sweep(void **state)
     assert_int_equal(n_days, 103 * 365 + 25);
 }
 
+/*
+ * 2026-11-27: xtime_parse remembers the last minute parsed; rows of the same
+ * minute must still be checked and give the same values as a cold parse.
+ */
+static void
+same_minute_rows_use_cache_exactly(void **state)
+{
+    (void)state;
+    int64_t ms = 0, cold = 0;
+    static const char *const seq[] = {
+        "2023-01-11T16:00:04.113Z", "2023-01-11T16:00:59.999Z",     "2023-01-11T16:00:00Z",
+        "2023-01-11T16:00:07.5",    "2023-01-11T16:01:00.000Z",     "2023-01-11T16:00:04.113Z",
+        "2024-02-29T23:59:58.001Z", "2024-02-29T23:59:59.1234567Z",
+    };
+    for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+        assert_int_equal(xtime_parse(seq[i], strlen(seq[i]), &ms), 0);
+        /* A cold parse of the same text: through the bound parser, which never caches. */
+        assert_int_equal(xtime_parse_bound(seq[i], strlen(seq[i]), &cold), 0);
+        assert_int_equal(ms, cold);
+    }
+    static const char *const bad[] = {"2024-02-29T23:59:60.000Z", "2024-02-29T23:59:5",
+                                      "2024-02-29T23:59:05.Z", "2024-02-29T23:59:05.000ZZ",
+                                      "2024-02-29T23:59:05.0000000000Z"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ms = 42;
+        assert_int_equal(xtime_parse(bad[i], strlen(bad[i]), &ms), -1);
+        assert_int_equal(ms, 42);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_minute_rows_use_cache_exactly),
         cmocka_unit_test(log_form_exact_ms),
         cmocka_unit_test(epoch_is_zero_and_earlier_is_negative),
         cmocka_unit_test(fraction_optional_and_truncated_past_ms),
