@@ -56,6 +56,9 @@ struct agg *agg_new(const enum agg_key *order, size_t n);
 /* agg_free(NULL) is a no-op. */
 void agg_free(struct agg *a);
 
+/* The keys given to agg_new() as an AGG_BIT mask. */
+unsigned agg_keys_mask(const struct agg *a);
+
 /* The keys given to agg_new(), in order; *n receives their number. */
 const enum agg_key *agg_keys(const struct agg *a, size_t *n);
 

@@ -56,7 +56,7 @@ enum reader_col {
 /* Column name as written in "#Fields:" (e.g. "session-id"). */
 const char *reader_col_name(enum reader_col col);
 
-/* One field: borrowed, valid during the row callback only, NUL-terminated. */
+/* One field: borrowed, valid during the row callback only; not NUL-terminated. */
 struct reader_field {
     const char *ptr;
     size_t len;

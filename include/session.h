@@ -50,7 +50,7 @@ struct session_algo {
 struct session {
     enum extls_dir dir;
     const struct pstr *connector; /* interned connector-id */
-    char *sid;                    /* session-id, NUL-terminated */
+    char *sid;                    /* session-id, NUL-terminated (may point into sid_buf) */
     size_t sid_len;
     int64_t start_ms;                  /* earliest row */
     int64_t end_ms;                    /* latest row */
@@ -66,6 +66,7 @@ struct session {
     uint64_t line; /* and its line */
 
     /* private: bookkeeping of the merge rules */
+    char sid_buf[24]; /* storage for session ids up to 23 bytes (Exchange's are 16) */
     unsigned flags;
     enum extls_class marker_cls;
     uint64_t min_seq, marker_seq, remote_seq, local_seq, host_seq, pending_seq, disc_seq;

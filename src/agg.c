@@ -81,6 +81,12 @@ agg_free(struct agg *a)
     free(a);
 }
 
+unsigned
+agg_keys_mask(const struct agg *a)
+{
+    return a->keys;
+}
+
 const enum agg_key *
 agg_keys(const struct agg *a, size_t *n)
 {

@@ -11,9 +11,9 @@
 #include "xtime.h"
 
 static const char *const columns[] = {
-    "direction", "connector",   "session", "start",    "class", "remote", "ehlo",
-    "end",       "local",       "protocol", "cipher",  "cipher_bits", "mac", "mac_bits",
-    "kx",        "kx_bits",     "rows",    "file",     "line",
+    "direction", "connector", "session",  "start",  "class",       "remote", "ehlo",
+    "end",       "local",     "protocol", "cipher", "cipher_bits", "mac",    "mac_bits",
+    "kx",        "kx_bits",   "rows",     "file",   "line",
 };
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -24,8 +24,8 @@ export_cipher(const struct session *s, char *buf, size_t len)
         buf[0] = '\0';
         return buf;
     }
-    snprintf(buf, len, "%s/%u %s/%u %s/%u", s->cipher.name->ptr, s->cipher.bits,
-             s->mac.name->ptr, s->mac.bits, s->kx.name->ptr, s->kx.bits);
+    snprintf(buf, len, "%s/%u %s/%u %s/%u", s->cipher.name->ptr, s->cipher.bits, s->mac.name->ptr,
+             s->mac.bits, s->kx.name->ptr, s->kx.bits);
     return buf;
 }
 

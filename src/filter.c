@@ -19,9 +19,9 @@ struct filter {
     pcre2_code *conn_re;
     pcre2_match_data *md;
     int has_net;
-    int family;             /* AF_INET or AF_INET6 */
-    unsigned char net[16];  /* network address */
-    unsigned prefix;        /* prefix length in bits */
+    int family;            /* AF_INET or AF_INET6 */
+    unsigned char net[16]; /* network address */
+    unsigned prefix;       /* prefix length in bits */
 };
 
 struct filter *
@@ -68,7 +68,8 @@ filter_connector(struct filter *f, const char *pattern, char *err, size_t err_le
 {
     int code;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
     if (!re) {
         char msg[120];
         pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));

@@ -24,7 +24,8 @@ static const char *const col_names[READER_N_COLS] = {
 static const int col_required[READER_N_COLS] = {1, 1, 1, 1, 0, 1, 1, 1, 1};
 
 struct span {
-    size_t off; /* offset of the field's first byte in rowbuf */
+    const char *ptr; /* fast path: the field's bytes (in the line, or rowbuf) */
+    size_t off;      /* libcsv path: offset of the field's bytes in rowbuf */
     size_t len;
 };
 
@@ -42,7 +43,7 @@ struct reader {
     int overlong;   /* the carried line passed EXTLS_LINE_MAX; its bytes are dropped */
     int full_parse; /* send every line through libcsv, even without quotes */
 
-    char *rowbuf; /* unquoted field bytes of the current row, each NUL-terminated */
+    char *rowbuf; /* field bytes that differ from the line (unquoted, libcsv's copies) */
     size_t row_len, row_cap;
     struct span fields[MAX_COLUMNS];
     unsigned nf;      /* fields seen in the current row (may exceed MAX_COLUMNS) */
@@ -324,130 +325,141 @@ on_field(void *data, size_t len, void *user)
     r->row_len += len + 1;
 }
 
-/*
- * Fast path for a line without any '"': with quoting out of play, libcsv
- * (no trimming, no terminators inside a line) yields exactly the bytes
- * between commas, so split there directly. The line is copied into rowbuf
- * with each comma replaced by a NUL, keeping the fields NUL-terminated.
- */
-/* Mask with the high bit set in each byte of x that is zero (exact, no borrows). */
-static inline uint64_t
-zero_bytes(uint64_t x)
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define SCAN_BLOCK 16
+/* Bit i set where block[i] is a comma / a quote. */
+static inline void
+scan_block(const char *block, unsigned *commas, unsigned *quotes)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)block);
+    *commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+    *quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+}
+#else
+#define SCAN_BLOCK 8
+/* Portable: one bit per byte, from the exact zero-byte test on 64-bit words. */
+static inline unsigned
+byte_bits(uint64_t x)
 {
     uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
-    return ~(((x & low7) + low7) | x | low7);
+    uint64_t hi = ~(((x & low7) + low7) | x | low7);
+    unsigned bits = 0;
+    for (unsigned k = 0; k < 8; k++)
+        bits |= (unsigned)((hi >> (8 * k + 7)) & 1) << k;
+    return bits;
 }
 
-/* Record one field [start, stop) of rowbuf. */
 static inline void
-add_field(struct reader *r, size_t start, size_t stop)
+scan_block(const char *block, unsigned *commas, unsigned *quotes)
+{
+    unsigned char b[8];
+    uint64_t x = 0;
+    memcpy(b, block, 8);
+    for (unsigned k = 0; k < 8; k++)
+        x |= (uint64_t)b[k] << (8 * k);
+    *commas = byte_bits(x ^ 0x2C2C2C2C2C2C2C2Cull);
+    *quotes = byte_bits(x ^ 0x2222222222222222ull);
+}
+#endif
+
+/* Record one field of the fast path. */
+static inline void
+add_field(struct reader *r, const char *ptr, size_t len)
 {
     unsigned i = r->nf++;
     if (i < MAX_COLUMNS) {
-        r->fields[i].off = start;
-        r->fields[i].len = stop - start;
-        if (stop - start > EXTLS_FIELD_MAX)
+        r->fields[i].ptr = ptr;
+        r->fields[i].len = len;
+        if (len > EXTLS_FIELD_MAX)
             r->field_toobig = 1;
     }
 }
 
-static void
-split_plain(struct reader *r, const char *s, size_t n)
-{
-    if (!rowbuf_reserve(r, n + 8)) {
-        r->row_nomem = 1;
-        return;
-    }
-    char *buf = r->rowbuf;
-    memcpy(buf, s, n);
-    memset(buf + n, 0, 8); /* padding: the word loop may read past the line */
-    size_t start = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* Eight bytes at a time: find the commas, end each field there. */
-    for (size_t w = 0; w < n; w += 8) {
-        uint64_t word;
-        memcpy(&word, buf + w, 8);
-        uint64_t hits = zero_bytes(word ^ 0x2C2C2C2C2C2C2C2Cull);
-        while (hits) {
-            size_t at = w + ((size_t)__builtin_ctzll(hits) >> 3);
-            hits &= hits - 1;
-            if (at >= n)
-                break;
-            buf[at] = '\0';
-            add_field(r, start, at);
-            start = at + 1;
-        }
-    }
-#else
-    for (char *c; (c = memchr(buf + start, ',', n - start)) != NULL;) {
-        *c = '\0';
-        add_field(r, start, (size_t)(c - buf));
-        start = (size_t)(c - buf) + 1;
-    }
-#endif
-    add_field(r, start, n);
-    r->row_len = n + 1;
-}
-
 /*
- * Fast path for a line with quotes, when every field is in the writer's
- * canonical form: unquoted without any '"', or wholly quoted with inner
- * quotes doubled and the closing quote followed by ',' or the line end.
- * Fields are unquoted into rowbuf. Returns 0 when the line was split, -1
- * when it is not canonical (the caller then hands it to libcsv, which
- * reports exactly what is wrong, or parses a form this path declines).
+ * The fast path: one pass over the line, a block of bytes at a time, taking
+ * commas and quotes from two bit masks. It accepts exactly the writer's
+ * canonical form: a field is either unquoted and free of '"', or wholly
+ * quoted with inner quotes doubled and the closing quote followed by ',' or
+ * the line end. For such a line libcsv (strict, no trimming, no terminators
+ * inside a line) yields the same fields, which this path returns without
+ * copying, but for quoted fields with doubled quotes (unquoted into rowbuf).
+ * Returns 0, or -1 for any other line (nothing delivered: libcsv then
+ * parses it, or names exactly what is wrong with it).
  */
 static int
-split_quoted(struct reader *r, const char *s, size_t n)
+split_fast(struct reader *r, const char *s, size_t n)
 {
     if (!rowbuf_reserve(r, n + 1)) {
         r->row_nomem = 1;
         return 0;
     }
-    char *out = r->rowbuf;
-    const char *p = s, *end = s + n;
-    for (;;) {
-        char *start = out;
-        if (p < end && *p == '"') {
-            p++;
-            for (;;) {
-                const char *q = memchr(p, '"', (size_t)(end - p));
-                if (!q)
-                    return -1; /* unterminated */
-                memcpy(out, p, (size_t)(q - p));
-                out += q - p;
-                if (q + 1 < end && q[1] == '"') {
-                    *out++ = '"';
-                    p = q + 2;
-                    continue;
-                }
-                p = q + 1;
-                break;
-            }
-            if (p < end && *p != ',')
-                return -1; /* text after the closing quote */
+    char *out = r->rowbuf; /* where the next unquoted copy goes */
+    size_t field = 0;      /* start of the current field */
+    int quoted = 0;        /* inside a quoted field */
+    int escaped = 0;       /* the quoted field has doubled quotes: copy it */
+    size_t skip_until = 0; /* structural bytes before this were handled */
+    char tail[SCAN_BLOCK];
+    for (size_t b = 0; b < n; b += SCAN_BLOCK) {
+        unsigned commas, quotes;
+        if (b + SCAN_BLOCK <= n) {
+            scan_block(s + b, &commas, &quotes);
         } else {
-            const char *comma = memchr(p, ',', (size_t)(end - p));
-            const char *stop = comma ? comma : end;
-            if (memchr(p, '"', (size_t)(stop - p)))
-                return -1; /* quote inside an unquoted field */
-            memcpy(out, p, (size_t)(stop - p));
-            out += stop - p;
-            p = stop;
+            memset(tail, 0, sizeof(tail));
+            memcpy(tail, s + b, n - b);
+            scan_block(tail, &commas, &quotes);
         }
-        unsigned i = r->nf++;
-        if (i < MAX_COLUMNS) {
-            r->fields[i].off = (size_t)(start - r->rowbuf);
-            r->fields[i].len = (size_t)(out - start);
-            if ((size_t)(out - start) > EXTLS_FIELD_MAX)
-                r->field_toobig = 1;
+        unsigned marks = commas | quotes;
+        while (marks) {
+            size_t at = b + (size_t)__builtin_ctz(marks);
+            marks &= marks - 1;
+            if (at < skip_until)
+                continue;
+            if (!quoted) {
+                if (s[at] == ',') {
+                    add_field(r, s + field, at - field);
+                    field = at + 1;
+                } else if (at == field) {
+                    quoted = 1; /* opening quote */
+                    escaped = 0;
+                } else {
+                    return -1; /* quote inside an unquoted field */
+                }
+                continue;
+            }
+            if (s[at] == ',')
+                continue; /* a comma inside quotes is data */
+            if (at + 1 < n && s[at + 1] == '"') {
+                escaped = 1; /* doubled quote */
+                skip_until = at + 2;
+                continue;
+            }
+            if (at + 1 < n && s[at + 1] != ',')
+                return -1; /* text after the closing quote */
+            /* Closing quote: the field is s[field + 1, at). */
+            const char *body = s + field + 1;
+            size_t len = at - field - 1;
+            if (escaped) {
+                char *start = out;
+                for (size_t k = 0; k < len; k++) {
+                    *out++ = body[k];
+                    if (body[k] == '"')
+                        k++; /* keep one of each doubled pair */
+                }
+                body = start;
+                len = (size_t)(out - start);
+            }
+            quoted = 0;
+            add_field(r, body, len);
+            field = at + 2; /* past the quote and the comma */
+            skip_until = at + 2;
+            if (at + 1 == n)
+                return 0;
         }
-        *out++ = '\0';
-        if (p == end)
-            break;
-        p++; /* the comma */
     }
-    r->row_len = (size_t)(out - r->rowbuf);
+    if (quoted)
+        return -1; /* unterminated */
+    add_field(r, s + field, n - field);
     return 0;
 }
 
@@ -482,6 +494,16 @@ split_csv(struct reader *r, const char *s, size_t n, enum extls_status *st)
     return 1;
 }
 
+/* Forget the fields of a split attempt. */
+static void
+row_reset(struct reader *r)
+{
+    r->nf = 0;
+    r->row_len = 0;
+    r->row_nomem = 0;
+    r->field_toobig = 0;
+}
+
 /* Parse one data line and deliver it, or report why not. */
 static enum extls_status
 data_line(struct reader *r, const char *s, size_t n)
@@ -492,23 +514,14 @@ data_line(struct reader *r, const char *s, size_t n)
                 "name does not start with RECV or SEND");
         return EXTLS_OK;
     }
-    r->nf = 0;
-    r->row_len = 0;
-    r->row_nomem = 0;
-    r->field_toobig = 0;
-
+    row_reset(r);
     enum extls_status st = EXTLS_OK;
-    if (r->full_parse) {
+    if (r->full_parse || split_fast(r, s, n) != 0) {
+        row_reset(r);
         if (split_csv(r, s, n, &st))
             return st;
-    } else if (!memchr(s, '"', n)) {
-        split_plain(r, s, n);
-    } else if (split_quoted(r, s, n) != 0) {
-        r->nf = 0;
-        r->row_len = 0;
-        r->field_toobig = 0;
-        if (split_csv(r, s, n, &st))
-            return st;
+        for (unsigned i = 0; i < r->nf && i < MAX_COLUMNS; i++)
+            r->fields[i].ptr = r->rowbuf + r->fields[i].off;
     }
     if (r->row_nomem)
         return EXTLS_ENOMEM;
@@ -530,7 +543,7 @@ data_line(struct reader *r, const char *s, size_t n)
             row.col[c].ptr = empty_field;
             row.col[c].len = 0;
         } else {
-            row.col[c].ptr = r->rowbuf + r->fields[pos].off;
+            row.col[c].ptr = r->fields[pos].ptr;
             row.col[c].len = r->fields[pos].len;
         }
     }

@@ -21,9 +21,16 @@ row_endpoint_address(struct reader_field ep)
         }
         return a;
     }
-    const char *colon = memchr(ep.ptr, ':', ep.len);
-    if (colon && !memchr(colon + 1, ':', ep.len - (size_t)(colon - ep.ptr) - 1))
-        a.len = (size_t)(colon - ep.ptr);
+    /* "a.b.c.d:port": exactly one colon; a bare IPv6 address has several. */
+    size_t colon = ep.len, colons = 0;
+    for (size_t i = 0; i < ep.len && colons < 2; i++) {
+        if (ep.ptr[i] == ':') {
+            colon = i;
+            colons++;
+        }
+    }
+    if (colons == 1)
+        a.len = colon;
     return a;
 }
 
@@ -52,9 +59,18 @@ row_decode(const struct reader_row *in, struct row *out)
         return "empty session-id";
     if (parse_seq(c[READER_SEQUENCE_NUMBER], &out->seq) != 0)
         return "unparsable sequence-number";
-    if (c[READER_EVENT].len != 1 || c[READER_EVENT].ptr[0] == '\0' ||
-        !strchr("+-<>*", c[READER_EVENT].ptr[0]))
+    if (c[READER_EVENT].len != 1)
         return "unknown event";
+    switch (c[READER_EVENT].ptr[0]) {
+    case '+':
+    case '-':
+    case '<':
+    case '>':
+    case '*':
+        break;
+    default:
+        return "unknown event";
+    }
     out->event = (enum row_event)c[READER_EVENT].ptr[0];
     out->dir = in->dir;
     out->connector = c[READER_CONNECTOR_ID];

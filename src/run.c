@@ -206,18 +206,22 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         return;
     }
 
-    char day[XTIME_BUF], cipher[3 * (EXTLS_NAME_MAX + 16)];
+    /* Day and cipher cost a format each: only when grouped by them. */
+    char day[XTIME_BUF] = "", cipher[3 * (EXTLS_NAME_MAX + 16)] = "";
+    if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_DAY)))
+        xtime_format_day(s->start_ms, day);
+    if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_CIPHER)))
+        export_cipher(s, cipher, sizeof(cipher));
     const char *dir = extls_dir_name(s->dir);
     struct reader_field host = {s->host ? s->host : "", s->host ? s->host_len : 0};
     struct reader_field key[AGG_N_KEYS] = {
         [AGG_DIRECTION] = {dir, strlen(dir)},
         [AGG_CONNECTOR] = {s->connector->ptr, s->connector->len},
         [AGG_REMOTE] = {s->remote, strlen(s->remote)},
-        [AGG_DAY] = {xtime_format_day(s->start_ms, day), 10},
+        [AGG_DAY] = {day, strlen(day)},
         [AGG_EHLO] = host,
-        [AGG_CIPHER] = {export_cipher(s, cipher, sizeof(cipher)), 0},
+        [AGG_CIPHER] = {cipher, strlen(cipher)},
     };
-    key[AGG_CIPHER].len = strlen(cipher);
     struct agg *targets[3] = {t->groups, t->by_connector, t->by_remote};
     for (int i = 0; i < 3; i++) {
         if (targets[i] && t->fatal == EXTLS_OK)

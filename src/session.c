@@ -61,7 +61,8 @@ session_free(struct session *s)
 {
     if (!s)
         return;
-    free(s->sid);
+    if (s->sid != s->sid_buf)
+        free(s->sid);
     free(s->host);
     free(s);
 }
@@ -111,26 +112,33 @@ session_classify(const struct session *s)
 }
 
 /*
- * Hash of a session key, eight bytes of the session id at a time (ids are
- * 16 hex digits); the connector is interned, so its address stands for it.
+ * Hash of a session key from its direction and session id, eight bytes at
+ * a time (ids are 16 hex digits). The connector is left out, so a row is
+ * found without interning its connector first; sessions with the same id
+ * on two connectors share a hash and are told apart by key_eq().
  */
 static uint64_t
-key_hash(enum extls_dir dir, const struct pstr *conn, const char *sid, size_t len)
+key_hash(enum extls_dir dir, const char *sid, size_t len)
 {
-    uint64_t h = (uint64_t)(uintptr_t)conn * 0x9E3779B97F4A7C15ull ^ ((uint64_t)dir << 61) ^ len;
+    uint64_t h = ((uint64_t)dir << 61) ^ len;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, sid + i, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h = (h << 31) | (h >> 33);
     }
     if (i < len) {
         uint64_t w = 0;
         memcpy(&w, sid + i, len - i);
-        h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
     }
-    return h ^ (h >> 29);
+    /* MurmurHash3's finaliser: every input bit reaches the low bits used as index. */
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    return h ^ (h >> 33);
 }
 
 /* The interned connector of a row: from the small cache, else the pool. */
@@ -151,11 +159,11 @@ connector_of(struct session_table *t, struct reader_field c)
 }
 
 static int
-key_eq(const struct session *s, enum extls_dir dir, const struct pstr *conn, const char *sid,
+key_eq(const struct session *s, enum extls_dir dir, struct reader_field conn, const char *sid,
        size_t len)
 {
-    return s->dir == dir && s->connector == conn && s->sid_len == len &&
-           memcmp(s->sid, sid, len) == 0;
+    return s->dir == dir && s->sid_len == len && memcmp(s->sid, sid, len) == 0 &&
+           s->connector->len == conn.len && memcmp(s->connector->ptr, conn.ptr, conn.len) == 0;
 }
 
 /* Double the table; unchanged on failure. */
@@ -349,7 +357,7 @@ session_create(enum extls_dir dir, const struct pstr *conn, const struct row *r)
     struct session *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
-    s->sid = malloc(r->session.len + 1);
+    s->sid = r->session.len < sizeof(s->sid_buf) ? s->sid_buf : malloc(r->session.len + 1);
     if (!s->sid) {
         free(s);
         return NULL;
@@ -369,23 +377,23 @@ enum extls_status
 session_table_add(struct session_table *t, const struct row *r, const struct match_facts *f,
                   uint32_t file)
 {
-    const struct pstr *conn = connector_of(t, r->connector);
-    if (!conn)
-        return EXTLS_ENOMEM;
-    uint64_t h = key_hash(r->dir, conn, r->session.ptr, r->session.len);
+    uint64_t h = key_hash(r->dir, r->session.ptr, r->session.len);
     size_t mask = t->cap - 1, i = h & mask;
     struct session *s;
     while ((s = t->slot[i].s) != NULL) {
-        if (t->slot[i].hash == h && key_eq(s, r->dir, conn, r->session.ptr, r->session.len))
+        if (t->slot[i].hash == h && key_eq(s, r->dir, r->connector, r->session.ptr, r->session.len))
             break;
         i = (i + 1) & mask;
     }
     if (!s) {
-        if ((t->n + 1) * 4 > t->cap * 3) {
+        if ((t->n + 1) * 2 > t->cap) {
             if (grow(t) != 0)
                 return EXTLS_ENOMEM;
             return session_table_add(t, r, f, file);
         }
+        const struct pstr *conn = connector_of(t, r->connector);
+        if (!conn)
+            return EXTLS_ENOMEM;
         s = session_create(r->dir, conn, r);
         if (!s)
             return EXTLS_ENOMEM;
@@ -574,16 +582,17 @@ session_table_adopt(struct session_table *t, struct session *s)
             return EXTLS_ENOMEM;
         }
     }
-    uint64_t h = key_hash(s->dir, s->connector, s->sid, s->sid_len);
+    uint64_t h = key_hash(s->dir, s->sid, s->sid_len);
+    struct reader_field conn = {s->connector->ptr, s->connector->len};
     size_t mask = t->cap - 1, i = h & mask;
     struct session *d;
     while ((d = t->slot[i].s) != NULL) {
-        if (t->slot[i].hash == h && key_eq(d, s->dir, s->connector, s->sid, s->sid_len))
+        if (t->slot[i].hash == h && key_eq(d, s->dir, conn, s->sid, s->sid_len))
             break;
         i = (i + 1) & mask;
     }
     if (!d) {
-        if ((t->n + 1) * 4 > t->cap * 3) {
+        if ((t->n + 1) * 2 > t->cap) {
             if (grow(t) != 0) {
                 session_free(s);
                 return EXTLS_ENOMEM;

@@ -81,20 +81,17 @@ expect(const char *s, size_t len, size_t *i, char c)
 static int
 seconds_tail(const char *s, size_t len, size_t i, int *sec, int *frac)
 {
-    *sec = digits(s, len, &i, 2);
-    if (*sec < 0 || *sec > 59)
+    if (i + 2 > len || s[i] < '0' || s[i] > '5' || s[i + 1] < '0' || s[i + 1] > '9')
         return -1;
+    *sec = (s[i] - '0') * 10 + (s[i + 1] - '0');
+    i += 2;
     *frac = 0;
     if (i < len && s[i] == '.') {
-        int nd = 0, scale = 100;
-        i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-            if (nd < 3) {
-                *frac += (s[i] - '0') * scale;
-                scale /= 10;
-            }
-            nd++;
-            i++;
+        static const int scale[3] = {100, 10, 1};
+        size_t nd = 0;
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, nd++) {
+            if (nd < 3)
+                *frac += (s[i] - '0') * scale[nd];
         }
         if (nd == 0 || nd > 9)
             return -1;

