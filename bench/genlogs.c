@@ -280,9 +280,28 @@ struct gen {
     char day_str[12]; /* "yyyy-mm-ddT" */
 };
 
+/*
+ * --out -: one stream on standard output, for tests that must not store
+ * the corpus. Each buffer of a series goes out behind its own header block
+ * (a concatenated log, which extls reads), so rows keep their direction.
+ */
+static int to_stdout;
+
 static void
 series_flush(struct series *s)
 {
+    if (to_stdout && s->len) {
+        char head[256];
+        size_t n = fmt(head, sizeof(head),
+                       "#Software: Microsoft Exchange Server\r\n#Log-type: %s\r\n"
+                       "#Fields: date-time,connector-id,session-id,sequence-number,"
+                       "local-endpoint,remote-endpoint,event,data,context\r\n",
+                       s->logtype);
+        if (fwrite(head, 1, n, stdout) != n || fwrite(s->buf, 1, s->len, stdout) != s->len)
+            die("cannot write to standard output: %s", strerror(errno));
+        s->len = 0;
+        return;
+    }
     if (s->len && fwrite(s->buf, 1, s->len, s->f) != s->len)
         die("cannot write in '%s': %s", s->dir, strerror(errno));
     s->len = 0;
@@ -291,6 +310,10 @@ series_flush(struct series *s)
 static void
 series_close(struct series *s)
 {
+    if (to_stdout) {
+        series_flush(s);
+        return;
+    }
     if (!s->f)
         return;
     series_flush(s);
@@ -341,6 +364,11 @@ series_rollover(struct gen *g, struct series *s, int64_t ms)
     int64_t y;
     unsigned mo, d;
     civil_from_days(hour / 24, &y, &mo, &d);
+    if (to_stdout) { /* series_flush() writes the header */
+        s->files++;
+        s->file_bytes = 0;
+        return;
+    }
     char path[4200];
     fmt(path, sizeof(path), "%s/%s%04d%02u%02u%02u-%u.LOG", s->dir, s->prefix, (int)y, mo, d,
         (unsigned)(hour % 24), s->instance);
@@ -923,7 +951,7 @@ emit(struct gen *g, struct slot *s)
 static void
 usage(FILE *f)
 {
-    fputs("usage: genlogs --out DIR [--mb N] [--files-mb M] [--seed S] [--malformed-every K]\n"
+    fputs("usage: genlogs --out DIR|- [--mb N] [--files-mb M] [--seed S] [--malformed-every K]\n"
           "Write N MiB (default 100) of Exchange 2016/2019 SMTP protocol logs under DIR:\n"
           "FrontEnd/ProtocolLog/SmtpReceive/RECVyyyymmddHH-N.LOG and\n"
           "Hub/ProtocolLog/SmtpSend/SENDyyyymmddHH-N.LOG, a new file every M MiB\n"
@@ -972,6 +1000,8 @@ main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    to_stdout = strcmp(out, "-") == 0;
+    FILE *stats = to_stdout ? stderr : stdout;
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1001,7 +1031,8 @@ main(int argc, char **argv)
         s->logtype = logtype[d];
         s->hour = -1;
         fmt(s->dir, sizeof(s->dir), "%s/%s", out, sub[d]);
-        make_dirs(s->dir);
+        if (!to_stdout)
+            make_dirs(s->dir);
         s->buf = malloc(OUT_BUF);
         if (!s->buf)
             die("out of memory");
@@ -1022,17 +1053,19 @@ main(int argc, char **argv)
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("seed=%llu\nmb=%llu\nfiles_mb=%llu\nbytes=%llu\n", seed, mb, files_mb,
-           (unsigned long long)g.total);
-    printf("files=%llu\nfiles_receive=%llu\nfiles_send=%llu\n",
-           (unsigned long long)(g.ser[0].files + g.ser[1].files),
-           (unsigned long long)g.ser[0].files, (unsigned long long)g.ser[1].files);
-    printf("rows=%llu\nmalformed=%llu\nsessions=%llu\nmarker_rows=%llu\nsp_prot_rows=%llu\n",
-           (unsigned long long)g.rows, (unsigned long long)g.malformed,
-           (unsigned long long)g.sessions, (unsigned long long)g.markers,
-           (unsigned long long)g.sp_prot_rows);
+    if (to_stdout && fflush(stdout) != 0)
+        die("cannot write to standard output: %s", strerror(errno));
+    fprintf(stats, "seed=%llu\nmb=%llu\nfiles_mb=%llu\nbytes=%llu\n", seed, mb, files_mb,
+            (unsigned long long)g.total);
+    fprintf(stats, "files=%llu\nfiles_receive=%llu\nfiles_send=%llu\n",
+            (unsigned long long)(g.ser[0].files + g.ser[1].files),
+            (unsigned long long)g.ser[0].files, (unsigned long long)g.ser[1].files);
+    fprintf(
+        stats, "rows=%llu\nmalformed=%llu\nsessions=%llu\nmarker_rows=%llu\nsp_prot_rows=%llu\n",
+        (unsigned long long)g.rows, (unsigned long long)g.malformed, (unsigned long long)g.sessions,
+        (unsigned long long)g.markers, (unsigned long long)g.sp_prot_rows);
     for (int c = 0; c < N_CLS; c++)
-        printf("planned_%s=%llu\n", cls_name[c], (unsigned long long)g.cls_count[c]);
-    printf("seconds=%.3f\nmib_per_s=%.0f\n", secs, (double)g.total / (double)MIB / secs);
+        fprintf(stats, "planned_%s=%llu\n", cls_name[c], (unsigned long long)g.cls_count[c]);
+    fprintf(stats, "seconds=%.3f\nmib_per_s=%.0f\n", secs, (double)g.total / (double)MIB / secs);
     return 0;
 }
