@@ -268,8 +268,8 @@ connector_section(FILE *out, struct agg *a)
     struct table t = {.out = out, .n_cols = 3 + EXTLS_N_CLASSES + 2};
     struct cell cells[MAX_COLS];
     t.right = ~0u & ~3u;
-    fputs("TLS use per connector (tls%: sessions with TLS; legacy%: of those, SSL 3 / TLS 1.0 / "
-          "TLS 1.1)\n",
+    fputs("TLS use per connector (tls%: sessions with TLS; legacy%: of those with a known version, "
+          "SSL 2/3 or TLS 1.0/1.1)\n",
           out);
     for (t.pass = 0; t.pass < 2; t.pass++) {
         size_t k = 0;
@@ -334,7 +334,7 @@ remote_section(FILE *out, struct agg *a)
     struct table t = {.out = out, .n_cols = 4 + EXTLS_N_CLASSES + 1};
     struct cell cells[MAX_COLS];
     t.right = ~0u & ~7u & ~(1u << (4 + EXTLS_N_CLASSES));
-    fputs("\nTLS use per remote host (SSL 3 / TLS 1.0 / TLS 1.1 users first; ehlo: latest name "
+    fputs("\nTLS use per remote host (SSL 2/3 and TLS 1.0/1.1 users first; ehlo: latest name "
           "seen)\n",
           out);
     for (t.pass = 0; t.pass < 2; t.pass++) {

@@ -75,3 +75,9 @@ add_test(NAME e2e_equivalence
     $<TARGET_FILE:genlogs> ${CMAKE_CURRENT_BINARY_DIR}/equivalence
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_equivalence PROPERTIES LABELS e2e TIMEOUT 300)
+
+# Unreadable file and folder: named, skipped, exit 2, the rest reported.
+add_test(NAME e2e_unreadable
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/unreadable.sh $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_unreadable PROPERTIES LABELS e2e TIMEOUT 60)

@@ -284,10 +284,10 @@ tsv_empty_report_is_header_only(void **state)
 }
 
 #define CONNECTOR_TITLE                                                                            \
-    "TLS use per connector (tls%: sessions with TLS; legacy%: of those, SSL 3 / TLS 1.0 / TLS "    \
-    "1.1)\n"
+    "TLS use per connector (tls%: sessions with TLS; legacy%: of those with a known version, "     \
+    "SSL 2/3 or TLS 1.0/1.1)\n"
 #define REMOTE_TITLE                                                                               \
-    "\nTLS use per remote host (SSL 3 / TLS 1.0 / TLS 1.1 users first; ehlo: latest name seen)\n"
+    "\nTLS use per remote host (SSL 2/3 and TLS 1.0/1.1 users first; ehlo: latest name seen)\n"
 
 static void
 table_sections_and_footer(void **state)
