@@ -72,6 +72,13 @@ enum extls_status agg_add(struct agg *a, const struct reader_field key[AGG_N_KEY
                           enum extls_class cls, int64_t start_ms, struct reader_field host);
 
 /*
+ * Add one group's counts (as produced by another table with the same keys,
+ * or read back from a saved state): counts summed, first/last widened, host
+ * by the agg_add() rule. Returns EXTLS_OK or EXTLS_ENOMEM.
+ */
+enum extls_status agg_add_group(struct agg *a, const struct agg_group *g);
+
+/*
  * Add every group of `src` into `dst` (same keys in the same order):
  * counts summed, first/last widened, host by the agg_add() rule. `src` is
  * unchanged. Returns EXTLS_OK or EXTLS_ENOMEM (dst then holds part of src).

@@ -32,9 +32,12 @@ struct cli_config {
     const char *remote;       /* --remote address or CIDR, or NULL */
     unsigned fail_on;         /* bit per enum extls_class */
     int quiet, verbose;
-    unsigned jobs;     /* --jobs; 0: one per online CPU */
-    int full_parse;    /* --full-parse */
-    int help, version; /* --help / --version given: print and exit 0 */
+    unsigned jobs;          /* --jobs; 0: one per online CPU */
+    int full_parse;         /* --full-parse */
+    const char *state_path; /* --state FILE, or NULL */
+    int report_all;         /* --report all (else new) */
+    int report_given;       /* --report was given */
+    int help, version;      /* --help / --version given: print and exit 0 */
     char *const *paths;
     size_t n_paths;
 };

@@ -124,6 +124,31 @@ enum extls_status reader_feed(struct reader *r, const char *buf, size_t len);
 /* End of input: reports an unterminated last line. Returns EXTLS_OK or EXTLS_ENOMEM. */
 enum extls_status reader_finish(struct reader *r);
 
+/*
+ * Where the reader stands after the last complete line of its input:
+ * enough to go on reading the same input later from that byte (--state).
+ */
+struct reader_pos {
+    uint64_t offset;            /* input bytes through the last complete line */
+    uint64_t line;              /* lines through it */
+    enum extls_dir dir;         /* direction in force there */
+    unsigned n_fields;          /* fields a row must have there */
+    int pos_of[READER_N_COLS];  /* column positions there (-1: absent) */
+};
+
+/*
+ * The position after the last complete line fed so far. A partial last
+ * line is not part of it: stop with reader_stop(), and the next run
+ * re-reads that line from the saved offset.
+ */
+void reader_get_pos(const struct reader *r, struct reader_pos *p);
+
+/* Like reader_begin(), but go on from a saved position (fed bytes start at p->offset). */
+void reader_resume(struct reader *r, const struct reader_pos *p);
+
+/* End of input without reporting a partial last line: it is left for a later run. */
+void reader_stop(struct reader *r);
+
 /* Send every data line through libcsv (on != 0), or let quote-free lines take the fast path. */
 void reader_set_full_parse(struct reader *r, int on);
 

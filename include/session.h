@@ -115,6 +115,13 @@ struct session **session_table_drain(struct session_table *t, size_t *n);
  */
 enum extls_status session_table_adopt(struct session_table *t, struct session *s);
 
+/*
+ * A zeroed session with this session id (copied), for code that rebuilds
+ * sessions (the state file reader). NULL when out of memory. Caller owns,
+ * free with session_free() or hand to session_table_adopt().
+ */
+struct session *session_alloc(const char *sid, size_t len);
+
 /* Free a session that is in no table; session_free(NULL) is a no-op. */
 void session_free(struct session *s);
 

@@ -26,6 +26,8 @@ enum opt_id {
     OPT_UNTIL,
     OPT_FAIL_ON,
     OPT_FULL_PARSE,
+    OPT_STATE,
+    OPT_REPORT,
 };
 
 struct opt {
@@ -52,6 +54,11 @@ static const struct opt options[] = {
      "'legacy' = ssl2,ssl3,tls1_0,tls1_1)"},
     {"quiet", OPT_QUIET, NULL, "no warnings about malformed rows or skipped files"},
     {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
+    {"state", OPT_STATE, "FILE",
+     "incremental run: read only what is new since the run that wrote FILE, carry open "
+     "sessions, keep running counts in FILE"},
+    {"report", OPT_REPORT, "WHAT",
+     "with --state: new (default: sessions completed in this run) or all (running counts)"},
     {"jobs", OPT_JOBS, "N", "read N files at a time (default: one per CPU; 'sessions' uses 1)"},
     {"full-parse", OPT_FULL_PARSE, NULL,
      "parse every row with libcsv, also rows without quotes (slower; same results)"},
@@ -195,6 +202,20 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
     case OPT_FULL_PARSE:
         cfg->full_parse = 1;
         break;
+    case OPT_STATE:
+        if (!*arg)
+            return usage_error(err, err_len, "--state needs a file name");
+        cfg->state_path = arg;
+        break;
+    case OPT_REPORT:
+        if (strcmp(arg, "new") == 0)
+            cfg->report_all = 0;
+        else if (strcmp(arg, "all") == 0)
+            cfg->report_all = 1;
+        else
+            return usage_error(err, err_len, "bad --report '%s': use new or all", arg);
+        cfg->report_given = 1;
+        break;
     case OPT_VERBOSE:
         cfg->verbose = 1;
         break;
@@ -275,6 +296,8 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
     }
     if (cfg->since >= cfg->until)
         return usage_error(err, err_len, "--since must be before --until");
+    if (cfg->report_given && !cfg->state_path)
+        return usage_error(err, err_len, "--report goes with --state");
     cfg->paths = sub_argv + optind;
     cfg->n_paths = (size_t)(sub_argc - optind);
     if (cfg->n_paths == 0)

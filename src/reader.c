@@ -661,6 +661,34 @@ reader_feed(struct reader *r, const char *buf, size_t len)
     return EXTLS_OK;
 }
 
+void
+reader_get_pos(const struct reader *r, struct reader_pos *p)
+{
+    p->offset = r->st.good_offset;
+    p->line = r->st.lines; /* a partial last line is only counted by reader_finish() */
+    p->dir = r->dir;
+    p->n_fields = r->n_fields;
+    memcpy(p->pos_of, r->pos_of, sizeof(p->pos_of));
+}
+
+void
+reader_resume(struct reader *r, const struct reader_pos *p)
+{
+    reader_begin(r, p->dir);
+    r->n_fields = p->n_fields;
+    memcpy(r->pos_of, p->pos_of, sizeof(r->pos_of));
+    r->st.lines = p->line;
+    r->st.bytes = p->offset;
+    r->st.good_offset = p->offset;
+}
+
+void
+reader_stop(struct reader *r)
+{
+    r->carry_len = 0;
+    r->overlong = 0;
+}
+
 enum extls_status
 reader_finish(struct reader *r)
 {

@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agg.h"
@@ -34,12 +35,14 @@
 #include "report.h"
 #include "row.h"
 #include "session.h"
+#include "state.h"
 #include "walk.h"
 #include "xtime.h"
 
 #define READ_BUF (64 * 1024)
-#define MALFORMED_SHOWN 10 /* malformed rows named per input without --verbose */
-#define AHEAD_PER_JOB 2    /* inputs a worker may finish before the merge reaches them */
+#define MALFORMED_SHOWN 10         /* malformed rows named per input without --verbose */
+#define AHEAD_PER_JOB 2            /* inputs a worker may finish before the merge reaches them */
+#define EXPIRY_MS (60 * 60 * 1000) /* --state: a session quiet this long (log time) is over */
 
 struct run;
 
@@ -47,6 +50,7 @@ struct run;
 struct tally {
     struct agg *groups, *by_connector, *by_remote;
     struct report_totals totals;
+    int64_t clock_ms; /* latest row time seen */
     int fail_matched;
     enum extls_status fatal;
 };
@@ -58,10 +62,12 @@ struct result {
     size_t diag_len;
     struct session **open; /* sessions still open at its end */
     size_t n_open;
-    int read;    /* counted as a file read */
-    int skipped; /* another kind of log in a walked folder */
-    int failed;  /* could not be read, wholly or partly */
-    int errors;  /* problems that make the exit status 2 */
+    int read;              /* counted as a file read */
+    int skipped;           /* another kind of log in a walked folder */
+    int failed;            /* could not be read, wholly or partly */
+    int errors;            /* problems that make the exit status 2 */
+    int resumable;         /* --state: rec says where to go on next time */
+    struct state_file rec; /* --state: its new record (rec.path borrowed) */
 };
 
 struct worker {
@@ -91,6 +97,10 @@ struct run {
     struct filter *filter;       /* the main thread's filter, for carried sessions */
     struct tally main;           /* counts of sessions folded from carry */
     int walk_errors;             /* paths that could not be read or walked */
+    struct state *state;         /* --state: loaded at start, saved at the end; else NULL */
+    unsigned char *claimed;      /* per state file record: an input has its path */
+    char **state_paths;          /* files of carried sessions that are not inputs */
+    size_t n_state_paths;
 
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -155,6 +165,8 @@ on_row(const struct reader_row *rr, void *user)
     }
     match_row(w->matcher, &row, &f);
     w->tally.totals.rows++;
+    if (row.time_ms > w->tally.clock_ms)
+        w->tally.clock_ms = row.time_ms;
     w->tally.fatal = session_table_add(w->sessions, &row, &f, w->cur);
 }
 
@@ -183,6 +195,16 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
     }
 }
 
+/* The path of input index idx; indexes past the inputs name files of carried sessions. */
+static const char *
+input_path(const struct run *r, uint32_t idx)
+{
+    if (idx < r->inputs.n)
+        return r->inputs.v[idx].path;
+    idx -= (uint32_t)r->inputs.n;
+    return idx < r->n_state_paths ? r->state_paths[idx] : "?";
+}
+
 /* Count one finished session (or write it out) in a tally. */
 static void
 count_session(struct run *r, struct tally *t, struct filter *flt, const struct session *s)
@@ -202,7 +224,7 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
     if (r->cfg->fail_on & (1u << cls))
         t->fail_matched = 1;
     if (r->cfg->command == CLI_SESSIONS) {
-        export_session(r->out, r->cfg->format, s, r->inputs.v[s->file].path);
+        export_session(r->out, r->cfg->format, s, input_path(r, s->file));
         return;
     }
 
@@ -252,6 +274,79 @@ walk_error(const char *path, int errnum, void *user)
     error(r, "cannot read '%s': %s", path, strerror(errnum));
 }
 
+/*
+ * --state: where to start reading input idx (open as fd). Sets *old to its
+ * record when the file is the one read last time, grown or not (same first
+ * bytes, not shorter), and seeks there; else reads from the start, saying
+ * so when the file was truncated or replaced. Returns -1 on an I/O error
+ * (reported).
+ */
+static int
+resume_point(struct worker *w, int fd, uint32_t idx, const struct state_file **old)
+{
+    struct run *r = w->run;
+    const char *path = r->inputs.v[idx].path;
+    const struct state_file *rec = state_find_file(r->state, path);
+    struct stat sb;
+    char head[STATE_HEAD];
+    ssize_t n = fstat(fd, &sb) == 0 ? pread(fd, head, sizeof(head), 0) : -1;
+    *old = NULL;
+    if (n < 0) {
+        werror(w, "error reading '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (!rec) {
+        /* A file renamed since (no input has its old name): known by its first bytes. */
+        for (size_t i = 0; i < r->state->n_files; i++) {
+            const struct state_file *f = &r->state->files[i];
+            if (!r->claimed[i] && f->head_len == STATE_HEAD && n == STATE_HEAD &&
+                state_head_hash(head, STATE_HEAD) == f->head_hash &&
+                (uint64_t)sb.st_size >= f->pos.offset) {
+                rec = f;
+                break;
+            }
+        }
+        if (!rec)
+            return 0;
+    }
+    if ((uint64_t)sb.st_size < rec->pos.offset || (uint64_t)n < rec->head_len ||
+        state_head_hash(head, (size_t)rec->head_len) != rec->head_hash) {
+        werror(w, "'%s' was truncated or replaced since the last run; reading it from the start",
+               path);
+        return 0;
+    }
+    if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0) {
+        werror(w, "cannot seek in '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    *old = rec;
+    return 0;
+}
+
+/* --state: the record of input idx after reading it (fd still open). */
+static int
+new_record(struct worker *w, int fd, uint32_t idx)
+{
+    struct result *res = &w->run->results[idx];
+    struct state_file *f = &res->rec;
+    struct stat sb;
+    char head[STATE_HEAD];
+    reader_get_pos(w->reader, &f->pos);
+    f->head_len = f->pos.offset < STATE_HEAD ? f->pos.offset : STATE_HEAD;
+    ssize_t n = fstat(fd, &sb) == 0 ? pread(fd, head, (size_t)f->head_len, 0) : -1;
+    if (n != (ssize_t)f->head_len) {
+        werror(w, "error reading '%s': %s", w->run->inputs.v[idx].path,
+               n < 0 ? strerror(errno) : "file shrank while being read");
+        return -1;
+    }
+    f->path = w->run->inputs.v[idx].path;
+    f->dev = (uint64_t)sb.st_dev;
+    f->ino = (uint64_t)sb.st_ino;
+    f->head_hash = state_head_hash(head, (size_t)n);
+    res->resumable = 1;
+    return 0;
+}
+
 /* Read one input; fills r->results[idx] (not yet marked ready). */
 static void
 read_input(struct worker *w, uint32_t idx)
@@ -275,7 +370,17 @@ read_input(struct worker *w, uint32_t idx)
         res->failed = 1;
         goto out;
     }
-    reader_begin(w->reader, in->hint);
+    const struct state_file *old = NULL;
+    if (r->state && !is_stdin && resume_point(w, fd, idx, &old) != 0) {
+        res->errors++;
+        res->failed = 1;
+        close(fd);
+        goto out;
+    }
+    if (old)
+        reader_resume(w->reader, &old->pos);
+    else
+        reader_begin(w->reader, in->hint);
     int read_failed = 0;
     for (;;) {
         ssize_t n = read(fd, w->buf, READ_BUF);
@@ -294,7 +399,11 @@ read_input(struct worker *w, uint32_t idx)
         if (w->tally.fatal || reader_stats(w->reader)->rejected)
             break;
     }
-    if (!read_failed && !w->tally.fatal) {
+    if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
+        reader_stop(w->reader); /* a partial last line waits for the next run */
+        if (new_record(w, fd, idx) != 0)
+            read_failed = 1;
+    } else if (!read_failed && !w->tally.fatal) {
         enum extls_status st = reader_finish(w->reader);
         if (st != EXTLS_OK)
             w->tally.fatal = st;
@@ -379,6 +488,7 @@ tally_init(struct tally *t, const struct cli_config *cfg)
     memset(t, 0, sizeof(*t));
     t->totals.first_ms = INT64_MAX;
     t->totals.last_ms = INT64_MIN;
+    t->clock_ms = INT64_MIN;
     if (cfg->command != CLI_REPORT)
         return EXTLS_OK;
     if (cfg->format == REPORT_TABLE) {
@@ -418,6 +528,8 @@ tally_add(struct tally *dst, const struct tally *src)
         a->first_ms = b->first_ms;
     if (b->last_ms > a->last_ms)
         a->last_ms = b->last_ms;
+    if (src->clock_ms > dst->clock_ms)
+        dst->clock_ms = src->clock_ms;
     dst->fail_matched |= src->fail_matched;
     if (!dst->fatal)
         dst->fatal = src->fatal;
@@ -592,6 +704,14 @@ teardown(struct run *r)
     free(r->workers);
     free(r->results);
     tally_release(&r->main);
+    if (r->state) {
+        state_release(r->state);
+        free(r->state);
+    }
+    free(r->claimed);
+    for (size_t i = 0; i < r->n_state_paths; i++)
+        free(r->state_paths[i]);
+    free(r->state_paths);
     input_list_release(&r->inputs);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->changed);
@@ -624,6 +744,217 @@ setup(struct run *r)
     return EXTLS_OK;
 }
 
+/* The tables of a tally, in a fixed order. */
+static size_t
+tally_tables(struct tally *t, struct agg **out)
+{
+    size_t n = 0;
+    struct agg *all[3] = {t->groups, t->by_connector, t->by_remote};
+    for (int i = 0; i < 3; i++) {
+        if (all[i])
+            out[n++] = all[i];
+    }
+    return n;
+}
+
+/* Do two tables group by the same keys in the same order? */
+static int
+same_keys(const struct agg *a, const struct agg *b)
+{
+    size_t na, nb;
+    const enum agg_key *ka = agg_keys(a, &na), *kb = agg_keys(b, &nb);
+    return na == nb && memcmp(ka, kb, na * sizeof(*ka)) == 0;
+}
+
+/* Index of a carried session's file: an input, or an extra path. */
+static uint32_t
+file_index(struct run *r, const char *path)
+{
+    for (size_t i = 0; i < r->inputs.n; i++) {
+        if (strcmp(r->inputs.v[i].path, path) == 0)
+            return (uint32_t)i;
+    }
+    for (size_t i = 0; i < r->n_state_paths; i++) {
+        if (strcmp(r->state_paths[i], path) == 0)
+            return (uint32_t)(r->inputs.n + i);
+    }
+    char **p = realloc(r->state_paths, (r->n_state_paths + 1) * sizeof(*p));
+    char *copy = strdup(path);
+    if (!p || !copy) {
+        free(copy);
+        if (p)
+            r->state_paths = p;
+        r->main.fatal = EXTLS_ENOMEM;
+        return 0;
+    }
+    r->state_paths = p;
+    p[r->n_state_paths] = copy;
+    return (uint32_t)(r->inputs.n + r->n_state_paths++);
+}
+
+/*
+ * --state, before reading: load the state, check it was written for the
+ * same kind of report, and carry its open sessions into this run. Returns
+ * -1 after printing why (the state file is left as it is).
+ */
+static int
+state_begin(struct run *r)
+{
+    char msg[512];
+    const char *path = r->cfg->state_path;
+    for (size_t i = 0; i < r->inputs.n; i++) {
+        if (strcmp(r->inputs.v[i].path, "-") == 0) {
+            error(r, "--state cannot follow standard input: name files or folders");
+            return -1;
+        }
+    }
+    r->state = malloc(sizeof(*r->state));
+    if (!r->state || state_init(r->state) != EXTLS_OK) {
+        error(r, "%s", extls_strerror(EXTLS_ENOMEM));
+        return -1;
+    }
+    enum extls_status st = state_load(r->state, path, msg, sizeof(msg));
+    if (st != EXTLS_OK) {
+        error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
+        return -1;
+    }
+    struct agg *mine[3];
+    size_t n = tally_tables(&r->main, mine);
+    if (r->state->loaded && r->state->n_aggs != n) {
+        error(r,
+              "state '%s' was written for another output (format or command); use the same "
+              "options, or a new state file",
+              path);
+        return -1;
+    }
+    for (size_t i = 0; i < r->state->n_aggs; i++) {
+        if (!same_keys(r->state->aggs[i], mine[i])) {
+            error(r,
+                  "state '%s' was written for other --by keys; use the same options, or a new "
+                  "state file",
+                  path);
+            return -1;
+        }
+    }
+    r->claimed = calloc(r->state->n_files + 1, 1);
+    if (!r->claimed) {
+        error(r, "%s", extls_strerror(EXTLS_ENOMEM));
+        return -1;
+    }
+    for (size_t i = 0; i < r->state->n_files; i++) {
+        for (size_t k = 0; k < r->inputs.n && !r->claimed[i]; k++)
+            r->claimed[i] = strcmp(r->state->files[i].path, r->inputs.v[k].path) == 0;
+    }
+    /* Sessions left open last time come first: their rows precede this run's. */
+    for (size_t i = 0; i < r->state->n_open && !r->main.fatal; i++) {
+        struct session *s = r->state->open[i];
+        s->file = file_index(r, r->state->open_path[i]);
+        r->state->open[i] = NULL;
+        if (!r->main.fatal)
+            r->main.fatal = session_table_adopt(r->carry, s);
+        else
+            session_free(s);
+    }
+    return r->main.fatal ? -1 : 0;
+}
+
+/*
+ * --state, after reading: sessions quiet for EXPIRY_MS of log time are
+ * counted, the others carried; the running counts and file records go to
+ * the new state, which is then saved. With --report all the report shows
+ * the running counts, else this run's. Returns the number of errors.
+ */
+static int
+state_end(struct run *r)
+{
+    char msg[512];
+    struct state next;
+    struct state *old = r->state;
+    if (state_init(&next) != EXTLS_OK) {
+        r->main.fatal = EXTLS_ENOMEM;
+        return 0;
+    }
+    next.raw = old->raw; /* unchanged bytes need no rewrite */
+    next.raw_len = old->raw_len;
+    old->raw = NULL;
+    next.clock_ms = old->clock_ms > r->main.clock_ms ? old->clock_ms : r->main.clock_ms;
+
+    size_t n_open = 0;
+    struct session **open = session_table_drain(r->carry, &n_open);
+    if (n_open && !open)
+        r->main.fatal = EXTLS_ENOMEM;
+    for (size_t i = 0; i < n_open; i++) {
+        struct session *s = open[i];
+        if (!r->main.fatal && next.clock_ms != INT64_MIN && s->end_ms < next.clock_ms - EXPIRY_MS) {
+            count_session(r, &r->main, r->filter, s);
+            session_free(s);
+        } else if (!r->main.fatal) {
+            r->main.fatal = state_add_open(&next, s, input_path(r, s->file));
+        } else {
+            session_free(s);
+        }
+    }
+    free(open);
+
+    /* Files: this run's records; an input that failed keeps its old record. */
+    for (size_t i = 0; i < r->inputs.n && !r->main.fatal; i++) {
+        const struct state_file *rec = NULL;
+        if (r->results[i].resumable)
+            rec = &r->results[i].rec;
+        else
+            rec = state_find_file(old, r->inputs.v[i].path);
+        if (rec)
+            r->main.fatal = state_add_file(&next, rec);
+    }
+
+    /* Running counts: the old ones plus this run's. */
+    struct agg *mine[3];
+    size_t n = tally_tables(&r->main, mine);
+    struct report_totals run_totals = r->main.totals;
+    for (size_t i = 0; i < n && !r->main.fatal; i++) {
+        size_t nk;
+        const enum agg_key *keys = agg_keys(mine[i], &nk);
+        next.aggs[i] = agg_new(keys, nk);
+        next.n_aggs = i + 1;
+        if (!next.aggs[i] || agg_merge(next.aggs[i], mine[i]) != EXTLS_OK ||
+            (i < old->n_aggs && agg_merge(next.aggs[i], old->aggs[i]) != EXTLS_OK))
+            r->main.fatal = EXTLS_ENOMEM;
+    }
+    struct report_totals *t = &next.totals;
+    const struct report_totals *o = &old->totals;
+    *t = run_totals;
+    t->files = next.n_files;
+    t->files_skipped = run_totals.files_skipped;
+    t->files_failed = run_totals.files_failed;
+    t->rows += o->rows;
+    t->malformed += o->malformed;
+    t->sessions += o->sessions;
+    t->excluded += o->excluded;
+    if (o->first_ms < t->first_ms)
+        t->first_ms = o->first_ms;
+    if (o->last_ms > t->last_ms)
+        t->last_ms = o->last_ms;
+
+    int errors = 0;
+    if (!r->main.fatal && r->cfg->report_all) {
+        /* Report the running counts: add the old ones into this run's tables. */
+        for (size_t i = 0; i < n && i < old->n_aggs && !r->main.fatal; i++)
+            r->main.fatal = agg_merge(mine[i], old->aggs[i]);
+        r->main.totals = *t;
+    }
+    if (!r->main.fatal) {
+        enum extls_status st = state_save(&next, r->cfg->state_path, msg, sizeof(msg));
+        if (st == EXTLS_ENOMEM) {
+            r->main.fatal = st;
+        } else if (st != EXTLS_OK) {
+            error(r, "%s", msg);
+            errors++;
+        }
+    }
+    state_release(&next);
+    return errors;
+}
+
 int
 run(const struct cli_config *cfg, FILE *out, FILE *err)
 {
@@ -646,14 +977,20 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     int errors = r.walk_errors;
     r.main.totals.files_skipped += r.inputs.skipped;
     r.main.totals.files_failed += (uint64_t)r.walk_errors;
+    if (cfg->state_path && state_begin(&r) != 0) {
+        teardown(&r);
+        return EXTLS_EXIT_ERROR;
+    }
     if (cfg->command == CLI_SESSIONS)
         export_header(out, cfg->format);
 
     errors += read_all(&r);
-    if (!r.main.fatal)
-        r.main.fatal = session_table_flush(r.carry);
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
+    if (!r.main.fatal && r.state)
+        errors += state_end(&r);
+    else if (!r.main.fatal)
+        r.main.fatal = session_table_flush(r.carry);
 
     int code = EXTLS_EXIT_OK;
     int write_failed = 0;

@@ -351,20 +351,29 @@ is_complete(const struct session *s)
     return (s->flags & (S_SEQ0 | S_DISCONNECT)) == (S_SEQ0 | S_DISCONNECT) && s->rows > s->disc_seq;
 }
 
-static struct session *
-session_create(enum extls_dir dir, const struct pstr *conn, const struct row *r)
+struct session *
+session_alloc(const char *sid, size_t len)
 {
     struct session *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
-    s->sid = r->session.len < sizeof(s->sid_buf) ? s->sid_buf : malloc(r->session.len + 1);
+    s->sid = len < sizeof(s->sid_buf) ? s->sid_buf : malloc(len + 1);
     if (!s->sid) {
         free(s);
         return NULL;
     }
-    memcpy(s->sid, r->session.ptr, r->session.len);
-    s->sid[r->session.len] = '\0';
-    s->sid_len = r->session.len;
+    memcpy(s->sid, sid, len);
+    s->sid[len] = '\0';
+    s->sid_len = len;
+    return s;
+}
+
+static struct session *
+session_create(enum extls_dir dir, const struct pstr *conn, const struct row *r)
+{
+    struct session *s = session_alloc(r->session.ptr, r->session.len);
+    if (!s)
+        return NULL;
     s->dir = dir;
     s->connector = conn;
     s->start_ms = INT64_MAX;

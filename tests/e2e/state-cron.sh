@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# --state: a simulated two-day cron run over the Exchange 2010 receive logs.
+# Day 1 at 09:00 a log cut mid-row; day 1 later the rest of it and a size
+# rollover; day 2 the next day's file. Checks:
+#   - a file renamed since the last run (archived) is not read again;
+#   - the three --report new reports add up to one plain run over all files,
+#     and --report all equals that plain run;
+#   - a run with no new data reports nothing and leaves the state byte-identical;
+#   - a replaced file is read again from the start, and said so;
+#   - a damaged state, one of another version, other --by keys, standard
+#     input: exit 2, state untouched;
+#   - a crash between writing the new state and renaming it leaves the old
+#     state valid, and the next run completes the job.
+# usage: state-cron.sh EXTLS   (run from the source root)
+set -euo pipefail
+exe=$1
+src=samples/exchange2010/V14/TransportRoles/Logs/ProtocolLog/SmtpReceive
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+logs=$tmp/logs state=$tmp/state
+mkdir -p "$logs"
+fail=0
+check() { # message, then a command that must succeed
+    local what=$1
+    shift
+    if ! "$@"; then
+        echo "FAIL: $what"
+        fail=1
+    fi
+}
+run() { "$exe" --quiet --format csv --by direction,connector --state "$state" "$@" "$logs"; }
+sum_reports() { # add the counter columns of several CSV reports, by key
+    awk -F, 'FNR == 1 { next } { k = $1 "," $2; for (i = 3; i <= 12; i++) s[k, i] += $i; keys[k] = 1 }
+        END { for (k in keys) { line = k; for (i = 3; i <= 12; i++) line = line "," s[k, i]; print line } }' "$@" | sort
+}
+counters() { tail -n +2 "$1" | cut -d, -f1-12 | sort; }
+
+"$exe" --quiet --format csv --by direction,connector "$src" >"$tmp/full.csv"
+
+head -c 30000 "$src/RECV20161201-1.LOG" >"$logs/RECV20161201-1.LOG"
+run >"$tmp/r1.csv"
+tail -c +30001 "$src/RECV20161201-1.LOG" >>"$logs/RECV20161201-1.LOG"
+cp "$src/RECV20161201-2.LOG" "$logs/"
+run >"$tmp/r2.csv"
+cp "$src/RECV20161202-1.LOG" "$logs/"
+run >"$tmp/r3.csv"
+check "the new-session reports add up to the full run" \
+    diff <(sum_reports "$tmp/r1.csv" "$tmp/r2.csv" "$tmp/r3.csv") <(counters "$tmp/full.csv")
+run --report all >"$tmp/all.csv"
+check "--report all equals the full run" cmp -s "$tmp/all.csv" "$tmp/full.csv"
+
+cp "$state" "$tmp/state.before"
+run >"$tmp/again.csv"
+check "no new data: header only" test "$(wc -l <"$tmp/again.csv")" -eq 1
+check "no new data: state unchanged" cmp -s "$state" "$tmp/state.before"
+
+# A file renamed (as archiving does) is known by its first bytes: not read again.
+mv "$logs/RECV20161201-2.LOG" "$logs/archived-RECV20161201-2.LOG"
+run >"$tmp/renamed.csv"
+check "renamed file: nothing new" test "$(wc -l <"$tmp/renamed.csv")" -eq 1
+run --report all >"$tmp/all2.csv"
+check "renamed file: running counts unchanged" cmp -s "$tmp/all2.csv" "$tmp/full.csv"
+cp "$state" "$tmp/state.before"
+
+# A file replaced by different content is read from the start.
+cp "$logs/RECV20161202-1.LOG" "$tmp/keep.LOG"
+sed 's/mx1.example.net/mx9.example.net/' "$tmp/keep.LOG" >"$logs/RECV20161202-1.LOG"
+"$exe" --format csv --by direction,connector --state "$state" "$logs" >"$tmp/replaced.csv" 2>"$tmp/replaced.err"
+check "replaced file is said so" grep -q "RECV20161202-1.LOG' was truncated or replaced since the last run; reading it from the start" "$tmp/replaced.err"
+check "replaced file counted again (its 5 sessions)" \
+    test "$(awk -F, 'NR > 1 { n += $3 } END { print n + 0 }' "$tmp/replaced.csv")" -eq 5
+
+# Refused states leave the file as it was.
+for damage in checksum version keys stdin; do
+    cp "$tmp/state.before" "$tmp/s.$damage"
+    case $damage in
+    checksum) printf 'x' | dd of="$tmp/s.$damage" bs=1 seek=20 conv=notrunc status=none ;;
+    version) sed -i '1s/\t1$/\t2/' "$tmp/s.$damage" ;;
+    esac
+    cp "$tmp/s.$damage" "$tmp/s.$damage.orig"
+    set +e
+    case $damage in
+    keys) "$exe" --quiet --format csv --by remote --state "$tmp/s.$damage" "$logs" >/dev/null 2>"$tmp/err" ;;
+    stdin) "$exe" --quiet --format csv --state "$tmp/s.$damage" - </dev/null >/dev/null 2>"$tmp/err" ;;
+    *) "$exe" --quiet --format csv --by direction,connector --state "$tmp/s.$damage" "$logs" >/dev/null 2>"$tmp/err" ;;
+    esac
+    rc=$?
+    set -e
+    check "$damage: exit 2 (got $rc)" test $rc -eq 2
+    check "$damage: state untouched" cmp -s "$tmp/s.$damage" "$tmp/s.$damage.orig"
+    check "$damage: a message" test -s "$tmp/err"
+    case $damage in
+    checksum) check "checksum message" grep -q "checksum mismatch (damaged or edited)" "$tmp/err" ;;
+    version) check "version message" grep -q "written by another version of extls" "$tmp/err" ;;
+    keys) check "keys message" grep -q "written for other --by keys" "$tmp/err" ;;
+    stdin) check "stdin message" grep -q "cannot follow standard input" "$tmp/err" ;;
+    esac
+done
+
+# Crash between the complete temporary file and the rename, on day 2.
+rm -rf "$logs" "$state"
+mkdir "$logs"
+cp "$src/RECV20161201-1.LOG" "$src/RECV20161201-2.LOG" "$logs/"
+run >/dev/null
+cp "$state" "$tmp/state.day"
+cp "$src/RECV20161202-1.LOG" "$logs/"
+set +e
+EXTLS_STATE_CRASH=before-rename "$exe" --quiet --format csv --by direction,connector --state "$state" "$logs" >/dev/null
+rc=$?
+set -e
+check "crash run exits 99 (got $rc)" test $rc -eq 99
+check "crash: old state still in place" cmp -s "$state" "$tmp/state.day"
+run --report all >"$tmp/after-crash.csv"
+check "after the crash, the next run completes the job" cmp -s "$tmp/after-crash.csv" "$tmp/full.csv"
+
+[ $fail -eq 0 ] && echo "ok: incremental runs add up, re-runs change nothing, bad states refused, crash-safe"
+exit $fail

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_state.c: the --state file: exact round trips of every field, atomic
+ * replacement, and strict refusal of damaged, truncated or foreign files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "strpool.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct strpool *pool;
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/test_state_XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof(f->path), "%s/state", f->dir);
+    f->pool = strpool_new();
+    *state = f;
+    return f->pool ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    unlink(f->path);
+    rmdir(f->dir);
+    strpool_free(f->pool);
+    free(f);
+    return 0;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 20) - 1, fp);
+    buf[*len] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void
+spill(const char *path, const char *buf, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(buf, 1, len, fp), len);
+    fclose(fp);
+}
+
+/* A session with every field set, including the bookkeeping ones. */
+static struct session *
+full_session(struct strpool *pool)
+{
+    static const char sid[] = "08DC6A0000000001";
+    struct session *s = session_alloc(sid, strlen(sid));
+    assert_non_null(s);
+    s->dir = EXTLS_DIR_SEND;
+    s->connector = strpool_intern(pool, "Out\tbound\\ \"x\"\n", 16);
+    s->start_ms = -5;
+    s->end_ms = 1700000000123;
+    s->rows = 41;
+    strcpy(s->remote, "2001:db8::25");
+    strcpy(s->local, "[2001:db8::1]:25");
+    s->host = strdup("caf\xE9\x01-pc");
+    s->host_len = strlen(s->host);
+    s->host_kind = MATCH_HOST_BANNER;
+    s->proto = strpool_intern(pool, "SP_PROT_TLS1_2_CLIENT", 21);
+    s->cipher.name = strpool_intern(pool, "CALG_AES_256", 12);
+    s->cipher.bits = 256;
+    s->mac.name = strpool_intern(pool, "CALG_SHA_384", 12);
+    s->kx.name = strpool_intern(pool, "CALG_ECDHE", 10);
+    s->kx.bits = 384;
+    s->file = 3;
+    s->line = 77;
+    s->flags = 0x3FF;
+    s->marker_cls = EXTLS_TLS1_2;
+    s->min_seq = 0;
+    s->marker_seq = 11;
+    s->remote_seq = 1;
+    s->local_seq = 2;
+    s->host_seq = 4;
+    s->pending_seq = 9;
+    s->disc_seq = UINT64_MAX;
+    s->lead_seq = 6;
+    s->lead_220 = 1;
+    s->n_cmd = 2;
+    s->cmd_seq[0] = 8;
+    s->cmd_seq[1] = 20;
+    s->n_ok220 = 1;
+    s->ok220_seq[0] = 3;
+    return s;
+}
+
+static void
+fill(struct state *st, struct strpool *pool)
+{
+    struct state_file f = {0};
+    f.path = "logs/RECV20231011-1.LOG";
+    f.dev = 2049;
+    f.ino = 123456789;
+    f.head_len = 4096;
+    f.head_hash = 0xFEDCBA9876543210ull;
+    f.pos.offset = 1048576;
+    f.pos.line = 8123;
+    f.pos.dir = EXTLS_DIR_RECEIVE;
+    f.pos.n_fields = 10;
+    for (int c = 0; c < READER_N_COLS; c++)
+        f.pos.pos_of[c] = c == READER_LOCAL_ENDPOINT ? -1 : c + 1;
+    assert_int_equal(state_add_file(st, &f), EXTLS_OK);
+    f.path = "logs/with\ttab.log";
+    f.head_len = 17;
+    assert_int_equal(state_add_file(st, &f), EXTLS_OK);
+    assert_int_equal(state_add_open(st, full_session(pool), "logs/first\\file.LOG"), EXTLS_OK);
+
+    static const enum agg_key keys[] = {AGG_CONNECTOR, AGG_DAY};
+    st->aggs[0] = agg_new(keys, 2);
+    assert_non_null(st->aggs[0]);
+    st->n_aggs = 1;
+    struct reader_field key[AGG_N_KEYS] = {{"", 0}};
+    key[AGG_CONNECTOR] = (struct reader_field){"EX\\Default ", 11};
+    key[AGG_DAY] = (struct reader_field){"2023-10-11", 10};
+    assert_int_equal(agg_add(st->aggs[0], key, EXTLS_TLS1_0, 1000, (struct reader_field){"h1", 2}),
+                     EXTLS_OK);
+    assert_int_equal(agg_add(st->aggs[0], key, EXTLS_NONE, 900, (struct reader_field){"", 0}),
+                     EXTLS_OK);
+    st->clock_ms = 1700000000999;
+    st->totals.files = 2;
+    st->totals.rows = 99;
+    st->totals.malformed = 1;
+    st->totals.sessions = 2;
+    st->totals.first_ms = 900;
+    st->totals.last_ms = 1000;
+}
+
+static void
+round_trip_is_exact(void **state)
+{
+    struct fixture *fx = *state;
+    struct state a, b;
+    char err[256];
+    assert_int_equal(state_init(&a), EXTLS_OK);
+    fill(&a, fx->pool);
+    assert_int_equal(state_save(&a, fx->path, err, sizeof(err)), EXTLS_OK);
+    size_t len1;
+    char *first = slurp(fx->path, &len1);
+
+    assert_int_equal(state_init(&b), EXTLS_OK);
+    assert_int_equal(state_load(&b, fx->path, err, sizeof(err)), EXTLS_OK);
+    assert_true(b.loaded);
+    assert_int_equal(b.n_files, 2);
+    assert_string_equal(b.files[1].path, "logs/with\ttab.log");
+    assert_int_equal(b.files[0].head_hash, 0xFEDCBA9876543210ull);
+    assert_int_equal(b.files[0].pos.pos_of[READER_LOCAL_ENDPOINT], -1);
+    assert_int_equal(b.files[0].pos.n_fields, 10);
+    assert_int_equal(b.n_open, 1);
+    const struct session *s = b.open[0];
+    assert_string_equal(b.open_path[0], "logs/first\\file.LOG");
+    assert_memory_equal(s->connector->ptr, "Out\tbound\\ \"x\"\n", 16);
+    assert_string_equal(s->sid, "08DC6A0000000001");
+    assert_int_equal(s->start_ms, -5);
+    assert_int_equal(s->disc_seq, UINT64_MAX);
+    assert_string_equal(s->host, "caf\xE9\x01-pc");
+    assert_int_equal(s->mac.bits, 0);
+    assert_memory_equal(s->mac.name->ptr, "CALG_SHA_384", 12);
+    assert_int_equal(s->cmd_seq[1], 20);
+    assert_int_equal(s->lead_220, 1);
+    assert_int_equal(b.clock_ms, 1700000000999);
+    assert_int_equal(agg_size(b.aggs[0]), 1);
+    const struct agg_group *g = agg_sorted(b.aggs[0])[0];
+    assert_int_equal(g->sessions, 2);
+    assert_int_equal(g->count[EXTLS_TLS1_0], 1);
+    assert_int_equal(g->first_ms, 900);
+    assert_memory_equal(g->host.ptr, "h1", 2);
+
+    /* Saving what was loaded writes the same bytes (here: nothing at all). */
+    struct stat before, after;
+    assert_int_equal(stat(fx->path, &before), 0);
+    assert_int_equal(state_save(&b, fx->path, err, sizeof(err)), EXTLS_OK);
+    assert_int_equal(stat(fx->path, &after), 0);
+    assert_int_equal(before.st_ino, after.st_ino); /* not replaced */
+    size_t len2;
+    char *second = slurp(fx->path, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(first, second, len1);
+    free(first);
+    free(second);
+    state_release(&a);
+    state_release(&b);
+}
+
+static void
+missing_file_is_a_first_run(void **state)
+{
+    struct fixture *fx = *state;
+    struct state st;
+    char err[256] = "";
+    assert_int_equal(state_init(&st), EXTLS_OK);
+    assert_int_equal(state_load(&st, fx->path, err, sizeof(err)), EXTLS_OK);
+    assert_false(st.loaded);
+    assert_int_equal(st.n_files, 0);
+    state_release(&st);
+}
+
+/* Load `text` (len bytes) and expect EXTLS_EPARSE with `why` in the message. */
+static void
+refused(struct fixture *fx, const char *text, size_t len, const char *why)
+{
+    struct state st;
+    char err[256] = "";
+    spill(fx->path, text, len);
+    assert_int_equal(state_init(&st), EXTLS_OK);
+    assert_int_equal(state_load(&st, fx->path, err, sizeof(err)), EXTLS_EPARSE);
+    if (!strstr(err, why))
+        fail_msg("message '%s' lacks '%s'", err, why);
+    assert_false(st.loaded);
+    assert_int_equal(st.n_files + st.n_open + st.n_aggs, 0); /* nothing half-used */
+    state_release(&st);
+}
+
+/* Re-seal a hand-edited text with a valid checksum. */
+static size_t
+seal(char *text, size_t len)
+{
+    return len + (size_t)sprintf(text + len, "end\t%016llx\n",
+                                 (unsigned long long)hash_bytes(HASH_SEED, text, len));
+}
+
+static void
+damaged_states_refused(void **state)
+{
+    struct fixture *fx = *state;
+    struct state a;
+    char err[256];
+    assert_int_equal(state_init(&a), EXTLS_OK);
+    fill(&a, fx->pool);
+    assert_int_equal(state_save(&a, fx->path, err, sizeof(err)), EXTLS_OK);
+    state_release(&a);
+    size_t len;
+    char *good = slurp(fx->path, &len);
+    char *bad = malloc(len + 4096);
+    assert_non_null(bad);
+
+    memcpy(bad, good, len);
+    bad[40] ^= 1;
+    refused(fx, bad, len, "checksum mismatch");
+    refused(fx, good, len - 5, "no end record");
+    refused(fx, good, len / 2, "no end record");
+    refused(fx, "", 0, "not an extls state file");
+    refused(fx, "hello\n", 6, "not an extls state file");
+
+    /* Another version: refused before the rest is even looked at. */
+    memcpy(bad, good, len);
+    bad[strlen("extls-state\t")] = '2';
+    refused(fx, bad, len, "written by another version");
+
+    /* Well-sealed but wrong inside: each names its line. */
+    static const char *const bodies[][2] = {
+        {"extls-state\t1\nclock\t12\tx\n", "line 2: too many fields"},
+        {"extls-state\t1\nclock\n", "line 2: too few fields"},
+        {"extls-state\t1\nwhat\t1\n", "line 2: unknown record"},
+        {"extls-state\t1\nclock\t1x\n", "line 2: bad number"},
+        {"extls-state\t1\ntotals\t1\t2\t3\t4\t5\t6\t99999999999999999999999\t0\t0\n",
+         "line 2: bad number"},
+        {"extls-state\t1\nagg\t0\t1\tport\n", "line 2: unknown key"},
+        {"extls-state\t1\ngroup\t0\tx\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0\t1\t1\t1\t\n",
+         "line 2: group of an unknown table"},
+        {"extls-state\t1\nagg\t0\t1\tday\ngroup\t0\t2023-10-11\t2\t1\t0\t0\t0\t0\t0\t0\t0\t0\t1\t1\t"
+         "1\t\n",
+         "line 3: class counts do not add up"},
+        {"extls-state\t1\nclock\t1\\q\n", "line 2: bad escape"},
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        size_t n = strlen(bodies[i][0]);
+        memcpy(bad, bodies[i][0], n);
+        n = seal(bad, n);
+        refused(fx, bad, n, bodies[i][1]);
+    }
+    free(bad);
+    free(good);
+}
+
+static void
+crash_before_rename_keeps_old_state(void **state)
+{
+    struct fixture *fx = *state;
+    struct state a;
+    char err[256];
+    assert_int_equal(state_init(&a), EXTLS_OK);
+    fill(&a, fx->pool);
+    assert_int_equal(state_save(&a, fx->path, err, sizeof(err)), EXTLS_OK);
+    size_t len;
+    char *before = slurp(fx->path, &len);
+    a.clock_ms++; /* something to write */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("EXTLS_STATE_CRASH", "before-rename", 1);
+        state_save(&a, fx->path, err, sizeof(err));
+        _exit(0); /* not reached when the crash hook works */
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 99);
+    size_t len2;
+    char *after = slurp(fx->path, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(before, after, len); /* the old state is intact */
+    char tmp[160];
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", fx->path, (long)pid);
+    assert_int_equal(access(tmp, F_OK), 0); /* the complete temporary file was left behind */
+    unlink(tmp);
+    /* Saved for real now: replaced, and loads. */
+    assert_int_equal(state_save(&a, fx->path, err, sizeof(err)), EXTLS_OK);
+    struct state b;
+    assert_int_equal(state_init(&b), EXTLS_OK);
+    assert_int_equal(state_load(&b, fx->path, err, sizeof(err)), EXTLS_OK);
+    assert_int_equal(b.clock_ms, a.clock_ms);
+    state_release(&b);
+    state_release(&a);
+    free(before);
+    free(after);
+}
+
+static void
+save_into_missing_folder_fails_cleanly(void **state)
+{
+    (void)state;
+    struct state a;
+    char err[256] = "";
+    assert_int_equal(state_init(&a), EXTLS_OK);
+    assert_int_equal(state_save(&a, "/nonexistent-folder/state", err, sizeof(err)), EXTLS_EIO);
+    assert_non_null(strstr(err, "cannot create '/nonexistent-folder/state.tmp."));
+    assert_non_null(strstr(err, "No such file or directory"));
+    state_release(&a);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(round_trip_is_exact, setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_file_is_a_first_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(damaged_states_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(crash_before_rename_keeps_old_state, setup, teardown),
+        cmocka_unit_test(save_into_missing_folder_fails_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
