@@ -7,7 +7,9 @@
  * format prints, for people, a per-connector section (`by_connector`,
  * grouped by direction and connector), a per-remote-host section
  * (`by_remote`, grouped by direction and remote; legacy protocol users
- * first) and a one-line footer.
+ * first) and a one-line footer. The html format (html.h) shows the same
+ * two tables with charts, and the sessions per day (`by_day`, grouped by
+ * day).
  */
 #ifndef EXTLS_REPORT_H
 #define EXTLS_REPORT_H
@@ -24,6 +26,7 @@ enum report_format {
     REPORT_JSONL,
     REPORT_CSV,
     REPORT_TSV,
+    REPORT_HTML, /* html.h */
 };
 
 /* Format from its name ("table", "json", ...); -1 for an unknown name. */
@@ -47,6 +50,7 @@ struct report {
     struct agg *groups;       /* machine formats */
     struct agg *by_connector; /* table */
     struct agg *by_remote;    /* table */
+    struct agg *by_day;       /* html */
 };
 
 /*

@@ -39,7 +39,7 @@ struct opt {
 
 static const struct opt options[] = {
     {"format", OPT_FORMAT, "FMT",
-     "output format: table (default), json, jsonl, csv, tsv; "
+     "output format: table (default), json, jsonl, csv, tsv, html; "
      "for 'sessions': jsonl (default), csv, tsv"},
     {"by", OPT_BY, "KEYS",
      "group by these comma-separated keys (machine formats): direction, connector, "

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "esc.h"
+#include "html.h"
 #include "xtime.h"
 
-static const char *const format_names[] = {"table", "json", "jsonl", "csv", "tsv"};
+static const char *const format_names[] = {"table", "json", "jsonl", "csv", "tsv", "html"};
 
 int
 report_format_parse(const char *name)
@@ -413,6 +414,9 @@ report_write(FILE *out, struct report *r)
         break;
     case REPORT_TSV:
         st = write_delimited(out, r, '\t');
+        break;
+    case REPORT_HTML:
+        st = html_write(out, r);
         break;
     }
     if (st == EXTLS_OK && (fflush(out) != 0 || ferror(out)))

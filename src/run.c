@@ -49,6 +49,7 @@ struct run;
 /* Counts of one worker, added up at the end. */
 struct tally {
     struct agg *groups, *by_connector, *by_remote;
+    struct agg *by_day; /* html only */
     struct report_totals totals;
     int64_t clock_ms; /* latest row time seen */
     int fail_matched;
@@ -228,9 +229,9 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         return;
     }
 
-    /* Day and cipher cost a format each: only when grouped by them. */
+    /* Day and cipher cost a format each: only when grouped by them (day: or for html). */
     char day[XTIME_BUF] = "", cipher[3 * (EXTLS_NAME_MAX + 16)] = "";
-    if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_DAY)))
+    if (t->by_day || (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_DAY))))
         xtime_format_day(s->start_ms, day);
     if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_CIPHER)))
         export_cipher(s, cipher, sizeof(cipher));
@@ -244,8 +245,8 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         [AGG_EHLO] = host,
         [AGG_CIPHER] = {cipher, strlen(cipher)},
     };
-    struct agg *targets[3] = {t->groups, t->by_connector, t->by_remote};
-    for (int i = 0; i < 3; i++) {
+    struct agg *targets[4] = {t->groups, t->by_connector, t->by_remote, t->by_day};
+    for (int i = 0; i < 4; i++) {
         if (targets[i] && t->fatal == EXTLS_OK)
             t->fatal = agg_add(targets[i], key, cls, s->start_ms, host);
     }
@@ -491,9 +492,12 @@ tally_init(struct tally *t, const struct cli_config *cfg)
     t->clock_ms = INT64_MIN;
     if (cfg->command != CLI_REPORT)
         return EXTLS_OK;
-    if (cfg->format == REPORT_TABLE) {
+    if (cfg->format == REPORT_TABLE || cfg->format == REPORT_HTML) {
+        static const enum agg_key day_key[] = {AGG_DAY};
         t->by_connector = agg_new(conn_keys, 2);
         t->by_remote = agg_new(remote_keys, 2);
+        if (cfg->format == REPORT_HTML && !(t->by_day = agg_new(day_key, 1)))
+            return EXTLS_ENOMEM;
         return t->by_connector && t->by_remote ? EXTLS_OK : EXTLS_ENOMEM;
     }
     t->groups = agg_new(cfg->by, cfg->n_by);
@@ -506,15 +510,16 @@ tally_release(struct tally *t)
     agg_free(t->groups);
     agg_free(t->by_connector);
     agg_free(t->by_remote);
+    agg_free(t->by_day);
 }
 
 /* Add src's counts into dst. */
 static void
 tally_add(struct tally *dst, const struct tally *src)
 {
-    struct agg *d[3] = {dst->groups, dst->by_connector, dst->by_remote};
-    struct agg *s[3] = {src->groups, src->by_connector, src->by_remote};
-    for (int i = 0; i < 3; i++) {
+    struct agg *d[4] = {dst->groups, dst->by_connector, dst->by_remote, dst->by_day};
+    struct agg *s[4] = {src->groups, src->by_connector, src->by_remote, src->by_day};
+    for (int i = 0; i < 4; i++) {
         if (d[i] && s[i] && !dst->fatal)
             dst->fatal = agg_merge(d[i], s[i]);
     }
@@ -673,6 +678,7 @@ finish_output(struct run *r)
             .groups = r->main.groups,
             .by_connector = r->main.by_connector,
             .by_remote = r->main.by_remote,
+            .by_day = r->main.by_day,
         };
         enum extls_status st = report_write(r->out, &rep);
         if (st == EXTLS_ENOMEM)

@@ -88,3 +88,20 @@ add_test(NAME e2e_state_cron
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_state_cron PROPERTIES LABELS e2e TIMEOUT 120)
 extls_e2e(usage_report_without_state RC 2 ARGS --report all ${S10})
+
+# --format html: whole pages (hostile strings escaped), well-formed and
+# self-contained pages (html_check, xmllint when installed), the same bytes
+# for any -j (equivalence.sh), and a real browser when chromium is installed.
+extls_e2e(html_2019 ARGS -q --format html ${S19})
+extls_e2e(html_hostile ARGS --format html tests/data-html/hostile.LOG)
+add_executable(html_check e2e/html_check.c)
+add_test(NAME e2e_html_wellformed
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/html-wellformed.sh $<TARGET_FILE:extls>
+    $<TARGET_FILE:html_check> ${CMAKE_CURRENT_BINARY_DIR}/html-wellformed
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+add_test(NAME e2e_html_chromium
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/html-chromium.sh $<TARGET_FILE:extls>
+    ${CMAKE_CURRENT_BINARY_DIR}/html-chromium
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_html_wellformed e2e_html_chromium PROPERTIES LABELS e2e TIMEOUT 300)
+set_tests_properties(e2e_html_chromium PROPERTIES SKIP_RETURN_CODE 77)

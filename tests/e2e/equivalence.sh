@@ -7,7 +7,7 @@
 #   extls --full-parse -j 1   (every row through libcsv, one job)
 #   extls -j 1                (fast split, one job)
 #   extls -j 3 --full-parse   (libcsv, three jobs)
-# for the JSON summary and for the per-session records.
+# for the JSON summary, the HTML page and the per-session records.
 # usage: equivalence.sh EXTLS GENLOGS SCRATCH   (run from the source root)
 set -euo pipefail
 exe=$1 genlogs=$2 scratch=$3
@@ -24,7 +24,7 @@ done
 
 fail=0 checked=0
 for in in "${inputs[@]}"; do
-    for what in "--format json" "sessions --format tsv"; do
+    for what in "--format json" "--format html" "sessions --format tsv"; do
         ref=""
         for opts in "" "--full-parse -j 1" "-j 1" "-j 3 --full-parse"; do
             # shellcheck disable=SC2086

@@ -91,6 +91,9 @@ format_long_and_short(void **state)
     assert_int_equal(cfg.format, REPORT_TABLE);
     char *a6[] = {"extls", "-f", "xml", "x"};
     check_usage(ARGC(a6), a6, "unknown format 'xml'");
+    char *a7[] = {"extls", "--format", "html", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a7), a7), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_HTML);
 }
 
 static void
@@ -349,6 +352,8 @@ sessions_subcommand_formats(void **state)
     check_usage(ARGC(a5), a5, "'sessions' writes jsonl, csv or tsv");
     char *a6[] = {"extls", "sessions", "--format", "table", "a.log"};
     check_usage(ARGC(a6), a6, "'sessions' writes jsonl, csv or tsv");
+    char *a8[] = {"extls", "sessions", "--format", "html", "a.log"};
+    check_usage(ARGC(a8), a8, "'sessions' writes jsonl, csv or tsv");
     /* Only the first argument names the subcommand. */
     char *a7[] = {"extls", "a.log", "sessions"};
     assert_int_equal(parse(&cfg, ARGC(a7), a7), CLI_OK);
@@ -475,7 +480,7 @@ help_lists_every_option(void **state)
     assert_true(strncmp(buf, "usage: extls [OPTIONS] PATH...\n", 31) == 0);
     /* Each option as "short, long ARG" padded to 24 columns, then its help. */
     static const char *const lines[] = {
-        "\n  -f, --format FMT         output format: table (default), json, jsonl, csv, tsv; "
+        "\n  -f, --format FMT         output format: table (default), json, jsonl, csv, tsv, html; "
         "for 'sessions': jsonl (default), csv, tsv\n",
         "\n  -b, --by KEYS            group by these comma-separated keys",
         "\n      --since TIME         only sessions starting at or after TIME (ISO 8601, UTC)\n",

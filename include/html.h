@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * html.h: the summary as one self-contained HTML5 page (--format html).
+ *
+ * The page has a header (what it reports, the time range of the counted
+ * sessions and the totals), a stacked bar per connector with the share of
+ * each class, a stacked bar chart of sessions per class per UTC day (both
+ * inline SVG, with a legend and <title> elements for screen readers and
+ * tooltips), the per-connector table and the per-remote-host table (legacy
+ * protocol users first) of the table format.
+ *
+ * Invariants: the page loads nothing (no script, style sheet, font or image
+ * from elsewhere); it is valid UTF-8 and also well-formed XML (every element
+ * closed, only &amp; &lt; &gt; &quot; and numeric references); and its bytes
+ * depend only on the report: no wall-clock time, groups in sorted order.
+ */
+#ifndef EXTLS_HTML_H
+#define EXTLS_HTML_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "extls.h"
+#include "report.h"
+
+/* Width of a connector's bar, in SVG user units (the viewBox). */
+#define HTML_BAR_WIDTH 600u
+/* Height of the plot area of the per-day chart, in SVG user units. */
+#define HTML_DAY_HEIGHT 200u
+/* Longest time range, in days, drawn with a slot for every day; above it
+ * only the days that have sessions get a bar. */
+#define HTML_DAYS_MAX 366
+/* Most parts html_split() divides a length into. */
+#define HTML_SPLIT_MAX 16u
+
+/*
+ * Write s[0..len) as HTML text or attribute value: & < > " ' as &amp; &lt;
+ * &gt; &quot; &#39;; invalid UTF-8 (one U+FFFD per byte that starts no
+ * valid sequence) and noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) as
+ * U+FFFD; C0 control characters and DEL as their Unicode control pictures
+ * (U+2400..U+241F, U+2421: a tab shows as a visible mark), C1 controls as
+ * U+FFFD. Everything else is copied unchanged.
+ */
+void html_escape(FILE *out, const char *s, size_t len);
+
+/*
+ * Divide `length` units into n (<= HTML_SPLIT_MAX) parts in proportion to
+ * count[0..n) and store them in out[0..n). The parts sum to exactly
+ * `length` (0 when every count is 0): each part is the floor of its exact
+ * share, and the units left over go one each to the parts with the largest
+ * remainders (ties: the lower index). Then every part with a non-zero count
+ * but 0 units takes one unit from the largest part (ties: the lower index)
+ * if that has at least 2, so that a single TLS 1.0 session among thousands
+ * is still visible. Counts with more than 27 significant bits are first
+ * shifted right alike, keeping the arithmetic within 64 bits.
+ */
+void html_split(const uint64_t *count, size_t n, unsigned length, unsigned *out);
+
+/*
+ * Axis scale for a chart whose largest value is `max`: the smallest step
+ * of the form 1, 2 or 5 times a power of ten that covers `max` in at most 5
+ * steps, in *step; returns the top of the axis, a multiple of *step >= max.
+ * max 0 gives step 1 and top 1. Values above 2^62 are treated as 2^62.
+ */
+uint64_t html_axis(uint64_t max, uint64_t *step);
+
+/*
+ * Write the page for r->totals, r->by_connector (direction, connector),
+ * r->by_remote (direction, remote) and r->by_day (day) to `out`. Returns
+ * EXTLS_OK or EXTLS_ENOMEM (output then stops part-way). Write errors are
+ * left in the stream's error flag for the caller (report_write()).
+ */
+enum extls_status html_write(FILE *out, struct report *r);
+
+#endif /* EXTLS_HTML_H */
