@@ -755,8 +755,8 @@ static size_t
 tally_tables(struct tally *t, struct agg **out)
 {
     size_t n = 0;
-    struct agg *all[3] = {t->groups, t->by_connector, t->by_remote};
-    for (int i = 0; i < 3; i++) {
+    struct agg *all[STATE_MAX_AGGS] = {t->groups, t->by_connector, t->by_remote, t->by_day};
+    for (int i = 0; i < STATE_MAX_AGGS; i++) {
         if (all[i])
             out[n++] = all[i];
     }
@@ -824,7 +824,7 @@ state_begin(struct run *r)
         error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
         return -1;
     }
-    struct agg *mine[3];
+    struct agg *mine[STATE_MAX_AGGS];
     size_t n = tally_tables(&r->main, mine);
     if (r->state->loaded && r->state->n_aggs != n) {
         error(r,
@@ -914,7 +914,7 @@ state_end(struct run *r)
     }
 
     /* Running counts: the old ones plus this run's. */
-    struct agg *mine[3];
+    struct agg *mine[STATE_MAX_AGGS];
     size_t n = tally_tables(&r->main, mine);
     struct report_totals run_totals = r->main.totals;
     for (size_t i = 0; i < n && !r->main.fatal; i++) {

@@ -114,5 +114,15 @@ check "crash: old state still in place" cmp -s "$state" "$tmp/state.day"
 run --report all >"$tmp/after-crash.csv"
 check "after the crash, the next run completes the job" cmp -s "$tmp/after-crash.csv" "$tmp/full.csv"
 
+# Every output keeps its running counts: the page too (it has a per-day table).
+rm -f "$tmp/html.state"
+mkdir -p "$tmp/h"
+cp "$src/RECV20161201-1.LOG" "$tmp/h/"
+"$exe" --quiet --format html --state "$tmp/html.state" "$tmp/h" >/dev/null
+cp "$src/RECV20161201-2.LOG" "$src/RECV20161202-1.LOG" "$tmp/h/"
+"$exe" --quiet --format html --state "$tmp/html.state" --report all "$tmp/h" >"$tmp/inc.html"
+"$exe" --quiet --format html "$tmp/h" >"$tmp/plain.html"
+check "html: --report all equals the plain page" cmp -s "$tmp/inc.html" "$tmp/plain.html"
+
 [ $fail -eq 0 ] && echo "ok: incremental runs add up, re-runs change nothing, bad states refused, crash-safe"
 exit $fail
