@@ -5,7 +5,9 @@
  *
  * Columns (CSV/TSV header, JSON member names): direction, connector,
  * session, start, class, remote, ehlo, end, local, protocol, cipher,
- * cipher_bits, mac, mac_bits, kx, kx_bits, rows, file, line.
+ * cipher_bits, mac, mac_bits, kx, kx_bits, rows, file, line,
+ * cert_subject, cert_thumbprint (the remote party's certificate, see
+ * session.h; "" when not logged).
  */
 #ifndef EXTLS_EXPORT_H
 #define EXTLS_EXPORT_H

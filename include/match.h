@@ -17,6 +17,24 @@
  * STARTTLS / X-ANONYMOUSTLS command, the reply code, and the remote host's
  * name (receive: the client's EHLO/HELO argument; send: the host in the
  * server's 220/250 reply).
+ *
+ * Certificate rows (format document §6.2), information rows only, are told
+ * apart by their context column:
+ *   - the older block: a header row with empty data ("Remote certificate",
+ *     "Sending certificate", ...), then "Certificate subject", issuer,
+ *     serial, "Certificate thumbprint", alternate names, one row each; or
+ *     "Received certificate" followed by one "Certificate thumbprint" row.
+ *     Each row is reported alone (its kind and value): which block a value
+ *     row belongs to is decided from sequence numbers by session.c;
+ *   - the newer one-row form, context "Remote certificate Subject Issuer
+ *     name ...": data is " <subject> <issuer> <serial> <thumbprint>
+ *     <not before> <not after> <alternate names>", split from the right;
+ *     the subject ends at the first space that starts an issuer attribute
+ *     ("CN=", "O=", ...), i.e. a space outside quotes not preceded by ','
+ *     or '+' and followed by <letters/digits/dots>'='. The one-row form of
+ *     our own certificate ("Sending certificate Subject ...") gives nothing.
+ * A thumbprint is 1 to MATCH_THUMB_MAX hex digits; anything else in its
+ * place is not reported.
  */
 #ifndef EXTLS_MATCH_H
 #define EXTLS_MATCH_H
@@ -31,12 +49,31 @@
 #define MATCH_TLS_CMD 0x08    /* STARTTLS or X-ANONYMOUSTLS command from the TLS client */
 #define MATCH_REPLY 0x10      /* an SMTP reply from the TLS server: reply_code is set */
 #define MATCH_HOST 0x20       /* host is set */
+#define MATCH_CERT 0x40       /* a certificate row: cert is set */
+
+#define MATCH_THUMB_MAX 40 /* hex digits of a SHA-1 thumbprint */
 
 /* What the host name was taken from, best first. */
 enum match_host_kind {
     MATCH_HOST_EHLO = 1, /* receive: the client's EHLO/HELO argument */
     MATCH_HOST_BANNER,   /* send: the server's 220 greeting */
     MATCH_HOST_250,      /* send: the server's 250 reply to EHLO */
+};
+
+/* Certificate rows (all '*'). */
+enum match_cert_kind {
+    MATCH_CERT_REMOTE_HEAD = 1, /* "Remote certificate": the peer's 6-row block starts */
+    MATCH_CERT_RECEIVED_HEAD,   /* "Received certificate": the peer's thumbprint row follows */
+    MATCH_CERT_OTHER_HEAD,      /* "Sending certificate" and other "... certificate" headers */
+    MATCH_CERT_SUBJECT,         /* "Certificate subject": subject (of some block) */
+    MATCH_CERT_THUMBPRINT,      /* "Certificate thumbprint": thumbprint (of some block) */
+    MATCH_CERT_REMOTE_ROW,      /* one-row form of the peer's certificate: thumbprint, subject */
+};
+
+struct match_cert {
+    enum match_cert_kind kind;
+    struct reader_field subject;    /* SUBJECT, REMOTE_ROW; ptr NULL when it could not be split */
+    struct reader_field thumbprint; /* THUMBPRINT, REMOTE_ROW */
 };
 
 struct match_algo {
@@ -53,6 +90,7 @@ struct match_facts {
     int reply_code;                 /* with MATCH_REPLY: 100..599 */
     enum match_host_kind host_kind; /* with MATCH_HOST */
     struct reader_field host;
+    struct match_cert cert; /* with MATCH_CERT */
 };
 
 struct matcher;

@@ -24,6 +24,23 @@
  *      reply row after it (or, when rows arrive out of order, the row with
  *      the next sequence number) is a 220 -> tls_unknown;
  *   4. otherwise -> none.
+ *
+ * The remote party's certificate (receive: the client's, when it presented
+ * one; send: the server's), never our own: its subject and thumbprint from
+ *   - the one-row form "Remote certificate Subject ..." (match.h);
+ *   - a 6-row block: a "Certificate subject" row at seq h+1 and a
+ *     "Certificate thumbprint" row at h+4 belong to the "Remote
+ *     certificate" header at seq h (rows of a block are numbered in a run);
+ *   - "Received certificate" at seq h: the thumbprint row at h+1.
+ * Each value is taken from the lowest sequence number that qualifies. A
+ * value row that arrives before its header (a block cut by a file boundary,
+ * files read newest first) waits until the header with seq h is seen; two
+ * of each value can wait (a boundary cuts at most one block), the lowest
+ * seqs when more do. The seqs and kinds of the last SESSION_SEQS headers
+ * seen are kept for value rows that come after them. This state is
+ * allocated at a session's first certificate row: 216 bytes on 64-bit
+ * systems, plus at most three subjects (taken, two waiting) of up to
+ * SESSION_SUBJECT_MAX + 1 bytes and three thumbprints of up to 41.
  */
 #ifndef EXTLS_SESSION_H
 #define EXTLS_SESSION_H
@@ -37,6 +54,10 @@
 
 #define SESSION_ADDR_MAX 63 /* longest endpoint kept (bytes) */
 #define SESSION_SEQS 4      /* STARTTLS commands / 220 replies remembered per session */
+#define SESSION_SUBJECT_MAX EXTLS_NAME_MAX /* longest certificate subject kept (bytes) */
+#define SESSION_THUMB_MAX MATCH_THUMB_MAX  /* longest thumbprint kept (hex digits) */
+
+struct session_cert; /* private to session.c */
 
 struct session_algo {
     const struct pstr *name; /* interned; NULL when not logged */
@@ -74,10 +95,24 @@ struct session {
     int lead_220;
     uint64_t cmd_seq[SESSION_SEQS], ok220_seq[SESSION_SEQS];
     unsigned n_cmd, n_ok220;
+    struct session_cert *cert; /* NULL until a certificate row is seen */
 };
 
 /* The class of a session (rules above). */
 enum extls_class session_classify(const struct session *s);
+
+/*
+ * The remote party's certificate subject as logged, cut at
+ * SESSION_SUBJECT_MAX bytes (not inside a UTF-8 sequence), with its length
+ * in *len; NULL (and *len 0) when none was logged. Borrowed like s.
+ */
+const char *session_cert_subject(const struct session *s, size_t *len);
+
+/*
+ * Its thumbprint as logged (1..SESSION_THUMB_MAX hex digits,
+ * NUL-terminated); NULL when none was logged. Borrowed like s.
+ */
+const char *session_cert_thumbprint(const struct session *s);
 
 /* Called once per session when it is folded; `s` is borrowed for the call. */
 typedef void session_done_fn(const struct session *s, void *user);

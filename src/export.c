@@ -11,9 +11,11 @@
 #include "xtime.h"
 
 static const char *const columns[] = {
-    "direction", "connector", "session",  "start",  "class",       "remote", "ehlo",
-    "end",       "local",     "protocol", "cipher", "cipher_bits", "mac",    "mac_bits",
-    "kx",        "kx_bits",   "rows",     "file",   "line",
+    "direction",       "connector",   "session", "start",    "class",
+    "remote",          "ehlo",        "end",     "local",    "protocol",
+    "cipher",          "cipher_bits", "mac",     "mac_bits", "kx",
+    "kx_bits",         "rows",        "file",    "line",     "cert_subject",
+    "cert_thumbprint",
 };
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -103,5 +105,9 @@ export_session(FILE *out, enum report_format fmt, const struct session *s, const
     put_num(out, fmt, c++, s->rows, 1);
     put_str(out, fmt, c++, file);
     put_num(out, fmt, c++, s->line, 1);
+    size_t subject_len;
+    const char *subject = session_cert_subject(s, &subject_len);
+    put_text(out, fmt, c++, subject ? subject : "", subject_len);
+    put_str(out, fmt, c++, session_cert_thumbprint(s));
     fputs(fmt == REPORT_JSONL ? "}\n" : "\n", out);
 }

@@ -290,6 +290,154 @@ reply_row(const struct row *row, struct match_facts *f)
     }
 }
 
+/* Is f exactly the string `s`? */
+static int
+equals(struct reader_field f, const char *s)
+{
+    size_t n = strlen(s);
+    return f.len == n && memcmp(f.ptr, s, n) == 0;
+}
+
+static int
+starts_with(struct reader_field f, const char *s)
+{
+    size_t n = strlen(s);
+    return f.len >= n && memcmp(f.ptr, s, n) == 0;
+}
+
+static int
+is_hex(struct reader_field f)
+{
+    for (size_t i = 0; i < f.len; i++) {
+        char c = f.ptr[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f')))
+            return 0;
+    }
+    return f.len > 0;
+}
+
+static int
+is_thumbprint(struct reader_field f)
+{
+    return f.len <= MATCH_THUMB_MAX && is_hex(f);
+}
+
+/* Does an X.500 attribute type and '=' ("CN=", "OID.2.5.4.97=") start at p[0..n)? */
+static int
+attribute_at(const char *p, size_t n)
+{
+    if (n == 0 || !((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')))
+        return 0;
+    for (size_t i = 1; i < n && i < 64; i++) {
+        char c = p[i];
+        if (c == '=')
+            return 1;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.'))
+            return 0;
+    }
+    return 0;
+}
+
+/*
+ * Split "<subject> <issuer>" (both distinguished names as .NET writes them:
+ * RDNs joined by ", " or " + ", values with special characters quoted):
+ * the issuer starts after the first space outside quotes that does not
+ * follow ',' or '+' and precedes an attribute type. The subject may be
+ * empty. Returns the subject; ptr NULL when there is no such space.
+ */
+static struct reader_field
+split_subject(struct reader_field names)
+{
+    struct reader_field subject = {NULL, 0};
+    int quoted = 0;
+    for (size_t i = 0; i < names.len; i++) {
+        char c = names.ptr[i];
+        if (c == '"')
+            quoted = !quoted;
+        if (c != ' ' || quoted)
+            continue;
+        if (i > 0 && (names.ptr[i - 1] == ',' || names.ptr[i - 1] == '+'))
+            continue;
+        if (attribute_at(names.ptr + i + 1, names.len - i - 1)) {
+            subject.ptr = names.ptr;
+            subject.len = i;
+            return subject;
+        }
+    }
+    return subject;
+}
+
+/*
+ * The one-row form: " <subject> <issuer> <serial> <thumbprint> <not before>
+ * <not after> <alternate names>". The last five are taken from the right
+ * (names may contain spaces); 0 when they do not have the expected shape.
+ */
+static int
+cert_one_row(struct reader_field d, struct match_cert *c)
+{
+    struct reader_field tok[5]; /* alternate names, not after, not before, thumbprint, serial */
+    size_t end = d.len;
+    for (int i = 0; i < 5; i++) {
+        size_t sp = end;
+        while (sp > 0 && d.ptr[sp - 1] != ' ')
+            sp--;
+        if (sp == 0)
+            return 0;
+        tok[i].ptr = d.ptr + sp;
+        tok[i].len = end - sp;
+        end = sp - 1;
+    }
+    for (int i = 1; i <= 2; i++) {
+        if (tok[i].len == 0 || tok[i].ptr[0] < '0' || tok[i].ptr[0] > '9')
+            return 0;
+    }
+    if (!is_thumbprint(tok[3]) || !is_hex(tok[4]))
+        return 0;
+    struct reader_field names = {d.ptr, end};
+    if (names.len && names.ptr[0] == ' ') {
+        names.ptr++;
+        names.len--;
+    }
+    c->kind = MATCH_CERT_REMOTE_ROW;
+    c->thumbprint = tok[3];
+    c->subject = split_subject(names);
+    return 1;
+}
+
+/* Information rows of certificate blocks; 1 when c is set. */
+static int
+cert_row(const struct row *row, struct match_cert *c)
+{
+    struct reader_field ctx = row->context, d = row->data;
+    c->subject.ptr = NULL;
+    c->subject.len = 0;
+    c->thumbprint = c->subject;
+    if (equals(ctx, "Certificate subject")) {
+        c->kind = MATCH_CERT_SUBJECT;
+        c->subject = d;
+        return 1;
+    }
+    if (equals(ctx, "Certificate thumbprint")) {
+        c->kind = MATCH_CERT_THUMBPRINT;
+        c->thumbprint = d;
+        return is_thumbprint(d);
+    }
+    if (starts_with(ctx, "Remote certificate Subject"))
+        return cert_one_row(d, c);
+    static const char suffix[] = " certificate";
+    size_t n = sizeof(suffix) - 1;
+    if (d.len || ctx.len <= n || memcmp(ctx.ptr + ctx.len - n, suffix, n) != 0)
+        return 0;
+    if (equals(ctx, "Remote certificate"))
+        c->kind = MATCH_CERT_REMOTE_HEAD;
+    else if (equals(ctx, "Received certificate"))
+        c->kind = MATCH_CERT_RECEIVED_HEAD;
+    else
+        c->kind = MATCH_CERT_OTHER_HEAD;
+    return 1;
+}
+
 unsigned
 match_row(struct matcher *m, const struct row *row, struct match_facts *f)
 {
@@ -298,6 +446,8 @@ match_row(struct matcher *m, const struct row *row, struct match_facts *f)
     case ROW_INFO:
         if (!info_field(m, row->context, f))
             info_field(m, row->data, f);
+        if (cert_row(row, &f->cert))
+            f->flags |= MATCH_CERT;
         break;
     case ROW_RECEIVE:
         if (row->dir == EXTLS_DIR_RECEIVE)

@@ -22,6 +22,45 @@
 
 #define CONN_CACHE 8
 
+/* A certificate header row: its seq and enum match_cert_kind (0: none). */
+struct cert_head {
+    uint64_t seq;
+    unsigned kind;
+};
+
+/* A subject or thumbprint and the seq of its row. */
+struct cert_value {
+    char *text; /* heap, NUL-terminated; NULL: none */
+    size_t len;
+    uint64_t seq;
+};
+
+#define CERT_SUBJECT 0
+#define CERT_THUMB 1
+#define CERT_WAITS 2 /* values kept waiting for their header, per kind */
+
+/*
+ * The peer's certificate facts of a session (rules in session.h), made at
+ * its first certificate row. A waiting value is a subject or thumbprint
+ * row whose header has not been seen: kept until a header decides it, and
+ * only while it could still win (its seq is below the taken value's). A
+ * file boundary cuts at most one block, so one value of each kind waits per
+ * boundary; with more waiting than CERT_WAITS, the lowest seqs wait.
+ */
+struct session_cert {
+    struct cert_value taken[2];            /* [CERT_SUBJECT], [CERT_THUMB] */
+    struct cert_value wait[2][CERT_WAITS]; /* unused entries have text NULL */
+    struct cert_head head[SESSION_SEQS];   /* the last headers seen (a ring) */
+    unsigned n_head, next_head;            /* entries used; the one to replace next */
+};
+
+/* What a value row is, once its block header is (or is not) known. */
+enum cert_verdict {
+    CERT_DROP, /* a value of another block (our own certificate) */
+    CERT_TAKE, /* a value of the peer's certificate */
+    CERT_WAIT, /* header not seen (yet) */
+};
+
 struct slot {
     uint64_t hash;
     struct session *s; /* NULL: empty */
@@ -56,6 +95,19 @@ session_table_new(session_done_fn *done, void *user)
     return t;
 }
 
+static void
+cert_free(struct session_cert *c)
+{
+    if (!c)
+        return;
+    for (int k = 0; k < 2; k++) {
+        free(c->taken[k].text);
+        for (int i = 0; i < CERT_WAITS; i++)
+            free(c->wait[k][i].text);
+    }
+    free(c);
+}
+
 void
 session_free(struct session *s)
 {
@@ -64,6 +116,7 @@ session_free(struct session *s)
     if (s->sid != s->sid_buf)
         free(s->sid);
     free(s->host);
+    cert_free(s->cert);
     free(s);
 }
 
@@ -251,6 +304,250 @@ better_host(const struct session *s, enum match_host_kind kind, uint64_t seq)
     return seq < s->host_seq;
 }
 
+/* The kind of the remembered header at seq - back; 0 when unknown. */
+static unsigned
+head_kind(const struct session_cert *c, uint64_t seq, uint64_t back)
+{
+    if (seq < back)
+        return 0;
+    seq -= back;
+    for (unsigned i = 0; i < c->n_head; i++) {
+        if (c->head[i].seq == seq)
+            return c->head[i].kind;
+    }
+    return 0;
+}
+
+/* A subject row at seq: its header is at seq - 1. */
+static enum cert_verdict
+subject_verdict(const struct session_cert *c, uint64_t seq)
+{
+    unsigned k = head_kind(c, seq, 1);
+    if (k)
+        return k == MATCH_CERT_REMOTE_HEAD ? CERT_TAKE : CERT_DROP;
+    return seq == 0 ? CERT_DROP : CERT_WAIT;
+}
+
+/*
+ * A thumbprint row at seq: right after "Received certificate" (seq - 1),
+ * or the fourth row of a block (header at seq - 4). A header at seq - 1
+ * decides first: a block's thumbprint never follows a header directly.
+ */
+static enum cert_verdict
+thumb_verdict(const struct session_cert *c, uint64_t seq)
+{
+    unsigned k = head_kind(c, seq, 1);
+    if (k)
+        return k == MATCH_CERT_RECEIVED_HEAD ? CERT_TAKE : CERT_DROP;
+    k = head_kind(c, seq, 4);
+    if (k)
+        return k == MATCH_CERT_REMOTE_HEAD ? CERT_TAKE : CERT_DROP;
+    return seq == 0 ? CERT_DROP : CERT_WAIT;
+}
+
+/* The verdict on a value of kind k (CERT_SUBJECT, CERT_THUMB) at seq. */
+static enum cert_verdict
+verdict(const struct session_cert *c, int k, uint64_t seq)
+{
+    return k == CERT_SUBJECT ? subject_verdict(c, seq) : thumb_verdict(c, seq);
+}
+
+/*
+ * The waiting slot a value at seq would use: a free one, else the one with
+ * the highest seq above it; -1 when none, or when seq waits already (an
+ * input read twice).
+ */
+static int
+wait_slot(const struct session_cert *c, int k, uint64_t seq)
+{
+    int best = -1, free_slot = -1;
+    for (int i = 0; i < CERT_WAITS; i++) {
+        const struct cert_value *w = &c->wait[k][i];
+        if (!w->text) {
+            free_slot = i;
+            continue;
+        }
+        if (w->seq == seq)
+            return -1;
+        if (w->seq > seq && (best < 0 || w->seq > c->wait[k][best].seq))
+            best = i;
+    }
+    return free_slot >= 0 ? free_slot : best;
+}
+
+/* Would a value of kind k at seq with verdict v be kept? */
+static int
+wanted(const struct session_cert *c, int k, uint64_t seq, enum cert_verdict v)
+{
+    if (v == CERT_DROP || (c->taken[k].text && seq >= c->taken[k].seq))
+        return 0;
+    return v == CERT_TAKE || wait_slot(c, k, seq) >= 0;
+}
+
+/* Keep *val (its text heap; ownership taken) as taken or waiting value of kind k, or free it. */
+static void
+place(struct session_cert *c, int k, struct cert_value val, enum cert_verdict v)
+{
+    if (!wanted(c, k, val.seq, v)) {
+        free(val.text);
+        return;
+    }
+    if (v == CERT_WAIT) {
+        struct cert_value *w = &c->wait[k][wait_slot(c, k, val.seq)];
+        free(w->text);
+        *w = val;
+        return;
+    }
+    free(c->taken[k].text);
+    c->taken[k] = val;
+    /* Waiting values above it can no longer win. */
+    for (int i = 0; i < CERT_WAITS; i++) {
+        struct cert_value *w = &c->wait[k][i];
+        if (w->text && w->seq > val.seq) {
+            free(w->text);
+            w->text = NULL;
+        }
+    }
+}
+
+/* Settle the waiting values the remembered headers now decide. */
+static void
+settle(struct session_cert *c)
+{
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < CERT_WAITS; i++) {
+            struct cert_value w = c->wait[k][i];
+            if (!w.text)
+                continue;
+            enum cert_verdict v = verdict(c, k, w.seq);
+            if (v != CERT_WAIT) {
+                c->wait[k][i].text = NULL;
+                place(c, k, w, v);
+            }
+        }
+    }
+}
+
+/* A header row at seq: remember it and decide the waiting values. */
+static void
+add_head(struct session_cert *c, uint64_t seq, unsigned kind)
+{
+    struct cert_head h = {seq, kind};
+    if (head_kind(c, seq, 0))
+        return; /* a duplicate seq: the first header seen stays */
+    /* Keep the latest: in row order, a value row's header is among the last few. */
+    c->head[c->next_head] = h;
+    c->next_head = (c->next_head + 1) % SESSION_SEQS;
+    if (c->n_head < SESSION_SEQS)
+        c->n_head++;
+    settle(c);
+}
+
+/* Length of the first max bytes of p[0..len), not cutting a UTF-8 sequence. */
+static size_t
+cut_utf8(const char *p, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    for (int k = 0; k < 3 && n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; k++)
+        n--;
+    if (((unsigned char)p[n] & 0xC0) == 0x80)
+        n = max; /* not UTF-8: cut at the cap */
+    return n;
+}
+
+/* A value from a row: copied (subjects cut at SESSION_SUBJECT_MAX) only if kept. */
+static int
+offer(struct session_cert *c, int k, uint64_t seq, struct reader_field f, enum cert_verdict v)
+{
+    if (!wanted(c, k, seq, v))
+        return 0;
+    struct cert_value val = {NULL, f.len, seq};
+    if (k == CERT_SUBJECT)
+        val.len = cut_utf8(f.ptr, f.len, SESSION_SUBJECT_MAX);
+    else if (val.len > SESSION_THUMB_MAX)
+        val.len = SESSION_THUMB_MAX; /* match.c gives no more digits than this */
+    val.text = malloc(val.len + 1);
+    if (!val.text)
+        return -1;
+    memcpy(val.text, f.ptr, val.len);
+    val.text[val.len] = '\0';
+    place(c, k, val, v);
+    return 0;
+}
+
+/* Merge one certificate row into s; -1 when out of memory (s keeps its other facts). */
+static int
+merge_cert_row(struct session *s, const struct match_cert *mc, uint64_t seq)
+{
+    struct session_cert *c = s->cert;
+    if (!c) {
+        c = calloc(1, sizeof(*c));
+        if (!c)
+            return -1;
+        s->cert = c;
+    }
+    switch (mc->kind) {
+    case MATCH_CERT_REMOTE_HEAD:
+    case MATCH_CERT_RECEIVED_HEAD:
+    case MATCH_CERT_OTHER_HEAD:
+        add_head(c, seq, mc->kind);
+        return 0;
+    case MATCH_CERT_SUBJECT:
+        return offer(c, CERT_SUBJECT, seq, mc->subject, subject_verdict(c, seq));
+    case MATCH_CERT_THUMBPRINT:
+        return offer(c, CERT_THUMB, seq, mc->thumbprint, thumb_verdict(c, seq));
+    case MATCH_CERT_REMOTE_ROW:
+        if (offer(c, CERT_THUMB, seq, mc->thumbprint, CERT_TAKE) != 0)
+            return -1;
+        return mc->subject.ptr ? offer(c, CERT_SUBJECT, seq, mc->subject, CERT_TAKE) : 0;
+    }
+    return 0;
+}
+
+/*
+ * Merge src's certificate facts into dst (another part of the same
+ * session): src's headers decide dst's waiting values, dst's headers src's.
+ * Moves what it keeps out of src; allocates nothing.
+ */
+static void
+merge_cert(struct session_cert *dst, struct session_cert *src)
+{
+    for (unsigned i = 0; i < src->n_head; i++)
+        add_head(dst, src->head[i].seq, src->head[i].kind);
+    for (int k = 0; k < 2; k++) {
+        if (src->taken[k].text) {
+            place(dst, k, src->taken[k], CERT_TAKE);
+            src->taken[k].text = NULL;
+        }
+        for (int i = 0; i < CERT_WAITS; i++) {
+            struct cert_value w = src->wait[k][i];
+            if (w.text) {
+                src->wait[k][i].text = NULL;
+                place(dst, k, w, verdict(dst, k, w.seq));
+            }
+        }
+    }
+}
+
+const char *
+session_cert_subject(const struct session *s, size_t *len)
+{
+    if (!s->cert || !s->cert->taken[CERT_SUBJECT].text) {
+        *len = 0;
+        return NULL;
+    }
+    *len = s->cert->taken[CERT_SUBJECT].len;
+    return s->cert->taken[CERT_SUBJECT].text;
+}
+
+const char *
+session_cert_thumbprint(const struct session *s)
+{
+    return s->cert ? s->cert->taken[CERT_THUMB].text : NULL;
+}
+
 /* Merge the facts of one row into its session. */
 static enum extls_status
 merge_row(struct session_table *t, struct session *s, const struct row *r,
@@ -335,6 +632,8 @@ merge_row(struct session_table *t, struct session *s, const struct row *r,
         s->host_kind = f->host_kind;
         s->host_seq = seq;
     }
+    if ((f->flags & MATCH_CERT) && merge_cert_row(s, &f->cert, seq) != 0)
+        return EXTLS_ENOMEM;
     return EXTLS_OK;
 }
 
@@ -575,6 +874,12 @@ merge_session(struct session *dst, struct session *src)
         dst->lead_220 = src->lead_220;
     }
     dst->flags |= src->flags & S_SAW_CMD;
+    if (src->cert && !dst->cert) {
+        dst->cert = src->cert;
+        src->cert = NULL;
+    } else if (src->cert) {
+        merge_cert(dst->cert, src->cert);
+    }
 }
 
 enum extls_status

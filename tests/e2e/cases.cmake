@@ -65,6 +65,12 @@ foreach(tree exchange2010 exchange2019)
     PROPERTIES LABELS e2e TIMEOUT 120)
 endforeach()
 
+# The peer's certificate when its block is cut by a file boundary.
+add_test(NAME e2e_cert_split
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cert-split.sh $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_cert_split PROPERTIES LABELS e2e TIMEOUT 120)
+
 # Adversarial input: markers in peer text, raw line break in quotes,
 # non-canonical quoting, rows straddling 64 KiB reads.
 extls_e2e(adversarial_sessions ARGS sessions --format tsv tests/data/adversarial)

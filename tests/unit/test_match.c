@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_match.c: the facts match_row() takes from hand-built rows (TLS
- * markers, ciphers, failures, STARTTLS commands, reply codes, host names)
- * and match_protocol_class() on every protocol spelling.
+ * markers, ciphers, failures, STARTTLS commands, reply codes, host names,
+ * certificate rows of both formats) and match_protocol_class() on every
+ * protocol spelling.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -678,6 +679,219 @@ matcher_reusable_across_rows(void **state)
     assert_int_equal(f.cls, EXTLS_SSL3);
 }
 
+/* A certificate row of kind k; returns the facts. */
+static struct match_facts
+cert_facts(void **state, const struct row *r, enum match_cert_kind k)
+{
+    struct match_facts f;
+    unsigned flags = match(state, r, &f);
+    if (flags != MATCH_CERT)
+        fail_msg("data '%.*s' context '%.*s': flags %#x, want MATCH_CERT", (int)r->data.len,
+                 r->data.ptr, (int)r->context.len, r->context.ptr, flags);
+    assert_int_equal(f.cert.kind, k);
+    return f;
+}
+
+/* The older 6-row blocks (2010 sample, receive session 08D41673730BD5C5), row by row. */
+static void
+certificate_block_rows(void **state)
+{
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", "Remote certificate");
+    cert_facts(state, &r, MATCH_CERT_REMOTE_HEAD);
+    r = mk(EXTLS_DIR_SEND, ROW_INFO, "", "Received certificate");
+    cert_facts(state, &r, MATCH_CERT_RECEIVED_HEAD);
+    static const char *const others[] = {
+        "Sending certificate",       "Validated received certificate", "SmartHost certificate",
+        "Secure domain certificate", "DirectTrust certificate",        "Proxy target certificate",
+    };
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", others[i]);
+        cert_facts(state, &r, MATCH_CERT_OTHER_HEAD);
+    }
+
+    static const char subject[] = "CN=mail.partner.example.org, O=Partner Example GmbH, C=DE";
+    r = mk(EXTLS_DIR_SEND, ROW_INFO, subject, "Certificate subject");
+    struct match_facts f = cert_facts(state, &r, MATCH_CERT_SUBJECT);
+    assert_ptr_equal(f.cert.subject.ptr, subject);
+    assert_int_equal(f.cert.subject.len, strlen(subject));
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", "Certificate subject"); /* empty subject */
+    f = cert_facts(state, &r, MATCH_CERT_SUBJECT);
+    assert_int_equal(f.cert.subject.len, 0);
+
+    static const char thumb[] = "BED24B5054E4407DED127E55248CB5DF7F81D40A";
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, thumb, "Certificate thumbprint");
+    f = cert_facts(state, &r, MATCH_CERT_THUMBPRINT);
+    assert_text(f.cert.thumbprint, thumb, thumb);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "bed24b5054e4407ded127e55248cb5df7f81d40a",
+           "Certificate thumbprint");
+    cert_facts(state, &r, MATCH_CERT_THUMBPRINT);
+
+    /* The other rows of a block say nothing. */
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "CN=edge01", "Certificate issuer name");
+    assert_nothing(state, &r);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "839B2C303EB9C2524E88656473B69248",
+           "Certificate serial number");
+    assert_nothing(state, &r);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "edge01;edge01.example.com", "Certificate alternate names");
+    assert_nothing(state, &r);
+}
+
+/* Near misses of certificate rows. */
+static void
+certificate_row_near_misses(void **state)
+{
+    static const char *const bad_thumbs[] = {
+        "",
+        "BED24B5054E4407DED127E55248CB5DF7F81D40A0", /* 41 digits */
+        "BED24B5054E4407DED127E55248CB5DF7F81D40G",
+        "BED24B50 54E4407DED127E55248CB5DF7F81D40A",
+    };
+    for (size_t i = 0; i < sizeof(bad_thumbs) / sizeof(bad_thumbs[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, bad_thumbs[i], "Certificate thumbprint");
+        assert_nothing(state, &r);
+    }
+    static const char *const not_heads[] = {
+        "Remote certificate ",
+        "Remote certificates",
+        "certificate",
+        " certificate",
+        "Client certificate chain validation status: 'Valid'",
+    };
+    for (size_t i = 0; i < sizeof(not_heads) / sizeof(not_heads[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", not_heads[i]);
+        assert_nothing(state, &r);
+    }
+    /* Names are case-sensitive: any other "... certificate" header is not the peer's. */
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", "remote certificate");
+    cert_facts(state, &r, MATCH_CERT_OTHER_HEAD);
+    /* A header has empty data. */
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "x", "Remote certificate");
+    assert_nothing(state, &r);
+    /* Context must be exact. */
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "CN=x", "Certificate subject ");
+    assert_nothing(state, &r);
+}
+
+/* Certificate text in command or reply rows comes from the peer: ignored. */
+static void
+certificate_rows_only_from_information_rows(void **state)
+{
+    static const char one_row[] =
+        " CN=edge01 CN=edge01 70827E7A86016E3DAD799E3B20935241 "
+        "D3FFD91ADB939BAE6E2105D9BB3D423BC050949C 2021-03-22T07:40:11.000Z "
+        "2026-03-22T07:40:11.000Z edge01";
+    static const char *const rows[][2] = {
+        {"", "Remote certificate"},
+        {"", "Received certificate"},
+        {"", "Sending certificate"},
+        {"CN=evil", "Certificate subject"},
+        {"BED24B5054E4407DED127E55248CB5DF7F81D40A", "Certificate thumbprint"},
+        {one_row, "Remote certificate Subject Issuer name Serial number Thumbprint Not before "
+                  "Not after Subject alternate names"},
+    };
+    static const enum row_event events[] = {ROW_RECEIVE, ROW_SEND, ROW_CONNECT, ROW_DISCONNECT};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        for (size_t e = 0; e < sizeof(events) / sizeof(events[0]); e++) {
+            struct row r = mk(EXTLS_DIR_RECEIVE, events[e], rows[i][0], rows[i][1]);
+            struct match_facts f;
+            assert_int_equal(match(state, &r, &f) & MATCH_CERT, 0);
+        }
+    }
+}
+
+#define ONE_ROW_CONTEXT(who)                                                                       \
+    who " certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject "  \
+        "alternate names"
+
+/* One-row form: subject and thumbprint of data d, or (subject NULL) no subject found. */
+static void
+assert_one_row(void **state, const char *d, const char *subject, const char *thumb)
+{
+    struct row r = mk(EXTLS_DIR_SEND, ROW_INFO, d, ONE_ROW_CONTEXT("Remote"));
+    struct match_facts f = cert_facts(state, &r, MATCH_CERT_REMOTE_ROW);
+    assert_text(f.cert.thumbprint, thumb, d);
+    if (!subject) {
+        assert_null(f.cert.subject.ptr);
+        return;
+    }
+    assert_non_null(f.cert.subject.ptr);
+    assert_text(f.cert.subject, subject, d);
+}
+
+/* The newer one-row form, split from the right (2019 sample rows, then harder subjects). */
+static void
+one_row_remote_certificate(void **state)
+{
+    static const char *const t = "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2";
+    /* Self-signed (2019 sample, receive 08DAF1E72EC948A1). */
+    assert_one_row(state,
+                   " CN=EX2016B CN=EX2016B CBC90207FF7DA37FC88969A6C2168EE4 "
+                   "2FEB42D4F8AC04672E800A434FADC5970F6405AE 2018-02-01T10:02:03.000Z "
+                   "2023-02-01T10:02:03.000Z EX2016B;EX2016B.contoso.test",
+                   "CN=EX2016B", "2FEB42D4F8AC04672E800A434FADC5970F6405AE");
+    /* Subject and issuer with spaces and commas (2019 sample, send 08DAF1E72EC948EB). */
+    assert_one_row(state,
+                   " CN=mail.partner.example.org, O=Partner Example GmbH, L=Hamburg, C=DE "
+                   "CN=Example TLS RSA CA 2022, O=Example Trust, C=US "
+                   "40F96DE4E8B4B45CAB1F294CA047123F D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 "
+                   "2022-06-07T00:00:00.000Z 2023-07-08T23:59:59.000Z "
+                   "mail.partner.example.org;autodiscover.partner.example.org",
+                   "CN=mail.partner.example.org, O=Partner Example GmbH, L=Hamburg, C=DE", t);
+    /* No alternate names: the data ends in a space. */
+    assert_one_row(state,
+                   " CN=a CN=b 01 "
+                   "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 ",
+                   "CN=a", t);
+    /* An empty subject. */
+    assert_one_row(state, "  CN=Issuer CA 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 x",
+                   "", t);
+    /* An issuer without CN; a quoted value holding " CN="; a multi-valued RDN. */
+    assert_one_row(
+        state,
+        " CN=mx.example.net, O=\"Example CN=Inc, Ltd\" OU=Go Daddy Class 2, O=\"The Go "
+        "Daddy Group, Inc.\", C=US 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 "
+        "mx.example.net",
+        "CN=mx.example.net, O=\"Example CN=Inc, Ltd\"", t);
+    assert_one_row(state,
+                   " CN=a + SERIALNUMBER=7 OID.2.5.4.97=VATDE-1, CN=CA 01 "
+                   "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 a",
+                   "CN=a + SERIALNUMBER=7", t);
+    /* No leading space (trimmed by some tool): still split. */
+    assert_one_row(state, "CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 a",
+                   "CN=a", t);
+    /* No issuer attribute to split at: the thumbprint alone. */
+    assert_one_row(state, " CN=a 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 a", NULL, t);
+    assert_one_row(state, " 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 a", NULL, t);
+}
+
+/* One-row forms that are not the peer's certificate or not of the documented shape. */
+static void
+one_row_near_misses(void **state)
+{
+    static const char good[] = " CN=EX2019 CN=EX2019 8F991DBB754DB79A9911D2A467BB7243 "
+                               "CE528DE1389E28F1BA7A666F2D0523AC822797BD "
+                               "2019-06-14T09:12:40.000Z 2024-06-14T09:12:40.000Z EX2019";
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, good, ONE_ROW_CONTEXT("Sending"));
+    assert_nothing(state, &r);
+    static const char *const bad[] = {
+        /* localised dates with spaces: the thumbprint would be misplaced */
+        " CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 1/2/2022 3:00:00 PM 2/3/2023 "
+        "3:00:00 PM a",
+        " CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 x2022 2023 a",
+        " CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 x2023 a",
+        " CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022  a",
+        " CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2X 2022 2023 a",
+        " CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2AA 2022 2023 a",
+        " CN=a CN=b 0x1 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 a",
+        "01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022 2023 a",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, bad[i], ONE_ROW_CONTEXT("Remote"));
+        assert_nothing(state, &r);
+    }
+}
+
 static void
 matcher_free_null_is_noop(void **state)
 {
@@ -713,6 +927,11 @@ main(void)
         cmocka_unit_test(long_host_cut_to_name_max),
         cmocka_unit_test(protocol_class_direct),
         cmocka_unit_test(matcher_reusable_across_rows),
+        cmocka_unit_test(certificate_block_rows),
+        cmocka_unit_test(certificate_row_near_misses),
+        cmocka_unit_test(certificate_rows_only_from_information_rows),
+        cmocka_unit_test(one_row_remote_certificate),
+        cmocka_unit_test(one_row_near_misses),
         cmocka_unit_test(matcher_free_null_is_noop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

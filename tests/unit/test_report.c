@@ -16,7 +16,9 @@
 
 #include "agg.h"
 #include "export.h"
+#include "match.h"
 #include "report.h"
+#include "row.h"
 #include "session.h"
 
 /* 2023-01-11T16:00:00.000Z */
@@ -514,13 +516,15 @@ export_jsonl_records(void **state)
         "\"local\":\"10.0.0.5:25\",\"protocol\":\"SP_PROT_TLS1_2_SERVER\","
         "\"cipher\":\"CALG_AES_256\",\"cipher_bits\":256,\"mac\":\"CALG_SHA_384\",\"mac_bits\":0,"
         "\"kx\":\"CALG_ECDH_EPHEM\",\"kx_bits\":384,\"rows\":12,"
-        "\"file\":\"logs/RECV2023011116-1.LOG\",\"line\":42}\n"
+        "\"file\":\"logs/RECV2023011116-1.LOG\",\"line\":42,\"cert_subject\":\"\","
+        "\"cert_thumbprint\":\"\"}\n"
         "{\"direction\":\"send\",\"connector\":\"Relay, \\\"Partner\\\"\","
         "\"session\":\"08DAF3B5D1C2A002\",\"start\":\"2023-01-11T16:00:01.000Z\","
         "\"class\":\"none\",\"remote\":\"2001:db8::1\",\"ehlo\":\"\","
         "\"end\":\"2023-01-11T16:00:02.000Z\",\"local\":\"\",\"protocol\":\"\","
         "\"cipher\":\"\",\"cipher_bits\":null,\"mac\":\"\",\"mac_bits\":null,"
-        "\"kx\":\"\",\"kx_bits\":null,\"rows\":3,\"file\":\"-\",\"line\":7}\n");
+        "\"kx\":\"\",\"kx_bits\":null,\"rows\":3,\"file\":\"-\",\"line\":7,"
+        "\"cert_subject\":\"\",\"cert_thumbprint\":\"\"}\n");
     free(got);
 }
 
@@ -530,14 +534,15 @@ export_csv_records(void **state)
     (void)state;
     char *got = export_both(REPORT_CSV);
     assert_string_equal(got, "direction,connector,session,start,class,remote,ehlo,end,local,"
-                             "protocol,cipher,cipher_bits,mac,mac_bits,kx,kx_bits,rows,file,line\n"
+                             "protocol,cipher,cipher_bits,mac,mac_bits,kx,kx_bits,rows,file,line,"
+                             "cert_subject,cert_thumbprint\n"
                              "receive,EX\\Default,08DAF3B5D1C2A001,2023-01-11T16:00:00.000Z,"
                              "tls_unknown,192.0.2.10,mail.example.com,2023-01-11T16:00:05.123Z,"
                              "10.0.0.5:25,SP_PROT_TLS1_2_SERVER,CALG_AES_256,256,CALG_SHA_384,0,"
-                             "CALG_ECDH_EPHEM,384,12,logs/RECV2023011116-1.LOG,42\n"
+                             "CALG_ECDH_EPHEM,384,12,logs/RECV2023011116-1.LOG,42,,\n"
                              "send,\"Relay, \"\"Partner\"\"\",08DAF3B5D1C2A002,"
                              "2023-01-11T16:00:01.000Z,none,2001:db8::1,,"
-                             "2023-01-11T16:00:02.000Z,,,,,,,,,3,-,7\n");
+                             "2023-01-11T16:00:02.000Z,,,,,,,,,3,-,7,,\n");
     free(got);
 }
 
@@ -546,17 +551,116 @@ export_tsv_records(void **state)
 {
     (void)state;
     char *got = export_both(REPORT_TSV);
-    assert_string_equal(got,
-                        "direction\tconnector\tsession\tstart\tclass\tremote\tehlo\tend\tlocal\t"
-                        "protocol\tcipher\tcipher_bits\tmac\tmac_bits\tkx\tkx_bits\trows\tfile\t"
-                        "line\n"
-                        "receive\tEX\\\\Default\t08DAF3B5D1C2A001\t2023-01-11T16:00:00.000Z\t"
-                        "tls_unknown\t192.0.2.10\tmail.example.com\t2023-01-11T16:00:05.123Z\t"
-                        "10.0.0.5:25\tSP_PROT_TLS1_2_SERVER\tCALG_AES_256\t256\tCALG_SHA_384\t0\t"
-                        "CALG_ECDH_EPHEM\t384\t12\tlogs/RECV2023011116-1.LOG\t42\n"
-                        "send\tRelay, \"Partner\"\t08DAF3B5D1C2A002\t2023-01-11T16:00:01.000Z\t"
-                        "none\t2001:db8::1\t\t2023-01-11T16:00:02.000Z\t\t\t\t\t\t\t\t\t3\t-\t7\n");
+    assert_string_equal(
+        got, "direction\tconnector\tsession\tstart\tclass\tremote\tehlo\tend\tlocal\t"
+             "protocol\tcipher\tcipher_bits\tmac\tmac_bits\tkx\tkx_bits\trows\tfile\t"
+             "line\tcert_subject\tcert_thumbprint\n"
+             "receive\tEX\\\\Default\t08DAF3B5D1C2A001\t2023-01-11T16:00:00.000Z\t"
+             "tls_unknown\t192.0.2.10\tmail.example.com\t2023-01-11T16:00:05.123Z\t"
+             "10.0.0.5:25\tSP_PROT_TLS1_2_SERVER\tCALG_AES_256\t256\tCALG_SHA_384\t0\t"
+             "CALG_ECDH_EPHEM\t384\t12\tlogs/RECV2023011116-1.LOG\t42\t\t\n"
+             "send\tRelay, \"Partner\"\t08DAF3B5D1C2A002\t2023-01-11T16:00:01.000Z\t"
+             "none\t2001:db8::1\t\t2023-01-11T16:00:02.000Z\t\t\t\t\t\t\t\t\t3\t-\t7\t\t\n");
     free(got);
+}
+
+/* The records of export_cert_columns, one stream per format. */
+struct cert_out {
+    char *buf[3];
+    size_t len[3];
+    FILE *out[3];
+};
+
+static const enum report_format cert_fmts[3] = {REPORT_JSONL, REPORT_CSV, REPORT_TSV};
+
+static void
+on_cert_session(const struct session *s, void *user)
+{
+    struct cert_out *o = user;
+    for (int i = 0; i < 3; i++)
+        export_session(o->out[i], cert_fmts[i], s, "SEND.LOG");
+}
+
+/*
+ * The peer's certificate as the last two columns, escaped per format: a
+ * subject with a comma, quotes and UTF-8 (from a 6-row block, not our own
+ * block before it).
+ */
+static void
+export_cert_columns(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t seq;
+        char event;
+        const char *data, *context;
+    } rows[] = {
+        {0, '+', "", ""},
+        {1, '*', "", "Sending certificate"},
+        {2, '*', "CN=ours", "Certificate subject"},
+        {3, '*', "CN=ours", "Certificate issuer name"},
+        {4, '*', "01", "Certificate serial number"},
+        {5, '*', "AAAA", "Certificate thumbprint"},
+        {6, '*', "ours", "Certificate alternate names"},
+        {7, '*', "", "Remote certificate"},
+        {8, '*', "CN=mx.example.net, O=\"Soci\xC3\xA9t\xC3\xA9, Inc.\"", "Certificate subject"},
+        {9, '*', "CN=CA", "Certificate issuer name"},
+        {10, '*', "02", "Certificate serial number"},
+        {11, '*', "9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF", "Certificate thumbprint"},
+        {12, '*', "mx.example.net", "Certificate alternate names"},
+        {13, '-', "", "Local"},
+    };
+    struct cert_out o;
+    for (int i = 0; i < 3; i++) {
+        o.buf[i] = NULL;
+        o.out[i] = open_memstream(&o.buf[i], &o.len[i]);
+        assert_non_null(o.out[i]);
+    }
+    struct matcher *m = matcher_new();
+    struct session_table *t = session_table_new(on_cert_session, &o);
+    assert_non_null(m);
+    assert_non_null(t);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct row r;
+        memset(&r, 0, sizeof(r));
+        r.dir = EXTLS_DIR_SEND;
+        r.time_ms = T0;
+        r.seq = rows[i].seq;
+        r.event = (enum row_event)rows[i].event;
+        r.connector = (struct reader_field){"Out", 3};
+        r.session = (struct reader_field){"S1", 2};
+        r.local = (struct reader_field){"", 0};
+        r.remote = (struct reader_field){"192.0.2.25", 10};
+        r.data = (struct reader_field){rows[i].data, strlen(rows[i].data)};
+        r.context = (struct reader_field){rows[i].context, strlen(rows[i].context)};
+        r.line = 3 + i;
+        struct match_facts f;
+        match_row(m, &r, &f);
+        assert_int_equal(session_table_add(t, &r, &f, 0), EXTLS_OK);
+    }
+    session_table_free(t);
+    matcher_free(m);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(fclose(o.out[i]), 0);
+    assert_string_equal(
+        o.buf[0], "{\"direction\":\"send\",\"connector\":\"Out\",\"session\":\"S1\","
+                  "\"start\":\"2023-01-11T16:00:00.000Z\",\"class\":\"none\","
+                  "\"remote\":\"192.0.2.25\",\"ehlo\":\"\",\"end\":\"2023-01-11T16:00:00.000Z\","
+                  "\"local\":\"\",\"protocol\":\"\",\"cipher\":\"\",\"cipher_bits\":null,"
+                  "\"mac\":\"\",\"mac_bits\":null,\"kx\":\"\",\"kx_bits\":null,\"rows\":14,"
+                  "\"file\":\"SEND.LOG\",\"line\":3,"
+                  "\"cert_subject\":\"CN=mx.example.net, O=\\\"Soci\xC3\xA9t\xC3\xA9, Inc.\\\"\","
+                  "\"cert_thumbprint\":\"9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\"}\n");
+    assert_string_equal(o.buf[1], "send,Out,S1,2023-01-11T16:00:00.000Z,none,192.0.2.25,,"
+                                  "2023-01-11T16:00:00.000Z,,,,,,,,,14,SEND.LOG,3,"
+                                  "\"CN=mx.example.net, O=\"\"Soci\xC3\xA9t\xC3\xA9, Inc.\"\"\","
+                                  "9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\n");
+    assert_string_equal(o.buf[2], "send\tOut\tS1\t2023-01-11T16:00:00.000Z\tnone\t192.0.2.25\t\t"
+                                  "2023-01-11T16:00:00.000Z\t\t\t\t\t\t\t\t\t14\tSEND.LOG\t3\t"
+                                  "CN=mx.example.net, O=\"Soci\xC3\xA9t\xC3\xA9, Inc.\"\t"
+                                  "9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\n");
+    for (int i = 0; i < 3; i++)
+        free(o.buf[i]);
 }
 
 static void
@@ -599,6 +703,7 @@ main(void)
         cmocka_unit_test(export_jsonl_records),
         cmocka_unit_test(export_csv_records),
         cmocka_unit_test(export_tsv_records),
+        cmocka_unit_test(export_cert_columns),
         cmocka_unit_test(export_cipher_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,10 @@ struct got {
     uint32_t file;
     uint64_t line;
     enum extls_class cls;
+    int has_subject, has_thumb;
+    char subject[SESSION_SUBJECT_MAX + 1]; /* the peer's certificate */
+    size_t subject_len;
+    char thumb[SESSION_THUMB_MAX + 1];
 };
 
 /* Fixture: a matcher, a table, the default endpoints of new rows, and the folds seen. */
@@ -137,6 +141,23 @@ on_done(const struct session *s, void *user)
     g->file = s->file;
     g->line = s->line;
     g->cls = session_classify(s);
+    size_t len = 99;
+    const char *subject = session_cert_subject(s, &len);
+    if (subject) {
+        assert_true(len <= SESSION_SUBJECT_MAX);
+        assert_int_equal(subject[len], '\0');
+        g->has_subject = 1;
+        memcpy(g->subject, subject, len + 1);
+        g->subject_len = len;
+    } else {
+        assert_int_equal(len, 0);
+    }
+    const char *thumb = session_cert_thumbprint(s);
+    if (thumb) {
+        assert_true(strlen(thumb) >= 1 && strlen(thumb) <= SESSION_THUMB_MAX);
+        g->has_thumb = 1;
+        strcpy(g->thumb, thumb);
+    }
 }
 
 static int
@@ -1071,6 +1092,430 @@ status_code_220_gives_no_host(void **state)
     assert_false(x->got[0].has_host);
 }
 
+/*
+ * Certificates. A receive session whose client presents a certificate, in
+ * the older 6-row format (2010 sample, session 08D419E2358BCBE9, renumbered):
+ * our own block, the client's block, the TLS row, the client's thumbprint.
+ */
+#define OUR_THUMB "EB3F0274263283D78FA322658268B57DC34533F3"
+#define EDGE_THUMB "BED24B5054E4407DED127E55248CB5DF7F81D40A"
+static const struct lrow recv_client_cert[] = {
+    {0, "12:05:13.100", '+', "", ""},
+    {1, "12:05:13.101", '>', "220 EX2010.corp.example.com Microsoft ESMTP MAIL Service ready", ""},
+    {2, "12:05:13.150", '<', "EHLO edge01.example.com", ""},
+    {3, "12:05:13.151", '>', "250-EX2010.corp.example.com Hello [10.0.0.31]", ""},
+    {4, "12:05:13.200", '<', "STARTTLS", ""},
+    {5, "12:05:13.201", '>', "220 2.0.0 SMTP server ready", ""},
+    {6, "12:05:13.207", '*', "", "Sending certificate"},
+    {7, "12:05:13.207", '*', "CN=EX2010", "Certificate subject"},
+    {8, "12:05:13.207", '*', "CN=EX2010", "Certificate issuer name"},
+    {9, "12:05:13.207", '*', "AD3977425726B8D7990FED702D6109EE", "Certificate serial number"},
+    {10, "12:05:13.207", '*', OUR_THUMB, "Certificate thumbprint"},
+    {11, "12:05:13.207", '*', "EX2010;EX2010.corp.example.com", "Certificate alternate names"},
+    {12, "12:05:13.208", '*', "", "Remote certificate"},
+    {13, "12:05:13.208", '*', "CN=edge01", "Certificate subject"},
+    {14, "12:05:13.208", '*', "CN=edge01", "Certificate issuer name"},
+    {15, "12:05:13.208", '*', "839B2C303EB9C2524E88656473B69248", "Certificate serial number"},
+    {16, "12:05:13.208", '*', EDGE_THUMB, "Certificate thumbprint"},
+    {17, "12:05:13.208", '*', "edge01;edge01.example.com", "Certificate alternate names"},
+    {18, "12:05:13.294", '*', "", TLS10_SERVER},
+    {19, "12:05:13.294", '*', "", "Received certificate"},
+    {20, "12:05:13.294", '*', EDGE_THUMB, "Certificate thumbprint"},
+    {21, "12:05:13.300", '<', "EHLO edge01.example.com", ""},
+    {22, "12:05:13.301", '<', "QUIT", ""},
+    {23, "12:05:13.302", '-', "", "Local"},
+};
+
+/* A send session: the server's block only (2010 sample, session 08D41673730BD5F2). */
+#define MX_THUMB "BD9FDA42E7E7E584542CE60B799B45DCED189181"
+static const struct lrow send_server_cert[] = {
+    {0, "08:43:41.100", '*', "None", "Set Session Permissions"},
+    {1, "08:43:41.101", '+', "", ""},
+    {2, "08:43:41.200", '<', "220 mx.example.net ESMTP", ""},
+    {3, "08:43:41.201", '>', "STARTTLS", ""},
+    {4, "08:43:41.623", '<', "220 2.0.0 Ready to start TLS", ""},
+    {5, "08:43:41.624", '*', "", "Remote certificate"},
+    {6, "08:43:41.624", '*', "CN=mx.example.net", "Certificate subject"},
+    {7, "08:43:41.624", '*', "\"CN=Example Issuing CA 1, O=Example Trust, C=US\"",
+     "Certificate issuer name"},
+    {8, "08:43:41.624", '*', "9DEBC71C4C786D1D1318540F8AB53AFC", "Certificate serial number"},
+    {9, "08:43:41.624", '*', MX_THUMB, "Certificate thumbprint"},
+    {10, "08:43:41.624", '*', "mx.example.net", "Certificate alternate names"},
+    {11, "08:43:41.625", '>', "EHLO mail.example.com", ""},
+    {12, "08:43:41.700", '-', "", "Local"},
+};
+
+/* Our own certificate only, both formats: no peer certificate. */
+static const struct lrow recv_own_cert_only[] = {
+    {0, "15:00:01.000", '+', "", ""},
+    {1, "15:00:01.001", '<', "STARTTLS", ""},
+    {2, "15:00:01.002", '>', "220 2.0.0 SMTP server ready", ""},
+    {3, "15:00:01.003", '*', "", "Sending certificate"},
+    {4, "15:00:01.003", '*', "CN=mail.contoso.test", "Certificate subject"},
+    {5, "15:00:01.003", '*', "CN=Example CA", "Certificate issuer name"},
+    {6, "15:00:01.003", '*', "47F577A9D7DE2A1BBA86F3359ED15311", "Certificate serial number"},
+    {7, "15:00:01.003", '*', "2CAED9C5969396A0796A05A242DC5EB5C7DA9EE8", "Certificate thumbprint"},
+    {8, "15:00:01.003", '*', "mail.contoso.test", "Certificate alternate names"},
+    {9, "15:00:01.004", '*',
+     " CN=mail.contoso.test CN=Example TLS RSA CA 2022, O=Example Trust, C=US "
+     "47F577A9D7DE2A1BBA86F3359ED15311 2CAED9C5969396A0796A05A242DC5EB5C7DA9EE8 "
+     "2022-11-02T00:00:00.000Z 2023-12-03T23:59:59.000Z mail.contoso.test",
+     "Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after "
+     "Subject alternate names"},
+    {10, "15:00:01.100", '*', "", TLS12_SERVER},
+    {11, "15:00:01.200", '-', "", "Local"},
+};
+
+/* Feed a whole excerpt as session sid; one fold, checked and returned. */
+static const struct got *
+feed_whole(struct fx *x, enum extls_dir dir, const char *sid, const struct lrow *rows, size_t n,
+           int backwards)
+{
+    size_t before = x->n_got;
+    feed_log(x, dir, "Default EX2010", sid, rows, 0, n, backwards);
+    assert_int_equal(x->n_got, before + 1);
+    assert_int_equal(session_table_open(x->t), 0);
+    return &x->got[before];
+}
+
+static void
+assert_cert(const struct got *g, const char *subject, const char *thumb)
+{
+    if (subject) {
+        assert_true(g->has_subject);
+        assert_string_equal(g->subject, subject);
+        assert_int_equal(g->subject_len, strlen(subject));
+    } else {
+        assert_false(g->has_subject);
+    }
+    if (thumb) {
+        assert_true(g->has_thumb);
+        assert_string_equal(g->thumb, thumb);
+    } else {
+        assert_false(g->has_thumb);
+    }
+}
+
+static void
+client_certificate_of_6_row_block(void **state)
+{
+    struct fx *x = *state;
+    assert_cert(feed_whole(x, RECV, "F", recv_client_cert, N(recv_client_cert), 0), "CN=edge01",
+                EDGE_THUMB);
+    assert_cert(feed_whole(x, RECV, "B", recv_client_cert, N(recv_client_cert), 1), "CN=edge01",
+                EDGE_THUMB);
+    /* The class and cipher are unchanged by the certificate rows. */
+    assert_int_equal(x->got[0].cls, EXTLS_TLS1_0);
+    assert_string_equal(x->got[0].proto, "SP_PROT_TLS1_0_SERVER");
+}
+
+static void
+server_certificate_of_6_row_block(void **state)
+{
+    struct fx *x = *state;
+    assert_cert(feed_whole(x, SEND, "F", send_server_cert, N(send_server_cert), 0),
+                "CN=mx.example.net", MX_THUMB);
+    assert_cert(feed_whole(x, SEND, "B", send_server_cert, N(send_server_cert), 1),
+                "CN=mx.example.net", MX_THUMB);
+}
+
+static void
+own_certificate_is_not_the_peers(void **state)
+{
+    struct fx *x = *state;
+    assert_cert(feed_whole(x, RECV, "F", recv_own_cert_only, N(recv_own_cert_only), 0), NULL, NULL);
+    assert_cert(feed_whole(x, RECV, "B", recv_own_cert_only, N(recv_own_cert_only), 1), NULL, NULL);
+    assert_int_equal(x->got[1].cls, EXTLS_TLS1_2);
+}
+
+/* The one-row form (2019 sample, send session 08DAF1E72EC948EB), then its thumbprint row. */
+static void
+one_row_server_certificate(void **state)
+{
+    struct fx *x = *state;
+    static const struct lrow rows[] = {
+        {0, "16:31:26.800", '*', "None", "Set Session Permissions"},
+        {1, "16:31:26.801", '+', "", ""},
+        {2, "16:31:26.910", '>', "STARTTLS", ""},
+        {3, "16:31:26.910", '<', "220 2.0.0 SMTP server ready", ""},
+        {4, "16:31:26.911", '*',
+         " CN=mail.partner.example.org, O=Partner Example GmbH, L=Hamburg, C=DE CN=Example TLS "
+         "RSA CA 2022, O=Example Trust, C=US 40F96DE4E8B4B45CAB1F294CA047123F "
+         "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2 2022-06-07T00:00:00.000Z "
+         "2023-07-08T23:59:59.000Z mail.partner.example.org;autodiscover.partner.example.org",
+         "Remote certificate Subject Issuer name Serial number Thumbprint Not before Not after "
+         "Subject alternate names"},
+        {5, "16:31:26.911", '*', "", TLS12_CLIENT},
+        {6, "16:31:26.911", '*', "", "Received certificate"},
+        {7, "16:31:26.911", '*', "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2",
+         "Certificate thumbprint"},
+        {8, "16:31:27.499", '-', "", "Local"},
+    };
+    for (int back = 0; back < 2; back++)
+        assert_cert(feed_whole(x, SEND, back ? "B" : "F", rows, N(rows), back),
+                    "CN=mail.partner.example.org, O=Partner Example GmbH, L=Hamburg, C=DE",
+                    "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2");
+}
+
+/* "Received certificate" and its thumbprint alone (2013 send log, CN13): no subject. */
+static void
+thumbprint_only_form(void **state)
+{
+    struct fx *x = *state;
+    static const struct lrow rows[] = {
+        {0, "10:00:00.000", '+', "", ""},
+        {1, "10:00:00.001", '*', "", TLS10_SERVER},
+        {2, "10:00:00.001", '*', "", "Received certificate"},
+        {3, "10:00:00.001", '*', "318E2DAC3588A3AC593E02DE57EC66E1860753CC",
+         "Certificate thumbprint"},
+        {4, "10:00:00.002", '-', "", "Local"},
+    };
+    for (int back = 0; back < 2; back++)
+        assert_cert(feed_whole(x, SEND, back ? "B" : "F", rows, N(rows), back), NULL,
+                    "318E2DAC3588A3AC593E02DE57EC66E1860753CC");
+}
+
+/* Value rows count only at their place after the header: seq h+1 (subject), h+4 or h+1. */
+static void
+value_rows_out_of_place_are_ignored(void **state)
+{
+    struct fx *x = *state;
+    static const struct lrow rows[] = {
+        {0, "10:00:00.000", '+', "", ""},
+        {1, "10:00:00.001", '*', "", "Received certificate"},
+        {2, "10:00:00.001", '*', "", "Client certificate chain validation status: 'Valid'"},
+        {3, "10:00:00.001", '*', "318E2DAC3588A3AC593E02DE57EC66E1860753CC",
+         "Certificate thumbprint"}, /* h+2 of Received */
+        {4, "10:00:00.002", '*', "", "Remote certificate"},
+        {5, "10:00:00.002", '*', "CN=issuer first", "Certificate issuer name"},
+        {6, "10:00:00.002", '*', "CN=not the subject", "Certificate subject"}, /* h+2 */
+        {7, "10:00:00.002", '*', "AAAA", "Certificate thumbprint"},            /* h+3 */
+        {8, "10:00:00.002", '*', "BBBB", "Certificate thumbprint"},            /* h+4: taken */
+        {9, "10:00:00.003", '-', "", "Local"},
+    };
+    for (int back = 0; back < 2; back++)
+        assert_cert(feed_whole(x, RECV, back ? "B" : "F", rows, N(rows), back), NULL, "BBBB");
+}
+
+/* Two peer certificates: the lowest sequence number wins, in any order. */
+static void
+lowest_seq_certificate_wins(void **state)
+{
+    struct fx *x = *state;
+    static const struct lrow rows[] = {
+        {0, "10:00:00.000", '+', "", ""},
+        {1, "10:00:00.001", '*', "", "Received certificate"},
+        {2, "10:00:00.001", '*', "1111", "Certificate thumbprint"},
+        {3, "10:00:00.002", '*', "", "Remote certificate"},
+        {4, "10:00:00.002", '*', "CN=first", "Certificate subject"},
+        {5, "10:00:00.002", '*', "CN=x", "Certificate issuer name"},
+        {6, "10:00:00.002", '*', "01", "Certificate serial number"},
+        {7, "10:00:00.002", '*', "2222", "Certificate thumbprint"},
+        {8, "10:00:00.002", '*', "a", "Certificate alternate names"},
+        {9, "10:00:00.003", '*', " CN=second CN=x 01 3333 2022 2023 b",
+         "Remote certificate Subject Issuer name Serial number Thumbprint Not before Not after "
+         "Subject alternate names"},
+        {10, "10:00:00.004", '-', "", "Local"},
+    };
+    for (int back = 0; back < 2; back++)
+        assert_cert(feed_whole(x, RECV, back ? "B" : "F", rows, N(rows), back), "CN=first", "1111");
+    /* Without the first two blocks the one-row form gives both. */
+    x->n_got = 0;
+    feed_log(x, RECV, "Default EX2010", "C", rows, 9, 11, 0);
+    feed_log(x, RECV, "Default EX2010", "C", rows, 0, 1, 0);
+    feed(x, RECV, "Default EX2010", "C", 1, DAY "10:00:00.001Z", '<', "NOOP", "");
+    for (uint64_t q = 2; q < 9; q++)
+        feed(x, RECV, "Default EX2010", "C", q, DAY "10:00:00.001Z", '>', "250 OK", "");
+    assert_int_equal(x->n_got, 1);
+    assert_cert(&x->got[0], "CN=second", "3333");
+}
+
+/* No done callback may run on the per-input tables of the split tests. */
+static void
+on_done_never(const struct session *s, void *user)
+{
+    (void)s;
+    (void)user;
+    fail_msg("a part of a split session was folded on its own");
+}
+
+/* Rows [from, to) of an excerpt into table t (as input `file`), through the real matcher. */
+static void
+feed_part(struct fx *x, struct session_table *t, enum extls_dir dir, const char *sid,
+          const struct lrow *rows, size_t from, size_t to)
+{
+    struct session_table *keep = x->t;
+    x->t = t;
+    feed_log(x, dir, "Default EX2010", sid, rows, from, to, 0);
+    x->t = keep;
+}
+
+/* Move every open session of `from` into x->t (as run.c does at the end of an input). */
+static void
+adopt_all(struct fx *x, struct session_table *from)
+{
+    size_t n = 0;
+    struct session **open = session_table_drain(from, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(session_table_adopt(x->t, open[0]), EXTLS_OK);
+    free(open);
+}
+
+/*
+ * The excerpt cut into two inputs at every row: rows [0, k) and [k, n).
+ * Each cut is read (1) into one table, earlier part first; (2) into one
+ * table, later part first; (3) and (4) into a table per part, merged with
+ * session_table_drain()/session_table_adopt() in both orders. All give the
+ * peer's subject and thumbprint.
+ */
+static void
+check_every_cut(struct fx *x, enum extls_dir dir, const struct lrow *rows, size_t n,
+                const char *subject, const char *thumb)
+{
+    for (size_t k = 1; k < n; k++) {
+        for (int how = 0; how < 4; how++) {
+            x->n_got = 0;
+            int later_first = how % 2;
+            size_t cut[2][2] = {{0, k}, {k, n}};
+            if (how < 2) {
+                for (int p = 0; p < 2; p++) {
+                    size_t *c = cut[later_first ? 1 - p : p];
+                    feed_log(x, dir, "Default EX2010", "CUT", rows, c[0], c[1], 0);
+                }
+            } else {
+                struct session_table *part[2];
+                for (int p = 0; p < 2; p++) {
+                    part[p] = session_table_new(on_done_never, NULL);
+                    assert_non_null(part[p]);
+                    feed_part(x, part[p], dir, "CUT", rows, cut[p][0], cut[p][1]);
+                }
+                adopt_all(x, part[later_first]);
+                assert_int_equal(x->n_got, 0);
+                adopt_all(x, part[!later_first]);
+                session_table_free(part[0]);
+                session_table_free(part[1]);
+            }
+            if (x->n_got != 1)
+                fail_msg("cut at %zu, way %d: %zu folds", k, how, x->n_got);
+            if (!subject != !x->got[0].has_subject || !thumb != !x->got[0].has_thumb ||
+                (subject && strcmp(subject, x->got[0].subject) != 0) ||
+                (thumb && strcmp(thumb, x->got[0].thumb) != 0))
+                fail_msg("cut at %zu, way %d: subject '%s' thumbprint '%s'", k, how,
+                         x->got[0].subject, x->got[0].thumb);
+            assert_int_equal(x->got[0].rows, n);
+            assert_int_equal(session_table_open(x->t), 0);
+        }
+    }
+}
+
+/* A block cut by a file boundary, files read in either order, one table or merged. */
+static void
+certificate_block_split_across_inputs(void **state)
+{
+    struct fx *x = *state;
+    check_every_cut(x, RECV, recv_client_cert, N(recv_client_cert), "CN=edge01", EDGE_THUMB);
+    check_every_cut(x, SEND, send_server_cert, N(send_server_cert), "CN=mx.example.net", MX_THUMB);
+    check_every_cut(x, RECV, recv_own_cert_only, N(recv_own_cert_only), NULL, NULL);
+}
+
+/*
+ * Our own block cut after its header, the later input read first: our
+ * subject and thumbprint wait, the peer's block (whole in the later input)
+ * is taken although its seqs are higher; our header then drops ours.
+ */
+static void
+own_values_waiting_for_their_header(void **state)
+{
+    struct fx *x = *state;
+    feed_log(x, RECV, "Default EX2010", "W", recv_client_cert, 7, N(recv_client_cert), 0);
+    feed_log(x, RECV, "Default EX2010", "W", recv_client_cert, 0, 7, 0);
+    assert_int_equal(x->n_got, 1);
+    assert_cert(&x->got[0], "CN=edge01", EDGE_THUMB);
+}
+
+/*
+ * Two boundaries cut both blocks and the peer's header is read last
+ * (inputs rows 7..11, 13..23, 0..6, then 12): both its values and ours wait
+ * at once, in the two waiting places.
+ */
+static void
+both_blocks_waiting_at_once(void **state)
+{
+    struct fx *x = *state;
+    feed_log(x, RECV, "Default EX2010", "W", recv_client_cert, 7, 12, 0);
+    feed_log(x, RECV, "Default EX2010", "W", recv_client_cert, 13, N(recv_client_cert), 0);
+    feed_log(x, RECV, "Default EX2010", "W", recv_client_cert, 0, 7, 0);
+    assert_int_equal(x->n_got, 0);
+    feed_log(x, RECV, "Default EX2010", "W", recv_client_cert, 12, 13, 0);
+    assert_int_equal(x->n_got, 1);
+    assert_cert(&x->got[0], "CN=edge01", EDGE_THUMB);
+    /* Without the peer's header its block never counts; the "Received certificate" row does. */
+    feed_log(x, RECV, "Default EX2010", "Y", recv_client_cert, 13, N(recv_client_cert), 0);
+    feed_log(x, RECV, "Default EX2010", "Y", recv_client_cert, 0, 12, 0);
+    assert_int_equal(session_table_flush(x->t), EXTLS_OK);
+    assert_int_equal(x->n_got, 2);
+    assert_cert(&x->got[1], NULL, EDGE_THUMB);
+}
+
+/* The same inputs read twice while values wait: a value waits once, not in both places. */
+static void
+input_read_twice_while_waiting(void **state)
+{
+    struct fx *x = *state;
+    size_t n = N(recv_client_cert) - 1; /* no '-': the session is flushed */
+    for (int pass = 0; pass < 2; pass++)
+        feed_log(x, RECV, "Default EX2010", "D", recv_client_cert, 7, 12, 0);
+    for (int pass = 0; pass < 2; pass++)
+        feed_log(x, RECV, "Default EX2010", "D", recv_client_cert, 13, n, 0);
+    feed_log(x, RECV, "Default EX2010", "D", recv_client_cert, 12, 13, 0);
+    feed_log(x, RECV, "Default EX2010", "D", recv_client_cert, 0, 7, 0);
+    assert_int_equal(session_table_flush(x->t), EXTLS_OK);
+    assert_int_equal(x->n_got, 1);
+    assert_cert(&x->got[0], "CN=edge01", EDGE_THUMB);
+}
+
+/* Many other headers before the peer's block: the latest headers are remembered. */
+static void
+many_certificate_headers(void **state)
+{
+    struct fx *x = *state;
+    feed(x, RECV, "C", "H", 0, DAY "10:00:00.000Z", '+', "", "");
+    uint64_t q = 1;
+    for (int i = 0; i < 3 * SESSION_SEQS; i++)
+        feed(x, RECV, "C", "H", q++, DAY "10:00:00.001Z", '*', "", "SmartHost certificate");
+    feed(x, RECV, "C", "H", q++, DAY "10:00:00.002Z", '*', "", "Remote certificate");
+    feed(x, RECV, "C", "H", q++, DAY "10:00:00.002Z", '*', "CN=peer", "Certificate subject");
+    feed(x, RECV, "C", "H", q++, DAY "10:00:00.002Z", '-', "", "Local");
+    assert_int_equal(x->n_got, 1);
+    assert_cert(&x->got[0], "CN=peer", NULL);
+}
+
+/* A subject longer than SESSION_SUBJECT_MAX is cut, not inside a UTF-8 sequence. */
+static void
+long_subject_cut_at_character(void **state)
+{
+    struct fx *x = *state;
+    static char utf8[3 + 300 + 1], raw[3 + 300 + 1];
+    memcpy(utf8, "CN=", 3);
+    memset(utf8 + 3, 'a', SESSION_SUBJECT_MAX - 4); /* "é" (C3 A9) at bytes 254, 255 */
+    memcpy(utf8 + SESSION_SUBJECT_MAX - 1, "\xC3\xA9", 2);
+    memset(utf8 + SESSION_SUBJECT_MAX + 1, 'b', 40);
+    memcpy(raw, "CN=", 3);
+    memset(raw + 3, 0x80, 300); /* not UTF-8: cut at the cap */
+    const char *subj[2] = {utf8, raw};
+    for (int i = 0; i < 2; i++) {
+        const char *sid = i ? "R" : "U";
+        feed(x, SEND, "C", sid, 0, DAY "10:00:00.000Z", '*', "", "Remote certificate");
+        feed(x, SEND, "C", sid, 1, DAY "10:00:00.000Z", '*', subj[i], "Certificate subject");
+        feed(x, SEND, "C", sid, 2, DAY "10:00:00.000Z", '-', "", "Local");
+    }
+    assert_int_equal(x->n_got, 2);
+    assert_int_equal(x->got[0].subject_len, SESSION_SUBJECT_MAX - 1);
+    assert_memory_equal(x->got[0].subject, utf8, SESSION_SUBJECT_MAX - 1);
+    assert_int_equal(x->got[1].subject_len, SESSION_SUBJECT_MAX);
+    assert_memory_equal(x->got[1].subject, raw, SESSION_SUBJECT_MAX);
+}
+
 static void
 long_ids_and_names(void **state)
 {
@@ -1318,6 +1763,19 @@ main(void)
         T(receive_host_is_first_ehlo_or_helo_by_seq),
         T(send_banner_host_beats_250_host),
         T(status_code_220_gives_no_host),
+        T(client_certificate_of_6_row_block),
+        T(server_certificate_of_6_row_block),
+        T(own_certificate_is_not_the_peers),
+        T(one_row_server_certificate),
+        T(thumbprint_only_form),
+        T(value_rows_out_of_place_are_ignored),
+        T(lowest_seq_certificate_wins),
+        T(certificate_block_split_across_inputs),
+        T(own_values_waiting_for_their_header),
+        T(both_blocks_waiting_at_once),
+        T(input_read_twice_while_waiting),
+        T(many_certificate_headers),
+        T(long_subject_cut_at_character),
         T(long_ids_and_names),
         T(peak_counts_most_open_at_once),
         T(many_sessions_fold_once),
