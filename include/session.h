@@ -114,6 +114,34 @@ const char *session_cert_subject(const struct session *s, size_t *len);
  */
 const char *session_cert_thumbprint(const struct session *s);
 
+/*
+ * The certificate bookkeeping of a session as flat items, for the state
+ * file (--state) to carry an open session to the next run exactly.
+ */
+enum session_cert_what {
+    SESSION_CERT_TAKEN = 0, /* kind: 0 subject, 1 thumbprint */
+    SESSION_CERT_WAIT,      /* kind as above; slot: which waiting place */
+    SESSION_CERT_HEAD,      /* kind: enum match_cert_kind (0: empty); slot: ring place */
+};
+#define SESSION_CERT_ITEMS 12 /* most items a session has */
+
+struct session_cert_item {
+    unsigned what; /* enum session_cert_what */
+    unsigned kind;
+    unsigned slot;
+    uint64_t seq;
+    const char *text; /* TAKEN/WAIT: borrowed bytes; HEAD: NULL */
+    size_t len;
+};
+
+/* Fill out[] (SESSION_CERT_ITEMS places); returns the count (0: no certificate rows seen). */
+size_t session_cert_items(const struct session *s, struct session_cert_item *out, unsigned *n_head,
+                          unsigned *next_head);
+
+/* Rebuild the bookkeeping from items (texts copied); 0, or -1 when invalid or out of memory. */
+int session_cert_restore(struct session *s, const struct session_cert_item *items, size_t n,
+                         unsigned n_head, unsigned next_head);
+
 /* Called once per session when it is folded; `s` is borrowed for the call. */
 typedef void session_done_fn(const struct session *s, void *user);
 

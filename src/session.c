@@ -929,3 +929,78 @@ session_table_adopt(struct session_table *t, struct session *s)
     }
     return EXTLS_OK;
 }
+
+size_t
+session_cert_items(const struct session *s, struct session_cert_item *out, unsigned *n_head,
+                   unsigned *next_head)
+{
+    const struct session_cert *c = s->cert;
+    size_t n = 0;
+    *n_head = *next_head = 0;
+    if (!c)
+        return 0;
+    *n_head = c->n_head;
+    *next_head = c->next_head;
+    for (unsigned k = 0; k < 2; k++) {
+        const struct cert_value *v = &c->taken[k];
+        if (v->text)
+            out[n++] =
+                (struct session_cert_item){SESSION_CERT_TAKEN, k, 0, v->seq, v->text, v->len};
+        for (unsigned w = 0; w < CERT_WAITS; w++) {
+            v = &c->wait[k][w];
+            if (v->text)
+                out[n++] =
+                    (struct session_cert_item){SESSION_CERT_WAIT, k, w, v->seq, v->text, v->len};
+        }
+    }
+    for (unsigned h = 0; h < SESSION_SEQS; h++) {
+        const struct cert_head *hd = &c->head[h];
+        out[n++] = (struct session_cert_item){SESSION_CERT_HEAD, hd->kind, h, hd->seq, NULL, 0};
+    }
+    return n;
+}
+
+int
+session_cert_restore(struct session *s, const struct session_cert_item *items, size_t n,
+                     unsigned n_head, unsigned next_head)
+{
+    if (n_head > SESSION_SEQS || next_head >= SESSION_SEQS)
+        return -1;
+    struct session_cert *c = calloc(1, sizeof(*c));
+    if (!c)
+        return -1;
+    c->n_head = n_head;
+    c->next_head = next_head;
+    for (size_t i = 0; i < n; i++) {
+        const struct session_cert_item *it = &items[i];
+        struct cert_value *v = NULL;
+        if (it->what == SESSION_CERT_HEAD) {
+            if (it->slot >= SESSION_SEQS)
+                goto bad;
+            c->head[it->slot].kind = it->kind;
+            c->head[it->slot].seq = it->seq;
+            continue;
+        }
+        if (it->kind > CERT_THUMB)
+            goto bad;
+        if (it->what == SESSION_CERT_TAKEN)
+            v = &c->taken[it->kind];
+        else if (it->what == SESSION_CERT_WAIT && it->slot < CERT_WAITS)
+            v = &c->wait[it->kind][it->slot];
+        if (!v || v->text || !it->text)
+            goto bad;
+        v->text = malloc(it->len + 1);
+        if (!v->text)
+            goto bad;
+        memcpy(v->text, it->text, it->len);
+        v->text[it->len] = '\0';
+        v->len = it->len;
+        v->seq = it->seq;
+    }
+    cert_free(s->cert);
+    s->cert = c;
+    return 0;
+bad:
+    cert_free(c);
+    return -1;
+}

@@ -18,7 +18,7 @@
 
 #define MAGIC "extls-state"
 #define STATE_MAX_BYTES (1ull << 30) /* a larger file is not ours */
-#define MAX_FIELDS 80                /* fields of the longest record ("open") */
+#define MAX_FIELDS 160               /* fields of the longest record ("open") */
 
 uint64_t
 state_head_hash(const void *buf, size_t len)
@@ -261,6 +261,19 @@ write_session(struct text *t, const struct session *s, const char *path)
     put_u(t, s->n_ok220);
     for (unsigned i = 0; i < SESSION_SEQS; i++)
         put_u(t, i < s->n_ok220 ? s->ok220_seq[i] : 0);
+    struct session_cert_item items[SESSION_CERT_ITEMS];
+    unsigned n_head, next_head;
+    size_t n = session_cert_items(s, items, &n_head, &next_head);
+    put_u(t, n);
+    put_u(t, n_head);
+    put_u(t, next_head);
+    for (size_t i = 0; i < n; i++) {
+        put_u(t, items[i].what);
+        put_u(t, items[i].kind);
+        put_u(t, items[i].slot);
+        put_u(t, items[i].seq);
+        put_field(t, items[i].text ? items[i].text : "", items[i].len);
+    }
     put(t, "\n", 1);
 }
 
@@ -631,6 +644,21 @@ read_open(struct parser *p, struct state *st)
     s->n_ok220 = (unsigned)take_range(p, SESSION_SEQS);
     for (unsigned i = 0; i < SESSION_SEQS; i++)
         s->ok220_seq[i] = take_u(p);
+    struct session_cert_item items[SESSION_CERT_ITEMS];
+    size_t n_items = (size_t)take_range(p, SESSION_CERT_ITEMS);
+    unsigned n_head = (unsigned)take_range(p, SESSION_SEQS);
+    unsigned next_head = (unsigned)take_range(p, SESSION_SEQS);
+    for (size_t i = 0; i < n_items; i++) {
+        items[i].what = (unsigned)take_range(p, SESSION_CERT_HEAD);
+        items[i].kind = (unsigned)take_range(p, 255);
+        items[i].slot = (unsigned)take_range(p, 255);
+        items[i].seq = take_u(p);
+        items[i].text = take(p, &items[i].len);
+        if (items[i].what == SESSION_CERT_HEAD)
+            items[i].text = NULL;
+    }
+    if (!p->why && n_items && session_cert_restore(s, items, n_items, n_head, next_head) != 0)
+        p->why = "bad certificate record";
     if (!s->connector)
         p->why = p->why ? p->why : "out of memory";
     if (p->why || state_add_open(st, s, pathcopy) != EXTLS_OK) {

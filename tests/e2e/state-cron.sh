@@ -114,6 +114,24 @@ check "crash: old state still in place" cmp -s "$state" "$tmp/state.day"
 run --report all >"$tmp/after-crash.csv"
 check "after the crash, the next run completes the job" cmp -s "$tmp/after-crash.csv" "$tmp/full.csv"
 
+# Per-session records across runs: a log cut inside a session's Remote
+# certificate block (after the subject row, before the thumbprint row);
+# the records of both runs are those of one run over the whole file.
+rm -rf "$tmp/c" "$tmp/c.state"
+mkdir -p "$tmp/c"
+cut_at=$(grep -n 'Certificate subject' "$src/RECV20161201-2.LOG" | grep 08D419E2358BCBE9 |
+    tail -1 | cut -d: -f1)
+head -n "$cut_at" "$src/RECV20161201-2.LOG" >"$tmp/c/RECV20161201-2.LOG"
+"$exe" sessions --quiet --format tsv --state "$tmp/c.state" "$tmp/c" >"$tmp/s1.tsv"
+tail -n +"$((cut_at + 1))" "$src/RECV20161201-2.LOG" >>"$tmp/c/RECV20161201-2.LOG"
+cp "$src/RECV20161202-1.LOG" "$tmp/c/" # completes the session that runs past midnight
+"$exe" sessions --quiet --format tsv --state "$tmp/c.state" "$tmp/c" >"$tmp/s2.tsv"
+"$exe" sessions --quiet --format tsv "$tmp/c" >"$tmp/s.tsv"
+check "sessions: two runs give the records of one run (certificate split between runs)" \
+    diff <(tail -qn +2 "$tmp/s1.tsv" "$tmp/s2.tsv" | sort) <(tail -n +2 "$tmp/s.tsv" | sort)
+check "sessions: the split session has its peer certificate" \
+    grep -q $'08D419E2358BCBE9.*CN=edge01.*\tBED24B50' "$tmp/s2.tsv"
+
 # Every output keeps its running counts: the page too (it has a per-day table).
 rm -f "$tmp/html.state"
 mkdir -p "$tmp/h"
