@@ -26,9 +26,10 @@ VALUE_CLASS = {4: "ssl2", 8: "ssl2", 16: "ssl3", 32: "ssl3",
                64: "tls1_0", 128: "tls1_0", 256: "tls1_1", 512: "tls1_1",
                1024: "tls1_2", 2048: "tls1_2", 4096: "tls1_3", 8192: "tls1_3"}
 
-MARKER = re.compile(r"TLS protocol (\S+) negotiation"
-                    r"|(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))"
-                    r"|(TLS negotiation failed)", re.ASCII)
+# A marker counts at the start of a field (a bare one as the whole field).
+MARKER = re.compile(r"\s*(?:TLS protocol (\S+) negotiation"
+                    r"|(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))\s*$"
+                    r"|(TLS negotiation failed))", re.ASCII)
 PROTO_NAME = re.compile(r"SP_PROT[_-](SSL2|SSL3|TLS1_[0-3])_(?:SERVER|CLIENT)", re.ASCII)
 DECIMAL = re.compile(r"[0-9]{1,9}", re.ASCII)
 REPLY = re.compile(r"([1-5][0-9][0-9])(?:[ -]|$)", re.ASCII)
@@ -46,7 +47,7 @@ def protocol_class(proto):
 
 def info_marker(text):
     """('ok', class), ('failed', None) or None for one information field."""
-    m = MARKER.search(text)
+    m = MARKER.match(text)
     if not m:
         return None
     if m.group(3):
@@ -165,7 +166,7 @@ def read_file(path, sessions, stats):
                 s.remote_seq = seq
 
             if event == "*":
-                found = info_marker(context) or info_marker(data)
+                found = info_marker(context) or (info_marker(data) if context == "" else None)
                 if found and found[0] == "ok":
                     if s.marker is None or seq < s.marker[0]:
                         s.marker = (seq, found[1])

@@ -2,17 +2,19 @@
 /*
  * match.h: the facts one row contributes to its session's TLS verdict.
  *
- * Information rows ('*'), written by Exchange itself, are searched (data
- * and context columns) with PCRE2 for:
+ * Information rows ('*'), written by Exchange itself, are matched with
+ * PCRE2, anchored at the start of the context column (or of the data column
+ * when context is empty), for:
  *   - a protocol marker: "TLS protocol <P> negotiation ..." or a bare
- *     SP_PROT_<V>_SERVER|CLIENT (a whole word), also with the hyphen
+ *     SP_PROT_<V>_SERVER|CLIENT as the whole field, also with the hyphen
  *     spelling SP_PROT-<V> found in Microsoft's guidance. <P> is a
  *     SchannelProtocols name or, for values the enum lacks (TLS 1.3), its
  *     decimal number;
  *   - the cipher, MAC and key exchange of a "negotiation succeeded" row;
  *   - "TLS negotiation failed".
- * Markers in command or reply rows are ignored: their text comes from the
- * peer, which could write anything.
+ * Text anywhere else may be the peer's (commands, replies, certificate
+ * subjects, user names) and is never taken for a marker: a client must
+ * not choose its own class.
  * Command and reply rows are checked with plain string tests for the
  * STARTTLS / X-ANONYMOUSTLS command, the reply code, and the remote host's
  * name (receive: the client's EHLO/HELO argument; send: the host in the

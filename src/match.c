@@ -16,9 +16,10 @@
  * group 2: a bare marker, a whole word (not "SP_PROT_TLS1_2_SERVERX");
  * group 3: a failure.
  */
-static const char marker_pattern[] = "TLS protocol (\\S+) negotiation"
-                                     "|\\b(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))\\b"
-                                     "|(TLS negotiation failed)";
+static const char marker_pattern[] =
+    "\\s*(?:TLS protocol (\\S+) negotiation"
+    "|(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))\\s*$"
+    "|(TLS negotiation failed))";
 
 static const char cipher_pattern[] = "bulk encryption algorithm (\\S+) with strength (\\d+) bits, "
                                      "MAC hash algorithm (\\S+) with strength (\\d+) bits "
@@ -32,11 +33,12 @@ struct matcher {
 };
 
 static pcre2_code *
-compile(const char *pattern, int *jit)
+compile(const char *pattern, uint32_t options, int *jit)
 {
     int err;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &err, &off, NULL);
     if (re && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
         *jit = 0;
     return re;
@@ -49,8 +51,8 @@ matcher_new(void)
     if (!m)
         return NULL;
     m->jit = 1;
-    m->marker = compile(marker_pattern, &m->jit);
-    m->cipher = compile(cipher_pattern, &m->jit);
+    m->marker = compile(marker_pattern, PCRE2_ANCHORED, &m->jit);
+    m->cipher = compile(cipher_pattern, 0, &m->jit);
     m->md = pcre2_match_data_create(8, NULL);
     if (!m->marker || !m->cipher || !m->md) {
         matcher_free(m);
@@ -444,7 +446,13 @@ match_row(struct matcher *m, const struct row *row, struct match_facts *f)
     f->flags = 0;
     switch (row->event) {
     case ROW_INFO:
-        if (!info_field(m, row->context, f))
+        /*
+         * Exchange writes its TLS rows with the text in the context column
+         * and nothing in data. Rows whose data is the peer's (certificate
+         * fields, user names) always name it in context, so data is only
+         * searched when context is empty.
+         */
+        if (!info_field(m, row->context, f) && row->context.len == 0)
             info_field(m, row->data, f);
         if (cert_row(row, &f->cert))
             f->flags |= MATCH_CERT;

@@ -252,11 +252,25 @@ marker_in_data_column(void **state)
     assert_text(f.proto, "SP_PROT_TLS1_2_SERVER", q16_success);
     assert_algo(&f.kx, "CALG_ECDH_EPHEM", 256, q16_success);
 
-    /* Context with unrelated text does not hide the data column. */
-    r = mk(EXTLS_DIR_SEND, ROW_INFO, "SP_PROT_TLS1_1_CLIENT", "Some unrelated context text");
+    /* A bare marker alone in data, context empty. */
+    r = mk(EXTLS_DIR_SEND, ROW_INFO, "SP_PROT_TLS1_1_CLIENT", "");
     assert_int_equal(match(state, &r, &f), MATCH_TLS_OK);
     assert_int_equal(f.cls, EXTLS_TLS1_1);
     assert_text(f.proto, "SP_PROT_TLS1_1_CLIENT", r.data.ptr);
+
+    /*
+     * 2026-11-27: data labelled by context is the peer's (certificate
+     * fields, user names): a client could pick its class by naming its
+     * certificate after a marker. Data is read only when context is empty.
+     */
+    static const char *const labels[] = {"Certificate subject", "Certificate alternate names",
+                                         "authenticated", "Some unrelated context text"};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "SP_PROT_SSL3_SERVER", labels[i]);
+        assert_int_equal(match(state, &r, &f) & (MATCH_TLS_OK | MATCH_TLS_FAILED), 0);
+        r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, q16_success, labels[i]);
+        assert_int_equal(match(state, &r, &f) & (MATCH_TLS_OK | MATCH_TLS_FAILED), 0);
+    }
 
     /* The context column is searched first. */
     r = mk(EXTLS_DIR_SEND, ROW_INFO, "SP_PROT_TLS1_1_CLIENT", cn13_success);
@@ -264,12 +278,27 @@ marker_in_data_column(void **state)
     assert_int_equal(f.cls, EXTLS_TLS1_0);
 }
 
-/* A bare marker somewhere inside other text. */
+/* Markers count at the start of a field (bare ones as the whole field), not inside text. */
 static void
 bare_marker_inside_text(void **state)
 {
-    assert_marker(state, "Protocol: SP_PROT_TLS1_2_CLIENT.", EXTLS_TLS1_2, "SP_PROT_TLS1_2_CLIENT");
-    assert_marker(state, "(SP_PROT-TLS1_1_SERVER)", EXTLS_TLS1_1, "SP_PROT-TLS1_1_SERVER");
+    /* A bare marker counts as a whole field (spaces around it allowed) ... */
+    assert_marker(state, "SP_PROT_TLS1_2_CLIENT", EXTLS_TLS1_2, "SP_PROT_TLS1_2_CLIENT");
+    assert_marker(state, "  SP_PROT-TLS1_1_SERVER ", EXTLS_TLS1_1, "SP_PROT-TLS1_1_SERVER");
+    /* ... and the TLS rows' texts at the start of a field. */
+    assert_marker(state, " TLS protocol SP_PROT_TLS1_0_SERVER negotiation succeeded", EXTLS_TLS1_0,
+                  "SP_PROT_TLS1_0_SERVER");
+    /* Inside other text it is somebody's words (a user name, a subject): ignored. */
+    struct match_facts f;
+    static const char *const texts[] = {
+        "Protocol: SP_PROT_TLS1_2_CLIENT.", "(SP_PROT-TLS1_1_SERVER)",
+        "User Name: SP_PROT_SSL3_SERVER", "User Name: TLS protocol SP_PROT_SSL3_SERVER negotiation",
+        "CN=TLS negotiation failed",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", texts[i]);
+        assert_int_equal(match(state, &r, &f), 0);
+    }
 }
 
 /*
