@@ -23,6 +23,7 @@ enum agg_key {
     AGG_DAY,
     AGG_EHLO,
     AGG_CIPHER,
+    AGG_SERVER, /* the Exchange server (server.h) */
     AGG_N_KEYS
 };
 
@@ -77,6 +78,18 @@ enum extls_status agg_add(struct agg *a, const struct reader_field key[AGG_N_KEY
  * unchanged. Returns EXTLS_OK or EXTLS_ENOMEM (dst then holds part of src).
  */
 enum extls_status agg_merge(struct agg *dst, const struct agg *src);
+
+/*
+ * Add one whole group `g` (its counts, first/last and host; its own keys
+ * are ignored) under the key values `key` (only the selected ones are
+ * used): into an existing group by the agg_merge() rule, or as a new one.
+ * Used to regroup and to merge reports. The class counts of `g` must sum
+ * to its sessions. Returns EXTLS_OK, EXTLS_ETOOBIG when the sessions would
+ * pass 2^64 - 1, or EXTLS_ENOMEM; on failure the group's counts are
+ * unchanged (a new group may remain with zero sessions).
+ */
+enum extls_status agg_add_group(struct agg *a, const struct reader_field key[AGG_N_KEYS],
+                                const struct agg_group *g);
 
 /* Number of groups. */
 size_t agg_size(const struct agg *a);
