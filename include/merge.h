@@ -34,7 +34,8 @@ void merge_free(struct merge *m);
 
 /*
  * Read one report from `fd` (not closed) and add it; `name` names it in
- * messages (copied). Returns EXTLS_OK; EXTLS_EPARSE for a malformed report
+ * messages (copied). A regular file already read (same device and inode,
+ * e.g. named twice or through a link) is not read again. Returns EXTLS_OK; EXTLS_EPARSE for a malformed report
  * or one keyed differently from the reports before; EXTLS_ETOOBIG when a
  * cap or a 64-bit counter would be exceeded; EXTLS_EIO; EXTLS_ENOMEM. On
  * failure merge_errmsg() says why and the merge holds part of the report:

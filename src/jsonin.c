@@ -119,11 +119,14 @@ refill(struct jsonin *j)
         size_t n = j->mem_len - j->mem_pos;
         if (j->chunk && n > j->chunk)
             n = j->chunk;
+        if (n == 0) { /* also for data == NULL, len 0 */
+            j->eof = 1;
+            return 0;
+        }
         j->p = j->mem + j->mem_pos;
         j->end = j->p + n;
         j->mem_pos += n;
-        j->eof = n == 0;
-        return n != 0;
+        return 1;
     }
     for (;;) {
         ssize_t n = read(j->fd, j->buf, JSONIN_BUF);
@@ -322,6 +325,17 @@ parse_string(struct jsonin *j)
     if (str_append(j, "", 0, sline, scol) != 0)
         return -1;
     for (;;) {
+        /* Fast path: a run of plain ASCII in the buffer, appended at once. */
+        const unsigned char *run = j->p;
+        while (run < j->end && *run >= 0x20 && *run < 0x80 && *run != '"' && *run != '\\')
+            run++;
+        if (run > j->p) {
+            size_t n = (size_t)(run - j->p);
+            if (str_append(j, (const char *)j->p, n, sline, scol) != 0)
+                return -1;
+            j->p = run;
+            j->col += n;
+        }
         uint64_t line = j->line, col = j->col;
         int c = take(j);
         if (c < 0)

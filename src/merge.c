@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "jsonin.h"
 
@@ -22,6 +23,11 @@ struct merge {
     struct report_totals totals;
     unsigned classes;
     struct agg *view, *conn; /* regrouped tables made by merge_report() */
+    struct file_id {
+        dev_t dev;
+        ino_t ino;
+    } * files; /* regular files read, so that none is read twice */
+    size_t n_files, cap_files;
     char err[JSONIN_ERR_MAX + 128];
 };
 
@@ -99,6 +105,7 @@ merge_free(struct merge *m)
     agg_free(m->view);
     agg_free(m->conn);
     free(m->keys_from);
+    free(m->files);
     free(m);
 }
 
@@ -136,9 +143,37 @@ add_totals(struct merge *m, enum extls_status st, const char *name)
     return EXTLS_OK;
 }
 
+/* 1 if fd is a regular file read before; else 0, noting it (-1: out of memory). */
+static int
+read_before(struct merge *m, int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    for (size_t i = 0; i < m->n_files; i++) {
+        if (m->files[i].dev == st.st_dev && m->files[i].ino == st.st_ino)
+            return 1;
+    }
+    if (m->n_files == m->cap_files) {
+        size_t cap = m->cap_files ? 2 * m->cap_files : 16;
+        struct file_id *v = realloc(m->files, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        m->files = v;
+        m->cap_files = cap;
+    }
+    m->files[m->n_files].dev = st.st_dev;
+    m->files[m->n_files].ino = st.st_ino;
+    m->n_files++;
+    return 0;
+}
+
 enum extls_status
 merge_add_fd(struct merge *m, int fd, const char *name)
 {
+    int again = read_before(m, fd);
+    if (again)
+        return again > 0 ? EXTLS_OK : EXTLS_ENOMEM;
     m->cur_name = name;
     m->cur_checked = 0;
     m->err[0] = '\0';

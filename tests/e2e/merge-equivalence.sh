@@ -6,7 +6,8 @@
 # two at a time), compared byte for byte with 'extls --format json' over
 # all inputs at once, for the default keys, for every key, with --server,
 # and through --format jsonl/csv/tsv. Also: a report merged alone is
-# itself, and the merged totals add up (files, rows, sessions).
+# itself, the merged totals add up (files, rows, sessions), and the server
+# key is the same for -j 1 and -j 3.
 # usage: merge-equivalence.sh EXTLS   (run from the source root)
 set -euo pipefail
 exe=$1
@@ -54,6 +55,15 @@ for keys in "" "--by server,direction,connector,remote,day,ehlo,cipher" \
         "$exe" merge --format "$fmt" "${reports[@]}" >"$tmp/merged.$fmt"
         check "merge --format $fmt${keys:+ ($keys)}" "$tmp/all.$fmt" "$tmp/merged.$fmt"
     done
+done
+
+# The server key does not depend on how many files are read at a time.
+for trees in "samples/exchange2019" "samples/exchange2010 samples/exchange2019"; do
+    # shellcheck disable=SC2086
+    "$exe" -q --format csv --by server,direction,connector -j 1 $trees >"$tmp/j1.csv"
+    # shellcheck disable=SC2086
+    "$exe" -q --format csv --by server,direction,connector -j 3 $trees >"$tmp/j3.csv"
+    check "--by server with -j 1 and -j 3 ($trees)" "$tmp/j1.csv" "$tmp/j3.csv"
 done
 
 # The totals add up: 4 files; 81 + 50 + 41 + 116 data rows (counted with grep);

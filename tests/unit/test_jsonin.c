@@ -520,6 +520,7 @@ fuzz_entry_on_mutations(void **state)
                      EXTLS_OK);
     assert_int_equal(jsonin_fuzz_one((const uint8_t *)base, sizeof(base) - 1), 0);
     assert_int_equal(jsonin_fuzz_one((const uint8_t *)"", 0), 0);
+    assert_int_equal(jsonin_fuzz_one(NULL, 0), 0);
     for (int round = 0; round < 3000; round++) {
         char text[sizeof(base) + 8];
         size_t len = sizeof(base) - 1;

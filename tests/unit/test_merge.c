@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "merge.h"
@@ -397,6 +400,46 @@ table_per_connector_only(void **state)
     merge_free(NULL);
 }
 
+/* A file named twice (or through a link) is read once; a pipe every time. */
+static void
+same_file_read_once(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_merge_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, report_a, strlen(report_a)), (ssize_t)strlen(report_a));
+    close(fd);
+    char link[sizeof(path) + 8];
+    snprintf(link, sizeof(link), "%s.lnk", path);
+    assert_int_equal(symlink(path, link), 0);
+    struct merge *m = merge_new();
+    assert_non_null(m);
+    const char *names[] = {path, link, path};
+    for (int i = 0; i < 3; i++) {
+        fd = open(names[i], O_RDONLY);
+        assert_true(fd >= 0);
+        assert_int_equal(merge_add_fd(m, fd, names[i]), EXTLS_OK);
+        close(fd);
+    }
+    /* Two pipes carrying the same bytes are two reports. */
+    for (int i = 0; i < 2; i++) {
+        int p[2];
+        assert_int_equal(pipe(p), 0);
+        assert_int_equal(write(p[1], report_b, strlen(report_b)), (ssize_t)strlen(report_b));
+        close(p[1]);
+        assert_int_equal(merge_add_fd(m, p[0], "pipe"), EXTLS_OK);
+        close(p[0]);
+    }
+    struct report r;
+    assert_int_equal(merge_report(m, REPORT_JSON, NULL, 0, &r), EXTLS_OK);
+    assert_int_equal(r.totals.files, 2 + 1 + 1);
+    assert_int_equal(r.totals.sessions, 3 + 4 + 4);
+    merge_free(m);
+    unlink(link);
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -409,6 +452,7 @@ main(void)
         cmocka_unit_test(different_keys_refused),
         cmocka_unit_test(overflow_refused),
         cmocka_unit_test(table_per_connector_only),
+        cmocka_unit_test(same_file_read_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
