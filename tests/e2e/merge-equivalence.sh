@@ -7,7 +7,7 @@
 # all inputs at once, for the default keys, for every key, with --server,
 # and through --format jsonl/csv/tsv. Also: a report merged alone is
 # itself, the merged totals add up (files, rows, sessions), and the server
-# key is the same for -j 1 and -j 3.
+# key is the same for -j 1 and -j 3; a write error exits 2.
 # usage: merge-equivalence.sh EXTLS   (run from the source root)
 set -euo pipefail
 exe=$1
@@ -56,6 +56,15 @@ for keys in "" "--by server,direction,connector,remote,day,ehlo,cipher" \
         check "merge --format $fmt${keys:+ ($keys)}" "$tmp/all.$fmt" "$tmp/merged.$fmt"
     done
 done
+
+# A write error is named, exit 2.
+rc=0
+"$exe" merge "$tmp/r0.json" >/dev/full 2>"$tmp/err" || rc=$?
+checked=$((checked + 1))
+if [ "$rc" -ne 2 ] || [ "$(cat "$tmp/err")" != "extls: cannot write output: No space left on device" ]; then
+    echo "FAIL: merge to /dev/full: exit $rc, stderr: $(cat "$tmp/err")"
+    fail=1
+fi
 
 # The server key does not depend on how many files are read at a time.
 for trees in "samples/exchange2019" "samples/exchange2010 samples/exchange2019"; do
