@@ -23,6 +23,7 @@ enum agg_key {
     AGG_DAY,
     AGG_EHLO,
     AGG_CIPHER,
+    AGG_SERVER, /* the Exchange server (server.h) */
     AGG_N_KEYS
 };
 
@@ -72,18 +73,24 @@ enum extls_status agg_add(struct agg *a, const struct reader_field key[AGG_N_KEY
                           enum extls_class cls, int64_t start_ms, struct reader_field host);
 
 /*
- * Add one group's counts (as produced by another table with the same keys,
- * or read back from a saved state): counts summed, first/last widened, host
- * by the agg_add() rule. Returns EXTLS_OK or EXTLS_ENOMEM.
- */
-enum extls_status agg_add_group(struct agg *a, const struct agg_group *g);
-
-/*
  * Add every group of `src` into `dst` (same keys in the same order):
  * counts summed, first/last widened, host by the agg_add() rule. `src` is
- * unchanged. Returns EXTLS_OK or EXTLS_ENOMEM (dst then holds part of src).
+ * unchanged. Returns EXTLS_OK, EXTLS_ETOOBIG or EXTLS_ENOMEM (dst then
+ * holds part of src).
  */
 enum extls_status agg_merge(struct agg *dst, const struct agg *src);
+
+/*
+ * Add one whole group `g` (its counts, first/last and host; its own keys
+ * are ignored) under the key values `key` (only the selected ones are
+ * used): into an existing group by the agg_merge() rule, or as a new one.
+ * Used to regroup, to merge reports and to read a saved state. The class counts of `g` must sum
+ * to its sessions. Returns EXTLS_OK, EXTLS_ETOOBIG when the sessions would
+ * pass 2^64 - 1, or EXTLS_ENOMEM; on failure the group's counts are
+ * unchanged (a new group may remain with zero sessions).
+ */
+enum extls_status agg_add_group(struct agg *a, const struct reader_field key[AGG_N_KEYS],
+                                const struct agg_group *g);
 
 /* Number of groups. */
 size_t agg_size(const struct agg *a);

@@ -18,18 +18,20 @@
 enum cli_command {
     CLI_REPORT = 0, /* extls [OPTIONS] PATH...: the summary */
     CLI_SESSIONS,   /* extls sessions [OPTIONS] PATH...: one record per session */
+    CLI_MERGE,      /* extls merge [OPTIONS] REPORT...: JSON reports combined (merge.h) */
 };
 
 /* Parsed command line; every pointer borrows from argv. */
 struct cli_config {
     enum cli_command command;
     enum report_format format;
-    enum agg_key by[AGG_N_KEYS]; /* --by, in the order given */
+    enum agg_key by[AGG_N_KEYS]; /* --by, in the order given (merge: n_by 0 without --by) */
     size_t n_by;
     int64_t since, until;     /* INT64_MIN / INT64_MAX when not given */
     enum extls_dir direction; /* EXTLS_DIR_UNKNOWN: both */
     const char *connector;    /* --connector pattern or NULL */
     const char *remote;       /* --remote address or CIDR, or NULL */
+    const char *server;       /* --server name, or NULL (server.h) */
     unsigned fail_on;         /* bit per enum extls_class */
     int quiet, verbose;
     unsigned jobs;          /* --jobs; 0: one per online CPU */

@@ -129,11 +129,11 @@ enum extls_status reader_finish(struct reader *r);
  * enough to go on reading the same input later from that byte (--state).
  */
 struct reader_pos {
-    uint64_t offset;            /* input bytes through the last complete line */
-    uint64_t line;              /* lines through it */
-    enum extls_dir dir;         /* direction in force there */
-    unsigned n_fields;          /* fields a row must have there */
-    int pos_of[READER_N_COLS];  /* column positions there (-1: absent) */
+    uint64_t offset;           /* input bytes through the last complete line */
+    uint64_t line;             /* lines through it */
+    enum extls_dir dir;        /* direction in force there */
+    unsigned n_fields;         /* fields a row must have there */
+    int pos_of[READER_N_COLS]; /* column positions there (-1: absent) */
 };
 
 /*

@@ -49,7 +49,7 @@ struct report {
     struct report_totals totals;
     struct agg *groups;       /* machine formats */
     struct agg *by_connector; /* table */
-    struct agg *by_remote;    /* table */
+    struct agg *by_remote;    /* table; NULL: no per-remote section (merged reports) */
     struct agg *by_day;       /* html */
 };
 

@@ -30,7 +30,7 @@
 #include "session.h"
 
 #define STATE_VERSION 1
-#define STATE_HEAD 4096 /* bytes of a file hashed to recognise it */
+#define STATE_HEAD 4096  /* bytes of a file hashed to recognise it */
 #define STATE_MAX_AGGS 4 /* groups, by connector, by remote, by day */
 
 struct state_file {

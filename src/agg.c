@@ -11,7 +11,7 @@
 #include "strpool.h"
 
 static const char *const key_names[AGG_N_KEYS] = {
-    "direction", "connector", "remote", "day", "ehlo", "cipher",
+    "direction", "connector", "remote", "day", "ehlo", "cipher", "server",
 };
 
 struct item {
@@ -254,10 +254,14 @@ find_or_add(struct agg *a, const struct reader_field *key)
 }
 
 enum extls_status
-agg_add_group(struct agg *a, const struct agg_group *g)
+agg_add_group(struct agg *a, const struct reader_field key[AGG_N_KEYS], const struct agg_group *g)
 {
-    struct item *d = find_or_add(a, g->key);
-    if (!d || update_host(d, g->host_ms, g->host) != 0)
+    struct item *d = find_or_add(a, key);
+    if (!d)
+        return EXTLS_ENOMEM;
+    if (d->g.sessions > UINT64_MAX - g->sessions)
+        return EXTLS_ETOOBIG; /* the class counts sum to sessions: they fit too */
+    if (update_host(d, g->host_ms, g->host) != 0)
         return EXTLS_ENOMEM;
     d->g.sessions += g->sessions;
     for (int c = 0; c < EXTLS_N_CLASSES; c++)
@@ -273,8 +277,12 @@ enum extls_status
 agg_merge(struct agg *dst, const struct agg *src)
 {
     for (size_t i = 0; i < src->cap; i++) {
-        if (src->slot[i] && agg_add_group(dst, &src->slot[i]->g) != EXTLS_OK)
-            return EXTLS_ENOMEM;
+        const struct item *s = src->slot[i];
+        if (!s)
+            continue;
+        enum extls_status st = agg_add_group(dst, s->g.key, &s->g);
+        if (st != EXTLS_OK)
+            return st;
     }
     return EXTLS_OK;
 }

@@ -28,6 +28,7 @@ enum opt_id {
     OPT_FULL_PARSE,
     OPT_STATE,
     OPT_REPORT,
+    OPT_SERVER,
 };
 
 struct opt {
@@ -43,7 +44,7 @@ static const struct opt options[] = {
      "for 'sessions': jsonl (default), csv, tsv"},
     {"by", OPT_BY, "KEYS",
      "group by these comma-separated keys (machine formats): direction, connector, "
-     "remote, day, ehlo, cipher (default: direction,connector,remote)"},
+     "remote, day, ehlo, cipher, server (default: direction,connector,remote)"},
     {"since", OPT_SINCE, "TIME", "only sessions starting at or after TIME (ISO 8601, UTC)"},
     {"until", OPT_UNTIL, "TIME", "only sessions starting before TIME (ISO 8601, UTC)"},
     {"direction", OPT_DIRECTION, "DIR", "only receive or only send sessions"},
@@ -52,6 +53,9 @@ static const struct opt options[] = {
     {"fail-on", OPT_FAIL_ON, "LIST",
      "exit 1 if any counted session is in one of these classes (comma-separated; "
      "'legacy' = ssl2,ssl3,tls1_0,tls1_1)"},
+    {"server", OPT_SERVER, "NAME",
+     "the Exchange server the logs come from, for the 'server' key (default: the "
+     "server named by the receive connector ids)"},
     {"quiet", OPT_QUIET, NULL, "no warnings about malformed rows or skipped files"},
     {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
     {"state", OPT_STATE, "FILE",
@@ -120,6 +124,14 @@ parse_fail_on(struct cli_config *cfg, const char *list)
     }
 }
 
+/* Options 'merge' takes; the others concern reading logs. */
+static int
+merge_option(int id)
+{
+    return id == OPT_FORMAT || id == OPT_BY || id == OPT_FAIL_ON || id == OPT_HELP ||
+           id == OPT_VERSION;
+}
+
 static void
 defaults(struct cli_config *cfg)
 {
@@ -150,7 +162,7 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         if (parse_by(cfg, arg) != 0)
             return usage_error(err, err_len,
                                "bad --by '%s': use distinct keys from direction, connector, "
-                               "remote, day, ehlo, cipher",
+                               "remote, day, ehlo, cipher, server",
                                arg);
         break;
     case OPT_SINCE:
@@ -179,6 +191,12 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         break;
     case OPT_REMOTE:
         cfg->remote = arg;
+        break;
+    case OPT_SERVER:
+        if (!arg[0] || strlen(arg) > EXTLS_NAME_MAX)
+            return usage_error(err, err_len, "bad --server: give a name of 1 to %u bytes",
+                               (unsigned)EXTLS_NAME_MAX);
+        cfg->server = arg;
         break;
     case OPT_FAIL_ON:
         if (parse_fail_on(cfg, arg) != 0)
@@ -257,6 +275,10 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
     if (argc > 1 && strcmp(argv[1], "sessions") == 0) {
         cfg->command = CLI_SESSIONS;
         first = 2;
+    } else if (argc > 1 && strcmp(argv[1], "merge") == 0) {
+        cfg->command = CLI_MERGE;
+        cfg->n_by = 0;
+        first = 2;
     }
     int format_given = 0;
     optind = 0; /* glibc: full re-initialisation, so cli_parse() can run again */
@@ -281,6 +303,11 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         }
         if (id == ':')
             return usage_error(err, err_len, "option '%s' needs a value", sub_argv[optind - 1]);
+        for (size_t i = 0; cfg->command == CLI_MERGE && !merge_option(id) && i < N_OPTIONS; i++) {
+            if (options[i].id == id)
+                return usage_error(err, err_len, "option '--%s' does not apply to 'merge'",
+                                   options[i].name);
+        }
         enum cli_status st = apply(cfg, id, optarg, &format_given, err, err_len);
         if (st != CLI_OK)
             return st;
@@ -294,12 +321,18 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
                  cfg->format != REPORT_TSV)
             return usage_error(err, err_len, "'sessions' writes jsonl, csv or tsv");
     }
+    if (cfg->command == CLI_MERGE && !format_given)
+        cfg->format = REPORT_JSON;
     if (cfg->since >= cfg->until)
         return usage_error(err, err_len, "--since must be before --until");
     if (cfg->report_given && !cfg->state_path)
         return usage_error(err, err_len, "--report goes with --state");
     cfg->paths = sub_argv + optind;
     cfg->n_paths = (size_t)(sub_argc - optind);
+    if (cfg->n_paths == 0 && cfg->command == CLI_MERGE)
+        return usage_error(err, err_len,
+                           "no input: name JSON reports (extls --format json), or - for standard "
+                           "input");
     if (cfg->n_paths == 0)
         return usage_error(err, err_len,
                            "no input: name log files, folders, or - for standard input");
@@ -311,11 +344,13 @@ cli_help(FILE *out)
 {
     fputs("usage: extls [OPTIONS] PATH...\n"
           "       extls sessions [OPTIONS] PATH...\n"
+          "       extls merge [--format FMT] [--by KEYS] [--fail-on LIST] REPORT...\n"
           "\n"
           "Report TLS protocol use in Exchange SMTP protocol logs (SmtpReceive / SmtpSend),\n"
           "per connector and remote host, counting each session once. PATH is a log file,\n"
           "a folder (searched for *.log files) or - for standard input. 'sessions' writes\n"
-          "one record per session instead of the summary.\n"
+          "one record per session instead of the summary. 'merge' adds up JSON reports\n"
+          "(--format json, e.g. one per server or day) into one (json by default).\n"
           "\n"
           "Options:\n",
           out);

@@ -388,9 +388,11 @@ write_table(FILE *out, struct report *r)
     if (agg_size(r->by_connector) && !agg_sorted(r->by_connector))
         return EXTLS_ENOMEM;
     connector_section(out, r->by_connector);
-    enum extls_status st = remote_section(out, r->by_remote);
-    if (st != EXTLS_OK)
-        return st;
+    if (r->by_remote) { /* none for merged reports, which carry no host names */
+        enum extls_status st = remote_section(out, r->by_remote);
+        if (st != EXTLS_OK)
+            return st;
+    }
     footer(out, &r->totals);
     return EXTLS_OK;
 }

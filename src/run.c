@@ -31,9 +31,11 @@
 #include "export.h"
 #include "filter.h"
 #include "match.h"
+#include "merge.h"
 #include "reader.h"
 #include "report.h"
 #include "row.h"
+#include "server.h"
 #include "session.h"
 #include "state.h"
 #include "walk.h"
@@ -54,6 +56,7 @@ struct tally {
     int64_t clock_ms; /* latest row time seen */
     int fail_matched;
     enum extls_status fatal;
+    struct server_names servers; /* named by receive connectors, for --by server */
 };
 
 /* What one input left for the main thread. */
@@ -212,6 +215,9 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
 {
     if (t->fatal)
         return;
+    int by_server = t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_SERVER));
+    if (by_server && !r->cfg->server)
+        t->fatal = server_names_note(&t->servers, s->dir, s->connector->ptr, s->connector->len);
     if (!filter_match(flt, s)) {
         t->totals.excluded++;
         return;
@@ -244,6 +250,9 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         [AGG_DAY] = {day, strlen(day)},
         [AGG_EHLO] = host,
         [AGG_CIPHER] = {cipher, strlen(cipher)},
+        [AGG_SERVER] = by_server
+                           ? server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len)
+                           : host,
     };
     struct agg *targets[4] = {t->groups, t->by_connector, t->by_remote, t->by_day};
     for (int i = 0; i < 4; i++) {
@@ -511,6 +520,7 @@ tally_release(struct tally *t)
     agg_free(t->by_connector);
     agg_free(t->by_remote);
     agg_free(t->by_day);
+    server_names_release(&t->servers);
 }
 
 /* Add src's counts into dst. */
@@ -536,6 +546,8 @@ tally_add(struct tally *dst, const struct tally *src)
     if (src->clock_ms > dst->clock_ms)
         dst->clock_ms = src->clock_ms;
     dst->fail_matched |= src->fail_matched;
+    if (!dst->fatal)
+        dst->fatal = server_names_merge(&dst->servers, &src->servers);
     if (!dst->fatal)
         dst->fatal = src->fatal;
 }
@@ -750,6 +762,71 @@ setup(struct run *r)
     return EXTLS_OK;
 }
 
+/*
+ * Server rule 3 (server.h) for --by server, and a warning about sessions
+ * left without a server name.
+ */
+static enum extls_status
+fill_servers(struct run *r)
+{
+    size_t len = 0;
+    const struct server_names *seen = &r->main.servers;
+    const char *only = server_names_only(seen, &len);
+    enum extls_status st = only ? server_fill(&r->main.groups, only, len) : EXTLS_OK;
+    uint64_t unnamed = server_unnamed(r->main.groups);
+    if (st != EXTLS_OK || !unnamed || r->cfg->quiet)
+        return st;
+    if (seen->min)
+        error(r,
+              "%llu sessions have no server name: send logs name none, and the receive "
+              "connectors name several servers ('%s' to '%s'); run once per server with "
+              "--server NAME",
+              (unsigned long long)unnamed, seen->min, seen->max);
+    else
+        error(r,
+              "%llu sessions have no server name: send logs name none, and no receive "
+              "connector names one; give --server NAME",
+              (unsigned long long)unnamed);
+    return EXTLS_OK;
+}
+
+/* 'extls merge': every report read, or nothing written. */
+static int
+run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
+{
+    struct merge *m = merge_new();
+    enum extls_status st = m ? EXTLS_OK : EXTLS_ENOMEM;
+    for (size_t i = 0; st == EXTLS_OK && i < cfg->n_paths; i++) {
+        const char *path = cfg->paths[i];
+        int is_stdin = strcmp(path, "-") == 0;
+        int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fprintf(err, "extls: cannot open '%s': %s\n", path, strerror(errno));
+            merge_free(m);
+            return EXTLS_EXIT_ERROR;
+        }
+        st = merge_add_fd(m, fd, is_stdin ? "(standard input)" : path);
+        if (!is_stdin)
+            close(fd);
+    }
+    struct report rep;
+    if (st == EXTLS_OK)
+        st = merge_report(m, cfg->format, cfg->by, cfg->n_by, &rep);
+    if (st == EXTLS_OK)
+        st = report_write(out, &rep);
+    int code = EXTLS_EXIT_OK;
+    if (st == EXTLS_EIO && !merge_errmsg(m)[0])
+        fprintf(err, "extls: cannot write output: %s\n", strerror(errno));
+    else if (st != EXTLS_OK)
+        fprintf(err, "extls: %s\n", m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st));
+    if (st != EXTLS_OK)
+        code = EXTLS_EXIT_ERROR;
+    else if (merge_classes(m) & cfg->fail_on)
+        code = EXTLS_EXIT_FAIL_ON;
+    merge_free(m);
+    return code;
+}
+
 /* The tables of a tally, in a fixed order. */
 static size_t
 tally_tables(struct tally *t, struct agg **out)
@@ -901,6 +978,8 @@ state_end(struct run *r)
         }
     }
     free(open);
+    if (!r->main.fatal && r->main.groups)
+        r->main.fatal = fill_servers(r);
 
     /* Files: this run's records; an input that failed keeps its old record. */
     for (size_t i = 0; i < r->inputs.n && !r->main.fatal; i++) {
@@ -964,6 +1043,8 @@ state_end(struct run *r)
 int
 run(const struct cli_config *cfg, FILE *out, FILE *err)
 {
+    if (cfg->command == CLI_MERGE)
+        return run_merge(cfg, out, err);
     struct run r;
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
@@ -993,10 +1074,13 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     errors += read_all(&r);
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
-    if (!r.main.fatal && r.state)
+    if (!r.main.fatal && r.state) {
         errors += state_end(&r);
-    else if (!r.main.fatal)
+    } else if (!r.main.fatal) {
         r.main.fatal = session_table_flush(r.carry);
+        if (!r.main.fatal && r.main.groups)
+            r.main.fatal = fill_servers(&r);
+    }
 
     int code = EXTLS_EXIT_OK;
     int write_failed = 0;

@@ -727,7 +727,7 @@ read_group(struct parser *p, struct state *st)
     g.host.ptr = take(p, &g.host.len);
     if (sum != g.sessions)
         p->why = p->why ? p->why : "class counts do not add up";
-    if (!p->why && agg_add_group(a, &g) != EXTLS_OK)
+    if (!p->why && agg_add_group(a, g.key, &g) != EXTLS_OK)
         p->why = "out of memory";
 }
 

@@ -111,3 +111,27 @@ add_test(NAME e2e_html_chromium
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_html_wellformed e2e_html_chromium PROPERTIES LABELS e2e TIMEOUT 300)
 set_tests_properties(e2e_html_chromium PROPERTIES SKIP_RETURN_CODE 77)
+
+# The server key (server.h) and extls merge (merge.h, docs/scale-out.md).
+set(MD tests/merge-data)
+extls_e2e(by_server_2019 ARGS -q --format csv --by server,direction,connector ${S19})
+extls_e2e(by_server_two_trees ARGS --format tsv --by server,direction ${S10} ${S19})
+extls_e2e(by_server_send_filtered ARGS -q --format csv --by server,direction --direction send ${S19})
+extls_e2e(server_given ARGS -q --format jsonl --server MBX01 --by server,direction ${S19})
+extls_e2e(usage_bad_server RC 2 ARGS --server= ${S10})
+extls_e2e(merge_csv_by_direction ARGS merge --format csv --by direction tests/golden/e2e/json_2010.out ${MD}/exchange2019.json)
+extls_e2e(merge_table ARGS merge --format table tests/golden/e2e/json_2010.out ${MD}/exchange2019.json)
+extls_e2e(merge_fail_on RC 1 ARGS merge --format tsv --by direction --fail-on tls1_3 tests/golden/e2e/json_2010.out ${MD}/exchange2019.json)
+extls_e2e(merge_keys_differ RC 2 ARGS merge tests/golden/e2e/json_2010.out ${MD}/by-direction-2010.json)
+extls_e2e(merge_float_counter RC 2 ARGS merge ${MD}/float-counter.json)
+extls_e2e(merge_truncated RC 2 ARGS merge ${MD}/exchange2019.json ${MD}/truncated.json)
+extls_e2e(merge_missing RC 2 ARGS merge ${MD}/exchange2019.json ${MD}/does-not-exist.json)
+extls_e2e(merge_bad_by RC 2 ARGS merge --by direction,day ${MD}/exchange2019.json)
+extls_e2e(merge_table_needs_connector RC 2 ARGS merge --format table ${MD}/by-direction-2010.json)
+extls_e2e(merge_usage_option RC 2 ARGS merge --since 2024-01-01 ${MD}/exchange2019.json)
+foreach(script merge-equivalence scale-out)
+  add_test(NAME e2e_${script}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/${script}.sh $<TARGET_FILE:extls>
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(e2e_${script} PROPERTIES LABELS e2e TIMEOUT 120)
+endforeach()

@@ -64,8 +64,8 @@ static void
 key_names_round_trip(void **state)
 {
     (void)state;
-    static const char *const want[AGG_N_KEYS] = {"direction", "connector", "remote",
-                                                 "day",       "ehlo",      "cipher"};
+    static const char *const want[AGG_N_KEYS] = {"direction", "connector", "remote", "day",
+                                                 "ehlo",      "cipher",    "server"};
     for (int k = 0; k < AGG_N_KEYS; k++) {
         assert_string_equal(agg_key_name((enum agg_key)k), want[k]);
         assert_int_equal(agg_key_parse(want[k], strlen(want[k])), k);
@@ -416,6 +416,62 @@ many_groups(void **state)
     agg_free(a);
 }
 
+/* A whole group added: counts summed, range widened; overflow refused. */
+static void
+add_group_sums_and_refuses_overflow(void **state)
+{
+    (void)state;
+    const enum agg_key order[] = {AGG_SERVER, AGG_DIRECTION};
+    struct agg *a = agg_new(order, N(order));
+    assert_non_null(a);
+    struct reader_field k[AGG_N_KEYS];
+    keys(k, "send", "Outbound", "1.2.3.4", "", "", "");
+    k[AGG_SERVER] = fld("EX01");
+    struct agg_group g;
+    memset(&g, 0, sizeof(g));
+    g.sessions = 3;
+    g.count[EXTLS_TLS1_2] = 2;
+    g.count[EXTLS_NONE] = 1;
+    g.first_ms = 10;
+    g.last_ms = 20;
+    g.host = fld("mx.test");
+    g.host_ms = 20;
+    assert_int_equal(agg_add_group(a, k, &g), EXTLS_OK);
+    g.first_ms = 5;
+    g.last_ms = 8;
+    assert_int_equal(agg_add_group(a, k, &g), EXTLS_OK);
+    assert_int_equal(agg_size(a), 1);
+    const struct agg_group *const *v = agg_sorted(a);
+    assert_non_null(v);
+    assert_field(v[0]->key[AGG_SERVER], "EX01", 4);
+    assert_field(v[0]->key[AGG_DIRECTION], "send", 4);
+    assert_field(v[0]->key[AGG_CONNECTOR], "", 0);
+    assert_int_equal(v[0]->sessions, 6);
+    assert_int_equal(v[0]->count[EXTLS_TLS1_2], 4);
+    assert_int_equal(v[0]->count[EXTLS_NONE], 2);
+    assert_int_equal(v[0]->first_ms, 5);
+    assert_int_equal(v[0]->last_ms, 20);
+    assert_string_equal(v[0]->host.ptr, "mx.test");
+    /* One more session than fits: refused, the group unchanged. */
+    struct agg_group big;
+    memset(&big, 0, sizeof(big));
+    big.sessions = UINT64_MAX - 5;
+    big.count[EXTLS_SSL2] = UINT64_MAX - 5;
+    big.first_ms = 1;
+    big.last_ms = 99;
+    big.host.ptr = "";
+    assert_int_equal(agg_add_group(a, k, &big), EXTLS_ETOOBIG);
+    v = agg_sorted(a);
+    assert_int_equal(v[0]->sessions, 6);
+    assert_int_equal(v[0]->count[EXTLS_SSL2], 0);
+    assert_int_equal(v[0]->first_ms, 5);
+    assert_int_equal(v[0]->last_ms, 20);
+    big.sessions = big.count[EXTLS_SSL2] = UINT64_MAX - 6;
+    assert_int_equal(agg_add_group(a, k, &big), EXTLS_OK);
+    assert_true(agg_sorted(a)[0]->sessions == UINT64_MAX);
+    agg_free(a);
+}
+
 int
 main(void)
 {
@@ -430,6 +486,7 @@ main(void)
         cmocka_unit_test(key_boundaries_split_groups),
         cmocka_unit_test(sorted_refreshed_after_add),
         cmocka_unit_test(many_groups),
+        cmocka_unit_test(add_group_sums_and_refuses_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

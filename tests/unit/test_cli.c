@@ -139,7 +139,7 @@ by_rejects_duplicates_unknown_and_empty_keys(void **state)
         char want[200];
         snprintf(want, sizeof(want),
                  "bad --by '%s': use distinct keys from direction, connector, remote, day, "
-                 "ehlo, cipher",
+                 "ehlo, cipher, server",
                  bad[i]);
         check_usage(ARGC(argv), argv, want);
     }
@@ -513,6 +513,75 @@ help_lists_every_option(void **state)
     free(buf);
 }
 
+static void
+merge_subcommand(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "merge", "a.json", "-"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.command, CLI_MERGE);
+    assert_int_equal(cfg.format, REPORT_JSON);
+    assert_int_equal(cfg.n_by, 0);
+    assert_int_equal(cfg.n_paths, 2);
+    assert_string_equal(cfg.paths[0], "a.json");
+    assert_string_equal(cfg.paths[1], "-");
+    char *a2[] = {"extls",     "merge",  "-f",    "table", "--by", "server,direction",
+                  "--fail-on", "legacy", "a.json"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.format, REPORT_TABLE);
+    assert_int_equal(cfg.n_by, 2);
+    assert_int_equal(cfg.by[0], AGG_SERVER);
+    assert_int_equal(cfg.by[1], AGG_DIRECTION);
+    assert_int_equal(cfg.fail_on, 0xFu);
+    /* Options about reading logs do not apply. */
+    char *a3[] = {"extls", "merge", "--since", "2024-01-01", "a.json"};
+    check_usage(ARGC(a3), a3, "option '--since' does not apply to 'merge'");
+    char *a4[] = {"extls", "merge", "-j2", "a.json"};
+    check_usage(ARGC(a4), a4, "option '--jobs' does not apply to 'merge'");
+    char *a5[] = {"extls", "merge", "a.json", "--server", "EX01"};
+    check_usage(ARGC(a5), a5, "option '--server' does not apply to 'merge'");
+    char *a6[] = {"extls", "merge", "-q", "a.json"};
+    check_usage(ARGC(a6), a6, "option '--quiet' does not apply to 'merge'");
+    char *a7[] = {"extls", "merge"};
+    check_usage(ARGC(a7), a7,
+                "no input: name JSON reports (extls --format json), or - for standard input");
+    char *a8[] = {"extls", "merge", "--help"};
+    assert_int_equal(parse(&cfg, ARGC(a8), a8), CLI_OK);
+    assert_true(cfg.help);
+    /* Not a subcommand after the first argument. */
+    char *a9[] = {"extls", "a.log", "merge"};
+    assert_int_equal(parse(&cfg, ARGC(a9), a9), CLI_OK);
+    assert_int_equal(cfg.command, CLI_REPORT);
+    assert_int_equal(cfg.n_by, 3);
+}
+
+static void
+server_option(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_null(cfg.server);
+    char *a2[] = {"extls", "--server", "MBX01", "--by", "server", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_string_equal(cfg.server, "MBX01");
+    assert_ptr_equal(cfg.server, a2[2]);
+    assert_int_equal(cfg.n_by, 1);
+    assert_int_equal(cfg.by[0], AGG_SERVER);
+    char *a3[] = {"extls", "--server=", "a.log"};
+    check_usage(ARGC(a3), a3, "bad --server: give a name of 1 to 255 bytes");
+    char name[300];
+    memset(name, 'x', 256);
+    name[256] = '\0';
+    char *a4[] = {"extls", "--server", name, "a.log"};
+    check_usage(ARGC(a4), a4, "bad --server: give a name of 1 to 255 bytes");
+    name[255] = '\0';
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_int_equal(strlen(cfg.server), 255);
+}
+
 int
 main(void)
 {
@@ -539,6 +608,8 @@ main(void)
         cmocka_unit_test(dash_is_a_path_and_double_dash_ends_options),
         cmocka_unit_test(repeated_parses_start_afresh),
         cmocka_unit_test(help_lists_every_option),
+        cmocka_unit_test(merge_subcommand),
+        cmocka_unit_test(server_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * merge.c: reports read by jsonin, their groups added into one agg table,
+ * their totals added with overflow checks; regrouping for output.
+ */
+#include "merge.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "jsonin.h"
+
+struct merge {
+    struct jsonin *in;
+    struct agg *groups; /* keyed as the reports; NULL until a report with groups */
+    enum agg_key keys[AGG_N_KEYS];
+    size_t n_keys;
+    char *keys_from;      /* name of the first report with groups */
+    const char *cur_name; /* the report being read (borrowed for the call) */
+    int cur_checked;      /* its keys were compared with keys[] */
+    struct report_totals totals;
+    unsigned classes;
+    struct agg *view, *conn; /* regrouped tables made by merge_report() */
+    struct file_id {
+        dev_t dev;
+        ino_t ino;
+    } * files; /* regular files read, so that none is read twice */
+    size_t n_files, cap_files;
+    char err[JSONIN_ERR_MAX + 128];
+};
+
+/* "a,b,c" for a key list, into buf. */
+static const char *
+key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "", agg_key_name(keys[i]));
+    return n ? buf : "(no key)";
+}
+
+static enum extls_status
+on_group(const struct agg_group *g, const enum agg_key *keys, size_t n_keys, char *why,
+         size_t why_len, void *user)
+{
+    struct merge *m = user;
+    if (!m->groups) {
+        m->groups = agg_new(keys, n_keys);
+        m->keys_from = strdup(m->cur_name);
+        if (!m->groups || !m->keys_from)
+            return EXTLS_ENOMEM;
+        memcpy(m->keys, keys, n_keys * sizeof(keys[0]));
+        m->n_keys = n_keys;
+        m->cur_checked = 1;
+    }
+    if (!m->cur_checked) {
+        if (n_keys != m->n_keys || memcmp(keys, m->keys, n_keys * sizeof(keys[0])) != 0) {
+            char a[128], b[128];
+            snprintf(why, why_len, "groups keyed by '%s', but those of '%s' by '%s'",
+                     key_list(keys, n_keys, a, sizeof(a)), m->keys_from,
+                     key_list(m->keys, m->n_keys, b, sizeof(b)));
+            return EXTLS_EPARSE;
+        }
+        m->cur_checked = 1;
+    }
+    enum extls_status st = agg_add_group(m->groups, g->key, g);
+    if (st == EXTLS_ETOOBIG)
+        snprintf(why, why_len, "this group's sessions, added to the reports before, pass 2^64-1");
+    if (st != EXTLS_OK)
+        return st;
+    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
+        if (g->count[c])
+            m->classes |= 1u << c;
+    }
+    return EXTLS_OK;
+}
+
+struct merge *
+merge_new(void)
+{
+    struct merge *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    struct jsonin_callbacks cb = {on_group, m};
+    m->in = jsonin_new(&cb);
+    if (!m->in) {
+        free(m);
+        return NULL;
+    }
+    m->totals.first_ms = INT64_MAX;
+    m->totals.last_ms = INT64_MIN;
+    return m;
+}
+
+void
+merge_free(struct merge *m)
+{
+    if (!m)
+        return;
+    jsonin_free(m->in);
+    agg_free(m->groups);
+    agg_free(m->view);
+    agg_free(m->conn);
+    free(m->keys_from);
+    free(m->files);
+    free(m);
+}
+
+static int
+add_u64(uint64_t *a, uint64_t b)
+{
+    if (*a > UINT64_MAX - b)
+        return -1;
+    *a += b;
+    return 0;
+}
+
+/* After jsonin read one report (status st): its totals into the merge. */
+static enum extls_status
+add_totals(struct merge *m, enum extls_status st, const char *name)
+{
+    if (st != EXTLS_OK) {
+        snprintf(m->err, sizeof(m->err), "%s", jsonin_errmsg(m->in));
+        return st;
+    }
+    const struct report_totals *t = jsonin_totals(m->in);
+    struct report_totals *a = &m->totals;
+    if (add_u64(&a->files, t->files) || add_u64(&a->rows, t->rows) ||
+        add_u64(&a->malformed, t->malformed) || add_u64(&a->sessions, t->sessions) ||
+        add_u64(&a->files_skipped, t->files_skipped) ||
+        add_u64(&a->files_failed, t->files_failed) || add_u64(&a->excluded, t->excluded)) {
+        snprintf(m->err, sizeof(m->err), "%s: its totals, added to the reports before, pass 2^64-1",
+                 name);
+        return EXTLS_ETOOBIG;
+    }
+    if (t->first_ms < a->first_ms)
+        a->first_ms = t->first_ms;
+    if (t->last_ms > a->last_ms)
+        a->last_ms = t->last_ms;
+    return EXTLS_OK;
+}
+
+/* 1 if fd is a regular file read before; else 0, noting it (-1: out of memory). */
+static int
+read_before(struct merge *m, int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    for (size_t i = 0; i < m->n_files; i++) {
+        if (m->files[i].dev == st.st_dev && m->files[i].ino == st.st_ino)
+            return 1;
+    }
+    if (m->n_files == m->cap_files) {
+        size_t cap = m->cap_files ? 2 * m->cap_files : 16;
+        struct file_id *v = realloc(m->files, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        m->files = v;
+        m->cap_files = cap;
+    }
+    m->files[m->n_files].dev = st.st_dev;
+    m->files[m->n_files].ino = st.st_ino;
+    m->n_files++;
+    return 0;
+}
+
+enum extls_status
+merge_add_fd(struct merge *m, int fd, const char *name)
+{
+    int again = read_before(m, fd);
+    if (again)
+        return again > 0 ? EXTLS_OK : EXTLS_ENOMEM;
+    m->cur_name = name;
+    m->cur_checked = 0;
+    m->err[0] = '\0';
+    return add_totals(m, jsonin_read_fd(m->in, fd, name), name);
+}
+
+enum extls_status
+merge_add_mem(struct merge *m, const void *data, size_t len, size_t chunk, const char *name)
+{
+    m->cur_name = name;
+    m->cur_checked = 0;
+    m->err[0] = '\0';
+    return add_totals(m, jsonin_read_mem(m->in, data, len, chunk, name), name);
+}
+
+const char *
+merge_errmsg(const struct merge *m)
+{
+    return m->err;
+}
+
+unsigned
+merge_classes(const struct merge *m)
+{
+    return m->classes;
+}
+
+/* A new table keyed by by[0..n) holding the groups of src (NULL: none). */
+static struct agg *
+regroup(const struct agg *src, const enum agg_key *by, size_t n)
+{
+    struct agg *a = agg_new(by, n);
+    if (a && src && agg_merge(a, src) != EXTLS_OK) {
+        agg_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static int
+has_key(const struct merge *m, enum agg_key k)
+{
+    for (size_t i = 0; i < m->n_keys; i++) {
+        if (m->keys[i] == k)
+            return 1;
+    }
+    return 0;
+}
+
+enum extls_status
+merge_report(struct merge *m, enum report_format fmt, const enum agg_key *by, size_t n_by,
+             struct report *r)
+{
+    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    char have[128];
+    agg_free(m->view);
+    agg_free(m->conn);
+    m->view = m->conn = NULL;
+    memset(r, 0, sizeof(*r));
+    r->format = fmt;
+    r->totals = m->totals;
+    m->err[0] = '\0';
+    if (fmt == REPORT_TABLE) {
+        if (m->groups && !(has_key(m, AGG_DIRECTION) && has_key(m, AGG_CONNECTOR))) {
+            snprintf(m->err, sizeof(m->err),
+                     "the table needs reports grouped by direction and connector; these are "
+                     "grouped by '%s': use --format json, jsonl, csv or tsv",
+                     key_list(m->keys, m->n_keys, have, sizeof(have)));
+            return EXTLS_EINVAL;
+        }
+        m->conn = regroup(m->groups, conn_keys, 2);
+        r->by_connector = m->conn;
+        return m->conn ? EXTLS_OK : EXTLS_ENOMEM;
+    }
+    for (size_t i = 0; m->groups && i < n_by; i++) {
+        if (!has_key(m, by[i])) {
+            snprintf(m->err, sizeof(m->err),
+                     "cannot group by '%s': the reports are grouped by '%s'", agg_key_name(by[i]),
+                     key_list(m->keys, m->n_keys, have, sizeof(have)));
+            return EXTLS_EINVAL;
+        }
+    }
+    if (n_by == 0 && m->groups) {
+        r->groups = m->groups;
+        return EXTLS_OK;
+    }
+    m->view = regroup(m->groups, by, n_by);
+    r->groups = m->view;
+    return m->view ? EXTLS_OK : EXTLS_ENOMEM;
+}
