@@ -21,8 +21,14 @@
 /* Write the CSV/TSV header row (nothing for JSON Lines). */
 void export_header(FILE *out, enum report_format fmt);
 
-/* Write one session; `file` is the path of its first row's input. */
-void export_session(FILE *out, enum report_format fmt, const struct session *s, const char *file);
+/*
+ * Write one session; `file` is the path of its first row's input, `server`
+ * its server by rules 1 and 2 of server.h (records stream out as sessions
+ * complete, before rule 3 could apply: a send session's server is empty
+ * unless --server is given).
+ */
+void export_session(FILE *out, enum report_format fmt, const struct session *s, const char *file,
+                    struct reader_field server);
 
 /*
  * The session's cipher suite as one key, "CALG_AES_128/128 CALG_SHA_256/0

@@ -15,7 +15,7 @@ static const char *const columns[] = {
     "remote",          "ehlo",        "end",     "local",    "protocol",
     "cipher",          "cipher_bits", "mac",     "mac_bits", "kx",
     "kx_bits",         "rows",        "file",    "line",     "cert_subject",
-    "cert_thumbprint",
+    "cert_thumbprint", "server",
 };
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -81,7 +81,8 @@ put_str(FILE *out, enum report_format fmt, size_t col, const char *s)
 }
 
 void
-export_session(FILE *out, enum report_format fmt, const struct session *s, const char *file)
+export_session(FILE *out, enum report_format fmt, const struct session *s, const char *file,
+               struct reader_field server)
 {
     char start[XTIME_BUF], end[XTIME_BUF];
     const struct pstr *none = NULL;
@@ -109,5 +110,6 @@ export_session(FILE *out, enum report_format fmt, const struct session *s, const
     const char *subject = session_cert_subject(s, &subject_len);
     put_text(out, fmt, c++, subject ? subject : "", subject_len);
     put_str(out, fmt, c++, session_cert_thumbprint(s));
+    put_text(out, fmt, c++, server.ptr, server.len);
     fputs(fmt == REPORT_JSONL ? "}\n" : "\n", out);
 }

@@ -231,7 +231,8 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
     if (r->cfg->fail_on & (1u << cls))
         t->fail_matched = 1;
     if (r->cfg->command == CLI_SESSIONS) {
-        export_session(r->out, r->cfg->format, s, input_path(r, s->file));
+        export_session(r->out, r->cfg->format, s, input_path(r, s->file),
+                       server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len));
         return;
     }
 

@@ -495,8 +495,8 @@ export_both(enum report_format fmt)
     FILE *out = open_memstream(&buf, &len);
     assert_non_null(out);
     export_header(out, fmt);
-    export_session(out, fmt, &s1, "logs/RECV2023011116-1.LOG");
-    export_session(out, fmt, &s2, "-");
+    export_session(out, fmt, &s1, "logs/RECV2023011116-1.LOG", (struct reader_field){"EX", 2});
+    export_session(out, fmt, &s2, "-", (struct reader_field){"", 0});
     assert_int_equal(fclose(out), 0);
     return buf;
 }
@@ -517,14 +517,14 @@ export_jsonl_records(void **state)
         "\"cipher\":\"CALG_AES_256\",\"cipher_bits\":256,\"mac\":\"CALG_SHA_384\",\"mac_bits\":0,"
         "\"kx\":\"CALG_ECDH_EPHEM\",\"kx_bits\":384,\"rows\":12,"
         "\"file\":\"logs/RECV2023011116-1.LOG\",\"line\":42,\"cert_subject\":\"\","
-        "\"cert_thumbprint\":\"\"}\n"
+        "\"cert_thumbprint\":\"\",\"server\":\"EX\"}\n"
         "{\"direction\":\"send\",\"connector\":\"Relay, \\\"Partner\\\"\","
         "\"session\":\"08DAF3B5D1C2A002\",\"start\":\"2023-01-11T16:00:01.000Z\","
         "\"class\":\"none\",\"remote\":\"2001:db8::1\",\"ehlo\":\"\","
         "\"end\":\"2023-01-11T16:00:02.000Z\",\"local\":\"\",\"protocol\":\"\","
         "\"cipher\":\"\",\"cipher_bits\":null,\"mac\":\"\",\"mac_bits\":null,"
         "\"kx\":\"\",\"kx_bits\":null,\"rows\":3,\"file\":\"-\",\"line\":7,"
-        "\"cert_subject\":\"\",\"cert_thumbprint\":\"\"}\n");
+        "\"cert_subject\":\"\",\"cert_thumbprint\":\"\",\"server\":\"\"}\n");
     free(got);
 }
 
@@ -535,14 +535,14 @@ export_csv_records(void **state)
     char *got = export_both(REPORT_CSV);
     assert_string_equal(got, "direction,connector,session,start,class,remote,ehlo,end,local,"
                              "protocol,cipher,cipher_bits,mac,mac_bits,kx,kx_bits,rows,file,line,"
-                             "cert_subject,cert_thumbprint\n"
+                             "cert_subject,cert_thumbprint,server\n"
                              "receive,EX\\Default,08DAF3B5D1C2A001,2023-01-11T16:00:00.000Z,"
                              "tls_unknown,192.0.2.10,mail.example.com,2023-01-11T16:00:05.123Z,"
                              "10.0.0.5:25,SP_PROT_TLS1_2_SERVER,CALG_AES_256,256,CALG_SHA_384,0,"
-                             "CALG_ECDH_EPHEM,384,12,logs/RECV2023011116-1.LOG,42,,\n"
+                             "CALG_ECDH_EPHEM,384,12,logs/RECV2023011116-1.LOG,42,,,EX\n"
                              "send,\"Relay, \"\"Partner\"\"\",08DAF3B5D1C2A002,"
                              "2023-01-11T16:00:01.000Z,none,2001:db8::1,,"
-                             "2023-01-11T16:00:02.000Z,,,,,,,,,3,-,7,,\n");
+                             "2023-01-11T16:00:02.000Z,,,,,,,,,3,-,7,,,\n");
     free(got);
 }
 
@@ -554,13 +554,13 @@ export_tsv_records(void **state)
     assert_string_equal(
         got, "direction\tconnector\tsession\tstart\tclass\tremote\tehlo\tend\tlocal\t"
              "protocol\tcipher\tcipher_bits\tmac\tmac_bits\tkx\tkx_bits\trows\tfile\t"
-             "line\tcert_subject\tcert_thumbprint\n"
+             "line\tcert_subject\tcert_thumbprint\tserver\n"
              "receive\tEX\\\\Default\t08DAF3B5D1C2A001\t2023-01-11T16:00:00.000Z\t"
              "tls_unknown\t192.0.2.10\tmail.example.com\t2023-01-11T16:00:05.123Z\t"
              "10.0.0.5:25\tSP_PROT_TLS1_2_SERVER\tCALG_AES_256\t256\tCALG_SHA_384\t0\t"
-             "CALG_ECDH_EPHEM\t384\t12\tlogs/RECV2023011116-1.LOG\t42\t\t\n"
+             "CALG_ECDH_EPHEM\t384\t12\tlogs/RECV2023011116-1.LOG\t42\t\t\tEX\n"
              "send\tRelay, \"Partner\"\t08DAF3B5D1C2A002\t2023-01-11T16:00:01.000Z\t"
-             "none\t2001:db8::1\t\t2023-01-11T16:00:02.000Z\t\t\t\t\t\t\t\t\t3\t-\t7\t\t\n");
+             "none\t2001:db8::1\t\t2023-01-11T16:00:02.000Z\t\t\t\t\t\t\t\t\t3\t-\t7\t\t\t\n");
     free(got);
 }
 
@@ -578,7 +578,7 @@ on_cert_session(const struct session *s, void *user)
 {
     struct cert_out *o = user;
     for (int i = 0; i < 3; i++)
-        export_session(o->out[i], cert_fmts[i], s, "SEND.LOG");
+        export_session(o->out[i], cert_fmts[i], s, "SEND.LOG", (struct reader_field){"", 0});
 }
 
 /*
@@ -650,15 +650,16 @@ export_cert_columns(void **state)
                   "\"mac\":\"\",\"mac_bits\":null,\"kx\":\"\",\"kx_bits\":null,\"rows\":14,"
                   "\"file\":\"SEND.LOG\",\"line\":3,"
                   "\"cert_subject\":\"CN=mx.example.net, O=\\\"Soci\xC3\xA9t\xC3\xA9, Inc.\\\"\","
-                  "\"cert_thumbprint\":\"9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\"}\n");
+                  "\"cert_thumbprint\":\"9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\","
+                  "\"server\":\"\"}\n");
     assert_string_equal(o.buf[1], "send,Out,S1,2023-01-11T16:00:00.000Z,none,192.0.2.25,,"
                                   "2023-01-11T16:00:00.000Z,,,,,,,,,14,SEND.LOG,3,"
                                   "\"CN=mx.example.net, O=\"\"Soci\xC3\xA9t\xC3\xA9, Inc.\"\"\","
-                                  "9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\n");
+                                  "9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF,\n");
     assert_string_equal(o.buf[2], "send\tOut\tS1\t2023-01-11T16:00:00.000Z\tnone\t192.0.2.25\t\t"
                                   "2023-01-11T16:00:00.000Z\t\t\t\t\t\t\t\t\t14\tSEND.LOG\t3\t"
                                   "CN=mx.example.net, O=\"Soci\xC3\xA9t\xC3\xA9, Inc.\"\t"
-                                  "9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\n");
+                                  "9DEBC71C4C786D1D1318540F8AB53AFC0000BEEF\t\n");
     for (int i = 0; i < 3; i++)
         free(o.buf[i]);
 }
