@@ -291,8 +291,9 @@ cli_help(FILE *out)
           "\n"
           "Report TLS protocol use in Exchange SMTP protocol logs (SmtpReceive / SmtpSend),\n"
           "per connector and remote host, counting each session once. PATH is a log file,\n"
-          "a folder (searched for *.log files) or - for standard input. 'sessions' writes\n"
-          "one record per session instead of the summary.\n"
+          "a folder (searched for *.log and *.log.gz files) or - for standard input; gzip\n"
+          "input is inflated on the way. 'sessions' writes one record per session instead\n"
+          "of the summary.\n"
           "\n"
           "Options:\n",
           out);

@@ -15,6 +15,9 @@
  * Malformed rows are named as "file:line: reason" (the first 10 per input
  * unless --verbose, then a count); inputs that cannot be read are named and
  * make the exit status 2, the others are still reported.
+ *
+ * Inputs are read through gzin (gzip inflated on the way; a damaged member
+ * is "file: reason").
  */
 #include "run.h"
 
@@ -29,6 +32,7 @@
 #include "agg.h"
 #include "export.h"
 #include "filter.h"
+#include "gzin.h"
 #include "match.h"
 #include "reader.h"
 #include "report.h"
@@ -71,6 +75,7 @@ struct worker {
     struct session_table *sessions;
     struct filter *filter;
     struct tally tally;
+    struct gzin *gz; /* plain or gzip bytes of the input being read */
     char *buf;
     pthread_t thread;
 
@@ -276,19 +281,25 @@ read_input(struct worker *w, uint32_t idx)
         goto out;
     }
     reader_begin(w->reader, in->hint);
+    gzin_begin(w->gz, fd);
     int read_failed = 0;
     for (;;) {
-        ssize_t n = read(fd, w->buf, READ_BUF);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            werror(w, "error reading '%s': %s", display_path(r, idx), strerror(errno));
+        size_t n;
+        enum extls_status st = gzin_read(w->gz, w->buf, READ_BUF, &n);
+        if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
+            /* A damaged gzip member ends the input; its partial last line is not a row. */
+            if (st == EXTLS_EIO)
+                werror(w, "error reading '%s': %s", display_path(r, idx), gzin_message(w->gz));
+            else
+                werror(w, "%s: %s", display_path(r, idx), gzin_message(w->gz));
             read_failed = 1;
             break;
         }
-        if (n == 0)
+        if (st != EXTLS_OK && !w->tally.fatal)
+            w->tally.fatal = st;
+        if (w->tally.fatal || n == 0)
             break;
-        enum extls_status st = reader_feed(w->reader, w->buf, (size_t)n);
+        st = reader_feed(w->reader, w->buf, n);
         if (st != EXTLS_OK && !w->tally.fatal)
             w->tally.fatal = st;
         if (w->tally.fatal || reader_stats(w->reader)->rejected)
@@ -465,8 +476,9 @@ worker_init(struct run *r, struct worker *w)
     w->reader = reader_new(&cb);
     w->matcher = matcher_new();
     w->sessions = session_table_new(on_done_in_input, w);
+    w->gz = gzin_new();
     w->buf = malloc(READ_BUF);
-    if (!w->reader || !w->matcher || !w->sessions || !w->buf)
+    if (!w->reader || !w->matcher || !w->sessions || !w->gz || !w->buf)
         return EXTLS_ENOMEM;
     reader_set_full_parse(w->reader, r->cfg->full_parse);
     return EXTLS_OK;
@@ -480,6 +492,7 @@ worker_release(struct worker *w)
     session_table_free(w->sessions);
     filter_free(w->filter);
     tally_release(&w->tally);
+    gzin_free(w->gz);
     free(w->buf);
 }
 
