@@ -50,7 +50,8 @@ static const struct opt options[] = {
     {"fail-on", OPT_FAIL_ON, "LIST",
      "exit 1 if any counted session is in one of these classes (comma-separated; "
      "'legacy' = ssl2,ssl3,tls1_0,tls1_1)"},
-    {"quiet", OPT_QUIET, NULL, "no warnings about malformed rows or skipped files"},
+    {"quiet", OPT_QUIET, NULL,
+     "no warnings about malformed rows or skipped files, no progress line"},
     {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
     {"jobs", OPT_JOBS, "N", "read N files at a time (default: one per CPU; 'sessions' uses 1)"},
     {"full-parse", OPT_FULL_PARSE, NULL,

@@ -17,7 +17,9 @@
  * make the exit status 2, the others are still reported.
  *
  * Inputs are read through gzin (gzip inflated on the way; a damaged member
- * is "file: reason").
+ * is "file: reason"). On a terminal the main thread, the only one that
+ * writes to stderr, draws the progress line and erases it before any other
+ * message; workers only add to its atomic byte count.
  */
 #include "run.h"
 
@@ -27,6 +29,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agg.h"
@@ -34,6 +38,7 @@
 #include "filter.h"
 #include "gzin.h"
 #include "match.h"
+#include "progress.h"
 #include "reader.h"
 #include "report.h"
 #include "row.h"
@@ -78,6 +83,7 @@ struct worker {
     struct gzin *gz; /* plain or gzip bytes of the input being read */
     char *buf;
     pthread_t thread;
+    int prints_progress; /* run by the main thread: may draw the progress line */
 
     uint32_t cur;           /* index of the input being read */
     uint64_t cur_malformed; /* malformed rows in it */
@@ -96,6 +102,7 @@ struct run {
     struct filter *filter;       /* the main thread's filter, for carried sessions */
     struct tally main;           /* counts of sessions folded from carry */
     int walk_errors;             /* paths that could not be read or walked */
+    struct progress *progress;   /* drawn by the main thread only; NULL before setup */
 
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -109,6 +116,7 @@ error(struct run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    progress_clear(r->progress);
     fputs("extls: ", r->err);
     vfprintf(r->err, fmt, ap);
     putc('\n', r->err);
@@ -283,9 +291,14 @@ read_input(struct worker *w, uint32_t idx)
     reader_begin(w->reader, in->hint);
     gzin_begin(w->gz, fd);
     int read_failed = 0;
+    uint64_t counted = 0; /* bytes of this input added to the progress */
     for (;;) {
         size_t n;
         enum extls_status st = gzin_read(w->gz, w->buf, READ_BUF, &n);
+        progress_add(r->progress, gzin_bytes_in(w->gz) - counted);
+        counted = gzin_bytes_in(w->gz);
+        if (w->prints_progress)
+            progress_tick(r->progress);
         if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
             /* A damaged gzip member ends the input; its partial last line is not a row. */
             if (st == EXTLS_EIO)
@@ -337,8 +350,10 @@ static void
 merge_result(struct run *r, uint32_t idx)
 {
     struct result *res = &r->results[idx];
-    if (res->diag_len)
+    if (res->diag_len) {
+        progress_clear(r->progress);
         fwrite(res->diag, 1, res->diag_len, r->err);
+    }
     free(res->diag);
     res->diag = NULL;
     r->main.totals.files += (uint64_t)res->read;
@@ -511,6 +526,28 @@ choose_workers(const struct cli_config *cfg, size_t n_inputs)
     return n > CLI_MAX_JOBS ? CLI_MAX_JOBS : n;
 }
 
+/*
+ * Wait (lock held) for a worker to signal; while the progress line is
+ * shown, wake every interval to redraw it (the main thread is its printer).
+ */
+static void
+wait_changed(struct run *r)
+{
+    if (!progress_active(r->progress)) {
+        pthread_cond_wait(&r->changed, &r->lock);
+        return;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += PROGRESS_INTERVAL_MS * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_cond_timedwait(&r->changed, &r->lock, &until);
+    pthread_mutex_unlock(&r->lock);
+    progress_tick(r->progress);
+    pthread_mutex_lock(&r->lock);
+}
+
 /* Read every input and merge in order; returns the number of input errors. */
 static int
 read_all(struct run *r)
@@ -527,11 +564,13 @@ read_all(struct run *r)
         if (started == 0)
             threaded = 0;
     }
+    if (!threaded)
+        r->workers[0].prints_progress = 1; /* no other thread runs */
     for (uint32_t i = 0; i < r->inputs.n; i++) {
         if (threaded) {
             pthread_mutex_lock(&r->lock);
             while (!r->results[i].ready && !r->stop)
-                pthread_cond_wait(&r->changed, &r->lock);
+                wait_changed(r);
             int ready = r->results[i].ready;
             pthread_mutex_unlock(&r->lock);
             if (!ready)
@@ -560,6 +599,7 @@ read_all(struct run *r)
         for (unsigned i = 0; i < started; i++)
             pthread_join(r->workers[i].thread, NULL);
     }
+    progress_stop(r->progress);
     return errors;
 }
 
@@ -600,6 +640,7 @@ teardown(struct run *r)
     }
     session_table_free(r->carry);
     filter_free(r->filter);
+    progress_free(r->progress);
     for (unsigned i = 0; r->workers && i < r->n_workers; i++)
         worker_release(&r->workers[i]);
     free(r->workers);
@@ -608,6 +649,31 @@ teardown(struct run *r)
     input_list_release(&r->inputs);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->changed);
+}
+
+static void
+progress_write(const char *text, size_t len, void *user)
+{
+    struct run *r = user;
+    fwrite(text, 1, len, r->err);
+    fflush(r->err);
+}
+
+/* The progress line: on a terminal only (see progress_wanted()), total from the file sizes. */
+static struct progress *
+make_progress(struct run *r)
+{
+    int err_fd = fileno(r->err), out_fd = fileno(r->out);
+    int live = r->cfg->command == CLI_SESSIONS && out_fd >= 0 && isatty(out_fd);
+    int on = progress_wanted(err_fd >= 0 && isatty(err_fd), r->cfg->quiet, live);
+    struct winsize ws;
+    struct progress_io io = {progress_write, r, NULL, NULL, 0};
+    if (on && ioctl(err_fd, TIOCGWINSZ, &ws) == 0)
+        io.width = ws.ws_col;
+    int64_t total = 0;
+    for (size_t i = 0; i < r->inputs.n && total >= 0; i++)
+        total = r->inputs.v[i].size < 0 ? -1 : total + r->inputs.v[i].size;
+    return progress_new(on, total, &io);
 }
 
 static enum extls_status
@@ -622,6 +688,9 @@ setup(struct run *r)
         return st;
     r->walk_errors = walk_paths(&r->inputs, cfg->paths, cfg->n_paths, walk_error, r);
     if (r->walk_errors < 0)
+        return EXTLS_ENOMEM;
+    r->progress = make_progress(r);
+    if (!r->progress)
         return EXTLS_ENOMEM;
     r->n_workers = choose_workers(cfg, r->inputs.n);
     r->workers = calloc(r->n_workers, sizeof(*r->workers));
