@@ -4,8 +4,8 @@
  *
  * A file argument is read whatever its name; "-" is standard input. A
  * directory is walked recursively (symbolic links followed, each directory
- * entered once, so link loops end) and its files named *.log (any case) are
- * read; other files there are skipped and counted. A file reached twice
+ * entered once, so link loops end) and its files named *.log or *.log.gz
+ * (any case) are read; other files there are skipped and counted. A file reached twice
  * (given twice, or through a link) is read once. The list is sorted in
  * natural order of the path (digit runs compare as numbers), which puts
  * Exchange's RECVyyyymmdd[HH]-N.LOG files of one folder in the order they
@@ -25,12 +25,13 @@ struct input {
     char *path;          /* owned; "-" for standard input */
     enum extls_dir hint; /* from the name; EXTLS_DIR_UNKNOWN if none */
     int from_dir;        /* found by walking a directory (not named by the user) */
+    int64_t size;        /* bytes (stat), -1 for standard input or not a regular file */
 };
 
 struct input_list {
     struct input *v;
     size_t n, cap;
-    uint64_t skipped; /* files in walked directories not named *.log */
+    uint64_t skipped; /* files in walked directories not named *.log or *.log.gz */
     /* private */
     struct devino *seen;
     size_t n_seen, cap_seen;

@@ -56,7 +56,8 @@ static const struct opt options[] = {
     {"server", OPT_SERVER, "NAME",
      "the Exchange server the logs come from, for the 'server' key (default: the "
      "server named by the receive connector ids)"},
-    {"quiet", OPT_QUIET, NULL, "no warnings about malformed rows or skipped files"},
+    {"quiet", OPT_QUIET, NULL,
+     "no warnings about malformed rows or skipped files, no progress line"},
     {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
     {"state", OPT_STATE, "FILE",
      "incremental run: read only what is new since the run that wrote FILE, carry open "
@@ -348,9 +349,10 @@ cli_help(FILE *out)
           "\n"
           "Report TLS protocol use in Exchange SMTP protocol logs (SmtpReceive / SmtpSend),\n"
           "per connector and remote host, counting each session once. PATH is a log file,\n"
-          "a folder (searched for *.log files) or - for standard input. 'sessions' writes\n"
-          "one record per session instead of the summary. 'merge' adds up JSON reports\n"
-          "(--format json, e.g. one per server or day) into one (json by default).\n"
+          "a folder (searched for *.log and *.log.gz files) or - for standard input; gzip\n"
+          "input is inflated on the way. 'sessions' writes one record per session instead\n"
+          "of the summary. 'merge' adds up JSON reports (--format json, e.g. one per\n"
+          "server or day) into one (json by default).\n"
           "\n"
           "Options:\n",
           out);

@@ -15,6 +15,11 @@
  * Malformed rows are named as "file:line: reason" (the first 10 per input
  * unless --verbose, then a count); inputs that cannot be read are named and
  * make the exit status 2, the others are still reported.
+ *
+ * Inputs are read through gzin (gzip inflated on the way; a damaged member
+ * is "file: reason"). On a terminal the main thread, the only one that
+ * writes to stderr, draws the progress line and erases it before any other
+ * message; workers only add to its atomic byte count.
  */
 #include "run.h"
 
@@ -25,13 +30,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agg.h"
 #include "export.h"
 #include "filter.h"
+#include "gzin.h"
 #include "match.h"
 #include "merge.h"
+#include "progress.h"
 #include "reader.h"
 #include "report.h"
 #include "row.h"
@@ -81,9 +90,13 @@ struct worker {
     struct session_table *sessions;
     struct filter *filter;
     struct tally tally;
+    struct gzin *gz; /* plain or gzip bytes of the input being read */
     char *buf;
     pthread_t thread;
+    int prints_progress; /* run by the main thread: may draw the progress line */
 
+    char head[STATE_HEAD]; /* --state: the first plain bytes of the input being read */
+    size_t head_got;
     uint32_t cur;           /* index of the input being read */
     uint64_t cur_malformed; /* malformed rows in it */
     struct result *res;     /* its result */
@@ -105,6 +118,7 @@ struct run {
     unsigned char *claimed;      /* per state file record: an input has its path */
     char **state_paths;          /* files of carried sessions that are not inputs */
     size_t n_state_paths;
+    struct progress *progress; /* drawn by the main thread only; NULL before setup */
 
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -118,6 +132,7 @@ error(struct run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    progress_clear(r->progress);
     fputs("extls: ", r->err);
     vfprintf(r->err, fmt, ap);
     putc('\n', r->err);
@@ -285,77 +300,135 @@ walk_error(const char *path, int errnum, void *user)
     error(r, "cannot read '%s': %s", path, strerror(errnum));
 }
 
+/* Read up to `cap` plain bytes through gzin; returns the count or -1 (error reported). */
+static ssize_t
+read_plain(struct worker *w, uint32_t idx, char *buf, size_t cap)
+{
+    size_t got = 0;
+    while (got < cap) {
+        size_t n;
+        enum extls_status st = gzin_read(w->gz, buf + got, cap - got, &n);
+        if (st != EXTLS_OK) {
+            if (st == EXTLS_ENOMEM)
+                w->tally.fatal = st;
+            else
+                werror(w, "%s: %s", display_path(w->run, idx), gzin_message(w->gz));
+            return -1;
+        }
+        if (n == 0)
+            break;
+        got += n;
+    }
+    return (ssize_t)got;
+}
+
 /*
- * --state: where to start reading input idx (open as fd). Sets *old to its
- * record when the file is the one read last time, grown or not (same first
- * bytes, not shorter), and seeks there; else reads from the start, saying
- * so when the file was truncated or replaced. Returns -1 on an I/O error
- * (reported).
+ * --state: position input idx (open as fd, gzin begun) where the last run
+ * stopped, or at its start. Reads its first STATE_HEAD plain bytes into
+ * w->head (they identify the file); the file is the one read last time
+ * when those bytes match its record's (and, uncompressed, it is not
+ * shorter), found by path or, renamed, by those bytes. Bytes already read
+ * that the reader must see next are left in *pending. Returns -1 on a read
+ * error (reported).
  */
 static int
-resume_point(struct worker *w, int fd, uint32_t idx, const struct state_file **old)
+resume_point(struct worker *w, int fd, uint32_t idx, const char **pending, size_t *n_pending)
 {
     struct run *r = w->run;
     const char *path = r->inputs.v[idx].path;
-    const struct state_file *rec = state_find_file(r->state, path);
-    struct stat sb;
-    char head[STATE_HEAD];
-    ssize_t n = fstat(fd, &sb) == 0 ? pread(fd, head, sizeof(head), 0) : -1;
-    *old = NULL;
-    if (n < 0) {
-        werror(w, "error reading '%s': %s", path, strerror(errno));
+    ssize_t got = read_plain(w, idx, w->head, STATE_HEAD);
+    *pending = NULL;
+    *n_pending = 0;
+    if (got < 0)
         return -1;
-    }
-    if (!rec) {
-        /* A file renamed since (no input has its old name): known by its first bytes. */
-        for (size_t i = 0; i < r->state->n_files; i++) {
+    w->head_got = (size_t)got;
+    const struct state_file *rec = state_find_file(r->state, path);
+    if (!rec && w->head_got == STATE_HEAD) {
+        uint64_t h = state_head_hash(w->head, STATE_HEAD);
+        for (size_t i = 0; i < r->state->n_files && !rec; i++) {
             const struct state_file *f = &r->state->files[i];
-            if (!r->claimed[i] && f->head_len == STATE_HEAD && n == STATE_HEAD &&
-                state_head_hash(head, STATE_HEAD) == f->head_hash &&
-                (uint64_t)sb.st_size >= f->pos.offset) {
+            if (!r->claimed[i] && f->head_len == STATE_HEAD && f->head_hash == h)
                 rec = f;
-                break;
-            }
         }
-        if (!rec)
-            return 0;
     }
-    if ((uint64_t)sb.st_size < rec->pos.offset || (uint64_t)n < rec->head_len ||
-        state_head_hash(head, (size_t)rec->head_len) != rec->head_hash) {
-        werror(w, "'%s' was truncated or replaced since the last run; reading it from the start",
-               path);
+    struct stat sb;
+    int ok = rec && w->head_got >= rec->head_len &&
+             state_head_hash(w->head, (size_t)rec->head_len) == rec->head_hash;
+    if (ok && !gzin_is_gzip(w->gz))
+        ok = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= rec->pos.offset;
+    if (ok && !gzin_is_gzip(w->gz)) {
+        /* Uncompressed: jump there. */
+        if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0) {
+            werror(w, "cannot seek in '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        gzin_begin(w->gz, fd);
+        reader_resume(w->reader, &rec->pos);
         return 0;
     }
-    if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0) {
-        werror(w, "cannot seek in '%s': %s", path, strerror(errno));
-        return -1;
+    if (ok) {
+        /* Compressed: inflate again up to there. */
+        uint64_t at = w->head_got;
+        if (rec->pos.offset <= at) {
+            *pending = w->head + rec->pos.offset;
+            *n_pending = (size_t)(at - rec->pos.offset);
+            reader_resume(w->reader, &rec->pos);
+            return 0;
+        }
+        for (;;) {
+            ssize_t n = read_plain(w, idx, w->buf, READ_BUF);
+            if (n < 0)
+                return -1;
+            if (n == 0)
+                break; /* ended before the saved position: replaced */
+            if (at + (uint64_t)n > rec->pos.offset) {
+                size_t skip = (size_t)(rec->pos.offset - at);
+                *pending = w->buf + skip;
+                *n_pending = (size_t)n - skip;
+                reader_resume(w->reader, &rec->pos);
+                return 0;
+            }
+            at += (uint64_t)n;
+            if (at == rec->pos.offset) {
+                reader_resume(w->reader, &rec->pos);
+                return 0;
+            }
+        }
+        if (lseek(fd, 0, SEEK_SET) < 0) {
+            werror(w, "cannot seek in '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        gzin_begin(w->gz, fd);
+        got = read_plain(w, idx, w->head, STATE_HEAD);
+        if (got < 0)
+            return -1;
+        w->head_got = (size_t)got;
     }
-    *old = rec;
+    if (rec)
+        werror(w, "'%s' was truncated or replaced since the last run; reading it from the start",
+               path);
+    reader_begin(w->reader, r->inputs.v[idx].hint);
+    *pending = w->head;
+    *n_pending = w->head_got;
     return 0;
 }
 
-/* --state: the record of input idx after reading it (fd still open). */
-static int
+/* --state: the record of input idx after reading it. */
+static void
 new_record(struct worker *w, int fd, uint32_t idx)
 {
     struct result *res = &w->run->results[idx];
     struct state_file *f = &res->rec;
     struct stat sb;
-    char head[STATE_HEAD];
     reader_get_pos(w->reader, &f->pos);
     f->head_len = f->pos.offset < STATE_HEAD ? f->pos.offset : STATE_HEAD;
-    ssize_t n = fstat(fd, &sb) == 0 ? pread(fd, head, (size_t)f->head_len, 0) : -1;
-    if (n != (ssize_t)f->head_len) {
-        werror(w, "error reading '%s': %s", w->run->inputs.v[idx].path,
-               n < 0 ? strerror(errno) : "file shrank while being read");
-        return -1;
-    }
+    if (f->head_len > w->head_got)
+        f->head_len = w->head_got; /* cannot happen: the reader saw these bytes */
     f->path = w->run->inputs.v[idx].path;
-    f->dev = (uint64_t)sb.st_dev;
-    f->ino = (uint64_t)sb.st_ino;
-    f->head_hash = state_head_hash(head, (size_t)n);
+    f->dev = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_dev : 0;
+    f->ino = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_ino : 0;
+    f->head_hash = state_head_hash(w->head, (size_t)f->head_len);
     res->resumable = 1;
-    return 0;
 }
 
 /* Read one input; fills r->results[idx] (not yet marked ready). */
@@ -381,30 +454,45 @@ read_input(struct worker *w, uint32_t idx)
         res->failed = 1;
         goto out;
     }
-    const struct state_file *old = NULL;
-    if (r->state && !is_stdin && resume_point(w, fd, idx, &old) != 0) {
+    gzin_begin(w->gz, fd);
+    const char *pending = NULL;
+    size_t n_pending = 0;
+    if (!r->state || is_stdin) {
+        reader_begin(w->reader, in->hint);
+    } else if (resume_point(w, fd, idx, &pending, &n_pending) != 0) {
         res->errors++;
         res->failed = 1;
         close(fd);
         goto out;
     }
-    if (old)
-        reader_resume(w->reader, &old->pos);
-    else
-        reader_begin(w->reader, in->hint);
+    if (n_pending && !w->tally.fatal) {
+        enum extls_status st = reader_feed(w->reader, pending, n_pending);
+        if (st != EXTLS_OK)
+            w->tally.fatal = st;
+    }
     int read_failed = 0;
+    uint64_t counted = 0; /* bytes of this input added to the progress */
     for (;;) {
-        ssize_t n = read(fd, w->buf, READ_BUF);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            werror(w, "error reading '%s': %s", display_path(r, idx), strerror(errno));
+        size_t n;
+        enum extls_status st = gzin_read(w->gz, w->buf, READ_BUF, &n);
+        progress_add(r->progress, gzin_bytes_in(w->gz) - counted);
+        counted = gzin_bytes_in(w->gz);
+        if (w->prints_progress)
+            progress_tick(r->progress);
+        if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
+            /* A damaged gzip member ends the input; its partial last line is not a row. */
+            if (st == EXTLS_EIO)
+                werror(w, "error reading '%s': %s", display_path(r, idx), gzin_message(w->gz));
+            else
+                werror(w, "%s: %s", display_path(r, idx), gzin_message(w->gz));
             read_failed = 1;
             break;
         }
-        if (n == 0)
+        if (st != EXTLS_OK && !w->tally.fatal)
+            w->tally.fatal = st;
+        if (w->tally.fatal || n == 0)
             break;
-        enum extls_status st = reader_feed(w->reader, w->buf, (size_t)n);
+        st = reader_feed(w->reader, w->buf, n);
         if (st != EXTLS_OK && !w->tally.fatal)
             w->tally.fatal = st;
         if (w->tally.fatal || reader_stats(w->reader)->rejected)
@@ -412,8 +500,7 @@ read_input(struct worker *w, uint32_t idx)
     }
     if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
-        if (new_record(w, fd, idx) != 0)
-            read_failed = 1;
+        new_record(w, fd, idx);
     } else if (!read_failed && !w->tally.fatal) {
         enum extls_status st = reader_finish(w->reader);
         if (st != EXTLS_OK)
@@ -446,8 +533,10 @@ static void
 merge_result(struct run *r, uint32_t idx)
 {
     struct result *res = &r->results[idx];
-    if (res->diag_len)
+    if (res->diag_len) {
+        progress_clear(r->progress);
         fwrite(res->diag, 1, res->diag_len, r->err);
+    }
     free(res->diag);
     res->diag = NULL;
     r->main.totals.files += (uint64_t)res->read;
@@ -595,8 +684,9 @@ worker_init(struct run *r, struct worker *w)
     w->reader = reader_new(&cb);
     w->matcher = matcher_new();
     w->sessions = session_table_new(on_done_in_input, w);
+    w->gz = gzin_new();
     w->buf = malloc(READ_BUF);
-    if (!w->reader || !w->matcher || !w->sessions || !w->buf)
+    if (!w->reader || !w->matcher || !w->sessions || !w->gz || !w->buf)
         return EXTLS_ENOMEM;
     reader_set_full_parse(w->reader, r->cfg->full_parse);
     return EXTLS_OK;
@@ -610,6 +700,7 @@ worker_release(struct worker *w)
     session_table_free(w->sessions);
     filter_free(w->filter);
     tally_release(&w->tally);
+    gzin_free(w->gz);
     free(w->buf);
 }
 
@@ -628,6 +719,28 @@ choose_workers(const struct cli_config *cfg, size_t n_inputs)
     return n > CLI_MAX_JOBS ? CLI_MAX_JOBS : n;
 }
 
+/*
+ * Wait (lock held) for a worker to signal; while the progress line is
+ * shown, wake every interval to redraw it (the main thread is its printer).
+ */
+static void
+wait_changed(struct run *r)
+{
+    if (!progress_active(r->progress)) {
+        pthread_cond_wait(&r->changed, &r->lock);
+        return;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += PROGRESS_INTERVAL_MS * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_cond_timedwait(&r->changed, &r->lock, &until);
+    pthread_mutex_unlock(&r->lock);
+    progress_tick(r->progress);
+    pthread_mutex_lock(&r->lock);
+}
+
 /* Read every input and merge in order; returns the number of input errors. */
 static int
 read_all(struct run *r)
@@ -644,11 +757,13 @@ read_all(struct run *r)
         if (started == 0)
             threaded = 0;
     }
+    if (!threaded)
+        r->workers[0].prints_progress = 1; /* no other thread runs */
     for (uint32_t i = 0; i < r->inputs.n; i++) {
         if (threaded) {
             pthread_mutex_lock(&r->lock);
             while (!r->results[i].ready && !r->stop)
-                pthread_cond_wait(&r->changed, &r->lock);
+                wait_changed(r);
             int ready = r->results[i].ready;
             pthread_mutex_unlock(&r->lock);
             if (!ready)
@@ -677,6 +792,7 @@ read_all(struct run *r)
         for (unsigned i = 0; i < started; i++)
             pthread_join(r->workers[i].thread, NULL);
     }
+    progress_stop(r->progress);
     return errors;
 }
 
@@ -718,6 +834,7 @@ teardown(struct run *r)
     }
     session_table_free(r->carry);
     filter_free(r->filter);
+    progress_free(r->progress);
     for (unsigned i = 0; r->workers && i < r->n_workers; i++)
         worker_release(&r->workers[i]);
     free(r->workers);
@@ -736,6 +853,31 @@ teardown(struct run *r)
     pthread_cond_destroy(&r->changed);
 }
 
+static void
+progress_write(const char *text, size_t len, void *user)
+{
+    struct run *r = user;
+    fwrite(text, 1, len, r->err);
+    fflush(r->err);
+}
+
+/* The progress line: on a terminal only (see progress_wanted()), total from the file sizes. */
+static struct progress *
+make_progress(struct run *r)
+{
+    int err_fd = fileno(r->err), out_fd = fileno(r->out);
+    int live = r->cfg->command == CLI_SESSIONS && out_fd >= 0 && isatty(out_fd);
+    int on = progress_wanted(err_fd >= 0 && isatty(err_fd), r->cfg->quiet, live);
+    struct winsize ws;
+    struct progress_io io = {progress_write, r, NULL, NULL, 0};
+    if (on && ioctl(err_fd, TIOCGWINSZ, &ws) == 0)
+        io.width = ws.ws_col;
+    int64_t total = 0;
+    for (size_t i = 0; i < r->inputs.n && total >= 0; i++)
+        total = r->inputs.v[i].size < 0 ? -1 : total + r->inputs.v[i].size;
+    return progress_new(on, total, &io);
+}
+
 static enum extls_status
 setup(struct run *r)
 {
@@ -748,6 +890,9 @@ setup(struct run *r)
         return st;
     r->walk_errors = walk_paths(&r->inputs, cfg->paths, cfg->n_paths, walk_error, r);
     if (r->walk_errors < 0)
+        return EXTLS_ENOMEM;
+    r->progress = make_progress(r);
+    if (!r->progress)
         return EXTLS_ENOMEM;
     r->n_workers = choose_workers(cfg, r->inputs.n);
     r->workers = calloc(r->n_workers, sizeof(*r->workers));

@@ -141,7 +141,7 @@ first_visit(struct input_list *l, const struct stat *st)
 }
 
 static int
-add(struct input_list *l, const char *path, int from_dir)
+add(struct input_list *l, const char *path, int from_dir, int64_t size)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
@@ -157,18 +157,21 @@ add(struct input_list *l, const char *path, int from_dir)
     l->v[l->n].path = copy;
     l->v[l->n].hint = walk_dir_hint(path);
     l->v[l->n].from_dir = from_dir;
+    l->v[l->n].size = size;
     l->n++;
     return 0;
 }
 
-/* The file name (not the whole path) is "<something>.log", any case. */
+/* The file name (not the whole path) is "<something>.log" or "<something>.log.gz", any case. */
 static int
 has_log_suffix(const char *path)
 {
     const char *name = strrchr(path, '/');
     name = name ? name + 1 : path;
     size_t n = strlen(name);
-    return n > 4 && strcasecmp(name + n - 4, ".log") == 0;
+    if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
+        n -= 3;
+    return n > 4 && strncasecmp(name + n - 4, ".log", 4) == 0;
 }
 
 struct walker {
@@ -224,7 +227,7 @@ walk_one(struct walker *w, const char *path, int from_dir)
 {
     struct stat st;
     if (strcmp(path, "-") == 0 && !from_dir)
-        return add(w->l, path, 0);
+        return add(w->l, path, 0, -1);
     if (stat(path, &st) != 0) {
         w->err(path, errno, w->user);
         w->errors++;
@@ -243,7 +246,7 @@ walk_one(struct walker *w, const char *path, int from_dir)
     int fresh = first_visit(w->l, &st);
     if (fresh <= 0)
         return fresh;
-    return add(w->l, path, from_dir);
+    return add(w->l, path, from_dir, S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1);
 }
 
 static int

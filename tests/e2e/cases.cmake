@@ -135,3 +135,14 @@ foreach(script merge-equivalence scale-out)
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(e2e_${script} PROPERTIES LABELS e2e TIMEOUT 120)
 endforeach()
+
+# Compressed input: gzip copies of the sample trees (also mixed, multi-member
+# and misnamed), gzip on standard input and a damaged CRC give what the plain
+# logs give; a truncated gzip file keeps its complete rows and exits 2.
+extls_e2e(gz_truncated RC 2 ARGS --format json tests/data/truncated.LOG.gz)
+extls_e2e(gz_truncated_stdin RC 2 ARGS --format json - STDIN tests/data/truncated.LOG.gz)
+add_test(NAME e2e_gzip
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/gzip.sh $<TARGET_FILE:extls>
+    ${CMAKE_CURRENT_BINARY_DIR}/gzip
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_gzip PROPERTIES LABELS e2e TIMEOUT 120)

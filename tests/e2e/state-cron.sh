@@ -3,7 +3,7 @@
 # --state: a simulated two-day cron run over the Exchange 2010 receive logs.
 # Day 1 at 09:00 a log cut mid-row; day 1 later the rest of it and a size
 # rollover; day 2 the next day's file. Checks:
-#   - a file renamed since the last run (archived) is not read again;
+#   - a file renamed since the last run (archived, even gzipped) is not read again;
 #   - the three --report new reports add up to one plain run over all files,
 #     and --report all equals that plain run;
 #   - a run with no new data reports nothing and leaves the state byte-identical;
@@ -61,6 +61,12 @@ run >"$tmp/renamed.csv"
 check "renamed file: nothing new" test "$(wc -l <"$tmp/renamed.csv")" -eq 1
 run --report all >"$tmp/all2.csv"
 check "renamed file: running counts unchanged" cmp -s "$tmp/all2.csv" "$tmp/full.csv"
+# ... and so is an archive compressed since (its plain first 4 KiB are the same).
+gzip -n "$logs/archived-RECV20161201-2.LOG"
+run >"$tmp/gzipped.csv"
+check "compressed archive: nothing new" test "$(wc -l <"$tmp/gzipped.csv")" -eq 1
+run --report all >"$tmp/all3.csv"
+check "compressed archive: running counts unchanged" cmp -s "$tmp/all3.csv" "$tmp/full.csv"
 cp "$state" "$tmp/state.before"
 
 # A file replaced by different content is read from the start.

@@ -194,6 +194,14 @@ static const char *const tree[] = {
     "other",
     "other/dup.log",
     "other/notes.txt",
+    "gz",
+    "gz/RECV1.LOG.gz",
+    "gz/SEND2.log.GZ",
+    "gz/y.LOG",
+    "gz/notes.gz",
+    "gz/.log.gz",
+    "gz/x.log.gz.bak",
+    "gz/z.gz.log.x",
 };
 #define N_TREE (sizeof(tree) / sizeof(tree[0]))
 
@@ -226,6 +234,14 @@ setup_tree(void **state)
     make_dir("other");
     make_link("../tree/SmtpReceive/RECV2023011116-2.LOG", "other/dup.log");
     make_file("other/notes.txt");
+    make_dir("gz");
+    make_file("gz/RECV1.LOG.gz");
+    make_file("gz/SEND2.log.GZ");
+    make_file("gz/y.LOG");
+    make_file("gz/notes.gz");
+    make_file("gz/.log.gz");
+    make_file("gz/x.log.gz.bak");
+    make_file("gz/z.gz.log.x");
     return 0;
 }
 
@@ -403,6 +419,35 @@ walk_named_file_read_whatever_its_name(void **state)
     input_list_release(&l);
 }
 
+/* Folders yield *.log and *.log.gz (any case); sizes come from stat(), -1 when unknown. */
+static void
+walk_gz_suffix_and_sizes(void **state)
+{
+    (void)state;
+    char p_gz[600], p_fifo[600];
+    snprintf(p_gz, sizeof(p_gz), "%s", at("gz"));
+    snprintf(p_fifo, sizeof(p_fifo), "%s", at("tree/SmtpSend/pipe.log"));
+    char *paths[] = {p_gz, "-", p_fifo};
+    struct input_list l;
+    struct errs e = {0};
+    input_list_init(&l);
+    assert_int_equal(walk_paths(&l, paths, 3, on_error, &e), 0);
+    /* notes.gz, .log.gz (no name before .log), x.log.gz.bak, z.gz.log.x */
+    assert_int_equal(l.skipped, 4);
+    static const struct want want[] = {
+        {"-", EXTLS_DIR_UNKNOWN, 0},
+        {"gz/RECV1.LOG.gz", EXTLS_DIR_RECEIVE, 1},
+        {"gz/SEND2.log.GZ", EXTLS_DIR_SEND, 1},
+        {"gz/y.LOG", EXTLS_DIR_UNKNOWN, 1},
+        {"tree/SmtpSend/pipe.log", EXTLS_DIR_SEND, 0},
+    };
+    check_list(&l, want, sizeof(want) / sizeof(want[0]));
+    static const int64_t sizes[] = {-1, 37, 37, 37, -1}; /* make_file() writes 37 bytes */
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(l.v[i].size, sizes[i]);
+    input_list_release(&l);
+}
+
 int
 main(void)
 {
@@ -418,6 +463,7 @@ main(void)
         cmocka_unit_test(walk_folder_through_loop_link),
         cmocka_unit_test(walk_empty_folder_and_nothing),
         cmocka_unit_test(walk_named_file_read_whatever_its_name),
+        cmocka_unit_test(walk_gz_suffix_and_sizes),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
 }
