@@ -15,7 +15,7 @@
 #include "extls.h"
 #include "reader.h"
 
-/* Grouping keys, in output column order. */
+/* Grouping keys (output columns follow the order given to agg_new()). */
 enum agg_key {
     AGG_DIRECTION = 0,
     AGG_CONNECTOR,
@@ -23,6 +23,7 @@ enum agg_key {
     AGG_DAY,
     AGG_EHLO,
     AGG_CIPHER,
+    AGG_HOUR, /* yyyy-mm-ddThh; last so the older keys keep their values */
     AGG_N_KEYS
 };
 

@@ -7,7 +7,8 @@
  * format prints, for people, a per-connector section (`by_connector`,
  * grouped by direction and connector), a per-remote-host section
  * (`by_remote`, grouped by direction and remote; legacy protocol users
- * first) and a one-line footer.
+ * first), when the sessions span more than one day a per-day section
+ * (`by_day`, grouped by day) and a one-line footer.
  */
 #ifndef EXTLS_REPORT_H
 #define EXTLS_REPORT_H
@@ -47,6 +48,8 @@ struct report {
     struct agg *groups;       /* machine formats */
     struct agg *by_connector; /* table */
     struct agg *by_remote;    /* table */
+    struct agg *by_day;       /* table: grouped by day; NULL or one group: no section */
+    int local_days;           /* table: by_day holds days of the machine's zone, not UTC */
 };
 
 /*

@@ -11,7 +11,7 @@
 #include "strpool.h"
 
 static const char *const key_names[AGG_N_KEYS] = {
-    "direction", "connector", "remote", "day", "ehlo", "cipher",
+    "direction", "connector", "remote", "day", "ehlo", "cipher", "hour",
 };
 
 struct item {

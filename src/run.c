@@ -30,12 +30,14 @@
 #include "export.h"
 #include "filter.h"
 #include "match.h"
+#include "nagios.h"
 #include "reader.h"
 #include "report.h"
 #include "row.h"
 #include "session.h"
+#include "threshold.h"
 #include "walk.h"
-#include "xtime.h"
+#include "when.h"
 
 #define READ_BUF (64 * 1024)
 #define MALFORMED_SHOWN 10 /* malformed rows named per input without --verbose */
@@ -45,9 +47,10 @@ struct run;
 
 /* Counts of one worker, added up at the end. */
 struct tally {
-    struct agg *groups, *by_connector, *by_remote;
+    struct agg *groups, *by_connector, *by_remote, *by_day;
     struct report_totals totals;
-    int fail_matched;
+    uint64_t count[EXTLS_N_CLASSES]; /* counted sessions per class, for the thresholds */
+    struct when when;                /* day/hour keys in the --tz zone */
     enum extls_status fatal;
 };
 
@@ -58,10 +61,11 @@ struct result {
     size_t diag_len;
     struct session **open; /* sessions still open at its end */
     size_t n_open;
-    int read;    /* counted as a file read */
-    int skipped; /* another kind of log in a walked folder */
-    int failed;  /* could not be read, wholly or partly */
-    int errors;  /* problems that make the exit status 2 */
+    int read;        /* counted as a file read */
+    int skipped;     /* another kind of log in a walked folder */
+    int failed;      /* could not be read, wholly or partly */
+    int errors;      /* problems that make the exit status 2 */
+    char error[256]; /* the first of them, for --nagios */
 };
 
 struct worker {
@@ -91,6 +95,7 @@ struct run {
     struct filter *filter;       /* the main thread's filter, for carried sessions */
     struct tally main;           /* counts of sessions folded from carry */
     int walk_errors;             /* paths that could not be read or walked */
+    char first_error[256];       /* first error printed, without "extls: " (--nagios) */
 
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -104,18 +109,42 @@ error(struct run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (!r->first_error[0]) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(r->first_error, sizeof(r->first_error), fmt, copy);
+        va_end(copy);
+    }
     fputs("extls: ", r->err);
     vfprintf(r->err, fmt, ap);
     putc('\n', r->err);
     va_end(ap);
 }
 
-/* An error line in the current input's diagnostics. */
+/* A note (not an error) in the current input's diagnostics. */
+static void
+wnote(struct worker *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("extls: ", w->diag);
+    vfprintf(w->diag, fmt, ap);
+    putc('\n', w->diag);
+    va_end(ap);
+}
+
+/* An error line in the current input's diagnostics (the first is kept). */
 static void
 werror(struct worker *w, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (!w->res->error[0]) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(w->res->error, sizeof(w->res->error), fmt, copy);
+        va_end(copy);
+    }
     fputs("extls: ", w->diag);
     vfprintf(w->diag, fmt, ap);
     putc('\n', w->diag);
@@ -171,7 +200,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
             /* Another kind of Exchange log in a walked folder: skip it. */
             w->res->skipped = 1;
             if (w->run->cfg->verbose)
-                werror(w, "skipping '%s': %s", display_path(w->run, w->cur), msg);
+                wnote(w, "skipping '%s': %s", display_path(w->run, w->cur), msg);
             break;
         }
         /* fall through */
@@ -199,17 +228,18 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         t->totals.first_ms = s->start_ms;
     if (s->start_ms > t->totals.last_ms)
         t->totals.last_ms = s->start_ms;
-    if (r->cfg->fail_on & (1u << cls))
-        t->fail_matched = 1;
+    t->count[cls]++;
     if (r->cfg->command == CLI_SESSIONS) {
         export_session(r->out, r->cfg->format, s, r->inputs.v[s->file].path);
         return;
     }
 
-    /* Day and cipher cost a format each: only when grouped by them. */
-    char day[XTIME_BUF] = "", cipher[3 * (EXTLS_NAME_MAX + 16)] = "";
-    if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_DAY)))
-        xtime_format_day(s->start_ms, day);
+    /* Day, hour and cipher cost work: only when grouped by them. */
+    const char *day = "", *hour = "";
+    char cipher[3 * (EXTLS_NAME_MAX + 16)] = "";
+    if (t->by_day ||
+        (t->groups && (agg_keys_mask(t->groups) & (AGG_BIT(AGG_DAY) | AGG_BIT(AGG_HOUR)))))
+        when_keys(&t->when, s->start_ms, &day, &hour);
     if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_CIPHER)))
         export_cipher(s, cipher, sizeof(cipher));
     const char *dir = extls_dir_name(s->dir);
@@ -221,12 +251,15 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         [AGG_DAY] = {day, strlen(day)},
         [AGG_EHLO] = host,
         [AGG_CIPHER] = {cipher, strlen(cipher)},
+        [AGG_HOUR] = {hour, strlen(hour)},
     };
     struct agg *targets[3] = {t->groups, t->by_connector, t->by_remote};
     for (int i = 0; i < 3; i++) {
         if (targets[i] && t->fatal == EXTLS_OK)
             t->fatal = agg_add(targets[i], key, cls, s->start_ms, host);
     }
+    if (t->by_day && t->fatal == EXTLS_OK) /* no host: the day section shows none */
+        t->fatal = agg_add(t->by_day, key, cls, s->start_ms, (struct reader_field){"", 0});
 }
 
 /* A session completed inside one input. */
@@ -308,9 +341,9 @@ read_input(struct worker *w, uint32_t idx)
     if (!res->skipped) {
         res->read = 1;
         if (!r->cfg->quiet && !r->cfg->verbose && w->cur_malformed > MALFORMED_SHOWN)
-            werror(w, "%s: %llu malformed rows in all, %llu not named (use --verbose)",
-                   display_path(r, idx), (unsigned long long)w->cur_malformed,
-                   (unsigned long long)(w->cur_malformed - MALFORMED_SHOWN));
+            wnote(w, "%s: %llu malformed rows in all, %llu not named (use --verbose)",
+                  display_path(r, idx), (unsigned long long)w->cur_malformed,
+                  (unsigned long long)(w->cur_malformed - MALFORMED_SHOWN));
     }
 out:
     if (fclose(w->diag) != 0 && !w->tally.fatal)
@@ -333,6 +366,8 @@ merge_result(struct run *r, uint32_t idx)
     r->main.totals.files += (uint64_t)res->read;
     r->main.totals.files_skipped += (uint64_t)res->skipped;
     r->main.totals.files_failed += (uint64_t)res->failed;
+    if (res->errors && !r->first_error[0])
+        memcpy(r->first_error, res->error, sizeof(r->first_error));
     for (size_t i = 0; i < res->n_open; i++) {
         if (r->main.fatal) {
             session_free(res->open[i]);
@@ -376,15 +411,18 @@ tally_init(struct tally *t, const struct cli_config *cfg)
 {
     static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
     static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    static const enum agg_key day_keys[] = {AGG_DAY};
     memset(t, 0, sizeof(*t));
     t->totals.first_ms = INT64_MAX;
     t->totals.last_ms = INT64_MIN;
-    if (cfg->command != CLI_REPORT)
+    when_init(&t->when, cfg->tz);
+    if (cfg->command != CLI_REPORT || cfg->nagios)
         return EXTLS_OK;
     if (cfg->format == REPORT_TABLE) {
         t->by_connector = agg_new(conn_keys, 2);
         t->by_remote = agg_new(remote_keys, 2);
-        return t->by_connector && t->by_remote ? EXTLS_OK : EXTLS_ENOMEM;
+        t->by_day = agg_new(day_keys, 1);
+        return t->by_connector && t->by_remote && t->by_day ? EXTLS_OK : EXTLS_ENOMEM;
     }
     t->groups = agg_new(cfg->by, cfg->n_by);
     return t->groups ? EXTLS_OK : EXTLS_ENOMEM;
@@ -396,15 +434,16 @@ tally_release(struct tally *t)
     agg_free(t->groups);
     agg_free(t->by_connector);
     agg_free(t->by_remote);
+    agg_free(t->by_day);
 }
 
 /* Add src's counts into dst. */
 static void
 tally_add(struct tally *dst, const struct tally *src)
 {
-    struct agg *d[3] = {dst->groups, dst->by_connector, dst->by_remote};
-    struct agg *s[3] = {src->groups, src->by_connector, src->by_remote};
-    for (int i = 0; i < 3; i++) {
+    struct agg *d[4] = {dst->groups, dst->by_connector, dst->by_remote, dst->by_day};
+    struct agg *s[4] = {src->groups, src->by_connector, src->by_remote, src->by_day};
+    for (int i = 0; i < 4; i++) {
         if (d[i] && s[i] && !dst->fatal)
             dst->fatal = agg_merge(d[i], s[i]);
     }
@@ -418,7 +457,8 @@ tally_add(struct tally *dst, const struct tally *src)
         a->first_ms = b->first_ms;
     if (b->last_ms > a->last_ms)
         a->last_ms = b->last_ms;
-    dst->fail_matched |= src->fail_matched;
+    for (int c = 0; c < EXTLS_N_CLASSES; c++)
+        dst->count[c] += src->count[c];
     if (!dst->fatal)
         dst->fatal = src->fatal;
 }
@@ -561,6 +601,8 @@ finish_output(struct run *r)
             .groups = r->main.groups,
             .by_connector = r->main.by_connector,
             .by_remote = r->main.by_remote,
+            .by_day = r->main.by_day,
+            .local_days = r->cfg->tz == WHEN_LOCAL,
         };
         enum extls_status st = report_write(r->out, &rep);
         if (st == EXTLS_ENOMEM)
@@ -572,6 +614,29 @@ finish_output(struct run *r)
     if (fflush(r->out) != 0 || ferror(r->out))
         return -1;
     return 0;
+}
+
+/*
+ * --nagios: print the one status line for a run that ended with exit
+ * status `code`; returns the Nagios exit code. Errors (code 2) are
+ * UNKNOWN, with the first error's text.
+ */
+static int
+finish_nagios(struct run *r, int code)
+{
+    char line[NAGIOS_LINE_MAX];
+    enum nagios_state st;
+    if (code == EXTLS_EXIT_ERROR)
+        st = nagios_unknown(line, r->first_error[0] ? r->first_error : "error");
+    else
+        st = nagios_status(line, &r->cfg->fail_on, &r->cfg->warn_on, r->main.count,
+                           r->main.totals.sessions);
+    fputs(line, r->out);
+    if (fflush(r->out) != 0 || ferror(r->out)) {
+        error(r, "cannot write output: %s", strerror(errno));
+        return NAGIOS_UNKNOWN;
+    }
+    return st;
 }
 
 static void
@@ -640,8 +705,9 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             error(&r, "%s", extls_strerror(st));
+        int code = cfg->nagios ? finish_nagios(&r, EXTLS_EXIT_ERROR) : EXTLS_EXIT_ERROR;
         teardown(&r);
-        return EXTLS_EXIT_ERROR;
+        return code;
     }
     int errors = r.walk_errors;
     r.main.totals.files_skipped += r.inputs.skipped;
@@ -657,7 +723,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
 
     int code = EXTLS_EXIT_OK;
     int write_failed = 0;
-    if (!r.main.fatal)
+    if (!r.main.fatal && !cfg->nagios)
         write_failed = finish_output(&r) != 0;
     if (r.main.fatal) {
         error(&r, "%s", extls_strerror(r.main.fatal));
@@ -667,9 +733,11 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         code = EXTLS_EXIT_ERROR;
     } else if (errors) {
         code = EXTLS_EXIT_ERROR;
-    } else if (r.main.fail_matched) {
+    } else if (threshold_list_match(&cfg->fail_on, r.main.count, r.main.totals.sessions)) {
         code = EXTLS_EXIT_FAIL_ON;
     }
+    if (cfg->nagios)
+        code = finish_nagios(&r, code);
     teardown(&r);
     return code;
 }
