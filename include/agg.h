@@ -15,7 +15,7 @@
 #include "extls.h"
 #include "reader.h"
 
-/* Grouping keys, in output column order. */
+/* Grouping keys (output columns follow the order given to agg_new()). */
 enum agg_key {
     AGG_DIRECTION = 0,
     AGG_CONNECTOR,
@@ -24,6 +24,7 @@ enum agg_key {
     AGG_EHLO,
     AGG_CIPHER,
     AGG_SERVER, /* the Exchange server (server.h) */
+    AGG_HOUR,   /* yyyy-mm-ddThh; last so the older keys keep their values */
     AGG_N_KEYS
 };
 
@@ -91,6 +92,9 @@ enum extls_status agg_merge(struct agg *dst, const struct agg *src);
  */
 enum extls_status agg_add_group(struct agg *a, const struct reader_field key[AGG_N_KEYS],
                                 const struct agg_group *g);
+
+/* The class counts of all groups added up (every session counts in exactly one group). */
+void agg_class_totals(const struct agg *a, uint64_t count[EXTLS_N_CLASSES]);
 
 /* Number of groups. */
 size_t agg_size(const struct agg *a);

@@ -14,6 +14,8 @@
 #include "agg.h"
 #include "extls.h"
 #include "report.h"
+#include "threshold.h"
+#include "when.h"
 
 enum cli_command {
     CLI_REPORT = 0, /* extls [OPTIONS] PATH...: the summary */
@@ -27,12 +29,17 @@ struct cli_config {
     enum report_format format;
     enum agg_key by[AGG_N_KEYS]; /* --by, in the order given (merge: n_by 0 without --by) */
     size_t n_by;
-    int64_t since, until;     /* INT64_MIN / INT64_MAX when not given */
-    enum extls_dir direction; /* EXTLS_DIR_UNKNOWN: both */
-    const char *connector;    /* --connector pattern or NULL */
-    const char *remote;       /* --remote address or CIDR, or NULL */
-    const char *server;       /* --server name, or NULL (server.h) */
-    unsigned fail_on;         /* bit per enum extls_class */
+    int64_t since, until;          /* INT64_MIN / INT64_MAX when not given */
+    const char *since_text;        /* --since as given, or NULL */
+    const char *until_text;        /* --until as given, or NULL */
+    enum when_zone tz;             /* --tz: zone of day boundaries and day/hour keys */
+    enum extls_dir direction;      /* EXTLS_DIR_UNKNOWN: both */
+    const char *connector;         /* --connector pattern or NULL */
+    const char *remote;            /* --remote address or CIDR, or NULL */
+    const char *server;            /* --server name, or NULL (server.h) */
+    struct threshold_list fail_on; /* --fail-on; empty when not given */
+    struct threshold_list warn_on; /* --warn-on (needs --nagios); empty when not given */
+    int nagios;                    /* --nagios: one status line, Nagios exit codes */
     int quiet, verbose;
     unsigned jobs;          /* --jobs; 0: one per online CPU */
     int full_parse;         /* --full-parse */
@@ -53,7 +60,13 @@ enum cli_status {
 
 /*
  * Parse argv into *cfg (fully overwritten). On CLI_EUSAGE, `err` (err_len
- * bytes) holds a one-line message without the program name.
+ * bytes) holds a one-line message without the program name, and
+ * cfg->nagios still says whether "--nagios" was among the arguments, so
+ * the error can be reported as a Nagios status line.
+ *
+ * --since/--until words relative to now (today, yesterday, -7d) use the
+ * clock, or the environment variable EXTLS_NOW (an ISO 8601 UTC time) when
+ * set: a testing aid.
  */
 enum cli_status cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_len);
 

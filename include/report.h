@@ -7,9 +7,9 @@
  * format prints, for people, a per-connector section (`by_connector`,
  * grouped by direction and connector), a per-remote-host section
  * (`by_remote`, grouped by direction and remote; legacy protocol users
- * first) and a one-line footer. The html format (html.h) shows the same
- * two tables with charts, and the sessions per day (`by_day`, grouped by
- * day).
+ * first), when the sessions span more than one day a per-day section
+ * (`by_day`, grouped by day) and a one-line footer. The html format
+ * (html.h) shows the same tables with charts, and the sessions per day.
  */
 #ifndef EXTLS_REPORT_H
 #define EXTLS_REPORT_H
@@ -50,7 +50,8 @@ struct report {
     struct agg *groups;       /* machine formats */
     struct agg *by_connector; /* table */
     struct agg *by_remote;    /* table; NULL: no per-remote section (merged reports) */
-    struct agg *by_day;       /* html */
+    struct agg *by_day;       /* table, html: grouped by day; NULL or one group: no table section */
+    int local_days;           /* by_day holds days of the machine's zone, not UTC */
 };
 
 /*

@@ -27,6 +27,12 @@ int xtime_parse(const char *s, size_t len, int64_t *ms);
  */
 int xtime_parse_bound(const char *s, size_t len, int64_t *ms);
 
+/*
+ * Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1-12,
+ * d 1-31, not range-checked); negative before 1970.
+ */
+int64_t xtime_days_from_civil(int64_t y, unsigned m, unsigned d);
+
 /* Write "yyyy-MM-ddTHH:mm:ss.fffZ" into buf (XTIME_BUF bytes); returns buf. */
 char *xtime_format(int64_t ms, char *buf);
 

@@ -11,7 +11,7 @@
 #include "strpool.h"
 
 static const char *const key_names[AGG_N_KEYS] = {
-    "direction", "connector", "remote", "day", "ehlo", "cipher", "server",
+    "direction", "connector", "remote", "day", "ehlo", "cipher", "server", "hour",
 };
 
 struct item {
@@ -351,4 +351,17 @@ agg_sorted(struct agg *a)
     sort_groups(a, a->sorted, tmp, n);
     free(tmp);
     return a->sorted;
+}
+
+void
+agg_class_totals(const struct agg *a, uint64_t count[EXTLS_N_CLASSES])
+{
+    for (int c = 0; c < EXTLS_N_CLASSES; c++)
+        count[c] = 0;
+    for (size_t i = 0; i < a->cap; i++) {
+        if (!a->slot[i])
+            continue;
+        for (int c = 0; c < EXTLS_N_CLASSES; c++)
+            count[c] += a->slot[i]->g.count[c];
+    }
 }

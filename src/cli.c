@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xtime.h"
 
@@ -29,6 +30,9 @@ enum opt_id {
     OPT_STATE,
     OPT_REPORT,
     OPT_SERVER,
+    OPT_TZ,
+    OPT_WARN_ON,
+    OPT_NAGIOS,
 };
 
 struct opt {
@@ -44,15 +48,24 @@ static const struct opt options[] = {
      "for 'sessions': jsonl (default), csv, tsv"},
     {"by", OPT_BY, "KEYS",
      "group by these comma-separated keys (machine formats): direction, connector, "
-     "remote, day, ehlo, cipher, server (default: direction,connector,remote)"},
-    {"since", OPT_SINCE, "TIME", "only sessions starting at or after TIME (ISO 8601, UTC)"},
-    {"until", OPT_UNTIL, "TIME", "only sessions starting before TIME (ISO 8601, UTC)"},
+     "remote, day, hour, ehlo, cipher, server (default: direction,connector,remote)"},
+    {"since", OPT_SINCE, "TIME",
+     "only sessions starting at or after TIME (ISO 8601, UTC; or today, yesterday, "
+     "-7d, -12h, -30m)"},
+    {"until", OPT_UNTIL, "TIME", "only sessions starting before TIME (same forms)"},
+    {"tz", OPT_TZ, "ZONE",
+     "days of today, yesterday, bare dates and the day/hour keys: utc (default) or local "
+     "(the machine's zone, TZ honoured)"},
     {"direction", OPT_DIRECTION, "DIR", "only receive or only send sessions"},
     {"connector", OPT_CONNECTOR, "REGEX", "only connectors whose id matches REGEX (PCRE2)"},
     {"remote", OPT_REMOTE, "ADDR", "only remote hosts with this address or in this CIDR block"},
     {"fail-on", OPT_FAIL_ON, "LIST",
      "exit 1 if any counted session is in one of these classes (comma-separated; "
-     "'legacy' = ssl2,ssl3,tls1_0,tls1_1)"},
+     "'legacy' = ssl2,ssl3,tls1_0,tls1_1), or past a threshold: tls1_0>0, none>5%, legacy>=1"},
+    {"warn-on", OPT_WARN_ON, "LIST", "with --nagios: WARNING past these (same forms)"},
+    {"nagios", OPT_NAGIOS, NULL,
+     "print one Nagios plugin status line with perfdata; exit 0 OK, 1 WARNING, "
+     "2 CRITICAL (--fail-on), 3 UNKNOWN"},
     {"server", OPT_SERVER, "NAME",
      "the Exchange server the logs come from, for the 'server' key (default: the "
      "server named by the receive connector ids)"},
@@ -102,29 +115,6 @@ parse_by(struct cli_config *cfg, const char *list)
     }
 }
 
-static int
-parse_fail_on(struct cli_config *cfg, const char *list)
-{
-    cfg->fail_on = 0;
-    for (const char *p = list;;) {
-        size_t len = strcspn(p, ",");
-        int c = extls_class_parse(p, len);
-        if (c >= 0) {
-            cfg->fail_on |= 1u << c;
-        } else if (len == 6 && memcmp(p, "legacy", 6) == 0) {
-            for (int k = 0; k < EXTLS_N_CLASSES; k++) {
-                if (extls_class_is_legacy((enum extls_class)k))
-                    cfg->fail_on |= 1u << k;
-            }
-        } else {
-            return -1;
-        }
-        if (!p[len])
-            return 0;
-        p += len + 1;
-    }
-}
-
 /* Options 'merge' takes; the others concern reading logs. */
 static int
 merge_option(int id)
@@ -146,6 +136,49 @@ defaults(struct cli_config *cfg)
     cfg->until = INT64_MAX;
 }
 
+#define BAD_TIME                                                                                   \
+    "bad time '%s': use yyyy-mm-dd, yyyy-mm-ddThh:mm[:ss[.fff]][Z], today, yesterday, or -N "      \
+    "with d, h or m"
+
+/*
+ * --since/--until into milliseconds, now that --tz is known. The clock is
+ * read only for relative words; EXTLS_NOW replaces it (testing aid).
+ */
+static enum cli_status
+resolve_times(struct cli_config *cfg, char *err, size_t err_len)
+{
+    int64_t now = 0;
+    if ((cfg->since_text && when_is_relative(cfg->since_text)) ||
+        (cfg->until_text && when_is_relative(cfg->until_text))) {
+        const char *fixed = getenv("EXTLS_NOW");
+        struct timespec ts;
+        if (fixed) {
+            if (xtime_parse_bound(fixed, strlen(fixed), &now) != 0)
+                return usage_error(err, err_len,
+                                   "bad EXTLS_NOW '%s': use yyyy-mm-ddThh:mm[:ss[.fff]][Z]", fixed);
+        } else if (clock_gettime(CLOCK_REALTIME, &ts) == 0) {
+            now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        }
+    }
+    /* The forms were checked in apply(): these cannot fail. */
+    if (cfg->since_text)
+        when_parse(cfg->since_text, cfg->tz, now, &cfg->since);
+    if (cfg->until_text)
+        when_parse(cfg->until_text, cfg->tz, now, &cfg->until);
+    return CLI_OK;
+}
+
+/* "--nagios" anywhere before "--": known even when parsing fails early. */
+static int
+nagios_given(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--nagios") == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* One option's value into cfg. */
 static enum cli_status
 apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *err, size_t err_len)
@@ -163,22 +196,26 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         if (parse_by(cfg, arg) != 0)
             return usage_error(err, err_len,
                                "bad --by '%s': use distinct keys from direction, connector, "
-                               "remote, day, ehlo, cipher, server",
+                               "remote, day, hour, ehlo, cipher, server",
                                arg);
         break;
     case OPT_SINCE:
     case OPT_UNTIL: {
-        int64_t ms;
-        if (xtime_parse_bound(arg, strlen(arg), &ms) != 0)
-            return usage_error(err, err_len,
-                               "bad time '%s': use yyyy-mm-dd or yyyy-mm-ddThh:mm[:ss[.fff]][Z]",
-                               arg);
+        int64_t ms; /* the form only: the value needs --tz and the clock (resolve_times) */
+        if (when_parse(arg, WHEN_UTC, 0, &ms) != 0)
+            return usage_error(err, err_len, BAD_TIME, arg);
         if (id == OPT_SINCE)
-            cfg->since = ms;
+            cfg->since_text = arg;
         else
-            cfg->until = ms;
+            cfg->until_text = arg;
         break;
     }
+    case OPT_TZ:
+        v = when_zone_parse(arg);
+        if (v < 0)
+            return usage_error(err, err_len, "bad --tz '%s': use utc or local", arg);
+        cfg->tz = (enum when_zone)v;
+        break;
     case OPT_DIRECTION:
         if (strcmp(arg, "receive") == 0)
             cfg->direction = EXTLS_DIR_RECEIVE;
@@ -200,11 +237,16 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         cfg->server = arg;
         break;
     case OPT_FAIL_ON:
-        if (parse_fail_on(cfg, arg) != 0)
-            return usage_error(err, err_len,
-                               "bad --fail-on '%s': use classes ssl2, ssl3, tls1_0, tls1_1, "
-                               "tls1_2, tls1_3, tls_unknown, tls_failed, none, or legacy",
-                               arg);
+    case OPT_WARN_ON: {
+        char why[128];
+        struct threshold_list *l = id == OPT_FAIL_ON ? &cfg->fail_on : &cfg->warn_on;
+        if (threshold_parse(l, arg, why, sizeof(why)) != EXTLS_OK)
+            return usage_error(err, err_len, "bad --%s '%s': %s",
+                               id == OPT_FAIL_ON ? "fail-on" : "warn-on", arg, why);
+        break;
+    }
+    case OPT_NAGIOS:
+        cfg->nagios = 1;
         break;
     case OPT_QUIET:
         cfg->quiet = 1;
@@ -272,6 +314,7 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
     shortopts[ns] = '\0';
 
     defaults(cfg);
+    cfg->nagios = nagios_given(argc, argv);
     int first = 1;
     if (argc > 1 && strcmp(argv[1], "sessions") == 0) {
         cfg->command = CLI_SESSIONS;
@@ -324,6 +367,13 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
     }
     if (cfg->command == CLI_MERGE && !format_given)
         cfg->format = REPORT_JSON;
+    if (cfg->command == CLI_SESSIONS && cfg->nagios)
+        return usage_error(err, err_len, "'sessions' cannot be used with --nagios");
+    if (cfg->warn_on.n && !cfg->nagios)
+        return usage_error(err, err_len, "--warn-on needs --nagios");
+    enum cli_status st = resolve_times(cfg, err, err_len);
+    if (st != CLI_OK)
+        return st;
     if (cfg->since >= cfg->until)
         return usage_error(err, err_len, "--since must be before --until");
     if (cfg->report_given && !cfg->state_path)
@@ -370,6 +420,6 @@ cli_help(FILE *out)
     fputs("\n"
           "Classes: ssl2 ssl3 tls1_0 tls1_1 tls1_2 tls1_3 tls_unknown tls_failed none.\n"
           "Exit status: 0 success, 1 --fail-on matched, 2 usage error or an input could not\n"
-          "be read. See extls(1).\n",
+          "be read; with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. See extls(1).\n",
           out);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "nagios.h"
 #include "run.h"
 
 int
@@ -16,7 +17,12 @@ main(int argc, char **argv)
 
     if (cli_parse(&cfg, argc, argv, err, sizeof(err)) != CLI_OK) {
         fprintf(stderr, "extls: %s\n", err);
-        return EXTLS_EXIT_ERROR;
+        if (!cfg.nagios)
+            return EXTLS_EXIT_ERROR;
+        char line[NAGIOS_LINE_MAX];
+        enum nagios_state st = nagios_unknown(line, err);
+        fputs(line, stdout);
+        return (int)st;
     }
     if (cfg.help) {
         cli_help(stdout);

@@ -16,10 +16,9 @@
  * group 2: a bare marker, a whole word (not "SP_PROT_TLS1_2_SERVERX");
  * group 3: a failure.
  */
-static const char marker_pattern[] =
-    "\\s*(?:TLS protocol (\\S+) negotiation"
-    "|(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))\\s*$"
-    "|(TLS negotiation failed))";
+static const char marker_pattern[] = "\\s*(?:TLS protocol (\\S+) negotiation"
+                                     "|(SP_PROT[_-](?:SSL[23]|TLS1_[0-3])_(?:SERVER|CLIENT))\\s*$"
+                                     "|(TLS negotiation failed))";
 
 static const char cipher_pattern[] = "bulk encryption algorithm (\\S+) with strength (\\d+) bits, "
                                      "MAC hash algorithm (\\S+) with strength (\\d+) bits "

@@ -364,6 +364,38 @@ remote_section(FILE *out, struct agg *a)
     return EXTLS_OK;
 }
 
+/* Sessions per class per day, when there is more than one day. */
+static void
+day_section(FILE *out, struct agg *a, int local)
+{
+    const struct agg_group *const *v = agg_sorted(a);
+    size_t n = agg_size(a);
+    struct table t = {.out = out, .n_cols = 2 + EXTLS_N_CLASSES + 2};
+    struct cell cells[MAX_COLS];
+    t.right = ~0u & ~1u;
+    fprintf(out, "\nTLS use per day (%s)\n", local ? "local time" : "UTC");
+    for (t.pass = 0; t.pass < 2; t.pass++) {
+        size_t k = 0;
+        cell_text(&cells[k++], "day", 3);
+        cell_text(&cells[k++], "sessions", 8);
+        k = class_headers(cells, k);
+        cell_text(&cells[k++], "tls%", 4);
+        cell_text(&cells[k++], "legacy%", 7);
+        table_row(&t, cells);
+        for (size_t i = 0; i < n; i++) {
+            const struct agg_group *g = v[i];
+            k = 0;
+            cell_value(&cells[k++], g->key[AGG_DAY]);
+            cell_num(&cells[k++], g->sessions);
+            k = class_cells(cells, k, g);
+            uint64_t tls = tls_sessions(g);
+            cell_pct(&cells[k++], tls, g->sessions);
+            cell_pct(&cells[k++], legacy_sessions(g), tls - g->count[EXTLS_TLS_UNKNOWN]);
+            table_row(&t, cells);
+        }
+    }
+}
+
 static void
 footer(FILE *out, const struct report_totals *t)
 {
@@ -392,6 +424,11 @@ write_table(FILE *out, struct report *r)
         enum extls_status st = remote_section(out, r->by_remote);
         if (st != EXTLS_OK)
             return st;
+    }
+    if (r->by_day && agg_size(r->by_day) > 1) {
+        if (!agg_sorted(r->by_day))
+            return EXTLS_ENOMEM;
+        day_section(out, r->by_day, r->local_days);
     }
     footer(out, &r->totals);
     return EXTLS_OK;

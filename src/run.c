@@ -41,14 +41,16 @@
 #include "match.h"
 #include "merge.h"
 #include "progress.h"
+#include "nagios.h"
 #include "reader.h"
 #include "report.h"
 #include "row.h"
 #include "server.h"
 #include "session.h"
 #include "state.h"
+#include "threshold.h"
 #include "walk.h"
-#include "xtime.h"
+#include "when.h"
 
 #define READ_BUF (64 * 1024)
 #define MALFORMED_SHOWN 10         /* malformed rows named per input without --verbose */
@@ -59,11 +61,11 @@ struct run;
 
 /* Counts of one worker, added up at the end. */
 struct tally {
-    struct agg *groups, *by_connector, *by_remote;
-    struct agg *by_day; /* html only */
+    struct agg *groups, *by_connector, *by_remote, *by_day;
     struct report_totals totals;
-    int64_t clock_ms; /* latest row time seen */
-    int fail_matched;
+    int64_t clock_ms;                /* latest row time seen */
+    uint64_t count[EXTLS_N_CLASSES]; /* counted sessions per class, for the thresholds */
+    struct when when;                /* day/hour keys in the --tz zone */
     enum extls_status fatal;
     struct server_names servers; /* named by receive connectors, for --by server */
 };
@@ -79,6 +81,7 @@ struct result {
     int skipped;           /* another kind of log in a walked folder */
     int failed;            /* could not be read, wholly or partly */
     int errors;            /* problems that make the exit status 2 */
+    char error[256];       /* the first of them, for --nagios */
     int resumable;         /* --state: rec says where to go on next time */
     struct state_file rec; /* --state: its new record (rec.path borrowed) */
 };
@@ -119,6 +122,7 @@ struct run {
     char **state_paths;          /* files of carried sessions that are not inputs */
     size_t n_state_paths;
     struct progress *progress; /* drawn by the main thread only; NULL before setup */
+    char first_error[256];     /* first error printed, without "extls: " (--nagios) */
 
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -133,18 +137,42 @@ error(struct run *r, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     progress_clear(r->progress);
+    if (!r->first_error[0]) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(r->first_error, sizeof(r->first_error), fmt, copy);
+        va_end(copy);
+    }
     fputs("extls: ", r->err);
     vfprintf(r->err, fmt, ap);
     putc('\n', r->err);
     va_end(ap);
 }
 
-/* An error line in the current input's diagnostics. */
+/* A note (not an error) in the current input's diagnostics. */
+static void
+wnote(struct worker *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("extls: ", w->diag);
+    vfprintf(w->diag, fmt, ap);
+    putc('\n', w->diag);
+    va_end(ap);
+}
+
+/* An error line in the current input's diagnostics (the first is kept). */
 static void
 werror(struct worker *w, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (!w->res->error[0]) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(w->res->error, sizeof(w->res->error), fmt, copy);
+        va_end(copy);
+    }
     fputs("extls: ", w->diag);
     vfprintf(w->diag, fmt, ap);
     putc('\n', w->diag);
@@ -202,7 +230,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
             /* Another kind of Exchange log in a walked folder: skip it. */
             w->res->skipped = 1;
             if (w->run->cfg->verbose)
-                werror(w, "skipping '%s': %s", display_path(w->run, w->cur), msg);
+                wnote(w, "skipping '%s': %s", display_path(w->run, w->cur), msg);
             break;
         }
         /* fall through */
@@ -243,18 +271,19 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         t->totals.first_ms = s->start_ms;
     if (s->start_ms > t->totals.last_ms)
         t->totals.last_ms = s->start_ms;
-    if (r->cfg->fail_on & (1u << cls))
-        t->fail_matched = 1;
+    t->count[cls]++;
     if (r->cfg->command == CLI_SESSIONS) {
         export_session(r->out, r->cfg->format, s, input_path(r, s->file),
                        server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len));
         return;
     }
 
-    /* Day and cipher cost a format each: only when grouped by them (day: or for html). */
-    char day[XTIME_BUF] = "", cipher[3 * (EXTLS_NAME_MAX + 16)] = "";
-    if (t->by_day || (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_DAY))))
-        xtime_format_day(s->start_ms, day);
+    /* Day, hour and cipher cost work: only when grouped by them. */
+    const char *day = "", *hour = "";
+    char cipher[3 * (EXTLS_NAME_MAX + 16)] = "";
+    if (t->by_day ||
+        (t->groups && (agg_keys_mask(t->groups) & (AGG_BIT(AGG_DAY) | AGG_BIT(AGG_HOUR)))))
+        when_keys(&t->when, s->start_ms, &day, &hour);
     if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_CIPHER)))
         export_cipher(s, cipher, sizeof(cipher));
     const char *dir = extls_dir_name(s->dir);
@@ -269,12 +298,15 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         [AGG_SERVER] = by_server
                            ? server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len)
                            : host,
+        [AGG_HOUR] = {hour, strlen(hour)},
     };
-    struct agg *targets[4] = {t->groups, t->by_connector, t->by_remote, t->by_day};
-    for (int i = 0; i < 4; i++) {
+    struct agg *targets[3] = {t->groups, t->by_connector, t->by_remote};
+    for (int i = 0; i < 3; i++) {
         if (targets[i] && t->fatal == EXTLS_OK)
             t->fatal = agg_add(targets[i], key, cls, s->start_ms, host);
     }
+    if (t->by_day && t->fatal == EXTLS_OK) /* no host: the day section shows none */
+        t->fatal = agg_add(t->by_day, key, cls, s->start_ms, (struct reader_field){"", 0});
 }
 
 /* A session completed inside one input. */
@@ -515,9 +547,9 @@ read_input(struct worker *w, uint32_t idx)
     if (!res->skipped) {
         res->read = 1;
         if (!r->cfg->quiet && !r->cfg->verbose && w->cur_malformed > MALFORMED_SHOWN)
-            werror(w, "%s: %llu malformed rows in all, %llu not named (use --verbose)",
-                   display_path(r, idx), (unsigned long long)w->cur_malformed,
-                   (unsigned long long)(w->cur_malformed - MALFORMED_SHOWN));
+            wnote(w, "%s: %llu malformed rows in all, %llu not named (use --verbose)",
+                  display_path(r, idx), (unsigned long long)w->cur_malformed,
+                  (unsigned long long)(w->cur_malformed - MALFORMED_SHOWN));
     }
 out:
     if (fclose(w->diag) != 0 && !w->tally.fatal)
@@ -542,6 +574,8 @@ merge_result(struct run *r, uint32_t idx)
     r->main.totals.files += (uint64_t)res->read;
     r->main.totals.files_skipped += (uint64_t)res->skipped;
     r->main.totals.files_failed += (uint64_t)res->failed;
+    if (res->errors && !r->first_error[0])
+        memcpy(r->first_error, res->error, sizeof(r->first_error));
     for (size_t i = 0; i < res->n_open; i++) {
         if (r->main.fatal) {
             session_free(res->open[i]);
@@ -585,19 +619,19 @@ tally_init(struct tally *t, const struct cli_config *cfg)
 {
     static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
     static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    static const enum agg_key day_keys[] = {AGG_DAY};
     memset(t, 0, sizeof(*t));
     t->totals.first_ms = INT64_MAX;
     t->totals.last_ms = INT64_MIN;
     t->clock_ms = INT64_MIN;
-    if (cfg->command != CLI_REPORT)
+    when_init(&t->when, cfg->tz);
+    if (cfg->command != CLI_REPORT || cfg->nagios)
         return EXTLS_OK;
     if (cfg->format == REPORT_TABLE || cfg->format == REPORT_HTML) {
-        static const enum agg_key day_key[] = {AGG_DAY};
         t->by_connector = agg_new(conn_keys, 2);
         t->by_remote = agg_new(remote_keys, 2);
-        if (cfg->format == REPORT_HTML && !(t->by_day = agg_new(day_key, 1)))
-            return EXTLS_ENOMEM;
-        return t->by_connector && t->by_remote ? EXTLS_OK : EXTLS_ENOMEM;
+        t->by_day = agg_new(day_keys, 1);
+        return t->by_connector && t->by_remote && t->by_day ? EXTLS_OK : EXTLS_ENOMEM;
     }
     t->groups = agg_new(cfg->by, cfg->n_by);
     return t->groups ? EXTLS_OK : EXTLS_ENOMEM;
@@ -635,7 +669,8 @@ tally_add(struct tally *dst, const struct tally *src)
         a->last_ms = b->last_ms;
     if (src->clock_ms > dst->clock_ms)
         dst->clock_ms = src->clock_ms;
-    dst->fail_matched |= src->fail_matched;
+    for (int c = 0; c < EXTLS_N_CLASSES; c++)
+        dst->count[c] += src->count[c];
     if (!dst->fatal)
         dst->fatal = server_names_merge(&dst->servers, &src->servers);
     if (!dst->fatal)
@@ -808,6 +843,7 @@ finish_output(struct run *r)
             .by_connector = r->main.by_connector,
             .by_remote = r->main.by_remote,
             .by_day = r->main.by_day,
+            .local_days = r->cfg->tz == WHEN_LOCAL,
         };
         enum extls_status st = report_write(r->out, &rep);
         if (st == EXTLS_ENOMEM)
@@ -819,6 +855,29 @@ finish_output(struct run *r)
     if (fflush(r->out) != 0 || ferror(r->out))
         return -1;
     return 0;
+}
+
+/*
+ * --nagios: print the one status line for a run that ended with exit
+ * status `code`; returns the Nagios exit code. Errors (code 2) are
+ * UNKNOWN, with the first error's text.
+ */
+static int
+finish_nagios(struct run *r, int code)
+{
+    char line[NAGIOS_LINE_MAX];
+    enum nagios_state st;
+    if (code == EXTLS_EXIT_ERROR)
+        st = nagios_unknown(line, r->first_error[0] ? r->first_error : "error");
+    else
+        st = nagios_status(line, &r->cfg->fail_on, &r->cfg->warn_on, r->main.count,
+                           r->main.totals.sessions);
+    fputs(line, r->out);
+    if (fflush(r->out) != 0 || ferror(r->out)) {
+        error(r, "cannot write output: %s", strerror(errno));
+        return NAGIOS_UNKNOWN;
+    }
+    return st;
 }
 
 static void
@@ -967,8 +1026,12 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         fprintf(err, "extls: %s\n", m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st));
     if (st != EXTLS_OK)
         code = EXTLS_EXIT_ERROR;
-    else if (merge_classes(m) & cfg->fail_on)
-        code = EXTLS_EXIT_FAIL_ON;
+    else {
+        uint64_t count[EXTLS_N_CLASSES];
+        agg_class_totals(rep.groups ? rep.groups : rep.by_connector, count);
+        if (threshold_list_match(&cfg->fail_on, count, rep.totals.sessions))
+            code = EXTLS_EXIT_FAIL_ON;
+    }
     merge_free(m);
     return code;
 }
@@ -1172,6 +1235,8 @@ state_end(struct run *r)
         for (size_t i = 0; i < n && i < old->n_aggs && !r->main.fatal; i++)
             r->main.fatal = agg_merge(mine[i], old->aggs[i]);
         r->main.totals = *t;
+        if (n)
+            agg_class_totals(mine[0], r->main.count); /* --fail-on judges what is reported */
     }
     if (!r->main.fatal) {
         enum extls_status st = state_save(&next, r->cfg->state_path, msg, sizeof(msg));
@@ -1204,8 +1269,9 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             error(&r, "%s", extls_strerror(st));
+        int code = cfg->nagios ? finish_nagios(&r, EXTLS_EXIT_ERROR) : EXTLS_EXIT_ERROR;
         teardown(&r);
-        return EXTLS_EXIT_ERROR;
+        return code;
     }
     int errors = r.walk_errors;
     r.main.totals.files_skipped += r.inputs.skipped;
@@ -1230,7 +1296,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
 
     int code = EXTLS_EXIT_OK;
     int write_failed = 0;
-    if (!r.main.fatal)
+    if (!r.main.fatal && !cfg->nagios)
         write_failed = finish_output(&r) != 0;
     if (r.main.fatal) {
         error(&r, "%s", extls_strerror(r.main.fatal));
@@ -1240,9 +1306,11 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         code = EXTLS_EXIT_ERROR;
     } else if (errors) {
         code = EXTLS_EXIT_ERROR;
-    } else if (r.main.fail_matched) {
+    } else if (threshold_list_match(&cfg->fail_on, r.main.count, r.main.totals.sessions)) {
         code = EXTLS_EXIT_FAIL_ON;
     }
+    if (cfg->nagios)
+        code = finish_nagios(&r, code);
     teardown(&r);
     return code;
 }

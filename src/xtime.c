@@ -166,6 +166,12 @@ xtime_parse(const char *s, size_t len, int64_t *ms)
     return 0;
 }
 
+int64_t
+xtime_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    return days_from_civil(y, m, d);
+}
+
 int
 xtime_parse_bound(const char *s, size_t len, int64_t *ms)
 {

@@ -146,3 +146,39 @@ add_test(NAME e2e_gzip
     ${CMAKE_CURRENT_BINARY_DIR}/gzip
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_gzip PROPERTIES LABELS e2e TIMEOUT 120)
+
+# Relative times with a fixed clock (EXTLS_NOW), zones (a POSIX TZ rule, so
+# no time zone database is needed), hour keys and the per-day table.
+set(CET "TZ=CET-1CEST,M3.5.0,M10.5.0/3")
+extls_e2e(since_yesterday_2019 ENV EXTLS_NOW=2023-01-12T06:00:00Z
+  ARGS -q --since yesterday --until today --format csv --by direction ${S19})
+extls_e2e(since_yesterday_2010 ENV EXTLS_NOW=2016-12-02T09:00:00Z
+  ARGS -q --since yesterday --until today --format jsonl --by day ${S10})
+extls_e2e(since_offset_2010 ENV EXTLS_NOW=2016-12-02T09:00:00Z
+  ARGS -q --since -3h --format jsonl --by day ${S10})
+extls_e2e(tz_local_since_today_2010 ENV EXTLS_NOW=2016-12-02T09:00:00Z ${CET}
+  ARGS -q --tz local --since today --format csv --by day ${S10})
+extls_e2e(by_hour_2019 ARGS -q --format csv --by hour ${S19})
+extls_e2e(by_direction_hour_2010 ARGS -q --format tsv --by direction,hour ${S10})
+extls_e2e(tz_local_by_day_hour_2010 ENV ${CET} ARGS -q --tz local --format tsv --by day,hour ${S10})
+extls_e2e(table_days_local_2010 ENV ${CET} ARGS -q --tz local ${S10})
+extls_e2e(usage_bad_tz RC 2 ARGS --tz Europe/Berlin ${S10})
+extls_e2e(usage_bad_extls_now RC 2 ENV EXTLS_NOW=yesterday ARGS --since today ${S10})
+
+# Thresholds and --nagios: OK, WARNING, CRITICAL, UNKNOWN.
+extls_e2e(fail_on_pct_not_above RC 0 ARGS -q --format tsv --by direction --fail-on none>32.5% ${S19})
+extls_e2e(fail_on_pct_at_least RC 1 ARGS -q --format tsv --by direction --fail-on none>=32.5% ${S19})
+extls_e2e(nagios_ok ARGS --nagios -q --fail-on ssl2,ssl3 --warn-on ssl2 ${S19})
+extls_e2e(nagios_warning RC 1 ARGS --nagios -q --warn-on tls1_0>0,tls1_1 --fail-on legacy>5 ${S19})
+extls_e2e(nagios_critical RC 2 ARGS --nagios -q --fail-on none>25%,tls_failed>10 --warn-on legacy ${S19})
+extls_e2e(nagios_unknown_missing_input RC 3 ARGS --nagios -q ${S19} tests/data/does-not-exist.LOG tests/data/nor-this.LOG)
+extls_e2e(nagios_unknown_bad_header RC 3 ARGS --nagios -q tests/data/missing-field-header.LOG)
+extls_e2e(nagios_unknown_usage RC 3 ARGS --nagios --fail-on none<5 ${S19})
+extls_e2e(nagios_unknown_bad_regex RC 3 ARGS --nagios --connector "(" ${S19})
+extls_e2e(usage_warn_on_without_nagios RC 2 ARGS --warn-on legacy ${S19})
+add_test(NAME e2e_nagios_write_error
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/nagios-write-error.sh $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_nagios_write_error PROPERTIES LABELS e2e TIMEOUT 60)
+extls_e2e(nagios_unknown_first_error_named RC 3
+  ARGS --nagios -q -j 2 tests/data/missing-field-header.LOG tests/data/not-a-protocol-log.LOG)

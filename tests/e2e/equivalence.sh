@@ -7,13 +7,16 @@
 #   extls --full-parse -j 1   (every row through libcsv, one job)
 #   extls -j 1                (fast split, one job)
 #   extls -j 3 --full-parse   (libcsv, three jobs)
-# for the JSON summary, the HTML page and the per-session records.
+# for the JSON summary, the HTML page, the per-session records, the table
+# (per-day section in a zone with a daylight-saving rule) and day/hour keys of
+# that zone.
 # usage: equivalence.sh EXTLS GENLOGS SCRATCH   (run from the source root)
 set -euo pipefail
 exe=$1 genlogs=$2 scratch=$3
 rm -rf "$scratch"
 mkdir -p "$scratch"
 export LC_ALL=C
+export TZ=CET-1CEST,M3.5.0,M10.5.0/3
 
 inputs=(samples/exchange2010 samples/exchange2019 tests/data tests/data/adversarial)
 for seed in 1 2 3; do
@@ -24,7 +27,8 @@ done
 
 fail=0 checked=0
 for in in "${inputs[@]}"; do
-    for what in "--format json" "--format html" "sessions --format tsv"; do
+    for what in "--format json" "--format html" "sessions --format tsv" "--tz local" \
+        "--tz local --format csv --by day,hour,direction"; do
         ref=""
         for opts in "" "--full-parse -j 1" "-j 1" "-j 3 --full-parse"; do
             # shellcheck disable=SC2086

@@ -38,7 +38,7 @@ if [ "$got" != "$want" ]; then
 fi
 
 # Columns of the hand-derived file: direction connector session start class remote ehlo.
-for by in direction,connector,remote connector direction,remote ehlo day,direction remote,ehlo; do
+for by in direction,connector,remote connector direction,remote ehlo day,direction remote,ehlo hour,direction; do
     "$exe" --format tsv --by "$by" "samples/$tree" >"$tmp/got" 2>/dev/null
     awk -F '\t' -v by="$by" '
         BEGIN {
@@ -56,7 +56,7 @@ for by in direction,connector,remote connector direction,remote ehlo day,directi
         NR > 1 {
             k = ""
             for (i = 1; i <= nk; i++) {
-                v = keys[i] == "day" ? substr($4, 1, 10) : $(col[keys[i]])
+                v = keys[i] == "day" ? substr($4, 1, 10) : keys[i] == "hour" ? substr($4, 1, 13) : $(col[keys[i]])
                 k = k (i > 1 ? OFS : "") v
             }
             n[k]++; count[k, $5]++
@@ -75,5 +75,5 @@ for by in direction,connector,remote connector direction,remote ehlo day,directi
         echo "FAIL: --by $by summary differs from the aggregation of hand-derived sessions"; fail=1
     fi
 done
-[ $fail -eq 0 ] && echo "ok: $tree matches the hand-derived sessions, malformed rows, totals and 6 summaries"
+[ $fail -eq 0 ] && echo "ok: $tree matches the hand-derived sessions, malformed rows, totals and 7 summaries"
 exit $fail

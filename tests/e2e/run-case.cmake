@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: MIT
-# Run one end-to-end case: EXE with ARGS (and STDIN, if set) from the
-# source root; its stdout must equal GOLDEN/NAME.out byte for byte, its
-# stderr GOLDEN/NAME.err (empty when that file does not exist), its exit
-# status RC.
+# Run one end-to-end case: EXE with ARGS (and STDIN, if set; with the
+# VAR=value settings of ENV added to the environment) from the source root;
+# its stdout must equal GOLDEN/NAME.out byte for byte, its stderr
+# GOLDEN/NAME.err (empty when that file does not exist), its exit status RC.
 file(MAKE_DIRECTORY ${SCRATCH})
+if(ENV)
+  set(EXE ${CMAKE_COMMAND} -E env ${ENV} ${EXE})
+endif()
 set(out ${SCRATCH}/${NAME}.out)
 set(err ${SCRATCH}/${NAME}.err)
 if(STDIN)

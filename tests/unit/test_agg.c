@@ -42,6 +42,7 @@ keys(struct reader_field k[AGG_N_KEYS], const char *dir, const char *conn, const
     k[AGG_DAY] = fld(day);
     k[AGG_EHLO] = fld(ehlo);
     k[AGG_CIPHER] = fld(cipher);
+    k[AGG_HOUR] = fld("");
 }
 
 static void
@@ -65,7 +66,7 @@ key_names_round_trip(void **state)
 {
     (void)state;
     static const char *const want[AGG_N_KEYS] = {"direction", "connector", "remote", "day",
-                                                 "ehlo",      "cipher",    "server"};
+                                                 "ehlo",      "cipher",    "server",    "hour"};
     for (int k = 0; k < AGG_N_KEYS; k++) {
         assert_string_equal(agg_key_name((enum agg_key)k), want[k]);
         assert_int_equal(agg_key_parse(want[k], strlen(want[k])), k);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -60,7 +61,12 @@ defaults_with_one_path(void **state)
     assert_int_equal(cfg.direction, EXTLS_DIR_UNKNOWN);
     assert_null(cfg.connector);
     assert_null(cfg.remote);
-    assert_int_equal(cfg.fail_on, 0);
+    assert_int_equal(cfg.fail_on.n, 0);
+    assert_int_equal(cfg.warn_on.n, 0);
+    assert_int_equal(cfg.nagios, 0);
+    assert_int_equal(cfg.tz, WHEN_UTC);
+    assert_null(cfg.since_text);
+    assert_null(cfg.until_text);
     assert_int_equal(cfg.quiet, 0);
     assert_int_equal(cfg.verbose, 0);
     assert_int_equal(cfg.help, 0);
@@ -116,6 +122,11 @@ by_lists(void **state)
     assert_int_equal(cfg.by[4], AGG_CONNECTOR);
     assert_int_equal(cfg.by[5], AGG_DIRECTION);
     /* The last --by wins. */
+    char *a4[] = {"extls", "--by", "hour,day", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_int_equal(cfg.n_by, 2);
+    assert_int_equal(cfg.by[0], AGG_HOUR);
+    assert_int_equal(cfg.by[1], AGG_DAY);
     char *a3[] = {"extls", "-b", "day,remote", "--by=connector", "x"};
     assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
     assert_int_equal(cfg.n_by, 1);
@@ -139,10 +150,22 @@ by_rejects_duplicates_unknown_and_empty_keys(void **state)
         char want[200];
         snprintf(want, sizeof(want),
                  "bad --by '%s': use distinct keys from direction, connector, remote, day, "
-                 "ehlo, cipher, server",
+                 "hour, ehlo, cipher, server",
                  bad[i]);
         check_usage(ARGC(argv), argv, want);
     }
+}
+
+/* Item i of a threshold list is name op value (percent?). */
+static void
+assert_item(const struct threshold_list *l, size_t i, int name, enum threshold_op op, int percent,
+            uint64_t value)
+{
+    assert_true(i < l->n);
+    assert_int_equal(l->item[i].name, name);
+    assert_int_equal(l->item[i].op, op);
+    assert_int_equal(l->item[i].percent, percent);
+    assert_int_equal(l->item[i].value, value);
 }
 
 static void
@@ -152,17 +175,87 @@ fail_on_lists_and_legacy(void **state)
     struct cli_config cfg;
     char *a1[] = {"extls", "--fail-on", "legacy", "x"};
     assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
-    assert_int_equal(cfg.fail_on, (1u << EXTLS_SSL2) | (1u << EXTLS_SSL3) | (1u << EXTLS_TLS1_0) |
-                                      (1u << EXTLS_TLS1_1));
+    assert_int_equal(cfg.fail_on.n, 1);
+    assert_item(&cfg.fail_on, 0, THRESHOLD_LEGACY, THRESHOLD_GT, 0, 0);
     char *a2[] = {"extls", "--fail-on=none,tls_failed", "x"};
     assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
-    assert_int_equal(cfg.fail_on, (1u << EXTLS_NONE) | (1u << EXTLS_TLS_FAILED));
+    assert_int_equal(cfg.fail_on.n, 2);
+    assert_item(&cfg.fail_on, 0, EXTLS_NONE, THRESHOLD_GT, 0, 0);
+    assert_item(&cfg.fail_on, 1, EXTLS_TLS_FAILED, THRESHOLD_GT, 0, 0);
     char *a3[] = {"extls", "--fail-on", "legacy,tls_unknown,tls1_0", "x"};
     assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
-    assert_int_equal(cfg.fail_on, 0x0Fu | (1u << EXTLS_TLS_UNKNOWN));
+    assert_int_equal(cfg.fail_on.n, 3);
+    assert_item(&cfg.fail_on, 2, EXTLS_TLS1_0, THRESHOLD_GT, 0, 0);
+    /* The last --fail-on wins. */
     char *a4[] = {"extls", "--fail-on", "tls1_2", "--fail-on", "tls1_3", "x"};
     assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
-    assert_int_equal(cfg.fail_on, 1u << EXTLS_TLS1_3);
+    assert_int_equal(cfg.fail_on.n, 1);
+    assert_item(&cfg.fail_on, 0, EXTLS_TLS1_3, THRESHOLD_GT, 0, 0);
+    /* Thresholds (threshold.c has the details). */
+    char *a5[] = {"extls", "--fail-on", "none>5%,tls1_0>=2", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a5), a5), CLI_OK);
+    assert_int_equal(cfg.fail_on.n, 2);
+    assert_item(&cfg.fail_on, 0, EXTLS_NONE, THRESHOLD_GT, 1, 5000);
+    assert_item(&cfg.fail_on, 1, EXTLS_TLS1_0, THRESHOLD_GE, 0, 2);
+    assert_int_equal(cfg.warn_on.n, 0);
+}
+
+static void
+fail_on_and_warn_on_threshold_errors(void **state)
+{
+    (void)state;
+    char *a1[] = {"extls", "--fail-on", "none>5x", "x"};
+    check_usage(ARGC(a1), a1,
+                "bad --fail-on 'none>5x': expected a count or a percentage after > or >=");
+    char *a2[] = {"extls", "--nagios", "--warn-on", "tls1_0>0,none<5", "x"};
+    check_usage(ARGC(a2), a2, "bad --warn-on 'tls1_0>0,none<5': only > and >= compare");
+    char *a3[] = {"extls", "--nagios", "--warn-on", "foo>1", "x"};
+    check_usage(ARGC(a3), a3,
+                "bad --warn-on 'foo>1': use classes ssl2, ssl3, tls1_0, tls1_1, tls1_2, tls1_3, "
+                "tls_unknown, tls_failed, none, or legacy");
+}
+
+static void
+nagios_and_warn_on(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--nagios", "--warn-on", "legacy", "--fail-on", "none>50%", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.nagios, 1);
+    assert_int_equal(cfg.warn_on.n, 1);
+    assert_item(&cfg.warn_on, 0, THRESHOLD_LEGACY, THRESHOLD_GT, 0, 0);
+    assert_item(&cfg.fail_on, 0, EXTLS_NONE, THRESHOLD_GT, 1, 50000);
+    char *a2[] = {"extls", "--warn-on", "legacy", "x"};
+    check_usage(ARGC(a2), a2, "--warn-on needs --nagios");
+    char *a3[] = {"extls", "sessions", "--nagios", "x"};
+    check_usage(ARGC(a3), a3, "'sessions' cannot be used with --nagios");
+    char *a4[] = {"extls", "--nagios=1", "x"};
+    check_usage(ARGC(a4), a4, "option '--nagios' takes no value");
+}
+
+/* A usage error still tells whether --nagios was given, wherever it stood. */
+static void
+nagios_known_after_usage_errors(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--bogus", "--nagios", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_EUSAGE);
+    assert_int_equal(cfg.nagios, 1);
+    char *a2[] = {"extls", "--nagios", "--format", "xml", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_EUSAGE);
+    assert_int_equal(cfg.nagios, 1);
+    char *a3[] = {"extls", "--nagios"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_EUSAGE);
+    assert_int_equal(cfg.nagios, 1);
+    char *a4[] = {"extls", "--bogus", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_EUSAGE);
+    assert_int_equal(cfg.nagios, 0);
+    /* After "--" it is a path. */
+    char *a5[] = {"extls", "--bogus", "--", "--nagios"};
+    assert_int_equal(parse(&cfg, ARGC(a5), a5), CLI_EUSAGE);
+    assert_int_equal(cfg.nagios, 0);
 }
 
 static void
@@ -204,6 +297,81 @@ since_until_dates_and_times(void **state)
     assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
 }
 
+/* 2023-01-12T06:00:00Z as the clock, through EXTLS_NOW. */
+#define NOW 1673503200000LL
+#define DAY 86400000LL
+
+static void
+relative_times_use_extls_now(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    assert_int_equal(setenv("EXTLS_NOW", "2023-01-12T06:00:00Z", 1), 0);
+    char *a1[] = {"extls", "--since", "yesterday", "--until", "today", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_true(cfg.since == DAY0);
+    assert_true(cfg.until == DAY0 + DAY);
+    assert_string_equal(cfg.since_text, "yesterday");
+    char *a2[] = {"extls", "--since", "-7d", "--until=-30m", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_true(cfg.since == NOW - 7 * DAY);
+    assert_true(cfg.until == NOW - 30 * 60000LL);
+    char *a3[] = {"extls", "--since=-12h", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_true(cfg.since == NOW - 12 * 3600000LL);
+    /* Order of --tz and --since does not matter; New York is 5 h behind in January
+     * (a POSIX TZ rule: no time zone database needed). */
+    assert_int_equal(setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1), 0);
+    tzset();
+    char *a4[] = {"extls", "--since", "yesterday", "--tz", "local", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_int_equal(cfg.tz, WHEN_LOCAL);
+    /* 06:00Z is 01:00 on the 12th in New York: yesterday began 2023-01-11T05:00Z. */
+    assert_true(cfg.since == DAY0 + 5 * 3600000LL);
+    char *a5[] = {"extls", "--tz", "local", "--until", "2023-01-11", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a5), a5), CLI_OK);
+    assert_true(cfg.until == DAY0 + 5 * 3600000LL);
+    /* A date with a time stays UTC. */
+    char *a6[] = {"extls", "--tz", "local", "--until", "2023-01-11T00:00", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a6), a6), CLI_OK);
+    assert_true(cfg.until == DAY0);
+    assert_int_equal(setenv("TZ", "UTC", 1), 0);
+    tzset();
+    /* A bad EXTLS_NOW is named, but only read for relative words. */
+    assert_int_equal(setenv("EXTLS_NOW", "noon", 1), 0);
+    char *a7[] = {"extls", "--since", "today", "x"};
+    check_usage(ARGC(a7), a7, "bad EXTLS_NOW 'noon': use yyyy-mm-ddThh:mm[:ss[.fff]][Z]");
+    char *a8[] = {"extls", "--since", "2023-01-11", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a8), a8), CLI_OK);
+    assert_true(cfg.since == DAY0);
+    assert_int_equal(unsetenv("EXTLS_NOW"), 0);
+    /* Without EXTLS_NOW, the clock: today is at most a day behind it, and not ahead. */
+    char *a9[] = {"extls", "--since", "today", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a9), a9), CLI_OK);
+    struct timespec ts;
+    assert_int_equal(clock_gettime(CLOCK_REALTIME, &ts), 0);
+    int64_t clock_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    assert_true(cfg.since <= clock_ms && cfg.since > clock_ms - DAY);
+    assert_int_equal(cfg.since % DAY, 0);
+}
+
+static void
+tz_values(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--tz", "utc", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.tz, WHEN_UTC);
+    char *a2[] = {"extls", "--tz=local", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.tz, WHEN_LOCAL);
+    char *a3[] = {"extls", "--tz", "Europe/Berlin", "x"};
+    check_usage(ARGC(a3), a3, "bad --tz 'Europe/Berlin': use utc or local");
+    char *a4[] = {"extls", "--tz", "UTC", "x"};
+    check_usage(ARGC(a4), a4, "bad --tz 'UTC': use utc or local");
+}
+
 static void
 since_must_be_before_until(void **state)
 {
@@ -212,19 +380,30 @@ since_must_be_before_until(void **state)
     check_usage(ARGC(a1), a1, "--since must be before --until");
     char *a2[] = {"extls", "--until", "2023-01-10", "--since", "2023-01-11", "x"};
     check_usage(ARGC(a2), a2, "--since must be before --until");
+    assert_int_equal(setenv("EXTLS_NOW", "2023-01-12T06:00:00Z", 1), 0);
+    char *a3[] = {"extls", "--since", "today", "--until", "yesterday", "x"};
+    check_usage(ARGC(a3), a3, "--since must be before --until");
+    char *a4[] = {"extls", "--since", "-1h", "--until", "-1h", "x"};
+    check_usage(ARGC(a4), a4, "--since must be before --until");
+    assert_int_equal(unsetenv("EXTLS_NOW"), 0);
 }
 
 static void
 bad_times_rejected(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"2023-02-30", "2023-13-01", "2023-01-11T24:00",
-                                      "yesterday",  "2023-1-11",  ""};
+    static const char *const bad[] = {"2023-02-30", "2023-13-01",  "2023-01-11T24:00",
+                                      "tomorrow",   "Today",       "2023-1-11",
+                                      "",           "-7",          "7d",
+                                      "+7d",        "-d",          "-7w",
+                                      "-7dd",       "-1234567890d"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *argv[] = {"extls", "--since", (char *)bad[i], "x"};
         char want[200];
         snprintf(want, sizeof(want),
-                 "bad time '%s': use yyyy-mm-dd or yyyy-mm-ddThh:mm[:ss[.fff]][Z]", bad[i]);
+                 "bad time '%s': use yyyy-mm-dd, yyyy-mm-ddThh:mm[:ss[.fff]][Z], today, "
+                 "yesterday, or -N with d, h or m",
+                 bad[i]);
         check_usage(ARGC(argv), argv, want);
         argv[1] = "--until";
         check_usage(ARGC(argv), argv, want);
@@ -455,7 +634,7 @@ repeated_parses_start_afresh(void **state)
     assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
     assert_int_equal(cfg.quiet, 0);
     assert_int_equal(cfg.format, REPORT_TABLE);
-    assert_int_equal(cfg.fail_on, 0);
+    assert_int_equal(cfg.fail_on.n, 0);
     assert_int_equal(cfg.n_paths, 1);
     assert_string_equal(cfg.paths[0], "b.log");
     for (int i = 0; i < 3; i++) {
@@ -483,8 +662,13 @@ help_lists_every_option(void **state)
         "\n  -f, --format FMT         output format: table (default), json, jsonl, csv, tsv, html; "
         "for 'sessions': jsonl (default), csv, tsv\n",
         "\n  -b, --by KEYS            group by these comma-separated keys",
-        "\n      --since TIME         only sessions starting at or after TIME (ISO 8601, UTC)\n",
-        "\n      --until TIME         only sessions starting before TIME (ISO 8601, UTC)\n",
+        "\n      --since TIME         only sessions starting at or after TIME (ISO 8601, UTC; or "
+        "today, yesterday, -7d, -12h, -30m)\n",
+        "\n      --until TIME         only sessions starting before TIME (same forms)\n",
+        "\n      --tz ZONE            days of today, yesterday, bare dates and the day/hour keys: "
+        "utc (default) or local (the machine's zone, TZ honoured)\n",
+        "\n      --warn-on LIST       with --nagios: WARNING past these (same forms)\n",
+        "\n      --nagios             print one Nagios plugin status line",
         "\n  -d, --direction DIR      only receive or only send sessions\n",
         "\n  -c, --connector REGEX    only connectors whose id matches REGEX (PCRE2)\n",
         "\n  -r, --remote ADDR        only remote hosts with this address or in this CIDR block\n",
@@ -503,7 +687,8 @@ help_lists_every_option(void **state)
         "--format=csv",       "--by=day",         "--since=2023-01-01",
         "--until=2024-01-01", "--direction=send", "--connector=x",
         "--remote=::1",       "--fail-on=none",   "--quiet",
-        "--verbose",          "--help",           "--version"};
+        "--verbose",          "--help",           "--version",
+        "--tz=local",         "--nagios",         "--by=hour"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         struct cli_config cfg;
         char *argv[] = {"extls", (char *)names[i], "x"};
@@ -533,7 +718,8 @@ merge_subcommand(void **state)
     assert_int_equal(cfg.n_by, 2);
     assert_int_equal(cfg.by[0], AGG_SERVER);
     assert_int_equal(cfg.by[1], AGG_DIRECTION);
-    assert_int_equal(cfg.fail_on, 0xFu);
+    assert_int_equal(cfg.fail_on.n, 1);
+    assert_int_equal(cfg.fail_on.item[0].name, THRESHOLD_LEGACY);
     /* Options about reading logs do not apply. */
     char *a3[] = {"extls", "merge", "--since", "2024-01-01", "a.json"};
     check_usage(ARGC(a3), a3, "option '--since' does not apply to 'merge'");
@@ -592,6 +778,11 @@ main(void)
         cmocka_unit_test(by_rejects_duplicates_unknown_and_empty_keys),
         cmocka_unit_test(fail_on_lists_and_legacy),
         cmocka_unit_test(fail_on_rejects_unknown_classes),
+        cmocka_unit_test(fail_on_and_warn_on_threshold_errors),
+        cmocka_unit_test(nagios_and_warn_on),
+        cmocka_unit_test(nagios_known_after_usage_errors),
+        cmocka_unit_test(relative_times_use_extls_now),
+        cmocka_unit_test(tz_values),
         cmocka_unit_test(since_until_dates_and_times),
         cmocka_unit_test(since_must_be_before_until),
         cmocka_unit_test(bad_times_rejected),

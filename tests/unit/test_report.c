@@ -393,6 +393,56 @@ table_empty_report(void **state)
     agg_free(r.by_remote);
 }
 
+/* The per-day section: only with more than one day, titled by the zone of its days. */
+static void
+table_day_section(void **state)
+{
+    (void)state;
+    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    static const enum agg_key day_keys[] = {AGG_DAY};
+    static const struct sess days[] = {
+        {NULL, NULL, NULL, "2023-01-12", NULL, EXTLS_TLS1_0, T0 + DAY_MS},
+        {NULL, NULL, NULL, "2023-01-11", NULL, EXTLS_TLS1_2, T0},
+        {NULL, NULL, NULL, "2023-01-12", NULL, EXTLS_NONE, T0 + DAY_MS},
+        {NULL, NULL, NULL, "2023-01-11", NULL, EXTLS_TLS_UNKNOWN, T0},
+        {NULL, NULL, NULL, "2023-01-12", NULL, EXTLS_TLS1_2, T0 + DAY_MS},
+        {NULL, NULL, NULL, "2023-01-11", NULL, EXTLS_SSL3, T0},
+        {NULL, NULL, NULL, "2023-01-12", NULL, EXTLS_TLS_UNKNOWN, T0 + DAY_MS},
+    };
+    struct report r = {.format = REPORT_TABLE, .totals = empty_totals, .local_days = 1};
+    r.by_connector = build(conn_keys, 2, NULL, 0);
+    r.by_remote = build(remote_keys, 2, NULL, 0);
+    r.by_day = build(day_keys, 1, days, sizeof(days) / sizeof(days[0]));
+    char *got = render(&r, EXTLS_OK);
+    /* 2023-01-11: 3 with TLS of 3, 1 legacy of the 2 with a known version (50%);
+     * 2023-01-12: 3 of 4 with TLS (75%), 1 legacy of 2 known (50%). */
+    assert_string_equal(got, CONNECTOR_TITLE
+                        "direction  connector  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
+                        "tls1_3  tls_unknown  tls_failed  none  tls%  legacy%\n" REMOTE_TITLE
+                        "direction  remote  ehlo  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
+                        "tls1_3  tls_unknown  tls_failed  none  last\n"
+                        "\nTLS use per day (local time)\n"
+                        "day         sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  tls1_3  "
+                        "tls_unknown  tls_failed  none  tls%  legacy%\n"
+                        "2023-01-11         3     0     1       0       0       1       0  "
+                        "          1           0     0  100%      50%\n"
+                        "2023-01-12         4     0     0       1       0       1       0  "
+                        "          1           0     1   75%      50%\n"
+                        "\n0 files, 0 rows, 0 malformed, 0 sessions\n");
+    free(got);
+    agg_free(r.by_day);
+    /* One day: no section (and UTC would be the title). */
+    r.by_day = build(day_keys, 1, days, 1);
+    r.local_days = 0;
+    got = render(&r, EXTLS_OK);
+    assert_null(strstr(got, "per day"));
+    free(got);
+    agg_free(r.by_day);
+    agg_free(r.by_connector);
+    agg_free(r.by_remote);
+}
+
 /* Every format, with and without groups, to a stream whose writes fail. */
 static void
 write_error_is_eio(void **state)
@@ -700,6 +750,7 @@ main(void)
         cmocka_unit_test(tsv_empty_report_is_header_only),
         cmocka_unit_test(table_sections_and_footer),
         cmocka_unit_test(table_empty_report),
+        cmocka_unit_test(table_day_section),
         cmocka_unit_test(write_error_is_eio),
         cmocka_unit_test(export_jsonl_records),
         cmocka_unit_test(export_csv_records),

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * when.h: calendar questions that depend on a time zone and on "now":
+ * the --since/--until words (today, yesterday, -7d, -12h, -30m, bare
+ * dates) and the day/hour grouping keys, in UTC or in the machine's zone.
+ *
+ * The clock is never read here: callers pass `now` (milliseconds since
+ * 1970-01-01T00:00Z), so tests can fix it. WHEN_LOCAL uses localtime_r(),
+ * which honours TZ; a caller that changes TZ must call tzset() and make a
+ * new struct when (its cache assumes one zone). Nothing here allocates or
+ * prints.
+ */
+#ifndef EXTLS_WHEN_H
+#define EXTLS_WHEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Which zone draws the day (and hour) boundaries. */
+enum when_zone {
+    WHEN_UTC = 0, /* --tz utc (default) */
+    WHEN_LOCAL,   /* --tz local: the machine's zone, TZ honoured */
+};
+
+/* Longest --since/--until offset digits ("-999999999d"). */
+#define WHEN_OFFSET_DIGITS 9
+
+/* Zone from its --tz name ("utc", "local"); -1 for anything else. */
+int when_zone_parse(const char *name);
+
+/*
+ * Parse a --since/--until value into *ms:
+ *   "today", "yesterday"   midnight starting the current / previous day of
+ *                          `zone` (the current day is the one `now` is in);
+ *   "-Nd", "-Nh", "-Nm"    now minus N days (N x 24 h), hours or minutes
+ *                          (N: 1 to WHEN_OFFSET_DIGITS digits);
+ *   "yyyy-mm-dd"           the first instant of that day in `zone`;
+ *   a date and time        xtime_parse_bound(): always UTC.
+ * A day that starts in a daylight-saving gap starts at the first instant
+ * that exists; one whose midnight occurs twice starts at the first.
+ * Returns 0, or -1 if `s` is none of these (*ms unchanged).
+ */
+int when_parse(const char *s, enum when_zone zone, int64_t now, int64_t *ms);
+
+/* Nonzero if `s` needs `now` (today, yesterday, an offset). */
+int when_is_relative(const char *s);
+
+/*
+ * Offset of `zone` from UTC at instant `ms`, in milliseconds (local =
+ * UTC + offset). 0 for WHEN_UTC, and for WHEN_LOCAL if localtime_r() fails.
+ */
+int64_t when_offset(enum when_zone zone, int64_t ms);
+
+/*
+ * Day and hour keys of session starts, for one thread. The struct is
+ * public for stack allocation; its members are private. It caches the
+ * zone offset per UTC hour and the last keys formatted, so keys of
+ * sessions in time order cost no formatting.
+ */
+struct when {
+    enum when_zone zone;
+    int64_t off_hour; /* UTC hour (ms / 3600000) the cached offset holds for; INT64_MIN: none */
+    int64_t off;      /* its offset */
+    int64_t key_hour; /* local hour (local ms / 3600000) of day[]/hour[]; INT64_MIN: none */
+    char day[16];     /* "yyyy-mm-dd" */
+    char hour[16];    /* "yyyy-mm-ddThh" */
+};
+
+/* Set up `w` for keys in `zone`. */
+void when_init(struct when *w, enum when_zone zone);
+
+/*
+ * The "yyyy-mm-dd" day and "yyyy-mm-ddThh" hour of instant `ms` in the
+ * zone, through *day / *hour (either may be NULL). Borrowed: valid until
+ * the next when_keys() on `w`. On the day clocks go back, both
+ * occurrences of the repeated hour give the same hour key.
+ */
+void when_keys(struct when *w, int64_t ms, const char **day, const char **hour);
+
+#endif /* EXTLS_WHEN_H */
