@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agg.h"
@@ -252,6 +253,24 @@ walk_error(const char *path, int errnum, void *user)
     error(r, "cannot read '%s': %s", path, strerror(errnum));
 }
 
+/*
+ * At the end of a regular file: was it truncated below what was read (a
+ * log rotated or cleaned up meanwhile)? Then the rest is lost: say so and
+ * count the input as partly read. Growth needs nothing: read() goes on to
+ * the new end, and a last line still being written is a malformed row.
+ */
+static int
+shrank(struct worker *w, int fd, uint32_t idx)
+{
+    struct stat st;
+    uint64_t got = reader_stats(w->reader)->bytes;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= got)
+        return 0;
+    werror(w, "error reading '%s': truncated while being read (%llu bytes read, %llu left)",
+           display_path(w->run, idx), (unsigned long long)got, (unsigned long long)st.st_size);
+    return 1;
+}
+
 /* Read one input; fills r->results[idx] (not yet marked ready). */
 static void
 read_input(struct worker *w, uint32_t idx)
@@ -286,8 +305,10 @@ read_input(struct worker *w, uint32_t idx)
             read_failed = 1;
             break;
         }
-        if (n == 0)
+        if (n == 0) {
+            read_failed = shrank(w, fd, idx);
             break;
+        }
         enum extls_status st = reader_feed(w->reader, w->buf, (size_t)n);
         if (st != EXTLS_OK && !w->tally.fatal)
             w->tally.fatal = st;
@@ -398,15 +419,28 @@ tally_release(struct tally *t)
     agg_free(t->by_remote);
 }
 
-/* Add src's counts into dst. */
+/*
+ * Add src's counts into dst; src's tables are freed. Merging is
+ * commutative, so the smaller table of each pair is merged into the larger
+ * (swapped into dst if need be): at the peak, memory holds one copy of the
+ * groups, not two.
+ */
 static void
-tally_add(struct tally *dst, const struct tally *src)
+tally_add(struct tally *dst, struct tally *src)
 {
-    struct agg *d[3] = {dst->groups, dst->by_connector, dst->by_remote};
-    struct agg *s[3] = {src->groups, src->by_connector, src->by_remote};
+    struct agg **d[3] = {&dst->groups, &dst->by_connector, &dst->by_remote};
+    struct agg **s[3] = {&src->groups, &src->by_connector, &src->by_remote};
     for (int i = 0; i < 3; i++) {
-        if (d[i] && s[i] && !dst->fatal)
-            dst->fatal = agg_merge(d[i], s[i]);
+        if (!*d[i] || !*s[i] || dst->fatal)
+            continue;
+        if (agg_size(*d[i]) < agg_size(*s[i])) {
+            struct agg *larger = *s[i];
+            *s[i] = *d[i];
+            *d[i] = larger;
+        }
+        dst->fatal = agg_merge(*d[i], *s[i]);
+        agg_free(*s[i]);
+        *s[i] = NULL;
     }
     struct report_totals *a = &dst->totals;
     const struct report_totals *b = &src->totals;
