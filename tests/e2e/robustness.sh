@@ -21,6 +21,12 @@ check() { # check WHAT GOT WANT
     fi
 }
 
+# Run a command (redirections apply to it), its exit status in $rc, even under set -e.
+run() {
+    rc=0
+    "$@" || rc=$?
+}
+
 # Peak RSS checks mean nothing under sanitizers (shadow memory).
 rss_below() { # rss_below WHAT KIB LIMIT_KIB
     if [ "$sanitized" = ON ]; then
@@ -50,6 +56,7 @@ case $case_name in
 long_line)
     # A 100 MB line (no LF) and a 3 MB quoted field, between good rows.
     good='2023-01-11T12:00:00.300Z,C1,S1,0,10.0.0.1:25,192.0.2.60:1,-,,'
+    rc=0
     {
         printf '%s\r\n' "$log_type"
         head -c 100000000 /dev/zero | tr '\0' a
@@ -57,8 +64,8 @@ long_line)
         printf '2023-01-11T12:00:00.400Z,C1,S2,0,10.0.0.1:25,192.0.2.60:1,-,"'
         head -c 3000000 /dev/zero | tr '\0' ,
         printf '",\r\n%s\r\n' "${good/S1/S3}"
-    } | "$peak_rss" "$tmp/rss" "$exe" --format jsonl --by direction - >"$tmp/out" 2>"$tmp/err"
-    check "exit status" "$?" 0
+    } | "$peak_rss" "$tmp/rss" "$exe" --format jsonl --by direction - >"$tmp/out" 2>"$tmp/err" || rc=$?
+    check "exit status" "$rc" 0
     check stderr "$(cat "$tmp/err")" "(standard input):2: line longer than 4194304 bytes
 (standard input):4: field longer than 1048576 bytes"
     check totals "$(grep -o '"rows":[0-9]*,"malformed_rows":[0-9]*,"sessions":[0-9]*' "$tmp/out")" \
@@ -70,9 +77,9 @@ same_file_links)
     cp tests/data/lf-only.log "$tmp/a.log"
     ln -s a.log "$tmp/symlink.log"
     ln "$tmp/a.log" "$tmp/hardlink.log"
-    "$exe" --format csv --by direction "$tmp/a.log" "$tmp/symlink.log" "$tmp/hardlink.log" "$tmp" \
+    run "$exe" --format csv --by direction "$tmp/a.log" "$tmp/symlink.log" "$tmp/hardlink.log" "$tmp" \
         >"$tmp/out" 2>"$tmp/err"
-    check "links: exit status" "$?" 0
+    check "links: exit status" "$rc" 0
     check "links: counted once" "$(cat "$tmp/out" "$tmp/err")" "$csv_head
 $lf_only"
     cp tests/data/lf-only.log "$tmp/copy.log"
@@ -125,8 +132,8 @@ many_files)
             close(f)
         }
     }')
-    "$peak_rss" "$tmp/rss" "$exe" --format csv --by direction "$base/many" >"$tmp/out" 2>"$tmp/err"
-    check "exit status" "$?" 0
+    run "$peak_rss" "$tmp/rss" "$exe" --format csv --by direction "$base/many" >"$tmp/out" 2>"$tmp/err"
+    check "exit status" "$rc" 0
     check output "$(cat "$tmp/out" "$tmp/err")" "$csv_head
 receive,100000,0,0,0,0,0,0,0,0,100000,2023-01-11T12:00:00.300Z,2023-01-11T12:00:00.300Z"
     rss_below "100 000 files" "$(cat "$tmp/rss")" $((64 * 1024))
@@ -136,16 +143,18 @@ fifo)
     # met while walking a folder is not a regular file: skipped, counted.
     mkfifo "$tmp/RECV-fifo.LOG"
     cat tests/data/lf-only.log >"$tmp/RECV-fifo.LOG" &
-    "$exe" --format csv --by direction "$tmp/RECV-fifo.LOG" >"$tmp/out" 2>"$tmp/err"
-    check "named FIFO: exit status" "$?" 0
-    wait
+    writer=$!
+    run "$exe" --format csv --by direction "$tmp/RECV-fifo.LOG" >"$tmp/out" 2>"$tmp/err"
+    check "named FIFO: exit status" "$rc" 0
+    kill $writer 2>/dev/null || true # still blocked only if extls never opened the FIFO
+    wait $writer || true
     check "named FIFO: read" "$(cat "$tmp/out" "$tmp/err")" "$csv_head
 $lf_only"
     mkdir "$tmp/walk"
     mkfifo "$tmp/walk/RECV-fifo.LOG"
     cp tests/data/lf-only.log "$tmp/walk/good.log"
-    "$exe" --format jsonl --by direction "$tmp/walk" >"$tmp/out" 2>"$tmp/err"
-    check "walked FIFO: exit status" "$?" 0
+    run "$exe" --format jsonl --by direction "$tmp/walk" >"$tmp/out" 2>"$tmp/err"
+    check "walked FIFO: exit status" "$rc" 0
     check "walked FIFO: skipped" "$(grep -o '"files":[0-9]*,.*"files_skipped":[0-9]*' "$tmp/out")" \
         '"files":1,"rows":50,"malformed_rows":0,"sessions":2,"files_skipped":1'
     ;;
@@ -225,7 +234,9 @@ hosts_linear)
     # a generous bound per host (measured: about 310 bytes).
     [ "$sanitized" = ON ] && { echo "skipped under sanitizers"; exit 0; }
     for n in 250000 500000 1000000; do
-        one_row_sessions $n | "$peak_rss" "$tmp/rss.$n" "$exe" --format json - >"$tmp/out"
+        rc=0
+        one_row_sessions $n | "$peak_rss" "$tmp/rss.$n" "$exe" --format json - >"$tmp/out" || rc=$?
+        check "$n hosts: exit status" "$rc" 0
         check "$n hosts: sessions" "$(grep -o '"rows":[0-9]*,"malformed_rows":0,"sessions":[0-9]*' "$tmp/out")" \
             "\"rows\":$n,\"malformed_rows\":0,\"sessions\":$n"
     done
