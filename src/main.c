@@ -2,11 +2,24 @@
 /*
  * main.c: parse the command line, run, return the exit code.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "nagios.h"
 #include "run.h"
+
+/* Exit status after --help / --version: a failed write is an error too. */
+static int
+flushed(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return EXTLS_EXIT_OK;
+    fprintf(stderr, "extls: cannot write output: %s\n", strerror(errno));
+    return EXTLS_EXIT_ERROR;
+}
 
 int
 main(int argc, char **argv)
@@ -15,6 +28,8 @@ main(int argc, char **argv)
     char err[256];
     static char outbuf[1 << 16];
 
+    /* A reader that goes away ends extls quietly (status 141), even if SIGPIPE was ignored. */
+    signal(SIGPIPE, SIG_DFL);
     if (cli_parse(&cfg, argc, argv, err, sizeof(err)) != CLI_OK) {
         fprintf(stderr, "extls: %s\n", err);
         if (!cfg.nagios)
@@ -26,11 +41,11 @@ main(int argc, char **argv)
     }
     if (cfg.help) {
         cli_help(stdout);
-        return fflush(stdout) == 0 ? EXTLS_EXIT_OK : EXTLS_EXIT_ERROR;
+        return flushed();
     }
     if (cfg.version) {
         printf("extls %s\n", EXTLS_VERSION);
-        return fflush(stdout) == 0 ? EXTLS_EXIT_OK : EXTLS_EXIT_ERROR;
+        return flushed();
     }
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
     return run(&cfg, stdout, stderr);

@@ -136,6 +136,10 @@ match_protocol_class(const char *s, size_t len)
         }
         return EXTLS_TLS_UNKNOWN;
     }
+    while (len > 1 && s[0] == '0') { /* leading zeros do not change the value */
+        s++;
+        len--;
+    }
     if (len == 0 || len > 9)
         return EXTLS_TLS_UNKNOWN;
     unsigned long n = 0;

@@ -463,6 +463,24 @@ new_record(struct worker *w, int fd, uint32_t idx)
     res->resumable = 1;
 }
 
+/*
+ * At the end of a regular file: was it truncated below what was read (a
+ * log rotated or cleaned up meanwhile)? Then the rest is lost: say so and
+ * count the input as partly read. Growth needs nothing: read() goes on to
+ * the new end, and a last line still being written is a malformed row.
+ */
+static int
+shrank(struct worker *w, int fd, uint32_t idx)
+{
+    struct stat st;
+    uint64_t got = reader_stats(w->reader)->bytes;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= got)
+        return 0;
+    werror(w, "error reading '%s': truncated while being read (%llu bytes read, %llu left)",
+           display_path(w->run, idx), (unsigned long long)got, (unsigned long long)st.st_size);
+    return 1;
+}
+
 /* Read one input; fills r->results[idx] (not yet marked ready). */
 static void
 read_input(struct worker *w, uint32_t idx)
@@ -522,8 +540,13 @@ read_input(struct worker *w, uint32_t idx)
         }
         if (st != EXTLS_OK && !w->tally.fatal)
             w->tally.fatal = st;
-        if (w->tally.fatal || n == 0)
+        if (w->tally.fatal)
             break;
+        if (n == 0) {
+            /* A plain file shorter now than what was read was truncated meanwhile. */
+            read_failed = !gzin_is_gzip(w->gz) && shrank(w, fd, idx);
+            break;
+        }
         st = reader_feed(w->reader, w->buf, n);
         if (st != EXTLS_OK && !w->tally.fatal)
             w->tally.fatal = st;
@@ -647,15 +670,28 @@ tally_release(struct tally *t)
     server_names_release(&t->servers);
 }
 
-/* Add src's counts into dst. */
+/*
+ * Add src's counts into dst; src's tables are freed. Merging is
+ * commutative, so the smaller table of each pair is merged into the larger
+ * (swapped into dst if need be): at the peak, memory holds one copy of the
+ * groups, not two.
+ */
 static void
-tally_add(struct tally *dst, const struct tally *src)
+tally_add(struct tally *dst, struct tally *src)
 {
-    struct agg *d[4] = {dst->groups, dst->by_connector, dst->by_remote, dst->by_day};
-    struct agg *s[4] = {src->groups, src->by_connector, src->by_remote, src->by_day};
+    struct agg **d[4] = {&dst->groups, &dst->by_connector, &dst->by_remote, &dst->by_day};
+    struct agg **s[4] = {&src->groups, &src->by_connector, &src->by_remote, &src->by_day};
     for (int i = 0; i < 4; i++) {
-        if (d[i] && s[i] && !dst->fatal)
-            dst->fatal = agg_merge(d[i], s[i]);
+        if (!*d[i] || !*s[i] || dst->fatal)
+            continue;
+        if (agg_size(*d[i]) < agg_size(*s[i])) {
+            struct agg *larger = *s[i];
+            *s[i] = *d[i];
+            *d[i] = larger;
+        }
+        dst->fatal = agg_merge(*d[i], *s[i]);
+        agg_free(*s[i]);
+        *s[i] = NULL;
     }
     struct report_totals *a = &dst->totals;
     const struct report_totals *b = &src->totals;

@@ -4,8 +4,10 @@
  * Runs `genlogs --out - --mb MB | extls --format json -` (a pipe: nothing
  * is stored), takes extls's peak RSS from wait4()'s rusage, and fails if it
  * is over LIMIT MiB, if either side fails, or if extls's row or malformed
- * row count differs from what genlogs wrote.
- * usage: rss_check GENLOGS EXTLS MB LIMIT_MIB
+ * row count differs from what genlogs wrote. With AS_MIB, extls (not
+ * genlogs) runs with RLIMIT_AS, i.e. `ulimit -v`, at AS_MIB MiB of address
+ * space, and must still complete.
+ * usage: rss_check GENLOGS EXTLS MB LIMIT_MIB [AS_MIB]
  */
 #define _DEFAULT_SOURCE /* wait4() */
 #include <errno.h>
@@ -17,13 +19,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Start argv with stdin/stdout/stderr from the given descriptors (-1: keep). */
+/*
+ * Start argv with stdin/stdout/stderr from the given descriptors (-1: keep),
+ * limited to as_mib MiB of address space when as_mib > 0.
+ */
 static pid_t
-spawn(char *const argv[], int in, int out, int err)
+spawn(char *const argv[], int in, int out, int err, long as_mib)
 {
     pid_t pid = fork();
     if (pid != 0)
         return pid;
+    if (as_mib > 0) {
+        struct rlimit lim = {(rlim_t)as_mib << 20, (rlim_t)as_mib << 20};
+        if (setrlimit(RLIMIT_AS, &lim) != 0) {
+            perror("rss_check: setrlimit");
+            _exit(127);
+        }
+    }
     if (in >= 0)
         dup2(in, STDIN_FILENO);
     if (out >= 0)
@@ -55,11 +67,12 @@ number_after(const char *path, const char *key)
 int
 main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: rss_check GENLOGS EXTLS MB LIMIT_MIB\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: rss_check GENLOGS EXTLS MB LIMIT_MIB [AS_MIB]\n");
         return 2;
     }
     long limit_mib = strtol(argv[4], NULL, 10);
+    long as_mib = argc == 6 ? strtol(argv[5], NULL, 10) : 0;
     char json[] = "/tmp/rss_check_json_XXXXXX", stats[] = "/tmp/rss_check_stats_XXXXXX";
     int jfd = mkstemp(json), sfd = mkstemp(stats);
     int pipefd[2];
@@ -69,8 +82,8 @@ main(int argc, char **argv)
     }
     char *gen_argv[] = {argv[1], "--out", "-", "--mb", argv[3], "--seed", "11", NULL};
     char *ext_argv[] = {argv[2], "--quiet", "--format", "json", "-", NULL};
-    pid_t gen = spawn(gen_argv, -1, pipefd[1], sfd);
-    pid_t ext = spawn(ext_argv, pipefd[0], jfd, -1);
+    pid_t gen = spawn(gen_argv, -1, pipefd[1], sfd, 0);
+    pid_t ext = spawn(ext_argv, pipefd[0], jfd, -1, as_mib);
     close(pipefd[0]);
     close(pipefd[1]);
 
@@ -105,7 +118,7 @@ main(int argc, char **argv)
         fail = 1;
     }
     printf("%s: %s MiB through a pipe, %lld rows (%lld malformed), extls peak RSS %ld MiB "
-           "(limit %ld)\n",
-           fail ? "FAIL" : "ok", argv[3], got, bad, peak_mib, limit_mib);
+           "(limit %ld), address space limit %ld MiB\n",
+           fail ? "FAIL" : "ok", argv[3], got, bad, peak_mib, limit_mib, as_mib);
     return fail;
 }

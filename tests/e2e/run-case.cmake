@@ -3,17 +3,19 @@
 # VAR=value settings of ENV added to the environment) from the source root;
 # its stdout must equal GOLDEN/NAME.out byte for byte, its stderr
 # GOLDEN/NAME.err (empty when that file does not exist), its exit status RC.
+# WRAP, if set, is a command prefix for extls (e.g. a valgrind wrapper).
 file(MAKE_DIRECTORY ${SCRATCH})
 if(ENV)
-  set(EXE ${CMAKE_COMMAND} -E env ${ENV} ${EXE})
+  set(EXE ${CMAKE_COMMAND} -E env ${ENV} ${WRAP} ${EXE})
+  set(WRAP "")
 endif()
 set(out ${SCRATCH}/${NAME}.out)
 set(err ${SCRATCH}/${NAME}.err)
 if(STDIN)
-  execute_process(COMMAND ${EXE} ${ARGS} INPUT_FILE ${STDIN}
+  execute_process(COMMAND ${WRAP} ${EXE} ${ARGS} INPUT_FILE ${STDIN}
     OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
 else()
-  execute_process(COMMAND ${EXE} ${ARGS}
+  execute_process(COMMAND ${WRAP} ${EXE} ${ARGS}
     OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
 endif()
 

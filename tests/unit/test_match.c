@@ -646,6 +646,12 @@ protocol_class_direct(void **state)
         {"2048", EXTLS_TLS1_2},
         {"4096", EXTLS_TLS1_3},
         {"8192", EXTLS_TLS1_3},
+        /* Leading zeros do not change the value, however many (2026-11-27,
+         * found by fuzz_match: ten digits were unknown, nine were not). */
+        {"0064", EXTLS_TLS1_0},
+        {"0000000004", EXTLS_SSL2},
+        {"000000000000000000008192", EXTLS_TLS1_3},
+        {"00", EXTLS_TLS_UNKNOWN},
         /* Unknown: other values, combinations, hex, other names, near misses. */
         {"0", EXTLS_TLS_UNKNOWN},
         {"1", EXTLS_TLS_UNKNOWN},
