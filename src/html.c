@@ -464,8 +464,8 @@ day_of(int64_t ms)
 }
 
 /* Layout of the per-day chart, in SVG user units. */
-#define DAY_LEFT 56   /* room for the axis labels */
-#define DAY_TOP 12    /* above the plot */
+#define DAY_LEFT 56u  /* room for the axis labels */
+#define DAY_TOP 12u   /* above the plot */
 #define DAY_BOTTOM 34 /* room for the day labels */
 #define DAY_RIGHT 12
 #define DAY_PLOT_MIN 240 /* narrowest plot area */

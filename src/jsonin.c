@@ -103,7 +103,7 @@ shown(const char *s, size_t len, char out[SHOWN_MAX + 4])
     size_t n = len < SHOWN_MAX ? len : SHOWN_MAX;
     for (size_t i = 0; i < n; i++)
         out[i] = s[i] >= 0x20 && s[i] < 0x7F ? s[i] : '?';
-    strcpy(out + n, len > n ? "..." : "");
+    memcpy(out + n, len > n ? "..." : "", len > n ? 4 : 1);
     return out;
 }
 

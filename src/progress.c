@@ -90,7 +90,8 @@ format_size(double v, char *buf, size_t cap)
         snprintf(buf, cap, "%.0f B", v);
         return;
     }
-    int u = -1;
+    int u = 0; /* v >= 1024 here: at least KiB */
+    v /= 1024;
     while (u < 4 && v >= 1024) {
         v /= 1024;
         u++;

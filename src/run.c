@@ -1209,9 +1209,9 @@ state_end(struct run *r)
 
     size_t n_open = 0;
     struct session **open = session_table_drain(r->carry, &n_open);
-    if (n_open && !open)
+    if (!open && session_table_open(r->carry))
         r->main.fatal = EXTLS_ENOMEM;
-    for (size_t i = 0; i < n_open; i++) {
+    for (size_t i = 0; open && i < n_open; i++) {
         struct session *s = open[i];
         if (!r->main.fatal && next.clock_ms != INT64_MIN && s->end_ms < next.clock_ms - EXPIRY_MS) {
             count_session(r, &r->main, r->filter, s);

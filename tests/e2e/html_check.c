@@ -131,15 +131,14 @@ in_list(const char *name, const char *const *list)
     return 0;
 }
 
-static const char *const void_elements[] = {"area", "base",  "br",     "col",   "embed",
-                                            "hr",   "img",   "input",  "link",  "meta",
-                                            "source", "track", "wbr", NULL};
+static const char *const void_elements[] = {"area",   "base",  "br",    "col",  "embed",
+                                            "hr",     "img",   "input", "link", "meta",
+                                            "source", "track", "wbr",   NULL};
 static const char *const forbidden_elements[] = {
-    "script", "link",  "img",    "iframe", "object", "embed", "base", "audio",
-    "video",  "source", "form",  "frame",  "image",  "use",   "foreignObject", NULL};
-static const char *const forbidden_attributes[] = {"src",    "href",       "xlink:href",
-                                                   "srcset", "action",     "formaction",
-                                                   "poster", "background", NULL};
+    "script", "link",   "img",  "iframe", "object", "embed", "base",          "audio",
+    "video",  "source", "form", "frame",  "image",  "use",   "foreignObject", NULL};
+static const char *const forbidden_attributes[] = {
+    "src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "background", NULL};
 
 /*
  * The reference at doc[i] ('&'): returns its length, 0 when not allowed.
@@ -161,10 +160,12 @@ reference(size_t i)
     j += (size_t)hex;
     unsigned long v = 0;
     size_t digits = 0;
-    while (j < doc_len && (hex ? isxdigit((unsigned char)doc[j]) : isdigit((unsigned char)doc[j]))) {
-        v = v * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)doc[j])
-                                                      ? doc[j] - '0'
-                                                      : (tolower((unsigned char)doc[j]) - 'a' + 10));
+    while (j < doc_len &&
+           (hex ? isxdigit((unsigned char)doc[j]) : isdigit((unsigned char)doc[j]))) {
+        v = v * (hex ? 16 : 10) +
+            (unsigned long)(isdigit((unsigned char)doc[j])
+                                ? doc[j] - '0'
+                                : (tolower((unsigned char)doc[j]) - 'a' + 10));
         if (v > 0x10FFFF)
             return 0;
         j++, digits++;
@@ -283,7 +284,7 @@ attributes(size_t i, const char *el, int *self_closing, int *aria_hidden)
                 bad(i, "attribute repeated", name);
         }
         if (n_seen < 32)
-            strcpy(seen[n_seen++], name);
+            snprintf(seen[n_seen++], NAME_MAX_LEN, "%s", name);
         size_t v = i + 2, e = v;
         while (e < doc_len && doc[e] != '"')
             e++;
@@ -310,7 +311,7 @@ attributes(size_t i, const char *el, int *self_closing, int *aria_hidden)
                     bad(v, "id repeated", id);
             }
             if (n_ids < MAX_IDS)
-                strcpy(ids[n_ids++], id);
+                snprintf(ids[n_ids++], NAME_MAX_LEN, "%s", id);
         }
         if (strcmp(el, "meta") == 0 && strcmp(name, "charset") == 0) {
             if (e - v == 5 && memcmp(doc + v, "utf-8", 5) == 0 && v < 1024)
