@@ -544,8 +544,10 @@ static uint64_t
 take_range(struct parser *p, uint64_t max)
 {
     uint64_t v = take_u(p);
-    if (v > max)
+    if (v > max) {
         p->why = p->why ? p->why : "value out of range";
+        return 0; /* never an out-of-range value, even to a caller that reads on */
+    }
     return v;
 }
 
