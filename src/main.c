@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "esc.h"
 #include "nagios.h"
 #include "run.h"
 
@@ -31,7 +32,9 @@ main(int argc, char **argv)
     /* A reader that goes away ends extls quietly (status 141), even if SIGPIPE was ignored. */
     signal(SIGPIPE, SIG_DFL);
     if (cli_parse(&cfg, argc, argv, err, sizeof(err)) != CLI_OK) {
-        fprintf(stderr, "extls: %s\n", err);
+        fputs("extls: ", stderr);
+        esc_text(stderr, err, strlen(err)); /* arguments are quoted in it: keep them harmless */
+        putc('\n', stderr);
         if (!cfg.nagios)
             return EXTLS_EXIT_ERROR;
         char line[NAGIOS_LINE_MAX];

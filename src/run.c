@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "esc.h"
 #include "export.h"
 #include "filter.h"
 #include "gzin.h"
@@ -131,6 +132,44 @@ struct run {
     int stop;        /* a fatal error: workers take no more inputs */
 };
 
+/*
+ * One diagnostic line: prefix, then the message with control characters
+ * and invalid UTF-8 written as \xHH (esc_text()), so that a file name or an
+ * argument cannot break the line or drive the terminal.
+ */
+static void
+vdiag(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+    char small[512], *s = small;
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof(small), fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof(small)) {
+        s = malloc((size_t)n + 1);
+        if (s)
+            vsnprintf(s, (size_t)n + 1, fmt, ap);
+        else
+            s = small, n = (int)sizeof(small) - 1;
+    }
+    fputs(prefix, out);
+    esc_text(out, s, (size_t)n);
+    putc('\n', out);
+    if (s != small)
+        free(s);
+}
+
+static void
+diag(FILE *out, const char *prefix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(out, prefix, fmt, ap);
+    va_end(ap);
+}
+
 static void
 error(struct run *r, const char *fmt, ...)
 {
@@ -143,9 +182,7 @@ error(struct run *r, const char *fmt, ...)
         vsnprintf(r->first_error, sizeof(r->first_error), fmt, copy);
         va_end(copy);
     }
-    fputs("extls: ", r->err);
-    vfprintf(r->err, fmt, ap);
-    putc('\n', r->err);
+    vdiag(r->err, "extls: ", fmt, ap);
     va_end(ap);
 }
 
@@ -155,9 +192,7 @@ wnote(struct worker *w, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("extls: ", w->diag);
-    vfprintf(w->diag, fmt, ap);
-    putc('\n', w->diag);
+    vdiag(w->diag, "extls: ", fmt, ap);
     va_end(ap);
 }
 
@@ -173,9 +208,7 @@ werror(struct worker *w, const char *fmt, ...)
         vsnprintf(w->res->error, sizeof(w->res->error), fmt, copy);
         va_end(copy);
     }
-    fputs("extls: ", w->diag);
-    vfprintf(w->diag, fmt, ap);
-    putc('\n', w->diag);
+    vdiag(w->diag, "extls: ", fmt, ap);
     va_end(ap);
 }
 
@@ -193,8 +226,8 @@ malformed(struct worker *w, uint64_t line, const char *why)
     w->tally.totals.malformed++;
     w->cur_malformed++;
     if (!cfg->quiet && (cfg->verbose || w->cur_malformed <= MALFORMED_SHOWN))
-        fprintf(w->diag, "%s:%llu: %s\n", display_path(w->run, w->cur), (unsigned long long)line,
-                why);
+        diag(w->diag, "", "%s:%llu: %s", display_path(w->run, w->cur), (unsigned long long)line,
+             why);
 }
 
 static void
@@ -1042,7 +1075,7 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         int is_stdin = strcmp(path, "-") == 0;
         int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            fprintf(err, "extls: cannot open '%s': %s\n", path, strerror(errno));
+            diag(err, "extls: ", "cannot open '%s': %s", path, strerror(errno));
             merge_free(m);
             return EXTLS_EXIT_ERROR;
         }
@@ -1059,7 +1092,7 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     if (st == EXTLS_EIO && !merge_errmsg(m)[0])
         fprintf(err, "extls: cannot write output: %s\n", strerror(errno));
     else if (st != EXTLS_OK)
-        fprintf(err, "extls: %s\n", m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st));
+        diag(err, "extls: ", "%s", m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st));
     if (st != EXTLS_OK)
         code = EXTLS_EXIT_ERROR;
     else {

@@ -182,3 +182,9 @@ add_test(NAME e2e_nagios_write_error
 set_tests_properties(e2e_nagios_write_error PROPERTIES LABELS e2e TIMEOUT 60)
 extls_e2e(nagios_unknown_first_error_named RC 3
   ARGS --nagios -q -j 2 tests/data/missing-field-header.LOG tests/data/not-a-protocol-log.LOG)
+
+# Diagnostics: names and arguments with control characters stay on one line, escaped.
+add_test(NAME e2e_diag_escape
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/diag-escape.sh $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_diag_escape PROPERTIES LABELS e2e TIMEOUT 60)
