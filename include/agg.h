@@ -96,6 +96,14 @@ enum extls_status agg_add_group(struct agg *a, const struct reader_field key[AGG
 /* The class counts of all groups added up (every session counts in exactly one group). */
 void agg_class_totals(const struct agg *a, uint64_t count[EXTLS_N_CLASSES]);
 
+/*
+ * qsort() comparator for arrays of `const struct agg_group *`: most
+ * SSL 2/3 and TLS 1.0/1.1 sessions first, then most sessions, then by
+ * direction, connector and remote (bytewise). The people's order of the
+ * remote-host sections (table and html).
+ */
+int agg_cmp_legacy_first(const void *a, const void *b);
+
 /* Number of groups. */
 size_t agg_size(const struct agg *a);
 

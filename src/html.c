@@ -650,36 +650,11 @@ connector_table(FILE *out, const struct agg_group *const *v, size_t n)
     fputs("</tbody>\n</table></div>\n", out);
 }
 
-/*
- * The table format's order for remote hosts: most legacy sessions first,
- * then most sessions, then by direction and address.
- */
-static int
-cmp_legacy_first(const void *a, const void *b)
-{
-    const struct agg_group *x = *(const struct agg_group *const *)a;
-    const struct agg_group *y = *(const struct agg_group *const *)b;
-    uint64_t lx = legacy_count(x->count), ly = legacy_count(y->count);
-    if (lx != ly)
-        return lx > ly ? -1 : 1;
-    if (x->sessions != y->sessions)
-        return x->sessions > y->sessions ? -1 : 1;
-    for (int k = AGG_DIRECTION; k <= AGG_REMOTE; k++) {
-        size_t n = x->key[k].len < y->key[k].len ? x->key[k].len : y->key[k].len;
-        int c = n ? memcmp(x->key[k].ptr, y->key[k].ptr, n) : 0;
-        if (c)
-            return c;
-        if (x->key[k].len != y->key[k].len)
-            return x->key[k].len < y->key[k].len ? -1 : 1;
-    }
-    return 0;
-}
-
 static void
 remote_table(FILE *out, const struct agg_group **v, size_t n)
 {
     if (n)
-        qsort(v, n, sizeof(*v), cmp_legacy_first);
+        qsort(v, n, sizeof(*v), agg_cmp_legacy_first);
     fputs("<div class=\"scroll\"><table>\n<caption>Remote hosts on SSL 2/3 or TLS 1.0/1.1 "
           "first (highlighted); EHLO name: the latest seen</caption>\n"
           "<thead><tr><th scope=\"col\" class=\"t\">Direction</th>"

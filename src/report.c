@@ -296,27 +296,6 @@ connector_section(FILE *out, struct agg *a)
     }
 }
 
-static int
-cmp_legacy_first(const void *a, const void *b)
-{
-    const struct agg_group *x = *(const struct agg_group *const *)a;
-    const struct agg_group *y = *(const struct agg_group *const *)b;
-    uint64_t lx = legacy_sessions(x), ly = legacy_sessions(y);
-    if (lx != ly)
-        return lx > ly ? -1 : 1;
-    if (x->sessions != y->sessions)
-        return x->sessions > y->sessions ? -1 : 1;
-    for (int k = AGG_DIRECTION; k <= AGG_REMOTE; k++) {
-        size_t n = x->key[k].len < y->key[k].len ? x->key[k].len : y->key[k].len;
-        int c = n ? memcmp(x->key[k].ptr, y->key[k].ptr, n) : 0;
-        if (c)
-            return c;
-        if (x->key[k].len != y->key[k].len)
-            return x->key[k].len < y->key[k].len ? -1 : 1;
-    }
-    return 0;
-}
-
 static enum extls_status
 remote_section(FILE *out, struct agg *a)
 {
@@ -330,7 +309,7 @@ remote_section(FILE *out, struct agg *a)
             return EXTLS_ENOMEM;
         }
         memcpy(v, sorted, n * sizeof(*v));
-        qsort(v, n, sizeof(*v), cmp_legacy_first);
+        qsort(v, n, sizeof(*v), agg_cmp_legacy_first);
     }
     struct table t = {.out = out, .n_cols = 4 + EXTLS_N_CLASSES + 1};
     struct cell cells[MAX_COLS];

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -66,7 +67,7 @@ key_names_round_trip(void **state)
 {
     (void)state;
     static const char *const want[AGG_N_KEYS] = {"direction", "connector", "remote", "day",
-                                                 "ehlo",      "cipher",    "server",    "hour"};
+                                                 "ehlo",      "cipher",    "server", "hour"};
     for (int k = 0; k < AGG_N_KEYS; k++) {
         assert_string_equal(agg_key_name((enum agg_key)k), want[k]);
         assert_int_equal(agg_key_parse(want[k], strlen(want[k])), k);
@@ -473,10 +474,47 @@ add_group_sums_and_refuses_overflow(void **state)
     agg_free(a);
 }
 
+/* The remote-host order of the table and the page: legacy first, then volume, then key. */
+static void
+legacy_first_order(void **state)
+{
+    (void)state;
+    static const enum agg_key keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    struct agg *a = agg_new(keys, 2);
+    assert_non_null(a);
+    struct {
+        const char *dir, *remote;
+        enum extls_class cls;
+    } add[] = {
+        {"receive", "10.0.0.2", EXTLS_TLS1_2}, {"receive", "10.0.0.2", EXTLS_TLS1_2},
+        {"receive", "10.0.0.2", EXTLS_TLS1_2}, {"send", "10.0.0.9", EXTLS_TLS1_0},
+        {"receive", "10.0.0.3", EXTLS_SSL2},   {"receive", "10.0.0.3", EXTLS_NONE},
+        {"receive", "10.0.0.1", EXTLS_TLS1_1}, {"receive", "10.0.0.4", EXTLS_NONE},
+        {"receive", "10.0.0.5", EXTLS_NONE},
+    };
+    for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++) {
+        struct reader_field key[AGG_N_KEYS] = {{"", 0}};
+        key[AGG_DIRECTION] = (struct reader_field){add[i].dir, strlen(add[i].dir)};
+        key[AGG_REMOTE] = (struct reader_field){add[i].remote, strlen(add[i].remote)};
+        assert_int_equal(agg_add(a, key, add[i].cls, 0, (struct reader_field){"", 0}), EXTLS_OK);
+    }
+    const struct agg_group *v[6];
+    memcpy(v, agg_sorted(a), sizeof(v));
+    qsort(v, 6, sizeof(v[0]), agg_cmp_legacy_first);
+    /* 10.0.0.3 (1 legacy, 2 sessions) before the 1-legacy, 1-session ones (by key:
+     * receive 10.0.0.1 before send 10.0.0.9); then 10.0.0.2 (3 sessions); then 10.0.0.4, .5. */
+    static const char *const want[] = {"10.0.0.3", "10.0.0.1", "10.0.0.9",
+                                       "10.0.0.2", "10.0.0.4", "10.0.0.5"};
+    for (int i = 0; i < 6; i++)
+        assert_memory_equal(v[i]->key[AGG_REMOTE].ptr, want[i], strlen(want[i]));
+    agg_free(a);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(legacy_first_order),
         cmocka_unit_test(key_names_round_trip),
         cmocka_unit_test(keys_kept_in_agg_new_order),
         cmocka_unit_test(unselected_keys_ignored),
