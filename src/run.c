@@ -12,6 +12,9 @@
  * counts are added at the end. Either way the merge order, and so every
  * number and message, is the same.
  *
+ * With --state, where each input goes on and which sessions are carried
+ * between runs is run_state.c's (run_int.h holds what the two share).
+ *
  * Malformed rows are named as "file:line: reason" (the first 10 per input
  * unless --verbose, then a count); inputs that cannot be read are named and
  * make the exit status 2, the others are still reported.
@@ -22,6 +25,7 @@
  * message; workers only add to its atomic byte count.
  */
 #include "run.h"
+#include "run_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,85 +56,6 @@
 #include "threshold.h"
 #include "walk.h"
 #include "when.h"
-
-#define READ_BUF (64 * 1024)
-#define MALFORMED_SHOWN 10         /* malformed rows named per input without --verbose */
-#define AHEAD_PER_JOB 2            /* inputs a worker may finish before the merge reaches them */
-#define EXPIRY_MS (60 * 60 * 1000) /* --state: a session quiet this long (log time) is over */
-
-struct run;
-
-/* Counts of one worker, added up at the end. */
-struct tally {
-    struct agg *groups, *by_connector, *by_remote, *by_day;
-    struct report_totals totals;
-    int64_t clock_ms;                /* latest row time seen */
-    uint64_t count[EXTLS_N_CLASSES]; /* counted sessions per class, for the thresholds */
-    struct when when;                /* day/hour keys in the --tz zone */
-    enum extls_status fatal;
-    struct server_names servers; /* named by receive connectors, for --by server */
-};
-
-/* What one input left for the main thread. */
-struct result {
-    int ready;
-    char *diag; /* stderr text, in order */
-    size_t diag_len;
-    struct session **open; /* sessions still open at its end */
-    size_t n_open;
-    int read;              /* counted as a file read */
-    int skipped;           /* another kind of log in a walked folder */
-    int failed;            /* could not be read, wholly or partly */
-    int errors;            /* problems that make the exit status 2 */
-    char error[256];       /* the first of them, for --nagios */
-    int resumable;         /* --state: rec says where to go on next time */
-    struct state_file rec; /* --state: its new record (rec.path borrowed) */
-};
-
-struct worker {
-    struct run *run;
-    struct reader *reader;
-    struct matcher *matcher;
-    struct session_table *sessions;
-    struct filter *filter;
-    struct tally tally;
-    struct gzin *gz; /* plain or gzip bytes of the input being read */
-    char *buf;
-    pthread_t thread;
-    int prints_progress; /* run by the main thread: may draw the progress line */
-
-    char head[STATE_HEAD]; /* --state: the first plain bytes of the input being read */
-    size_t head_got;
-    uint32_t cur;           /* index of the input being read */
-    uint64_t cur_malformed; /* malformed rows in it */
-    struct result *res;     /* its result */
-    FILE *diag;             /* its diagnostics (memory stream) */
-};
-
-struct run {
-    const struct cli_config *cfg;
-    FILE *out, *err;
-    struct input_list inputs;
-    struct result *results;
-    unsigned n_workers;
-    struct worker *workers;
-    struct session_table *carry; /* sessions open across inputs; main thread only */
-    struct filter *filter;       /* the main thread's filter, for carried sessions */
-    struct tally main;           /* counts of sessions folded from carry */
-    int walk_errors;             /* paths that could not be read or walked */
-    struct state *state;         /* --state: loaded at start, saved at the end; else NULL */
-    unsigned char *claimed;      /* per state file record: an input has its path */
-    char **state_paths;          /* files of carried sessions that are not inputs */
-    size_t n_state_paths;
-    struct progress *progress; /* drawn by the main thread only; NULL before setup */
-    char first_error[256];     /* first error printed, without "extls: " (--nagios) */
-
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    uint32_t next;   /* next input to hand to a worker */
-    uint32_t merged; /* inputs merged so far */
-    int stop;        /* a fatal error: workers take no more inputs */
-};
 
 /*
  * One diagnostic line: prefix, then the message with control characters
@@ -170,8 +95,8 @@ diag(FILE *out, const char *prefix, const char *fmt, ...)
     va_end(ap);
 }
 
-static void
-error(struct run *r, const char *fmt, ...)
+void
+run_error(struct run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -197,8 +122,8 @@ wnote(struct worker *w, const char *fmt, ...)
 }
 
 /* An error line in the current input's diagnostics (the first is kept). */
-static void
-werror(struct worker *w, const char *fmt, ...)
+void
+run_werror(struct worker *w, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -212,8 +137,8 @@ werror(struct worker *w, const char *fmt, ...)
     va_end(ap);
 }
 
-static const char *
-display_path(const struct run *r, uint32_t idx)
+const char *
+run_display_path(const struct run *r, uint32_t idx)
 {
     const char *p = r->inputs.v[idx].path;
     return strcmp(p, "-") == 0 ? "(standard input)" : p;
@@ -226,7 +151,7 @@ malformed(struct worker *w, uint64_t line, const char *why)
     w->tally.totals.malformed++;
     w->cur_malformed++;
     if (!cfg->quiet && (cfg->verbose || w->cur_malformed <= MALFORMED_SHOWN))
-        diag(w->diag, "", "%s:%llu: %s", display_path(w->run, w->cur), (unsigned long long)line,
+        diag(w->diag, "", "%s:%llu: %s", run_display_path(w->run, w->cur), (unsigned long long)line,
              why);
 }
 
@@ -263,21 +188,21 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
             /* Another kind of Exchange log in a walked folder: skip it. */
             w->res->skipped = 1;
             if (w->run->cfg->verbose)
-                wnote(w, "skipping '%s': %s", display_path(w->run, w->cur), msg);
+                wnote(w, "skipping '%s': %s", run_display_path(w->run, w->cur), msg);
             break;
         }
         /* fall through */
     case READER_FILE_ERROR:
-        werror(w, "%s:%llu: %s; rest of file skipped", display_path(w->run, w->cur),
-               (unsigned long long)line, msg);
+        run_werror(w, "%s:%llu: %s; rest of file skipped", run_display_path(w->run, w->cur),
+                   (unsigned long long)line, msg);
         w->res->errors++;
         break;
     }
 }
 
 /* The path of input index idx; indexes past the inputs name files of carried sessions. */
-static const char *
-input_path(const struct run *r, uint32_t idx)
+const char *
+run_input_path(const struct run *r, uint32_t idx)
 {
     if (idx < r->inputs.n)
         return r->inputs.v[idx].path;
@@ -286,8 +211,8 @@ input_path(const struct run *r, uint32_t idx)
 }
 
 /* Count one finished session (or write it out) in a tally. */
-static void
-count_session(struct run *r, struct tally *t, struct filter *flt, const struct session *s)
+void
+run_count_session(struct run *r, struct tally *t, struct filter *flt, const struct session *s)
 {
     if (t->fatal)
         return;
@@ -306,7 +231,7 @@ count_session(struct run *r, struct tally *t, struct filter *flt, const struct s
         t->totals.last_ms = s->start_ms;
     t->count[cls]++;
     if (r->cfg->command == CLI_SESSIONS) {
-        export_session(r->out, r->cfg->format, s, input_path(r, s->file),
+        export_session(r->out, r->cfg->format, s, run_input_path(r, s->file),
                        server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len));
         return;
     }
@@ -347,7 +272,7 @@ static void
 on_done_in_input(const struct session *s, void *user)
 {
     struct worker *w = user;
-    count_session(w->run, &w->tally, w->filter, s);
+    run_count_session(w->run, &w->tally, w->filter, s);
 }
 
 /* A session completed when inputs were joined (main thread). */
@@ -355,145 +280,14 @@ static void
 on_done_carried(const struct session *s, void *user)
 {
     struct run *r = user;
-    count_session(r, &r->main, r->filter, s);
+    run_count_session(r, &r->main, r->filter, s);
 }
 
 static void
 walk_error(const char *path, int errnum, void *user)
 {
     struct run *r = user;
-    error(r, "cannot read '%s': %s", path, strerror(errnum));
-}
-
-/* Read up to `cap` plain bytes through gzin; returns the count or -1 (error reported). */
-static ssize_t
-read_plain(struct worker *w, uint32_t idx, char *buf, size_t cap)
-{
-    size_t got = 0;
-    while (got < cap) {
-        size_t n;
-        enum extls_status st = gzin_read(w->gz, buf + got, cap - got, &n);
-        if (st != EXTLS_OK) {
-            if (st == EXTLS_ENOMEM)
-                w->tally.fatal = st;
-            else
-                werror(w, "%s: %s", display_path(w->run, idx), gzin_message(w->gz));
-            return -1;
-        }
-        if (n == 0)
-            break;
-        got += n;
-    }
-    return (ssize_t)got;
-}
-
-/*
- * --state: position input idx (open as fd, gzin begun) where the last run
- * stopped, or at its start. Reads its first STATE_HEAD plain bytes into
- * w->head (they identify the file); the file is the one read last time
- * when those bytes match its record's (and, uncompressed, it is not
- * shorter), found by path or, renamed, by those bytes. Bytes already read
- * that the reader must see next are left in *pending. Returns -1 on a read
- * error (reported).
- */
-static int
-resume_point(struct worker *w, int fd, uint32_t idx, const char **pending, size_t *n_pending)
-{
-    struct run *r = w->run;
-    const char *path = r->inputs.v[idx].path;
-    ssize_t got = read_plain(w, idx, w->head, STATE_HEAD);
-    *pending = NULL;
-    *n_pending = 0;
-    if (got < 0)
-        return -1;
-    w->head_got = (size_t)got;
-    const struct state_file *rec = state_find_file(r->state, path);
-    if (!rec && w->head_got == STATE_HEAD) {
-        uint64_t h = state_head_hash(w->head, STATE_HEAD);
-        for (size_t i = 0; i < r->state->n_files && !rec; i++) {
-            const struct state_file *f = &r->state->files[i];
-            if (!r->claimed[i] && f->head_len == STATE_HEAD && f->head_hash == h)
-                rec = f;
-        }
-    }
-    struct stat sb;
-    int ok = rec && w->head_got >= rec->head_len &&
-             state_head_hash(w->head, (size_t)rec->head_len) == rec->head_hash;
-    if (ok && !gzin_is_gzip(w->gz))
-        ok = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= rec->pos.offset;
-    if (ok && !gzin_is_gzip(w->gz)) {
-        /* Uncompressed: jump there. */
-        if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0) {
-            werror(w, "cannot seek in '%s': %s", path, strerror(errno));
-            return -1;
-        }
-        gzin_begin(w->gz, fd);
-        reader_resume(w->reader, &rec->pos);
-        return 0;
-    }
-    if (ok) {
-        /* Compressed: inflate again up to there. */
-        uint64_t at = w->head_got;
-        if (rec->pos.offset <= at) {
-            *pending = w->head + rec->pos.offset;
-            *n_pending = (size_t)(at - rec->pos.offset);
-            reader_resume(w->reader, &rec->pos);
-            return 0;
-        }
-        for (;;) {
-            ssize_t n = read_plain(w, idx, w->buf, READ_BUF);
-            if (n < 0)
-                return -1;
-            if (n == 0)
-                break; /* ended before the saved position: replaced */
-            if (at + (uint64_t)n > rec->pos.offset) {
-                size_t skip = (size_t)(rec->pos.offset - at);
-                *pending = w->buf + skip;
-                *n_pending = (size_t)n - skip;
-                reader_resume(w->reader, &rec->pos);
-                return 0;
-            }
-            at += (uint64_t)n;
-            if (at == rec->pos.offset) {
-                reader_resume(w->reader, &rec->pos);
-                return 0;
-            }
-        }
-        if (lseek(fd, 0, SEEK_SET) < 0) {
-            werror(w, "cannot seek in '%s': %s", path, strerror(errno));
-            return -1;
-        }
-        gzin_begin(w->gz, fd);
-        got = read_plain(w, idx, w->head, STATE_HEAD);
-        if (got < 0)
-            return -1;
-        w->head_got = (size_t)got;
-    }
-    if (rec)
-        werror(w, "'%s' was truncated or replaced since the last run; reading it from the start",
-               path);
-    reader_begin(w->reader, r->inputs.v[idx].hint);
-    *pending = w->head;
-    *n_pending = w->head_got;
-    return 0;
-}
-
-/* --state: the record of input idx after reading it. */
-static void
-new_record(struct worker *w, int fd, uint32_t idx)
-{
-    struct result *res = &w->run->results[idx];
-    struct state_file *f = &res->rec;
-    struct stat sb;
-    reader_get_pos(w->reader, &f->pos);
-    f->head_len = f->pos.offset < STATE_HEAD ? f->pos.offset : STATE_HEAD;
-    if (f->head_len > w->head_got)
-        f->head_len = w->head_got; /* cannot happen: the reader saw these bytes */
-    f->path = w->run->inputs.v[idx].path;
-    f->dev = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_dev : 0;
-    f->ino = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_ino : 0;
-    f->head_hash = state_head_hash(w->head, (size_t)f->head_len);
-    res->resumable = 1;
+    run_error(r, "cannot read '%s': %s", path, strerror(errnum));
 }
 
 /*
@@ -509,8 +303,9 @@ shrank(struct worker *w, int fd, uint32_t idx)
     uint64_t got = reader_stats(w->reader)->bytes;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= got)
         return 0;
-    werror(w, "error reading '%s': truncated while being read (%llu bytes read, %llu left)",
-           display_path(w->run, idx), (unsigned long long)got, (unsigned long long)st.st_size);
+    run_werror(w, "error reading '%s': truncated while being read (%llu bytes read, %llu left)",
+               run_display_path(w->run, idx), (unsigned long long)got,
+               (unsigned long long)st.st_size);
     return 1;
 }
 
@@ -532,7 +327,7 @@ read_input(struct worker *w, uint32_t idx)
     }
     int fd = is_stdin ? STDIN_FILENO : open(in->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        werror(w, "cannot open '%s': %s", in->path, strerror(errno));
+        run_werror(w, "cannot open '%s': %s", in->path, strerror(errno));
         res->errors++;
         res->failed = 1;
         goto out;
@@ -542,7 +337,7 @@ read_input(struct worker *w, uint32_t idx)
     size_t n_pending = 0;
     if (!r->state || is_stdin) {
         reader_begin(w->reader, in->hint);
-    } else if (resume_point(w, fd, idx, &pending, &n_pending) != 0) {
+    } else if (run_resume_point(w, fd, idx, &pending, &n_pending) != 0) {
         res->errors++;
         res->failed = 1;
         close(fd);
@@ -565,9 +360,10 @@ read_input(struct worker *w, uint32_t idx)
         if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
             /* A damaged gzip member ends the input; its partial last line is not a row. */
             if (st == EXTLS_EIO)
-                werror(w, "error reading '%s': %s", display_path(r, idx), gzin_message(w->gz));
+                run_werror(w, "error reading '%s': %s", run_display_path(r, idx),
+                           gzin_message(w->gz));
             else
-                werror(w, "%s: %s", display_path(r, idx), gzin_message(w->gz));
+                run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
             read_failed = 1;
             break;
         }
@@ -588,7 +384,7 @@ read_input(struct worker *w, uint32_t idx)
     }
     if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
-        new_record(w, fd, idx);
+        run_new_record(w, fd, idx);
     } else if (!read_failed && !w->tally.fatal) {
         enum extls_status st = reader_finish(w->reader);
         if (st != EXTLS_OK)
@@ -604,7 +400,7 @@ read_input(struct worker *w, uint32_t idx)
         res->read = 1;
         if (!r->cfg->quiet && !r->cfg->verbose && w->cur_malformed > MALFORMED_SHOWN)
             wnote(w, "%s: %llu malformed rows in all, %llu not named (use --verbose)",
-                  display_path(r, idx), (unsigned long long)w->cur_malformed,
+                  run_display_path(r, idx), (unsigned long long)w->cur_malformed,
                   (unsigned long long)(w->cur_malformed - MALFORMED_SHOWN));
     }
 out:
@@ -762,13 +558,13 @@ make_filter(struct run *r, struct filter **out)
         char msg[200];
         enum extls_status st = filter_connector(f, cfg->connector, msg, sizeof(msg));
         if (st == EXTLS_EINVAL)
-            error(r, "bad --connector pattern '%s': %s", cfg->connector, msg);
+            run_error(r, "bad --connector pattern '%s': %s", cfg->connector, msg);
         if (st != EXTLS_OK)
             return st;
     }
     if (cfg->remote && filter_remote(f, cfg->remote) != EXTLS_OK) {
-        error(r, "bad --remote '%s': use an IPv4 or IPv6 address, optionally with /PREFIX",
-              cfg->remote);
+        run_error(r, "bad --remote '%s': use an IPv4 or IPv6 address, optionally with /PREFIX",
+                  cfg->remote);
         return EXTLS_EINVAL;
     }
     return EXTLS_OK;
@@ -943,7 +739,7 @@ finish_nagios(struct run *r, int code)
                            r->main.totals.sessions);
     fputs(line, r->out);
     if (fflush(r->out) != 0 || ferror(r->out)) {
-        error(r, "cannot write output: %s", strerror(errno));
+        run_error(r, "cannot write output: %s", strerror(errno));
         return NAGIOS_UNKNOWN;
     }
     return st;
@@ -1040,8 +836,8 @@ setup(struct run *r)
  * Server rule 3 (server.h) for --by server, and a warning about sessions
  * left without a server name.
  */
-static enum extls_status
-fill_servers(struct run *r)
+enum extls_status
+run_fill_servers(struct run *r)
 {
     size_t len = 0;
     const struct server_names *seen = &r->main.servers;
@@ -1051,16 +847,16 @@ fill_servers(struct run *r)
     if (st != EXTLS_OK || !unnamed || r->cfg->quiet)
         return st;
     if (seen->min)
-        error(r,
-              "%llu sessions have no server name: send logs name none, and the receive "
-              "connectors name several servers ('%s' to '%s'); run once per server with "
-              "--server NAME",
-              (unsigned long long)unnamed, seen->min, seen->max);
+        run_error(r,
+                  "%llu sessions have no server name: send logs name none, and the receive "
+                  "connectors name several servers ('%s' to '%s'); run once per server with "
+                  "--server NAME",
+                  (unsigned long long)unnamed, seen->min, seen->max);
     else
-        error(r,
-              "%llu sessions have no server name: send logs name none, and no receive "
-              "connector names one; give --server NAME",
-              (unsigned long long)unnamed);
+        run_error(r,
+                  "%llu sessions have no server name: send logs name none, and no receive "
+                  "connector names one; give --server NAME",
+                  (unsigned long long)unnamed);
     return EXTLS_OK;
 }
 
@@ -1105,221 +901,6 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     return code;
 }
 
-/* The tables of a tally, in a fixed order. */
-static size_t
-tally_tables(struct tally *t, struct agg **out)
-{
-    size_t n = 0;
-    struct agg *all[STATE_MAX_AGGS] = {t->groups, t->by_connector, t->by_remote, t->by_day};
-    for (int i = 0; i < STATE_MAX_AGGS; i++) {
-        if (all[i])
-            out[n++] = all[i];
-    }
-    return n;
-}
-
-/* Do two tables group by the same keys in the same order? */
-static int
-same_keys(const struct agg *a, const struct agg *b)
-{
-    size_t na, nb;
-    const enum agg_key *ka = agg_keys(a, &na), *kb = agg_keys(b, &nb);
-    return na == nb && memcmp(ka, kb, na * sizeof(*ka)) == 0;
-}
-
-/* Index of a carried session's file: an input, or an extra path. */
-static uint32_t
-file_index(struct run *r, const char *path)
-{
-    for (size_t i = 0; i < r->inputs.n; i++) {
-        if (strcmp(r->inputs.v[i].path, path) == 0)
-            return (uint32_t)i;
-    }
-    for (size_t i = 0; i < r->n_state_paths; i++) {
-        if (strcmp(r->state_paths[i], path) == 0)
-            return (uint32_t)(r->inputs.n + i);
-    }
-    char **p = realloc(r->state_paths, (r->n_state_paths + 1) * sizeof(*p));
-    char *copy = strdup(path);
-    if (!p || !copy) {
-        free(copy);
-        if (p)
-            r->state_paths = p;
-        r->main.fatal = EXTLS_ENOMEM;
-        return 0;
-    }
-    r->state_paths = p;
-    p[r->n_state_paths] = copy;
-    return (uint32_t)(r->inputs.n + r->n_state_paths++);
-}
-
-/*
- * --state, before reading: load the state, check it was written for the
- * same kind of report, and carry its open sessions into this run. Returns
- * -1 after printing why (the state file is left as it is).
- */
-static int
-state_begin(struct run *r)
-{
-    char msg[512];
-    const char *path = r->cfg->state_path;
-    for (size_t i = 0; i < r->inputs.n; i++) {
-        if (strcmp(r->inputs.v[i].path, "-") == 0) {
-            error(r, "--state cannot follow standard input: name files or folders");
-            return -1;
-        }
-    }
-    r->state = malloc(sizeof(*r->state));
-    if (!r->state || state_init(r->state) != EXTLS_OK) {
-        error(r, "%s", extls_strerror(EXTLS_ENOMEM));
-        return -1;
-    }
-    enum extls_status st = state_load(r->state, path, msg, sizeof(msg));
-    if (st != EXTLS_OK) {
-        error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
-        return -1;
-    }
-    struct agg *mine[STATE_MAX_AGGS];
-    size_t n = tally_tables(&r->main, mine);
-    if (r->state->loaded && r->state->n_aggs != n) {
-        error(r,
-              "state '%s' was written for another output (format or command); use the same "
-              "options, or a new state file",
-              path);
-        return -1;
-    }
-    for (size_t i = 0; i < r->state->n_aggs; i++) {
-        if (!same_keys(r->state->aggs[i], mine[i])) {
-            error(r,
-                  "state '%s' was written for other --by keys; use the same options, or a new "
-                  "state file",
-                  path);
-            return -1;
-        }
-    }
-    r->claimed = calloc(r->state->n_files + 1, 1);
-    if (!r->claimed) {
-        error(r, "%s", extls_strerror(EXTLS_ENOMEM));
-        return -1;
-    }
-    for (size_t i = 0; i < r->state->n_files; i++) {
-        for (size_t k = 0; k < r->inputs.n && !r->claimed[i]; k++)
-            r->claimed[i] = strcmp(r->state->files[i].path, r->inputs.v[k].path) == 0;
-    }
-    /* Sessions left open last time come first: their rows precede this run's. */
-    for (size_t i = 0; i < r->state->n_open && !r->main.fatal; i++) {
-        struct session *s = r->state->open[i];
-        s->file = file_index(r, r->state->open_path[i]);
-        r->state->open[i] = NULL;
-        if (!r->main.fatal)
-            r->main.fatal = session_table_adopt(r->carry, s);
-        else
-            session_free(s);
-    }
-    return r->main.fatal ? -1 : 0;
-}
-
-/*
- * --state, after reading: sessions quiet for EXPIRY_MS of log time are
- * counted, the others carried; the running counts and file records go to
- * the new state, which is then saved. With --report all the report shows
- * the running counts, else this run's. Returns the number of errors.
- */
-static int
-state_end(struct run *r)
-{
-    char msg[512];
-    struct state next;
-    struct state *old = r->state;
-    if (state_init(&next) != EXTLS_OK) {
-        r->main.fatal = EXTLS_ENOMEM;
-        return 0;
-    }
-    next.raw = old->raw; /* unchanged bytes need no rewrite */
-    next.raw_len = old->raw_len;
-    old->raw = NULL;
-    next.clock_ms = old->clock_ms > r->main.clock_ms ? old->clock_ms : r->main.clock_ms;
-
-    size_t n_open = 0;
-    struct session **open = session_table_drain(r->carry, &n_open);
-    if (!open && session_table_open(r->carry))
-        r->main.fatal = EXTLS_ENOMEM;
-    for (size_t i = 0; open && i < n_open; i++) {
-        struct session *s = open[i];
-        if (!r->main.fatal && next.clock_ms != INT64_MIN && s->end_ms < next.clock_ms - EXPIRY_MS) {
-            count_session(r, &r->main, r->filter, s);
-            session_free(s);
-        } else if (!r->main.fatal) {
-            r->main.fatal = state_add_open(&next, s, input_path(r, s->file));
-        } else {
-            session_free(s);
-        }
-    }
-    free(open);
-    if (!r->main.fatal && r->main.groups)
-        r->main.fatal = fill_servers(r);
-
-    /* Files: this run's records; an input that failed keeps its old record. */
-    for (size_t i = 0; i < r->inputs.n && !r->main.fatal; i++) {
-        const struct state_file *rec = NULL;
-        if (r->results[i].resumable)
-            rec = &r->results[i].rec;
-        else
-            rec = state_find_file(old, r->inputs.v[i].path);
-        if (rec)
-            r->main.fatal = state_add_file(&next, rec);
-    }
-
-    /* Running counts: the old ones plus this run's. */
-    struct agg *mine[STATE_MAX_AGGS];
-    size_t n = tally_tables(&r->main, mine);
-    struct report_totals run_totals = r->main.totals;
-    for (size_t i = 0; i < n && !r->main.fatal; i++) {
-        size_t nk;
-        const enum agg_key *keys = agg_keys(mine[i], &nk);
-        next.aggs[i] = agg_new(keys, nk);
-        next.n_aggs = i + 1;
-        if (!next.aggs[i] || agg_merge(next.aggs[i], mine[i]) != EXTLS_OK ||
-            (i < old->n_aggs && agg_merge(next.aggs[i], old->aggs[i]) != EXTLS_OK))
-            r->main.fatal = EXTLS_ENOMEM;
-    }
-    struct report_totals *t = &next.totals;
-    const struct report_totals *o = &old->totals;
-    *t = run_totals;
-    t->files = next.n_files;
-    t->files_skipped = run_totals.files_skipped;
-    t->files_failed = run_totals.files_failed;
-    t->rows += o->rows;
-    t->malformed += o->malformed;
-    t->sessions += o->sessions;
-    t->excluded += o->excluded;
-    if (o->first_ms < t->first_ms)
-        t->first_ms = o->first_ms;
-    if (o->last_ms > t->last_ms)
-        t->last_ms = o->last_ms;
-
-    int errors = 0;
-    if (!r->main.fatal && r->cfg->report_all) {
-        /* Report the running counts: add the old ones into this run's tables. */
-        for (size_t i = 0; i < n && i < old->n_aggs && !r->main.fatal; i++)
-            r->main.fatal = agg_merge(mine[i], old->aggs[i]);
-        r->main.totals = *t;
-        if (n)
-            agg_class_totals(mine[0], r->main.count); /* --fail-on judges what is reported */
-    }
-    if (!r->main.fatal) {
-        enum extls_status st = state_save(&next, r->cfg->state_path, msg, sizeof(msg));
-        if (st == EXTLS_ENOMEM) {
-            r->main.fatal = st;
-        } else if (st != EXTLS_OK) {
-            error(r, "%s", msg);
-            errors++;
-        }
-    }
-    state_release(&next);
-    return errors;
-}
-
 int
 run(const struct cli_config *cfg, FILE *out, FILE *err)
 {
@@ -1337,7 +918,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     enum extls_status st = setup(&r);
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
-            error(&r, "%s", extls_strerror(st));
+            run_error(&r, "%s", extls_strerror(st));
         int code = cfg->nagios ? finish_nagios(&r, EXTLS_EXIT_ERROR) : EXTLS_EXIT_ERROR;
         teardown(&r);
         return code;
@@ -1345,7 +926,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     int errors = r.walk_errors;
     r.main.totals.files_skipped += r.inputs.skipped;
     r.main.totals.files_failed += (uint64_t)r.walk_errors;
-    if (cfg->state_path && state_begin(&r) != 0) {
+    if (cfg->state_path && run_state_begin(&r) != 0) {
         teardown(&r);
         return EXTLS_EXIT_ERROR;
     }
@@ -1356,11 +937,11 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
     if (!r.main.fatal && r.state) {
-        errors += state_end(&r);
+        errors += run_state_end(&r);
     } else if (!r.main.fatal) {
         r.main.fatal = session_table_flush(r.carry);
         if (!r.main.fatal && r.main.groups)
-            r.main.fatal = fill_servers(&r);
+            r.main.fatal = run_fill_servers(&r);
     }
 
     int code = EXTLS_EXIT_OK;
@@ -1368,10 +949,10 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     if (!r.main.fatal && !cfg->nagios)
         write_failed = finish_output(&r) != 0;
     if (r.main.fatal) {
-        error(&r, "%s", extls_strerror(r.main.fatal));
+        run_error(&r, "%s", extls_strerror(r.main.fatal));
         code = EXTLS_EXIT_ERROR;
     } else if (write_failed) {
-        error(&r, "cannot write output: %s", strerror(errno));
+        run_error(&r, "cannot write output: %s", strerror(errno));
         code = EXTLS_EXIT_ERROR;
     } else if (errors) {
         code = EXTLS_EXIT_ERROR;
