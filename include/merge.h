@@ -62,7 +62,4 @@ const char *merge_errmsg(const struct merge *m);
 enum extls_status merge_report(struct merge *m, enum report_format fmt, const enum agg_key *by,
                                size_t n_by, struct report *r);
 
-/* Classes with at least one session in the reports read, as bits 1u << class. */
-unsigned merge_classes(const struct merge *m);
-
 #endif /* EXTLS_MERGE_H */

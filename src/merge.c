@@ -21,7 +21,6 @@ struct merge {
     const char *cur_name; /* the report being read (borrowed for the call) */
     int cur_checked;      /* its keys were compared with keys[] */
     struct report_totals totals;
-    unsigned classes;
     struct agg *view, *conn; /* regrouped tables made by merge_report() */
     struct file_id {
         dev_t dev;
@@ -69,13 +68,7 @@ on_group(const struct agg_group *g, const enum agg_key *keys, size_t n_keys, cha
     enum extls_status st = agg_add_group(m->groups, g->key, g);
     if (st == EXTLS_ETOOBIG)
         snprintf(why, why_len, "this group's sessions, added to the reports before, pass 2^64-1");
-    if (st != EXTLS_OK)
-        return st;
-    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
-        if (g->count[c])
-            m->classes |= 1u << c;
-    }
-    return EXTLS_OK;
+    return st;
 }
 
 struct merge *
@@ -193,12 +186,6 @@ const char *
 merge_errmsg(const struct merge *m)
 {
     return m->err;
-}
-
-unsigned
-merge_classes(const struct merge *m)
-{
-    return m->classes;
 }
 
 /* A new table keyed by by[0..n) holding the groups of src (NULL: none). */
