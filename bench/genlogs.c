@@ -4,8 +4,8 @@
  * logs for the benchmark (bench/run) and the bench smoke test. Writes a
  * FrontEnd receive and a Hub send file series (BOM, header, CRLF rows,
  * hourly names, rollover at a size cap) with many sessions interleaved, so
- * some sessions cross files. Not part of extls: libc only, never installed.
- * The same options always give the same bytes.
+ * some sessions cross files. Not part of extls (never installed); it borrows only its calendar
+ * (xtime.h). The same options always give the same bytes.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* gmtime_r, mkdir, clock_gettime when built alone */
@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "xtime.h"
 
 #define MIB (1024ull * 1024ull)
 #define OUT_BUF (4u * 1024u * 1024u) /* write buffer per file series */
@@ -119,43 +121,18 @@ fmt(char *dst, size_t cap, const char *f, ...)
     return (size_t)n;
 }
 
-/* ---- calendar (UTC, H. Hinnant's algorithms) ---- */
+/* ---- calendar: the project's own (xtime.h) ---- */
 
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
+/* yyyymmdd of day `day` (days since 1970-01-01), for file names. */
 static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+compact_day(int64_t day, char out[9])
 {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-/* yyyy-mm-ddThh:mm:ss.fffZ (24 bytes + NUL) for a time in ms. */
-static void
-format_ms(int64_t ms, char out[25])
-{
-    int64_t y;
-    unsigned mo, d;
-    int64_t r = ms % 86400000;
-    civil_from_days(ms / 86400000, &y, &mo, &d);
-    fmt(out, 25, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ", (int)y, mo, d, (unsigned)(r / 3600000),
-        (unsigned)(r / 60000 % 60), (unsigned)(r / 1000 % 60), (unsigned)(r % 1000));
+    char iso[XTIME_BUF];
+    xtime_format_day(day * 86400000, iso);
+    memcpy(out, iso, 4);
+    memcpy(out + 4, iso + 5, 2);
+    memcpy(out + 6, iso + 8, 2);
+    out[8] = '\0';
 }
 
 /* "Mon, 11 Mar 2024 08:59:10 +0000", the date in Exchange's 220 banner. */
@@ -361,24 +338,22 @@ series_rollover(struct gen *g, struct series *s, int64_t ms)
     series_close(s);
     s->instance = hour == s->hour ? s->instance + 1 : 1;
     s->hour = hour;
-    int64_t y;
-    unsigned mo, d;
-    civil_from_days(hour / 24, &y, &mo, &d);
     if (to_stdout) { /* series_flush() writes the header */
         s->files++;
         s->file_bytes = 0;
         return;
     }
-    char path[4200];
-    fmt(path, sizeof(path), "%s/%s%04d%02u%02u%02u-%u.LOG", s->dir, s->prefix, (int)y, mo, d,
-        (unsigned)(hour % 24), s->instance);
+    char path[4200], ymd[9];
+    compact_day(hour / 24, ymd);
+    fmt(path, sizeof(path), "%s/%s%s%02u-%u.LOG", s->dir, s->prefix, ymd, (unsigned)(hour % 24),
+        s->instance);
     s->f = fopen(path, "wbx");
     if (!s->f)
         die("cannot create '%s': %s (use an empty --out folder)", path, strerror(errno));
     s->files++;
     s->file_bytes = 0;
-    char date[25], head[512];
-    format_ms(ms, date);
+    char date[XTIME_BUF], head[512];
+    xtime_format(ms, date);
     size_t n = fmt(head, sizeof(head),
                    "\xEF\xBB\xBF#Software: Microsoft Exchange Server\r\n"
                    "#Version: 15.0.0.0\r\n"
@@ -572,8 +547,8 @@ build_receive(struct gen *g, struct slot *s)
 {
     struct rng *r = &g->rng;
     int64_t ms = g->now_us / 1000;
-    char when[25];
-    format_ms(ms, when);
+    char when[XTIME_BUF];
+    xtime_format(ms, when);
     const char *cmd = s->conn->anon ? "X-ANONYMOUSTLS" : "STARTTLS";
 
     add_row(s, '+', "", "");
@@ -815,10 +790,8 @@ put_time(struct gen *g, char *p, int64_t ms)
 {
     int64_t day = ms / 86400000;
     if (day != g->day) {
-        int64_t y;
-        unsigned mo, d;
-        civil_from_days(day, &y, &mo, &d);
-        fmt(g->day_str, sizeof(g->day_str), "%04d-%02u-%02uT", (int)y, mo, d);
+        char iso[XTIME_BUF];
+        fmt(g->day_str, sizeof(g->day_str), "%sT", xtime_format_day(ms, iso));
         g->day = day;
     }
     unsigned r = (unsigned)(ms % 86400000);
@@ -1014,7 +987,8 @@ main(int argc, char **argv)
     g.day = -1;
     g.malformed_every = malformed_every;
     g.malformed_phase = rng_next(&g.rng) % malformed_every;
-    g.now_us = days_from_civil(2024, 3, 11) * 86400000000ll + (8 * 3600 + 59 * 60 + 10) * 1000000ll;
+    g.now_us =
+        xtime_days_from_civil(2024, 3, 11) * 86400000000ll + (8 * 3600 + 59 * 60 + 10) * 1000000ll;
     g.next_sid[D_RECV] = 0x08DC41A200000000ull + (seed % 4096) * 0x1000000ull;
     g.next_sid[D_SEND] = g.next_sid[D_RECV] + 0x80000000ull;
     init_remotes(&g.rng);
