@@ -157,10 +157,13 @@ check_round_trip(const struct report_totals *t, struct sink *s)
 static void
 check_message(const char *msg, const uint8_t *data, size_t len)
 {
-    unsigned long long line, col;
-    int at = 0;
-    FUZZ_CHECK(sscanf(msg, "fuzz:%llu:%llu: %n", &line, &col, &at) == 2 && at > 0);
-    FUZZ_CHECK(msg[at] != '\0');
+    static const char prefix[] = "fuzz:";
+    FUZZ_CHECK(strncmp(msg, prefix, sizeof(prefix) - 1) == 0);
+    char *end;
+    unsigned long long line = strtoull(msg + sizeof(prefix) - 1, &end, 10);
+    FUZZ_CHECK(*end == ':');
+    unsigned long long col = strtoull(end + 1, &end, 10);
+    FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
     size_t skip = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     unsigned long long lines = 1, line_len = 0;
     for (size_t i = skip; i < len; i++) {

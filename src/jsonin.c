@@ -331,7 +331,7 @@ key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
 static enum extls_status
 walk_groups(struct jsonin *j, json_t *groups, struct loc l, int hand, uint64_t *sessions)
 {
-    enum agg_key first[AGG_N_KEYS], order[AGG_N_KEYS];
+    enum agg_key first[AGG_N_KEYS] = {0}, order[AGG_N_KEYS];
     size_t n_first = 0, n = 0;
     struct agg_group g;
     size_t i;
@@ -544,17 +544,17 @@ jsonin_read_fd(struct jsonin *j, int fd, const char *name)
 {
     size_t cap = JSONIN_READ, len = 0;
     char *buf = malloc(cap);
-    enum extls_status st = EXTLS_OK;
-    while (buf && len <= JSONIN_SIZE_MAX) {
+    enum extls_status st = buf ? EXTLS_OK : EXTLS_ENOMEM;
+    while (st == EXTLS_OK && len <= JSONIN_SIZE_MAX) {
         if (len == cap) {
-            cap = cap * 2 > JSONIN_SIZE_MAX + 1u ? JSONIN_SIZE_MAX + 1u : cap * 2;
-            char *grown = realloc(buf, cap);
+            size_t grow = cap * 2 > JSONIN_SIZE_MAX + 1u ? JSONIN_SIZE_MAX + 1u : cap * 2;
+            char *grown = realloc(buf, grow);
             if (!grown) {
-                free(buf);
-                buf = NULL;
+                st = EXTLS_ENOMEM;
                 break;
             }
             buf = grown;
+            cap = grow;
         }
         ssize_t n = read(fd, buf + len, cap - len);
         if (n < 0 && errno == EINTR)
@@ -563,16 +563,13 @@ jsonin_read_fd(struct jsonin *j, int fd, const char *name)
             int e = errno;
             st = EXTLS_EIO;
             snprintf(j->err, sizeof(j->err), "error reading '%s': %s", name, strerror(e));
-            break;
         }
-        if (n == 0)
+        if (n <= 0)
             break;
         len += (size_t)n;
     }
-    if (!buf) {
-        st = EXTLS_ENOMEM;
+    if (st == EXTLS_ENOMEM)
         snprintf(j->err, sizeof(j->err), "%s", extls_strerror(st));
-    }
     if (st == EXTLS_OK)
         st = read_text(j, buf, len, 0, name);
     else
