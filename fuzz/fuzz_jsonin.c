@@ -14,10 +14,11 @@
  *   counter. (Groups merged from duplicates never pass 2^63-1: they sum
  *   to totals.sessions, which the reader held.)
  * - A refused report: a message "fuzz:LINE:COLUMN: reason" whose line
- *   and column lie inside the input (or "fuzz: reason" for the size caps), the callback never
- * called, the totals those of an empty report, and the same reader then reads a known report
- * exactly (nothing of the failed read is left behind). Leaks and out-of-bounds accesses are the
- * sanitizers'.
+ *   and column lie inside the input ("fuzz: reason" for the size caps),
+ *   the callback never called, the totals those of an empty report, and
+ *   the same reader then reads a known report exactly (nothing of the
+ *   failed read is left behind). Leaks and out-of-bounds accesses are the
+ *   sanitizers'.
  */
 #include <inttypes.h>
 #include <stddef.h>
