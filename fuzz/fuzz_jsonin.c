@@ -20,7 +20,6 @@
  *   failed read is left behind). Leaks and out-of-bounds accesses are the
  *   sanitizers'.
  */
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
