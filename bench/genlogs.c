@@ -902,7 +902,7 @@ emit(struct gen *g, struct slot *s)
         line[n++] = '\n';
     }
 
-    if (!ser->f || ms / 3600000 != ser->hour || ser->file_bytes + n > g->cap)
+    if ((!to_stdout && !ser->f) || ms / 3600000 != ser->hour || ser->file_bytes + n > g->cap)
         series_rollover(g, ser, ms);
     series_put(g, ser, line, n);
     ser->rows++;
