@@ -3,11 +3,13 @@
  * fault_shim.c: an LD_PRELOAD library for the exactly-once tests that makes
  * one chosen file operation of extls fail, or kills extls just before it.
  *
- *   EXTLS_FAULT=OP:N[:kill]   OP is write, fsync or rename; the Nth such call
+ *   EXTLS_FAULT=OP:N[:ACT]    OP is write, fsync or rename; the Nth such call
  *                             (from 1) on a path under EXTLS_FAULT_DIR fails
  *                             with errno EXTLS_FAULT_ERRNO (a number, default
- *                             EIO), or with ":kill" the process gets SIGKILL
- *                             instead of making it (a crash at that point)
+ *                             EIO); with ":kill" the process gets SIGKILL
+ *                             instead (a crash at that point); with ":stop" it
+ *                             stops (SIGSTOP) and, once continued, makes the
+ *                             call (a run held at that point)
  *   EXTLS_FAULT_DIR=DIR       only paths equal to DIR or under DIR/ count
  *   EXTLS_FAULT_LOG=FILE      when the fault fires, "OP N PATH" is appended
  *
@@ -80,6 +82,10 @@ fault(const char *op, const char *path)
     }
     if (strcmp(end, ":kill") == 0)
         raise(SIGKILL);
+    if (strcmp(end, ":stop") == 0) {
+        raise(SIGSTOP);
+        return 0;
+    }
     const char *e = getenv("EXTLS_FAULT_ERRNO");
     errno = e ? atoi(e) : EIO;
     return 1;
