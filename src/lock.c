@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lock.c: the --state lock on POSIX systems: a write lock on the whole lock
- * file with fcntl(F_SETLK), polled while waiting. fcntl() locks are the
- * ones NFS carries to the server (through its lock manager) and that vanish
- * with the process; they belong to the process, so this module is the only
- * one that opens the lock file (closing any descriptor of it would release
- * the lock).
+ * file with fcntl(), polled while waiting. On Linux it is an open file
+ * description lock (F_OFD_SETLK, Linux 3.15+): owned by the descriptor
+ * lock.c opened, so that closing some other descriptor of the same file
+ * (an input named by mistake) does not release it, and two locks in one
+ * process exclude each other too. Elsewhere, or on an older kernel, it is a
+ * classic record lock (F_SETLK), owned by the process. Both vanish with the
+ * process, and both are the locks NFS carries to the server through its lock
+ * manager.
  */
+#define _GNU_SOURCE /* F_OFD_SETLK, F_OFD_GETLK */
 #include "lock.h"
 
 #include <errno.h>
@@ -38,6 +42,19 @@ sleep_ms(int64_t ms)
         ;
 }
 
+#ifdef F_OFD_SETLK
+#define SET_LOCK F_OFD_SETLK
+#define GET_LOCK F_OFD_GETLK
+#else
+#define SET_LOCK F_SETLK
+#define GET_LOCK F_GETLK
+#endif
+
+/*
+ * fcntl() lock command `cmd` (SET_LOCK or GET_LOCK) over the whole file;
+ * falls back to classic record locks where a kernel does not know the OFD
+ * commands (EINVAL).
+ */
 static int
 whole_file(int fd, short type, int cmd, struct flock *fl)
 {
@@ -46,18 +63,24 @@ whole_file(int fd, short type, int cmd, struct flock *fl)
     fl->l_whence = SEEK_SET;
     fl->l_start = 0;
     fl->l_len = 0; /* to the end, however long */
-    return fcntl(fd, cmd, fl);
+    int rc = fcntl(fd, cmd, fl);
+    if (rc != 0 && errno == EINVAL && cmd != F_SETLK && cmd != F_GETLK) {
+        fl->l_type = type;
+        rc = fcntl(fd, cmd == SET_LOCK ? F_SETLK : F_GETLK, fl);
+    }
+    return rc;
 }
 
 /*
- * The holder's process id: the kernel's (F_GETLK) when it knows it, else
- * what the holder wrote into the file; 0 when neither says.
+ * The holder's process id: the kernel's when it says (classic record
+ * locks; OFD locks have no owner process), else what the holder wrote into
+ * the file; 0 when neither says.
  */
 static long
 holder_pid(int fd)
 {
     struct flock fl;
-    if (whole_file(fd, F_WRLCK, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0)
+    if (whole_file(fd, F_WRLCK, GET_LOCK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0)
         return (long)fl.l_pid;
     char text[32];
     ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
@@ -103,7 +126,7 @@ lock_acquire(struct lock **out, const char *state_path, int64_t wait_ms, char *m
     int64_t deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         struct flock fl;
-        if (whole_file(l->fd, F_WRLCK, F_SETLK, &fl) == 0)
+        if (whole_file(l->fd, F_WRLCK, SET_LOCK, &fl) == 0)
             break;
         int e = errno;
         if (e != EACCES && e != EAGAIN && e != EINTR) {
