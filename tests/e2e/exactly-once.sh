@@ -270,7 +270,9 @@ faults)
         fi
         check "$what: delivered exactly once" "$got" "$sum_ref"
         points=$((points + 1))
+        kinds[$3]=$((${kinds[$3]:-0} + 1))
     }
+    declare -A kinds
     for op in write fsync rename; do
         for action in fail kill; do
             for n in $(seq 1 40); do
@@ -295,7 +297,7 @@ faults)
                     [ $action = fail ] && check "$spec: state as it was" "$old_state" old
                     check "$spec: report and state together" "$old_report" "$old_state"
                 fi
-                judge "$spec" file
+                judge "$spec" file "$op:$action"
             done
             # The report on standard output (a regular file): failures only, as
             # a killed run's standard output is never a delivered report.
@@ -306,7 +308,7 @@ faults)
                 run env LD_PRELOAD="$shim" EXTLS_FAULT=$op:$n EXTLS_FAULT_DIR="$tmp/st" EXTLS_FAULT_LOG="$tmp/fired" \
                     "$exe" "${opts[@]}" "$tmp/logs" >"$tmp/out1" 2>"$tmp/err1"
                 [ -e "$tmp/fired" ] || break
-                judge "stdout $op:$n" stdout
+                judge "stdout $op:$n" stdout "$op:stdout"
             done
         done
     done
@@ -323,9 +325,9 @@ faults)
             check "ulimit -f $blocks: exit status" "$rc" 2
             check "ulimit -f $blocks: state as it was" "$(cmp -s "$S" "$tmp/snap/S" && echo same)" same
         fi
-        judge "ulimit -f $blocks" file
+        judge "ulimit -f $blocks" file ulimit
     done
-    echo "fault points: $points"
+    echo "fault points: $points ($(for k in "${!kinds[@]}"; do echo "$k=${kinds[$k]}"; done | sort | tr '\n' ' '))"
     check "fault points tried" "$([ $points -ge 30 ] && echo enough || echo "only $points")" enough
     ;;
 *)
