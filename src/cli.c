@@ -423,6 +423,8 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         return usage_error(err, err_len, "--report goes with --state");
     if (cfg->wait_ms && !cfg->state_path)
         return usage_error(err, err_len, "--wait goes with --state");
+    if (cfg->output && cfg->state_path && strcmp(cfg->output, cfg->state_path) == 0)
+        return usage_error(err, err_len, "--output and --state must name different files");
     if (cfg->output && cfg->nagios)
         return usage_error(err, err_len,
                            "--nagios prints its line on standard output: drop --output");

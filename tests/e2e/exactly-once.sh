@@ -66,7 +66,8 @@ close_file() { # close_file DIR
 }
 wait_stopped() { # until process $1 is stopped (SIGSTOP from the shim)
     for _ in $(seq 1 600); do
-        [ "$(ps -o stat= -p "$1" | cut -c1)" = T ] && return 0
+        # The state letter follows the parenthesised command name in /proc/PID/stat.
+        [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = T ] && return 0
         sleep 0.05
     done
     echo "FAIL: process $1 never stopped"

@@ -809,6 +809,8 @@ wait_and_output(void **state)
     check_usage(ARGC(a5), a5, "--output needs a file name");
     char *a6[] = {"extls", "--nagios", "-o", "x", "a.log"};
     check_usage(ARGC(a6), a6, "--nagios prints its line on standard output: drop --output");
+    char *a8[] = {"extls", "--state", "S", "-o", "S", "a.log"};
+    check_usage(ARGC(a8), a8, "--output and --state must name different files");
     char *a7[] = {"extls", "merge", "-o", "x", "a.json"};
     check_usage(ARGC(a7), a7, "option '--output' does not apply to 'merge'");
 }
