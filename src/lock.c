@@ -114,8 +114,7 @@ lock_acquire(struct lock **out, const char *state_path, int64_t wait_ms, char *m
         free(l);
         return EXTLS_ENOMEM;
     }
-    memcpy(path, state_path, len);
-    memcpy(path + len, LOCK_SUFFIX, sizeof(LOCK_SUFFIX));
+    snprintf(path, len + sizeof(LOCK_SUFFIX), "%s%s", state_path, LOCK_SUFFIX);
     l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (l->fd < 0) {
         snprintf(msg, msg_len, "cannot create lock file '%s': %s", path, strerror(errno));

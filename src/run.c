@@ -914,12 +914,10 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
 static char *
 path_with(const char *path, const char *suffix)
 {
-    size_t a = strlen(path), b = strlen(suffix);
-    char *p = malloc(a + b + 1);
-    if (p) {
-        memcpy(p, path, a);
-        memcpy(p + a, suffix, b + 1);
-    }
+    size_t len = strlen(path) + strlen(suffix) + 1;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s%s", path, suffix);
     return p;
 }
 
@@ -1076,10 +1074,8 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     } else if (write_failed) {
         run_error(&r, "cannot write output: %s", strerror(errno));
         code = EXTLS_EXIT_ERROR;
-    } else if (deliver(&r) != 0) {
-        code = EXTLS_EXIT_ERROR;
-    } else if (errors) {
-        code = EXTLS_EXIT_ERROR;
+    } else if (deliver(&r) != 0 || errors) {
+        code = EXTLS_EXIT_ERROR; /* deliver() said why; input errors were said as they came */
     } else if (threshold_list_match(&cfg->fail_on, r.main.count, r.main.totals.sessions)) {
         code = EXTLS_EXIT_FAIL_ON;
     }

@@ -87,7 +87,7 @@ fault(const char *op, const char *path)
         return 0;
     }
     const char *e = getenv("EXTLS_FAULT_ERRNO");
-    errno = e ? atoi(e) : EIO;
+    errno = e ? (int)strtol(e, NULL, 10) : EIO;
     return 1;
 }
 

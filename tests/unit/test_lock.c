@@ -55,13 +55,13 @@ static long
 file_pid(const char *path)
 {
     FILE *fp = fopen(path, "r");
-    long pid = -1;
-    if (fp) {
-        if (fscanf(fp, "%ld", &pid) != 1)
-            pid = 0;
-        fclose(fp);
-    }
-    return pid;
+    char line[32] = "";
+    if (!fp)
+        return -1;
+    if (!fgets(line, sizeof(line), fp))
+        line[0] = '\0';
+    fclose(fp);
+    return strtol(line, NULL, 10); /* 0 for an empty file */
 }
 
 /*
