@@ -15,8 +15,9 @@
  * temporary file is gone was renamed already. So either every final file
  * is replaced, or (until the next run) none is.
  *
- * The journal holds "extls-commit-1", then each pair's two paths, then an
- * empty string, each ended by a NUL byte. Nothing here prints; POSIX
+ * The journal holds "extls-commit-1", then each pair's two paths (made
+ * absolute, so a run from another working folder finds them), then an empty
+ * string, each ended by a NUL byte. Nothing here prints; POSIX
  * rename() replaces a file atomically (a Windows port uses MoveFileEx()).
  */
 #ifndef EXTLS_COMMIT_H

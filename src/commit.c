@@ -96,6 +96,26 @@ put(char *buf, size_t *len, const char *s)
     return 0;
 }
 
+/*
+ * Append `path` to the journal as an absolute path, so that the next run
+ * finds the files whatever its working folder; -1 when it does not fit.
+ */
+static int
+put_absolute(char *buf, size_t *len, const char *path)
+{
+    if (path[0] == '/')
+        return put(buf, len, path);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return -1;
+    size_t n = strlen(cwd) + 1 + strlen(path) + 1;
+    if (*len + n > JOURNAL_MAX)
+        return -1;
+    snprintf(buf + *len, n, "%s/%s", cwd, path);
+    *len += n;
+    return 0;
+}
+
 /* Make the renames of a journal's pairs whose temporary file is still there. */
 static enum extls_status
 roll_forward(const char *const *tmp, const char *const *final, size_t n, size_t *n_done, char *msg,
@@ -143,12 +163,12 @@ commit_apply(const struct commit *c, const char *journal, int *committed, char *
     size_t len = 0;
     int fits = put(buf, &len, MAGIC) == 0;
     for (size_t i = 0; fits && i < c->n; i++)
-        fits = put(buf, &len, c->tmp[i]) == 0 && put(buf, &len, c->final[i]) == 0;
+        fits = put_absolute(buf, &len, c->tmp[i]) == 0 && put_absolute(buf, &len, c->final[i]) == 0;
     fits = fits && put(buf, &len, "") == 0;
     enum extls_status rc = EXTLS_OK;
     int fd = -1;
     if (!fits) {
-        snprintf(msg, msg_len, "cannot write '%s': paths too long", journal);
+        snprintf(msg, msg_len, "cannot write '%s': paths too long, or no working folder", journal);
         rc = EXTLS_EIO;
         goto out;
     }

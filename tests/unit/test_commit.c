@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commit.h"
@@ -161,6 +162,52 @@ failure_before_the_journal_changes_nothing(void **state)
     assert_string_equal(text_of(f->a_tmp), "new report");
 }
 
+/*
+ * A rename that fails after the commit point leaves the journal, with
+ * absolute paths (the next run may start elsewhere), for the next run.
+ */
+static void
+failure_after_the_journal_is_left_for_recovery(void **state)
+{
+    struct fixture *f = *state;
+    char cwd[4096], dir_final[128], inside[160], want[256];
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(f->dir), 0);
+    spill("r.tmp.1", "new report");
+    snprintf(dir_final, sizeof(dir_final), "%s/busy", f->dir);
+    snprintf(inside, sizeof(inside), "%s/busy/x", f->dir);
+    assert_int_equal(mkdir(dir_final, 0700), 0);
+    spill(inside, "x"); /* a non-empty folder cannot be replaced by a file */
+    struct commit c;
+    commit_init(&c);
+    commit_add(&c, "r.tmp.1", "busy");
+    int committed = 0;
+    char msg[256] = "";
+    assert_int_equal(commit_apply(&c, "S.commit", &committed, msg, sizeof(msg)), EXTLS_EIO);
+    assert_int_equal(committed, 1);
+    assert_non_null(strstr(msg, "cannot replace 'busy'"));
+    FILE *fp = fopen(f->journal, "rb");
+    assert_non_null(fp);
+    char journal[512];
+    size_t len = fread(journal, 1, sizeof(journal), fp);
+    fclose(fp);
+    snprintf(want, sizeof(want), "extls-commit-1%c%s/r.tmp.1%c%s/busy%c", 0, f->dir, 0, f->dir, 0);
+    size_t want_len = strlen("extls-commit-1") + 1 + strlen(f->dir) + 9 + strlen(f->dir) + 6 + 1;
+    assert_int_equal(len, want_len);
+    assert_memory_equal(journal, want, want_len);
+    /* The folder made way: the next run completes the commit. */
+    assert_int_equal(unlink(inside), 0);
+    assert_int_equal(rmdir(dir_final), 0);
+    assert_int_equal(chdir("/"), 0); /* another working folder */
+    size_t done = 0;
+    assert_int_equal(commit_recover(f->journal, &done, msg, sizeof(msg)), EXTLS_OK);
+    assert_int_equal(done, 1);
+    assert_string_equal(text_of(dir_final), "new report");
+    assert_int_not_equal(access(f->journal, F_OK), 0);
+    unlink(dir_final);
+    assert_int_equal(chdir(cwd), 0);
+}
+
 int
 main(void)
 {
@@ -168,6 +215,8 @@ main(void)
         cmocka_unit_test_setup_teardown(applied_together, setup, teardown),
         cmocka_unit_test_setup_teardown(recovered_after_a_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(failure_before_the_journal_changes_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(failure_after_the_journal_is_left_for_recovery, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
