@@ -13,7 +13,13 @@
  * number and message, is the same.
  *
  * With --state, where each input goes on and which sessions are carried
- * between runs is run_state.c's (run_int.h holds what the two share).
+ * between runs is run_state.c's (run_int.h holds what the two share). The
+ * order of a --state run is this file's: take the state's lock (lock.h) and
+ * finish a commit an interrupted run left (commit.h); read; write the
+ * report; deliver it (flushed and fsynced, or, with --output, complete in
+ * its temporary file, outfile.h); only then replace the state, together
+ * with the --output file. A report that is not delivered never marks its
+ * sessions done.
  *
  * Malformed rows are named as "file:line: reason" (the first 10 per input
  * unless --verbose, then a count); inputs that cannot be read are named and
