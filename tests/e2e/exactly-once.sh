@@ -57,12 +57,12 @@ records() { awk 'FNR > 1' "${@:--}" | sort; }
 gen() { # gen DIR SEED MB: a generated tree (whole files)
     "$genlogs" --out "$1" --seed "$2" --mb "$3" --files-mb 1 >/dev/null
 }
-# A log two hours after the generated ones: in --state runs the sessions a
+# A log a day after the generated ones: in --state runs the sessions a
 # tree leaves open expire when it is read, as they end in a plain run.
 close_file() { # close_file DIR
     mkdir -p "$1"
-    printf '#Log-type: SMTP Receive Protocol Log\r\n2024-03-11T11:00:00.000Z,EX\\Default,CLOSE,0,10.0.0.1:25,10.9.9.9:25,-,,\r\n' \
-        >"$1/RECV2024031111-1.LOG"
+    printf '#Log-type: SMTP Receive Protocol Log\r\n2024-03-12T11:00:00.000Z,EX\\Default,CLOSE,0,10.0.0.1:25,10.9.9.9:25,-,,\r\n' \
+        >"$1/RECV2024031211-1.LOG"
 }
 wait_stopped() { # until process $1 is stopped (SIGSTOP from the shim)
     for _ in $(seq 1 600); do
@@ -187,10 +187,10 @@ kill)
     find "$tmp/all" -name '*.LOG' | while read -r f; do
         printf '%s %s\n' "$(sed -n 6p "$f" | cut -d, -f1)" "${f#"$tmp/all/"}"
     done | sort | cut -d' ' -f2 >"$tmp/order"
-    # Last, a file two hours later: the sessions still open expire in the state runs,
+    # Last, a file a day later: the sessions still open expire in the state runs,
     # as they end in a plain run.
     close_file "$tmp/all/close"
-    echo close/RECV2024031111-1.LOG >>"$tmp/order"
+    echo close/RECV2024031211-1.LOG >>"$tmp/order"
     RANDOM=14 # fixed seed
     runs=0 kills=0 n=0
     one() { # one run with its own --output; killed after $1 ms unless empty
