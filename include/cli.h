@@ -44,6 +44,8 @@ struct cli_config {
     unsigned jobs;          /* --jobs; 0: one per online CPU */
     int full_parse;         /* --full-parse */
     const char *state_path; /* --state FILE, or NULL */
+    int64_t wait_ms;        /* --wait: how long to wait for the state's lock (0: not at all) */
+    const char *output;     /* --output FILE, or NULL: standard output */
     int report_all;         /* --report all (else new) */
     int report_given;       /* --report was given */
     int help, version;      /* --help / --version given: print and exit 0 */

@@ -75,11 +75,20 @@ enum extls_status state_load(struct state *st, const char *path, char *err, size
 /*
  * Write the state to `path` atomically (see above), unless the bytes equal
  * what was loaded. On EXTLS_EIO `err` says why; the old file is untouched.
- * With the environment variable EXTLS_STATE_CRASH=before-rename set (tests
- * only), the process exits with status 99 after the temporary file is
- * complete and before the rename.
  */
 enum extls_status state_save(struct state *st, const char *path, char *err, size_t err_len);
+
+/*
+ * The first half of state_save(): write the state to a temporary file
+ * beside `path` (path + ".tmp." + pid), fsynced and closed, complete but
+ * not in place; renaming it over `path` is the caller's (with other files
+ * that must change together, see commit.h). *tmp gets its name (caller
+ * owns, free()), or NULL when the bytes equal what was loaded and there is
+ * nothing to replace. On error *tmp is NULL, no temporary file is left,
+ * `err` says why, and `path` is untouched.
+ */
+enum extls_status state_save_temp(struct state *st, const char *path, char **tmp, char *err,
+                                  size_t err_len);
 
 /* Add a file record (copies path). Returns EXTLS_OK or EXTLS_ENOMEM. */
 enum extls_status state_add_file(struct state *st, const struct state_file *f);

@@ -23,6 +23,7 @@ enum opt_id {
     OPT_HELP = 'h',
     OPT_VERSION = 'V',
     OPT_JOBS = 'j',
+    OPT_OUTPUT = 'o',
     OPT_SINCE = 256,
     OPT_UNTIL,
     OPT_FAIL_ON,
@@ -33,6 +34,7 @@ enum opt_id {
     OPT_TZ,
     OPT_WARN_ON,
     OPT_NAGIOS,
+    OPT_WAIT,
 };
 
 struct opt {
@@ -77,6 +79,12 @@ static const struct opt options[] = {
      "sessions, keep running counts in FILE"},
     {"report", OPT_REPORT, "WHAT",
      "with --state: new (default: sessions completed in this run) or all (running counts)"},
+    {"wait", OPT_WAIT, "DURATION",
+     "with --state: if another run holds FILE, wait up to DURATION for it (30, 30s, 5m, 1h; "
+     "default: exit 2 at once)"},
+    {"output", OPT_OUTPUT, "FILE",
+     "write the report to FILE, replacing it only when complete (a failed run leaves the old "
+     "one); with --state, the state advances with it"},
     {"jobs", OPT_JOBS, "N", "read N files at a time (default: one per CPU; 'sessions' uses 1)"},
     {"full-parse", OPT_FULL_PARSE, NULL,
      "parse every row with libcsv, also rows without quotes (slower; same results)"},
@@ -166,6 +174,29 @@ resolve_times(struct cli_config *cfg, char *err, size_t err_len)
     if (cfg->until_text)
         when_parse(cfg->until_text, cfg->tz, now, &cfg->until);
     return CLI_OK;
+}
+
+/* --wait: N seconds, or N followed by s, m or h; at most a day. */
+static int
+parse_duration(const char *arg, int64_t *ms)
+{
+    char *end;
+    if (arg[0] < '0' || arg[0] > '9')
+        return -1;
+    unsigned long long n = strtoull(arg, &end, 10);
+    int64_t unit = 1000;
+    if (*end == 'm')
+        unit = 60 * 1000;
+    else if (*end == 'h')
+        unit = 3600 * 1000;
+    else if (*end && *end != 's')
+        return -1;
+    if (*end && end[1])
+        return -1;
+    if (n > 24ull * 3600 * 1000 / (unsigned long long)unit)
+        return -1;
+    *ms = (int64_t)n * unit;
+    return 0;
 }
 
 /* "--nagios" anywhere before "--": known even when parsing fails early. */
@@ -277,6 +308,18 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
             return usage_error(err, err_len, "bad --report '%s': use new or all", arg);
         cfg->report_given = 1;
         break;
+    case OPT_WAIT:
+        if (parse_duration(arg, &cfg->wait_ms) != 0)
+            return usage_error(err, err_len,
+                               "bad --wait '%s': use a number of seconds, or N with s, m or h "
+                               "(at most 24h)",
+                               arg);
+        break;
+    case OPT_OUTPUT:
+        if (!*arg)
+            return usage_error(err, err_len, "--output needs a file name");
+        cfg->output = arg;
+        break;
     case OPT_VERBOSE:
         cfg->verbose = 1;
         break;
@@ -378,6 +421,13 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         return usage_error(err, err_len, "--since must be before --until");
     if (cfg->report_given && !cfg->state_path)
         return usage_error(err, err_len, "--report goes with --state");
+    if (cfg->wait_ms && !cfg->state_path)
+        return usage_error(err, err_len, "--wait goes with --state");
+    if (cfg->output && cfg->state_path && strcmp(cfg->output, cfg->state_path) == 0)
+        return usage_error(err, err_len, "--output and --state must name different files");
+    if (cfg->output && cfg->nagios)
+        return usage_error(err, err_len,
+                           "--nagios prints its line on standard output: drop --output");
     cfg->paths = sub_argv + optind;
     cfg->n_paths = (size_t)(sub_argc - optind);
     if (cfg->n_paths == 0 && cfg->command == CLI_MERGE)
@@ -419,7 +469,8 @@ cli_help(FILE *out)
     }
     fputs("\n"
           "Classes: ssl2 ssl3 tls1_0 tls1_1 tls1_2 tls1_3 tls_unknown tls_failed none.\n"
-          "Exit status: 0 success, 1 --fail-on matched, 2 usage error or an input could not\n"
-          "be read; with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. See extls(1).\n",
+          "Exit status: 0 success, 1 --fail-on matched, 2 usage error, an input could not\n"
+          "be read, the output not written, or the --state file in use by another run;\n"
+          "with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. See extls(1).\n",
           out);
 }

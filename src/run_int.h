@@ -15,7 +15,9 @@
 #include "cli.h"
 #include "filter.h"
 #include "gzin.h"
+#include "lock.h"
 #include "match.h"
+#include "outfile.h"
 #include "progress.h"
 #include "reader.h"
 #include "report.h"
@@ -90,7 +92,10 @@ struct run {
     struct filter *filter;       /* the main thread's filter, for carried sessions */
     struct tally main;           /* counts of sessions folded from carry */
     int walk_errors;             /* paths that could not be read or walked */
-    struct state *state;         /* --state: loaded at start, saved at the end; else NULL */
+    struct state *state;         /* --state: loaded at start; else NULL */
+    struct state *next_state;    /* --state: what to save once the report is delivered */
+    struct lock *state_lock;     /* --state: held for the whole run */
+    struct outfile *outfile;     /* --output: the report's temporary file; else NULL */
     unsigned char *claimed;      /* per state file record: an input has its path */
     char **state_paths;          /* files of carried sessions that are not inputs */
     size_t n_state_paths;
@@ -138,7 +143,11 @@ void run_new_record(struct worker *w, int fd, uint32_t idx);
 /* Load the state and carry its open sessions in; -1 after printing why. */
 int run_state_begin(struct run *r);
 
-/* Expire or keep open sessions, save the running counts; returns errors. */
+/*
+ * Expire or keep open sessions, and prepare the state to save (r->next_state),
+ * with the running counts; saving it is the caller's, once the report is
+ * delivered. Returns the number of errors.
+ */
 int run_state_end(struct run *r);
 
 #endif /* EXTLS_RUN_INT_H */

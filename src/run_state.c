@@ -261,13 +261,13 @@ run_state_begin(struct run *r)
 /*
  * --state, after reading: sessions quiet for EXPIRY_MS of log time are
  * counted, the others carried; the running counts and file records go to
- * the new state, which is then saved. With --report all the report shows
- * the running counts, else this run's. Returns the number of errors.
+ * the new state, moved into r->next_state for run.c to save once the report is
+ * delivered. With --report all the report shows the running counts, else
+ * this run's. Returns the number of errors.
  */
 int
 run_state_end(struct run *r)
 {
-    char msg[512];
     struct state next;
     struct state *old = r->state;
     if (state_init(&next) != EXTLS_OK) {
@@ -346,15 +346,13 @@ run_state_end(struct run *r)
         if (n)
             agg_class_totals(mine[0], r->main.count); /* --fail-on judges what is reported */
     }
-    if (!r->main.fatal) {
-        enum extls_status st = state_save(&next, r->cfg->state_path, msg, sizeof(msg));
-        if (st == EXTLS_ENOMEM) {
-            r->main.fatal = st;
-        } else if (st != EXTLS_OK) {
-            run_error(r, "%s", msg);
-            errors++;
-        }
-    }
-    state_release(&next);
+    /* Moved, not copied: the state owns only heap blocks, none pointing into itself. */
+    r->next_state = r->main.fatal ? NULL : malloc(sizeof(*r->next_state));
+    if (r->next_state)
+        *r->next_state = next;
+    else
+        state_release(&next);
+    if (!r->next_state && !r->main.fatal)
+        r->main.fatal = EXTLS_ENOMEM;
     return errors;
 }

@@ -369,8 +369,9 @@ folder_of(const char *path, char *dir, size_t len)
 }
 
 enum extls_status
-state_save(struct state *st, const char *path, char *err, size_t err_len)
+state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, size_t err_len)
 {
+    *tmp_out = NULL;
     struct text t = {0};
     serialize(st, &t);
     if (t.failed) {
@@ -412,13 +413,26 @@ state_save(struct state *st, const char *path, char *err, size_t err_len)
         unlink(tmp);
         goto out;
     }
-    const char *crash = getenv("EXTLS_STATE_CRASH");
-    if (crash && strcmp(crash, "before-rename") == 0)
-        _exit(99);
+    *tmp_out = tmp;
+    tmp = NULL;
+out:
+    free(tmp);
+    free(t.p);
+    return rc;
+}
+
+enum extls_status
+state_save(struct state *st, const char *path, char *err, size_t err_len)
+{
+    char *tmp;
+    enum extls_status rc = state_save_temp(st, path, &tmp, err, err_len);
+    if (rc != EXTLS_OK || !tmp)
+        return rc;
     if (rename(tmp, path) != 0) {
         rc = io_error(err, err_len, "replace", path);
         unlink(tmp);
-        goto out;
+        free(tmp);
+        return rc;
     }
     char dir[4096];
     folder_of(path, dir, sizeof(dir));
@@ -427,10 +441,8 @@ state_save(struct state *st, const char *path, char *err, size_t err_len)
         (void)fsync(dfd); /* best effort: some file systems refuse it on folders */
         close(dfd);
     }
-out:
     free(tmp);
-    free(t.p);
-    return rc;
+    return EXTLS_OK;
 }
 
 /* ---- reading ---- */

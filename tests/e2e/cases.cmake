@@ -91,6 +91,7 @@ set_tests_properties(e2e_unreadable PROPERTIES LABELS e2e TIMEOUT 60)
 # --state: two-day cron simulation, unchanged re-runs, refused states, crash safety.
 add_test(NAME e2e_state_cron
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-cron.sh $<TARGET_FILE:extls>
+    $<TARGET_FILE:fault_shim>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_state_cron PROPERTIES LABELS e2e TIMEOUT 120)
 extls_e2e(usage_report_without_state RC 2 ARGS --report all ${S10})

@@ -12,9 +12,9 @@
 #     input: exit 2, state untouched;
 #   - a crash between writing the new state and renaming it leaves the old
 #     state valid, and the next run completes the job.
-# usage: state-cron.sh EXTLS   (run from the source root)
+# usage: state-cron.sh EXTLS FAULT_SHIM   (run from the source root)
 set -euo pipefail
-exe=$1
+exe=$1 shim=$2
 src=samples/exchange2010/V14/TransportRoles/Logs/ProtocolLog/SmtpReceive
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -112,10 +112,12 @@ run >/dev/null
 cp "$state" "$tmp/state.day"
 cp "$src/RECV20161202-1.LOG" "$logs/"
 set +e
-EXTLS_STATE_CRASH=before-rename "$exe" --quiet --format csv --by direction,connector --state "$state" "$logs" >/dev/null
+# The fault shim kills extls (SIGKILL) just before its first rename in $tmp: the state's.
+ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD=$shim EXTLS_FAULT=rename:1:kill EXTLS_FAULT_DIR=$tmp \
+    "$exe" --quiet --format csv --by direction,connector --state "$state" "$logs" >/dev/null
 rc=$?
 set -e
-check "crash run exits 99 (got $rc)" test $rc -eq 99
+check "crash run killed (got $rc)" test $rc -eq 137
 check "crash: old state still in place" cmp -s "$state" "$tmp/state.day"
 run --report all >"$tmp/after-crash.csv"
 check "after the crash, the next run completes the job" cmp -s "$tmp/after-crash.csv" "$tmp/full.csv"

@@ -768,6 +768,53 @@ server_option(void **state)
     assert_int_equal(strlen(cfg.server), 255);
 }
 
+/* --wait needs --state and takes seconds, or N with s, m, h, up to a day; --output a name. */
+static void
+wait_and_output(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.wait_ms, 0);
+    assert_null(cfg.output);
+    static const struct {
+        const char *arg;
+        long long ms;
+    } ok[] = {{"0", 0},        {"30", 30000},     {"30s", 30000},     {"5m", 300000},
+              {"1h", 3600000}, {"24h", 86400000}, {"86400", 86400000}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char *a[] = {"extls", "--state", "S", "--wait", (char *)ok[i].arg, "a.log"};
+        assert_int_equal(parse(&cfg, ARGC(a), a), CLI_OK);
+        assert_int_equal(cfg.wait_ms, ok[i].ms);
+    }
+    static const char *const bad[] = {"", "x", "-1", "5x", "5mm", "25h", "1441m", "86401", "1.5"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char want[200];
+        snprintf(want, sizeof(want),
+                 "bad --wait '%s': use a number of seconds, or N with s, m or h (at most 24h)",
+                 bad[i]);
+        char *a[] = {"extls", "--state", "S", "--wait", (char *)bad[i], "a.log"};
+        check_usage(ARGC(a), a, want);
+    }
+    char *a2[] = {"extls", "--wait", "5m", "a.log"};
+    check_usage(ARGC(a2), a2, "--wait goes with --state");
+    char *a3[] = {"extls", "-o", "r.html", "--format", "html", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_ptr_equal(cfg.output, a3[2]);
+    char *a4[] = {"extls", "sessions", "--output=r.jsonl", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_string_equal(cfg.output, "r.jsonl");
+    char *a5[] = {"extls", "--output=", "a.log"};
+    check_usage(ARGC(a5), a5, "--output needs a file name");
+    char *a6[] = {"extls", "--nagios", "-o", "x", "a.log"};
+    check_usage(ARGC(a6), a6, "--nagios prints its line on standard output: drop --output");
+    char *a8[] = {"extls", "--state", "S", "-o", "S", "a.log"};
+    check_usage(ARGC(a8), a8, "--output and --state must name different files");
+    char *a7[] = {"extls", "merge", "-o", "x", "a.json"};
+    check_usage(ARGC(a7), a7, "option '--output' does not apply to 'merge'");
+}
+
 int
 main(void)
 {
@@ -801,6 +848,7 @@ main(void)
         cmocka_unit_test(help_lists_every_option),
         cmocka_unit_test(merge_subcommand),
         cmocka_unit_test(server_option),
+        cmocka_unit_test(wait_and_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
