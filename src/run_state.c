@@ -231,14 +231,24 @@ static enum extls_status
 collect_opts(const struct cli_config *cfg, struct state *st)
 {
     char by[256] = "", hold[32];
-    for (size_t i = 0; i < cfg->n_by; i++) {
+    /* The running counts kept: per group (machine formats), or the tables of the page. */
+    const char *tables = "json, jsonl, csv or tsv";
+    if (cfg->command == CLI_SESSIONS)
+        tables = "jsonl, csv or tsv";
+    else if (cfg->nagios)
+        tables = "(none: --nagios)";
+    else if (cfg->format == REPORT_TABLE || cfg->format == REPORT_HTML)
+        tables = "table or html";
+    for (size_t i = 0; cfg->command == CLI_REPORT && !cfg->nagios && cfg->format != REPORT_TABLE &&
+                       cfg->format != REPORT_HTML && i < cfg->n_by;
+         i++) {
         size_t len = strlen(by);
         snprintf(by + len, sizeof(by) - len, "%s%s", i ? "," : "", agg_key_name(cfg->by[i]));
     }
     snprintf(hold, sizeof(hold), "%" PRId64 "m", cfg->hold_ms / 60000);
     const char *kv[][2] = {
         {"command", cfg->command == CLI_SESSIONS ? "sessions" : "report"},
-        {"format", report_format_name(cfg->format)},
+        {"format", tables},
         {"by", by},
         {"direction", cfg->direction == EXTLS_DIR_UNKNOWN ? "" : extls_dir_name(cfg->direction)},
         {"connector", text_or_empty(cfg->connector)},
