@@ -644,6 +644,7 @@ parse_time(struct jsonin *j, int allow_null, int64_t *ms, int *is_null)
 
 struct totals_ctx {
     unsigned seen;
+    int late_seen;
     int first_null, last_null;
 };
 
@@ -655,6 +656,13 @@ totals_member(struct jsonin *j, int depth, uint64_t line, uint64_t col, void *ct
     uint64_t *counter[N_T] = {&r->files,         &r->rows,         &r->malformed, &r->sessions,
                               &r->files_skipped, &r->files_failed, &r->excluded};
     int i = name_index(j, total_names, N_T);
+    if (i < 0 && j->str_len == 9 && memcmp(j->str, "late_rows", 9) == 0) {
+        /* Optional (written by --state runs when non-zero). */
+        if (t->late_seen)
+            return fail_at(j, line, col, EXTLS_EPARSE, "'late_rows' given twice");
+        t->late_seen = 1;
+        return parse_u64(j, &r->late_rows);
+    }
     if (i < 0)
         return skip_value(j, depth + 1);
     if (seen_once(j, &t->seen, i, total_names[i], line, col) != 0)

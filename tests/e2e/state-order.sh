@@ -160,6 +160,9 @@ copy_cut 100 "$late"
 "$exe" --format json --by $by --state "$state" --hold 60m "$logs" >"$tmp/d2.json" 2>"$tmp/d2.err"
 late_rows=$(grep -o '"late_rows":[0-9]*' "$tmp/d2.json" | cut -d: -f2 || true)
 check "(d) late rows counted in the totals" test "${late_rows:-0}" -gt 0
+"$exe" merge "$tmp/d2.json" >"$tmp/d2.merged.json"
+check "(d) extls merge keeps late_rows (a report merged alone is unchanged)" \
+    cmp -s "$tmp/d2.json" "$tmp/d2.merged.json"
 check "(d) late rows named on stderr" grep -q "late rows\? of session .*counted in an earlier run" "$tmp/d2.err"
 step dall --report all --hold 60m
 check "(d) no session invented by late rows" \
