@@ -11,12 +11,17 @@
 #   - the daily job prints (so cron mails) exactly on the days with legacy TLS;
 #   - the weekly and monthly summaries equal merges of the daily reports
 #     they name, and leave the daily job's state byte for byte as it was;
-#   - a state run with other options (e.g. --direction) is refused, naming it.
+#   - a state run with other options (e.g. --direction) is refused, naming it;
+#   - README's recipes (blocks "e2e: readme-state", "readme-daily",
+#     "readme-nrpe", with `mail` kept in files and EXTLS_NOW pinned) run
+#     every morning without a diagnostic, and README's --state job, on a
+#     copy of its state, reports with --report all what one plain run does.
 # usage: cron-recipes.sh GENLOGS EXTLS   (run from the source root)
 set -euo pipefail
 genlogs=$1
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+[ -z "${KEEP:-}" ] || echo "scratch: $tmp"
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 export LC_ALL=C
 fail=0
 check() {
@@ -40,19 +45,32 @@ EOS
 chmod +x "$tmp/bin/date"
 export PATH="$tmp/bin:$PATH"
 
-block() { # NAME: the cron block after "<!-- e2e: NAME -->" in docs/cron.md
-    awk -v m="<!-- e2e: $1 -->" '$0 == m { f = 1; next }
-        f == 1 && /^```/ { f = 2; next } f == 2 && /^```/ { exit } f == 2' docs/cron.md
+block() { # DOC NAME: the block after "<!-- e2e: NAME -->" in DOC
+    awk -v m="<!-- e2e: $2 -->" '$0 == m { f = 1; next }
+        f == 1 && /^```/ { f = 2; next } f == 2 && /^```/ { exit } f == 2' "$1"
 }
-commands() { # the commands of a cron block: no comments or variables, no time and user fields
-    block "$1" | grep -v '^#' | grep -v '^[A-Z]*=' | grep . |
-        sed -E 's/^([^ ]+ +){5}extls +//; s/\\%/%/g' |
-        sed "s|/srv/exchange-logs|$tmp/logs|g; s|/var/lib/extls|$tmp/var|g"
+commands() { # DOC NAME USER: a cron block's commands: no comments, variables, times (and user)
+    block "$1" "$2" | grep -v '^#' | grep -v '^[A-Z]*=' | grep . |
+        sed -E "s/^[0-9*][^ ]* +([^ ]+ +){4}$3//; s/\\\\%/%/g; s|^command\\[[a-z_]*\\]=||" |
+        sed "s|/srv/exchange-logs|$tmp/logs|g; s|/var/lib/extls|$tmp/var|g; s|/var/www/tls|$tmp/www|g" |
+        sed "s|/var/tmp|$tmp/vartmp|g; s|/usr/local/bin/extls|extls|g"
 }
-mapfile -t daily < <(commands daily)
-mapfile -t summaries < <(commands summaries)
+mapfile -t daily < <(commands docs/cron.md daily 'extls +')
+mapfile -t summaries < <(commands docs/cron.md summaries 'extls +')
+mapfile -t readme_state < <(commands README.md readme-state '')
+mapfile -t readme_daily < <(commands README.md readme-daily '')
+mapfile -t readme_nrpe < <(commands README.md readme-nrpe '')
 check "one daily command" test ${#daily[@]} -eq 1
 check "three summary commands" test ${#summaries[@]} -eq 3
+check "README: two --state cron commands, one daily summary, one NRPE command" \
+    test "${#readme_state[@]}${#readme_daily[@]}${#readme_nrpe[@]}" = 211
+mkdir -p "$tmp/www" "$tmp/vartmp" "$tmp/readme"
+# `mail` keeps what it would send, one file per call.
+cat >"$tmp/bin/mail" <<EOS
+#!/usr/bin/env bash
+cat >"$tmp/readme/mail-\$FAKE_DAY-\$RANDOM"
+EOS
+chmod +x "$tmp/bin/mail"
 
 # Eight days of one server's logs (rows 20 s apart), copied every morning at 06:00.
 "$genlogs" --out "$tmp/src" --mb 6 --files-mb 1 --seed 11 --row-ms 20000 >/dev/null
@@ -78,6 +96,18 @@ for dd in 12 13 14 15 16 17 18 19; do
     days+=("$day")
     copy_until "${day}T06:00:00"
     FAKE_DAY=$day sh -c "${daily[0]}" >"$tmp/mail-$day.txt" 2>"$tmp/err-$day.txt" || true
+    # README's recipes, the same morning (their state files are their own).
+    export FAKE_DAY=$day EXTLS_NOW=${day}T06:15:00.000Z
+    for c in "${readme_state[@]}" "${readme_daily[@]}"; do
+        sh -c "${c//ex01.state/readme.state}" 2>>"$tmp/readme/err" || true
+    done
+    set +e
+    sh -c "${readme_nrpe[0]}" >"$tmp/readme/nrpe-$day.txt" 2>>"$tmp/readme/err"
+    rc=$?
+    set -e
+    check "$day: README NRPE command: exit 0..2 (got $rc), one status line" \
+        grep -q '^EXTLS \(OK\|WARNING\|CRITICAL\) - ' "$tmp/readme/nrpe-$day.txt"
+    unset FAKE_DAY EXTLS_NOW
     check "$day: a report" test -s "$tmp/var/ex01-$day.json"
     check "$day: no diagnostics" test ! -s "$tmp/err-$day.txt"
     if [ "$(legacy_of "$tmp/var/ex01-$day.json")" -gt 0 ]; then
@@ -101,6 +131,20 @@ cp "$state" "$tmp/look.state"
     "$tmp/logs/ex01" >"$tmp/all.json" || true
 check "--report all on a copy of the state equals the plain run (only the file count differs: all files are known)" \
     cmp -s <(sed 's/"files":[0-9]*,//' "$tmp/all.json") <(sed 's/"files":[0-9]*,//' "$tmp/plain.json")
+
+# README's recipes: no diagnostics; mail on the legacy days; the page; the
+# --state reports of README's job add up as docs/cron.md's do.
+check "README recipes: no diagnostics" test ! -s "$tmp/readme/err"
+check "README recipes: mails sent" test "$(ls "$tmp/readme"/mail-* 2>/dev/null | wc -l)" -gt 0
+check "README recipes: the page" grep -q '^<!DOCTYPE html>' "$tmp/www/ex01.html"
+check "README --state job: its state and daily tables" \
+    test -s "$tmp/var/readme.state" -a -s "$tmp/var/ex01-2024-03-19.txt"
+cp "$tmp/var/readme.state" "$tmp/readme-look.state"
+"$tmp/bin/extls" --quiet --state "$tmp/readme-look.state" --report all --fail-on legacy "$tmp/logs/ex01" \
+    >"$tmp/readme-all.txt" || true
+"$tmp/bin/extls" --quiet "$tmp/logs/ex01" >"$tmp/readme-plain.txt"
+check "README --state job: --report all on a copy equals a plain run (the table)" \
+    cmp -s "$tmp/readme-all.txt" "$tmp/readme-plain.txt"
 
 # The summaries, on the following Monday (2024-03-25) and on the 1st of April.
 cp "$state" "$tmp/state.before"
