@@ -45,8 +45,8 @@ void hashidx_init(struct hashidx *x);
 void hashidx_release(struct hashidx *x);
 
 /*
- * Store position `pos` (below UINT32_MAX) under `hash`. Returns EXTLS_OK,
- * or EXTLS_ENOMEM (the index is then unchanged).
+ * Store position `pos` under `hash`. Returns EXTLS_OK, EXTLS_EINVAL for
+ * pos UINT32_MAX, or EXTLS_ENOMEM (the index is then unchanged).
  */
 enum extls_status hashidx_add(struct hashidx *x, uint64_t hash, uint32_t pos);
 
