@@ -17,8 +17,8 @@
  * tables of the run's output and the totals).
  *
  * The file is text, one record a line, fields separated by TAB and escaped
- * (\\ \t \n \r \xHH), with a version on the first line and an FNV-1a
- * checksum of everything before it on the last. Loading checks both and
+ * (\\ \t \n \r \xHH), with a version on the first line and a checksum
+ * (state_checksum()) of everything before it on the last. Loading checks both and
  * every field strictly: a damaged or foreign file is rejected with a
  * message and never half-used. Saving writes a temporary file in the same
  * folder, fsyncs it, renames it over the old one and fsyncs the folder, so
@@ -171,7 +171,10 @@ const struct state_folded *state_find_folded(const struct state *st, enum extls_
  */
 enum extls_status state_add_open(struct state *st, struct session *s, const char *path);
 
-/* FNV-1a 64 of a file's first bytes, as stored in head_hash. */
+/* The hash of a file's first bytes, as stored in head_hash. */
 uint64_t state_head_hash(const void *buf, size_t len);
+
+/* The 64-bit checksum of the "end" record (and of head_hash), of buf[0..len). */
+uint64_t state_checksum(const void *buf, size_t len);
 
 #endif /* EXTLS_STATE_H */

@@ -138,8 +138,9 @@ run_new_record(struct worker *w, int fd, uint32_t idx)
     if (f->head_len > w->head_got)
         f->head_len = w->head_got; /* cannot happen: the reader saw these bytes */
     f->path = w->run->inputs.v[idx].path;
-    f->dev = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_dev : 0;
-    f->ino = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_ino : 0;
+    int have = fstat(fd, &sb) == 0;
+    f->dev = have ? (uint64_t)sb.st_dev : 0;
+    f->ino = have ? (uint64_t)sb.st_ino : 0;
     f->head_hash = state_head_hash(w->head, (size_t)f->head_len);
     res->resumable = 1;
 }
@@ -169,7 +170,7 @@ same_keys(const struct agg *a, const struct agg *b)
 static uint64_t
 path_hash(const char *path)
 {
-    return hash_bytes(HASH_SEED, path, strlen(path));
+    return state_checksum(path, strlen(path));
 }
 
 /* Index of input `path`, or -1. */

@@ -274,7 +274,7 @@ static size_t
 seal(char *text, size_t len)
 {
     return len + (size_t)sprintf(text + len, "end\t%016llx\n",
-                                 (unsigned long long)hash_bytes(HASH_SEED, text, len));
+                                 (unsigned long long)state_checksum(text, len));
 }
 
 static void
