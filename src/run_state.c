@@ -281,14 +281,17 @@ check_opts(struct run *r, const struct state *want)
         const char *theirs = state_get_opt(have, name);
         if (theirs && strcmp(theirs, mine) == 0)
             continue;
-        int is_cmd = strcmp(name, "command") == 0;
-        run_error(r,
-                  "state '%s' was written %s%s%s%s%s, this run has %s%s%s%s: use the same options "
-                  "as the run that wrote it, or another state file",
-                  r->cfg->state_path, is_cmd ? "by 'extls " : "with --", is_cmd ? "" : name,
-                  is_cmd ? "" : " ", theirs && theirs[0] ? theirs : "(none)", is_cmd ? "'" : "",
-                  is_cmd ? "'extls " : "--", is_cmd ? "" : name, is_cmd ? "" : " ",
-                  mine[0] ? mine : "(none)");
+        const char *was = theirs && theirs[0] ? theirs : "(none)", *is = mine[0] ? mine : "(none)";
+        if (strcmp(name, "command") == 0)
+            run_error(r,
+                      "state '%s' was written by 'extls %s', this run is 'extls %s': use the same "
+                      "options as the run that wrote it, or another state file",
+                      r->cfg->state_path, was, is);
+        else
+            run_error(r,
+                      "state '%s' was written with --%s %s, this run has --%s %s: use the same "
+                      "options as the run that wrote it, or another state file",
+                      r->cfg->state_path, name, was, name, is);
         return -1;
     }
     return 0;

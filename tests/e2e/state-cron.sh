@@ -17,7 +17,8 @@ set -euo pipefail
 exe=$1
 src=samples/exchange2010/V14/TransportRoles/Logs/ProtocolLog/SmtpReceive
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+[ -z "${KEEP:-}" ] || echo "scratch: $tmp"
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 logs=$tmp/logs state=$tmp/state
 mkdir -p "$logs"
 fail=0
@@ -105,6 +106,52 @@ for damage in checksum version keys stdin; do
     stdin) check "stdin message" grep -q "cannot follow standard input" "$tmp/err" ;;
     esac
 done
+
+# Every option that shapes the numbers is recorded: a run with another value
+# is refused (exit 2), names the option, and leaves the state untouched.
+refuse() { # expected message part, then the options of the run
+    local want=$1
+    shift
+    cp "$tmp/state.before" "$tmp/s.opt"
+    set +e
+    "$exe" --quiet --state "$tmp/s.opt" "$@" "$logs" >/dev/null 2>"$tmp/err"
+    rc=$?
+    set -e
+    check "$*: exit 2 (got $rc)" test $rc -eq 2
+    check "$*: names it" grep -qF -- "$want" "$tmp/err"
+    check "$*: state untouched" cmp -s "$tmp/s.opt" "$tmp/state.before"
+}
+base=(--format csv --by direction,connector)
+refuse "with --direction (none), this run has --direction receive" "${base[@]}" --direction receive
+refuse "with --connector (none), this run has --connector Default" "${base[@]}" --connector Default
+refuse "with --remote (none), this run has --remote 10.0.0.0/8" "${base[@]}" --remote 10.0.0.0/8
+refuse "with --since (none), this run has --since 2016-12-01" "${base[@]}" --since 2016-12-01
+refuse "with --until (none), this run has --until 2016-12-02" "${base[@]}" --until 2016-12-02
+refuse "with --tz utc, this run has --tz local" "${base[@]}" --tz local
+refuse "with --server (none), this run has --server EX01" "${base[@]}" --server EX01
+refuse "with --hold 1440m, this run has --hold 120m" "${base[@]}" --hold 2h
+refuse "with --by direction,connector, this run has --by direction,connector,remote" \
+    --format json --by direction,connector,remote
+refuse "with --format json, jsonl, csv or tsv, this run has --format table or html" --format html
+refuse "with --format json, jsonl, csv or tsv, this run has --format (none: --nagios)" --nagios
+# ... while what only judges or shows may change: another machine format, --fail-on, -j.
+cp "$tmp/state.before" "$tmp/s.opt"
+set +e
+"$exe" --quiet --state "$tmp/s.opt" --format json --by direction,connector --fail-on tls1_3 -j 1 \
+    "$logs" >/dev/null 2>"$tmp/err"
+rc=$?
+set -e
+check "json instead of csv, --fail-on, -j 1: accepted (got $rc)" test $rc -le 1
+check "json instead of csv, --fail-on, -j 1: not refused" bash -c "! grep -q 'was written' '$tmp/err'"
+sessions_state=$tmp/sessions.state
+"$exe" sessions --quiet --state "$sessions_state" "$logs" >/dev/null
+set +e
+"$exe" --quiet --format csv --state "$sessions_state" "$logs" >/dev/null 2>"$tmp/err"
+rc=$?
+set -e
+check "a 'sessions' state used for a report: exit 2 (got $rc)" test $rc -eq 2
+check "a 'sessions' state used for a report: named" \
+    grep -qF "was written by 'extls sessions', this run is 'extls report'" "$tmp/err"
 
 # Crash between the complete temporary file and the rename, on day 2.
 rm -rf "$logs" "$state"
