@@ -455,6 +455,13 @@ advance_clocks(struct run *r, struct state *next)
     return EXTLS_OK;
 }
 
+/* Is t more than `span` before clock? (No overflow near INT64_MIN.) */
+static int
+before(int64_t t, int64_t clock, int64_t span)
+{
+    return clock >= INT64_MIN + span && t < clock - span;
+}
+
 /*
  * --state, after reading: sessions of a series quiet for the hold window
  * (by that series' clock) are counted and remembered as folded, the
@@ -484,8 +491,7 @@ run_state_end(struct run *r)
     /* Folded sessions are remembered until their series is two hold windows past them. */
     for (size_t i = 0; i < old->n_folded && !r->main.fatal; i++) {
         const struct state_folded *f = &old->folded[i];
-        int64_t clock = next.series[f->series].clock_ms;
-        if (f->end_ms < clock - 2 * hold)
+        if (before(f->end_ms, next.series[f->series].clock_ms, 2 * hold))
             continue;
         r->main.fatal = state_add_folded(&next, f->series, f->dir, f->connector->ptr,
                                          f->connector->len, f->sid, f->sid_len, f->end_ms);
@@ -506,7 +512,7 @@ run_state_end(struct run *r)
         if (se < 0) {
             r->main.fatal = EXTLS_ENOMEM;
             session_free(s);
-        } else if (s->end_ms < next.series[se].clock_ms - hold) {
+        } else if (before(s->end_ms, next.series[se].clock_ms, hold)) {
             run_count_session(r, &r->main, r->filter, s);
             r->main.fatal = state_add_folded(&next, (uint32_t)se, s->dir, s->connector->ptr,
                                              s->connector->len, s->sid, s->sid_len, s->end_ms);
