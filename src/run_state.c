@@ -66,6 +66,12 @@ run_resume_point(struct worker *w, int fd, uint32_t idx, const char **pending, s
     struct stat sb;
     int ok = rec && w->head_got >= rec->head_len &&
              state_head_hash(w->head, (size_t)rec->head_len) == rec->head_hash;
+    if (ok && !gzin_is_gzip(w->gz) && w->head_got < STATE_HEAD && w->head_got == rec->pos.offset) {
+        /* A small file read to its end, which is where the last run stopped: no seek
+         * (a file known and unchanged, the common case, costs no more system calls). */
+        reader_resume(w->reader, &rec->pos);
+        return 0;
+    }
     if (ok && !gzin_is_gzip(w->gz))
         ok = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= rec->pos.offset;
     if (ok && !gzin_is_gzip(w->gz)) {
