@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ enum opt_id {
     OPT_WARN_ON,
     OPT_NAGIOS,
     OPT_WAIT,
+    OPT_HOLD,
 };
 
 struct opt {
@@ -43,6 +45,27 @@ struct opt {
     const char *arg; /* NULL: no argument */
     const char *help;
 };
+
+/*
+ * --hold: N followed by m, h or d (minutes, hours, days of 24 h); N from 1
+ * up to 100 years' worth. 0 or -1.
+ */
+static int
+parse_hold(const char *s, int64_t *ms)
+{
+    char *end;
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    int64_t unit = 0;
+    if (end[0] && !end[1])
+        unit = end[0] == 'm' ? 60000 : end[0] == 'h' ? 3600000 : end[0] == 'd' ? 86400000 : 0;
+    if (errno || end == s || !unit || n == 0 || n > 36500ull * 86400000 / (uint64_t)unit)
+        return -1;
+    *ms = (int64_t)n * unit;
+    return 0;
+}
 
 static const struct opt options[] = {
     {"format", OPT_FORMAT, "FMT",
@@ -78,7 +101,11 @@ static const struct opt options[] = {
      "incremental run: read only what is new since the run that wrote FILE, carry open "
      "sessions, keep running counts in FILE"},
     {"report", OPT_REPORT, "WHAT",
-     "with --state: new (default: sessions completed in this run) or all (running counts)"},
+     "with --state: new (default: sessions completed in this run) or all (running counts and "
+     "the sessions still open)"},
+    {"hold", OPT_HOLD, "DURATION",
+     "with --state: count an incomplete session once its log has gone on this long without it: "
+     "30m, 12h, 2d (default 24h)"},
     {"wait", OPT_WAIT, "DURATION",
      "with --state: if another run holds FILE, wait up to DURATION for it (30, 30s, 5m, 1h; "
      "default: exit 2 at once)"},
@@ -141,6 +168,7 @@ defaults(struct cli_config *cfg)
     cfg->by[2] = AGG_REMOTE;
     cfg->n_by = 3;
     cfg->since = INT64_MIN;
+    cfg->hold_ms = CLI_HOLD_DEFAULT_MS;
     cfg->until = INT64_MAX;
 }
 
@@ -178,7 +206,7 @@ resolve_times(struct cli_config *cfg, char *err, size_t err_len)
 
 /* --wait: N seconds, or N followed by s, m or h; at most a day. */
 static int
-parse_duration(const char *arg, int64_t *ms)
+parse_wait(const char *arg, int64_t *ms)
 {
     char *end;
     if (arg[0] < '0' || arg[0] > '9')
@@ -299,6 +327,13 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
             return usage_error(err, err_len, "--state needs a file name");
         cfg->state_path = arg;
         break;
+    case OPT_HOLD:
+        if (parse_hold(arg, &cfg->hold_ms) != 0)
+            return usage_error(err, err_len,
+                               "bad --hold '%s': use minutes, hours or days, e.g. 90m, 24h, 7d",
+                               arg);
+        cfg->hold_given = 1;
+        break;
     case OPT_REPORT:
         if (strcmp(arg, "new") == 0)
             cfg->report_all = 0;
@@ -309,7 +344,7 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         cfg->report_given = 1;
         break;
     case OPT_WAIT:
-        if (parse_duration(arg, &cfg->wait_ms) != 0)
+        if (parse_wait(arg, &cfg->wait_ms) != 0)
             return usage_error(err, err_len,
                                "bad --wait '%s': use a number of seconds, or N with s, m or h "
                                "(at most 24h)",
@@ -428,6 +463,8 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
     if (cfg->output && cfg->nagios)
         return usage_error(err, err_len,
                            "--nagios prints its line on standard output: drop --output");
+    if (cfg->hold_given && !cfg->state_path)
+        return usage_error(err, err_len, "--hold goes with --state");
     cfg->paths = sub_argv + optind;
     cfg->n_paths = (size_t)(sub_argc - optind);
     if (cfg->n_paths == 0 && cfg->command == CLI_MERGE)

@@ -181,6 +181,8 @@ on_row(const struct reader_row *rr, void *user)
     w->tally.totals.rows++;
     if (row.time_ms > w->tally.clock_ms)
         w->tally.clock_ms = row.time_ms;
+    if (row.time_ms > w->res->clock_ms[row.dir])
+        w->res->clock_ms[row.dir] = row.time_ms;
     w->tally.fatal = session_table_add(w->sessions, &row, &f, w->cur);
 }
 
@@ -281,6 +283,8 @@ static void
 on_done_in_input(const struct session *s, void *user)
 {
     struct worker *w = user;
+    if (w->run->state && run_late_rows(w->run, &w->tally, w->diag, s))
+        return;
     run_count_session(w->run, &w->tally, w->filter, s);
 }
 
@@ -289,6 +293,8 @@ static void
 on_done_carried(const struct session *s, void *user)
 {
     struct run *r = user;
+    if (r->state && run_late_rows(r, &r->main, r->err, s))
+        return;
     run_count_session(r, &r->main, r->filter, s);
 }
 
@@ -329,6 +335,8 @@ read_input(struct worker *w, uint32_t idx)
     w->cur = idx;
     w->cur_malformed = 0;
     w->res = res;
+    for (int d = 0; d < 3; d++)
+        res->clock_ms[d] = INT64_MIN;
     w->diag = open_memstream(&res->diag, &res->diag_len);
     if (!w->diag) {
         w->tally.fatal = EXTLS_ENOMEM;
@@ -537,6 +545,7 @@ tally_add(struct tally *dst, struct tally *src)
     a->malformed += b->malformed;
     a->sessions += b->sessions;
     a->excluded += b->excluded;
+    a->late_rows += b->late_rows;
     if (b->first_ms < a->first_ms)
         a->first_ms = b->first_ms;
     if (b->last_ms > a->last_ms)
@@ -786,6 +795,8 @@ teardown(struct run *r)
     for (size_t i = 0; i < r->n_state_paths; i++)
         free(r->state_paths[i]);
     free(r->state_paths);
+    hashidx_release(&r->input_idx);
+    hashidx_release(&r->state_idx);
     input_list_release(&r->inputs);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->changed);

@@ -57,12 +57,20 @@ records() { awk 'FNR > 1' "${@:--}" | sort; }
 gen() { # gen DIR SEED MB: a generated tree (whole files)
     "$genlogs" --out "$1" --seed "$2" --mb "$3" --files-mb 1 >/dev/null
 }
-# A log a day after the generated ones: in --state runs the sessions a
-# tree leaves open expire when it is read, as they end in a plain run.
-close_file() { # close_file DIR
-    mkdir -p "$1"
-    printf '#Log-type: SMTP Receive Protocol Log\r\n2024-03-12T11:00:00.000Z,EX\\Default,CLOSE,0,10.0.0.1:25,10.9.9.9:25,-,,\r\n' \
-        >"$1/RECV2024031211-1.LOG"
+# Logs days after the generated ones, one in every folder of logs under
+# ROOT (a series is a folder and a direction, and each keeps its own clock):
+# in --state runs the sessions a tree leaves open are counted when it is
+# read, as they end in a plain run. Prints their paths relative to ROOT.
+close_file() { # close_file ROOT
+    find "$1" -name '*.LOG' -exec dirname {} \; | sort -u | while read -r d; do
+        case $d in
+        *Send*) f=SEND2024031411-9.LOG t='SMTP Send Protocol Log' ;;
+        *) f=RECV2024031411-9.LOG t='SMTP Receive Protocol Log' ;;
+        esac
+        printf '#Log-type: %s\r\n2024-03-14T11:00:00.000Z,EX\\Default,CLOSE,0,10.0.0.1:25,10.9.9.9:25,-,,\r\n' \
+            "$t" >"$d/$f"
+        echo "${d#"$1/"}/$f"
+    done
 }
 wait_stopped() { # until process $1 is stopped (SIGSTOP from the shim)
     for _ in $(seq 1 600); do
@@ -94,7 +102,7 @@ concurrent)
     done
     test ! -e "$S" || { echo "FAIL: state written while A was stopped"; fail=1; }
     gen "$tmp/logs/b2" 12 4 # new files arrive while A runs
-    close_file "$tmp/logs/close"
+    close_file "$tmp/logs" >/dev/null
     sess --wait 60s >"$tmp/d.tsv" 2>"$tmp/d.err" &
     d=$!
     sess --wait 1m >"$tmp/e.tsv" 2>"$tmp/e.err" &
@@ -129,7 +137,7 @@ concurrent)
 undelivered)
     mkdir -p "$tmp/logs" "$tmp/st"
     gen "$tmp/logs/b1" 21 2
-    close_file "$tmp/logs/close"
+    close_file "$tmp/logs" >/dev/null
     S=$tmp/st/S
     "$exe" --quiet --format csv --by direction "$tmp/logs" >"$tmp/plain.csv"
     "$exe" sessions --quiet --format tsv "$tmp/logs" >"$tmp/plain.tsv"
@@ -189,8 +197,7 @@ kill)
     done | sort | cut -d' ' -f2 >"$tmp/order"
     # Last, a file a day later: the sessions still open expire in the state runs,
     # as they end in a plain run.
-    close_file "$tmp/all/close"
-    echo close/RECV2024031211-1.LOG >>"$tmp/order"
+    close_file "$tmp/all" >>"$tmp/order"
     RANDOM=14 # fixed seed
     runs=0 kills=0 n=0
     one() { # one run with its own --output; killed after $1 ms unless empty
@@ -241,7 +248,7 @@ kill)
 faults)
     mkdir -p "$tmp/logs" "$tmp/st"
     gen "$tmp/logs/b1" 41 2
-    close_file "$tmp/logs/close"
+    close_file "$tmp/logs" >/dev/null
     S=$tmp/st/S O=$tmp/st/out.tsv
     opts=(--quiet --format tsv --by direction,connector,remote --state "$S")
     "$exe" "${opts[@]}" -o "$O" "$tmp/logs"

@@ -373,6 +373,35 @@ tz_values(void **state)
 }
 
 static void
+hold_durations(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a0[] = {"extls", "--state", "s", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a0), a0), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 24 * 3600000LL);
+    char *a1[] = {"extls", "--state", "s", "--hold", "90m", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 90 * 60000LL);
+    char *a2[] = {"extls", "--state", "s", "--hold=2d", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 2 * 86400000LL);
+    char *a3[] = {"extls", "--state", "s", "--hold", "12h", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 12 * 3600000LL);
+    static const char *const bad[] = {"0h", "-1h", "1", "h", "1.5h", "1hh", "1s", "", "36501d"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char want[100];
+        snprintf(want, sizeof(want),
+                 "bad --hold '%s': use minutes, hours or days, e.g. 90m, 24h, 7d", bad[i]);
+        char *a[] = {"extls", "--state", "s", "--hold", (char *)bad[i], "x"};
+        check_usage(ARGC(a), a, want);
+    }
+    char *a4[] = {"extls", "--hold", "1h", "x"};
+    check_usage(ARGC(a4), a4, "--hold goes with --state");
+}
+
+static void
 since_must_be_before_until(void **state)
 {
     (void)state;
@@ -830,6 +859,7 @@ main(void)
         cmocka_unit_test(nagios_known_after_usage_errors),
         cmocka_unit_test(relative_times_use_extls_now),
         cmocka_unit_test(tz_values),
+        cmocka_unit_test(hold_durations),
         cmocka_unit_test(since_until_dates_and_times),
         cmocka_unit_test(since_must_be_before_until),
         cmocka_unit_test(bad_times_rejected),

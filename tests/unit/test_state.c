@@ -149,7 +149,15 @@ fill(struct state *st, struct strpool *pool)
                      EXTLS_OK);
     assert_int_equal(agg_add(st->aggs[0], key, EXTLS_NONE, 900, (struct reader_field){"", 0}),
                      EXTLS_OK);
-    st->clock_ms = 1700000000999;
+    assert_int_equal(state_set_opt(st, "direction", "receive"), EXTLS_OK);
+    assert_int_equal(state_set_opt(st, "connector", "a\tb\\c"), EXTLS_OK);
+    uint32_t se;
+    assert_int_equal(state_add_series(st, EXTLS_DIR_RECEIVE, "logs/ex01", 9, 1700000000999, &se),
+                     EXTLS_OK);
+    assert_int_equal(state_add_folded(st, se, EXTLS_DIR_RECEIVE, "EX\\Default ", 11,
+                                      "08DC6A0000000002", 16, 1699999000000),
+                     EXTLS_OK);
+    st->totals.late_rows = 7;
     st->totals.files = 2;
     st->totals.rows = 99;
     st->totals.malformed = 1;
@@ -190,7 +198,24 @@ round_trip_is_exact(void **state)
     assert_memory_equal(s->mac.name->ptr, "CALG_SHA_384", 12);
     assert_int_equal(s->cmd_seq[1], 20);
     assert_int_equal(s->lead_220, 1);
-    assert_int_equal(b.clock_ms, 1700000000999);
+    assert_int_equal(b.n_series, 1);
+    assert_string_equal(b.series[0].folder, "logs/ex01");
+    assert_int_equal(b.series[0].clock_ms, 1700000000999);
+    assert_int_equal(state_find_series(&b, EXTLS_DIR_RECEIVE, "logs/ex01", 9), 0);
+    assert_int_equal(state_find_series(&b, EXTLS_DIR_SEND, "logs/ex01", 9), -1);
+    assert_string_equal(state_get_opt(&b, "connector"), "a\tb\\c");
+    assert_string_equal(state_get_opt(&b, "direction"), "receive");
+    assert_null(state_get_opt(&b, "by"));
+    const struct state_folded *fo =
+        state_find_folded(&b, EXTLS_DIR_RECEIVE, "EX\\Default ", 11, "08DC6A0000000002", 16);
+    assert_non_null(fo);
+    assert_int_equal(fo->end_ms, 1699999000000);
+    assert_null(state_find_folded(&b, EXTLS_DIR_SEND, "EX\\Default ", 11, "08DC6A0000000002", 16));
+    assert_null(
+        state_find_folded(&b, EXTLS_DIR_RECEIVE, "EX\\Default", 10, "08DC6A0000000002", 16));
+    assert_int_equal(b.totals.late_rows, 7);
+    assert_non_null(state_find_file(&b, "logs/with\ttab.log"));
+    assert_null(state_find_file(&b, "logs/with"));
     assert_int_equal(agg_size(b.aggs[0]), 1);
     const struct agg_group *g = agg_sorted(b.aggs[0])[0];
     assert_int_equal(g->sessions, 2);
@@ -248,7 +273,7 @@ static size_t
 seal(char *text, size_t len)
 {
     return len + (size_t)sprintf(text + len, "end\t%016llx\n",
-                                 (unsigned long long)hash_bytes(HASH_SEED, text, len));
+                                 (unsigned long long)state_checksum(text, len));
 }
 
 static void
@@ -276,25 +301,34 @@ damaged_states_refused(void **state)
 
     /* Another version: refused before the rest is even looked at. */
     memcpy(bad, good, len);
-    bad[strlen("extls-state\t")] = '2';
+    bad[strlen("extls-state\t")] = '3';
     refused(fx, bad, len, "written by another version");
+    /* The older format: refused with what to do. */
+    bad[strlen("extls-state\t")] = '1';
+    refused(fx, bad, len, "move it aside and start a new state file");
 
     /* Well-sealed but wrong inside: each names its line. */
     static const char *const bodies[][2] = {
-        {"extls-state\t1\nclock\t12\tx\n", "line 2: too many fields"},
-        {"extls-state\t1\nclock\n", "line 2: too few fields"},
-        {"extls-state\t1\nwhat\t1\n", "line 2: unknown record"},
-        {"extls-state\t1\nclock\t1x\n", "line 2: bad number"},
-        {"extls-state\t1\ntotals\t1\t2\t3\t4\t5\t6\t99999999999999999999999\t0\t0\n",
+        {"extls-state\t2\nopt\tby\tx\ty\n", "line 2: too many fields"},
+        {"extls-state\t2\nopt\n", "line 2: too few fields"},
+        {"extls-state\t2\nwhat\t1\n", "line 2: unknown record"},
+        {"extls-state\t2\nseries\t1\t1x\tf\n", "line 2: bad number"},
+        {"extls-state\t2\ntotals\t1\t2\t3\t4\t5\t6\t99999999999999999999999\t0\t0\t0\n",
          "line 2: bad number"},
-        {"extls-state\t1\nagg\t0\t1\tport\n", "line 2: unknown key"},
-        {"extls-state\t1\ngroup\t0\tx\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0\t1\t1\t1\t\n",
+        {"extls-state\t2\nagg\t0\t1\tport\n", "line 2: unknown key"},
+        {"extls-state\t2\ngroup\t0\tx\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0\t1\t1\t1\t\n",
          "line 2: group of an unknown table"},
-        {"extls-state\t1\nagg\t0\t1\tday\ngroup\t0\t2023-10-"
+        {"extls-state\t2\nagg\t0\t1\tday\ngroup\t0\t2023-10-"
          "11\t2\t1\t0\t0\t0\t0\t0\t0\t0\t0\t1\t1\t"
          "1\t\n",
          "line 3: class counts do not add up"},
-        {"extls-state\t1\nclock\t1\\q\n", "line 2: bad escape"},
+        {"extls-state\t2\nopt\tby\t1\\q\n", "line 2: bad escape"},
+        {"extls-state\t2\nopt\tby\ta\nopt\tby\tb\n", "line 3: bad option record"},
+        {"extls-state\t2\nseries\t1\t5\tf\nseries\t1\t6\tf\n", "line 3: bad series record"},
+        {"extls-state\t2\nseries\t0\t5\tf\n", "line 2: bad series record"},
+        {"extls-state\t2\nfolded\t0\t1\t5\tc\ts\n", "line 2: bad folded-session record"},
+        {"extls-state\t2\nseries\t1\t5\tf\nfolded\t0\t1\t5\tc\t\n",
+         "line 3: bad folded-session record"},
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         size_t n = strlen(bodies[i][0]);
@@ -331,7 +365,7 @@ temporary_save_keeps_old_state(void **state)
     assert_int_equal(state_save_temp(&same, fx->path, &tmp, err, sizeof(err)), EXTLS_OK);
     assert_null(tmp);
     state_release(&same);
-    a.clock_ms++; /* something to write */
+    a.totals.rows++; /* something to write */
     assert_int_equal(state_save_temp(&a, fx->path, &tmp, err, sizeof(err)), EXTLS_OK);
     assert_non_null(tmp);
     char want[160];
@@ -345,7 +379,7 @@ temporary_save_keeps_old_state(void **state)
     struct state b;
     assert_int_equal(state_init(&b), EXTLS_OK);
     assert_int_equal(state_load(&b, tmp, err, sizeof(err)), EXTLS_OK);
-    assert_int_equal(b.clock_ms, a.clock_ms);
+    assert_int_equal(b.totals.rows, a.totals.rows);
     state_release(&b);
     unlink(tmp);
     free(tmp);
