@@ -723,22 +723,44 @@ finish_output(struct run *r)
 }
 
 /*
- * --nagios: print the one status line for a run that ended with exit
- * status `code`; returns the Nagios exit code. Errors (code 2) are
- * UNKNOWN, with the first error's text.
+ * --nagios: the one status line for a run that ended with exit status
+ * `code` on `out`: errors (code 2) are UNKNOWN with the first error's text
+ * `first_error`, else the state the thresholds give for `c`. Returns the
+ * Nagios exit code, or -1 when the line could not be written.
  */
 static int
-finish_nagios(struct run *r, int code)
+nagios_line(FILE *out, const struct cli_config *cfg, int code, const char *first_error,
+            const struct threshold_counts *c)
 {
     char line[NAGIOS_LINE_MAX];
     enum nagios_state st;
     if (code == EXTLS_EXIT_ERROR)
-        st = nagios_unknown(line, r->first_error[0] ? r->first_error : "error");
+        st = nagios_unknown(line, first_error[0] ? first_error : "error");
     else
-        st = nagios_status(line, &r->cfg->fail_on, &r->cfg->warn_on, r->main.count,
-                           r->main.totals.sessions);
-    fputs(line, r->out);
-    if (fflush(r->out) != 0 || ferror(r->out)) {
+        st = nagios_status(line, &cfg->fail_on, &cfg->warn_on, c);
+    fputs(line, out);
+    if (fflush(out) != 0 || ferror(out))
+        return -1;
+    return (int)st;
+}
+
+/* The counts --fail-on and --warn-on judge: the reported sessions, the rows read by this run. */
+static void
+judged_counts(const struct run *r, uint64_t rows, struct threshold_counts *c)
+{
+    memcpy(c->count, r->main.count, sizeof(c->count));
+    c->sessions = r->main.totals.sessions;
+    c->rows = rows;
+}
+
+/* --nagios for a run: the status line; returns the Nagios exit code. */
+static int
+finish_nagios(struct run *r, int code, uint64_t rows)
+{
+    struct threshold_counts c;
+    judged_counts(r, rows, &c);
+    int st = nagios_line(r->out, r->cfg, code, r->first_error, &c);
+    if (st < 0) {
         run_error(r, "cannot write output: %s", strerror(errno));
         return NAGIOS_UNKNOWN;
     }
@@ -860,10 +882,15 @@ run_fill_servers(struct run *r)
     return EXTLS_OK;
 }
 
-/* 'extls merge': every report read, or nothing written. */
+/*
+ * 'extls merge': every report read, or nothing written. Then the report
+ * (or with --nagios the status line) and the exit status, judged like a
+ * run's on the merged counts.
+ */
 static int
 run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
 {
+    char first_error[256] = "";
     struct merge *m = merge_new();
     enum extls_status st = m ? EXTLS_OK : EXTLS_ENOMEM;
     for (size_t i = 0; st == EXTLS_OK && i < cfg->n_paths; i++) {
@@ -871,31 +898,46 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         int is_stdin = strcmp(path, "-") == 0;
         int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            diag(err, "extls: ", "cannot open '%s': %s", path, strerror(errno));
-            merge_free(m);
-            return EXTLS_EXIT_ERROR;
+            snprintf(first_error, sizeof(first_error), "cannot open '%s': %s", path,
+                     strerror(errno));
+            st = EXTLS_EIO;
+            break;
         }
         st = merge_add_fd(m, fd, is_stdin ? "(standard input)" : path);
         if (!is_stdin)
             close(fd);
     }
     struct report rep;
-    if (st == EXTLS_OK)
+    if (st == EXTLS_OK && !cfg->nagios)
         st = merge_report(m, cfg->format, cfg->by, cfg->n_by, &rep);
-    if (st == EXTLS_OK)
+    int write_failed = 0;
+    if (st == EXTLS_OK && !cfg->nagios) {
         st = report_write(out, &rep);
-    int code = EXTLS_EXIT_OK;
-    if (st == EXTLS_EIO && !merge_errmsg(m)[0])
-        fprintf(err, "extls: cannot write output: %s\n", strerror(errno));
-    else if (st != EXTLS_OK)
-        diag(err, "extls: ", "%s", m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st));
-    if (st != EXTLS_OK)
-        code = EXTLS_EXIT_ERROR;
-    else {
-        uint64_t count[EXTLS_N_CLASSES];
-        agg_class_totals(rep.groups ? rep.groups : rep.by_connector, count);
-        if (threshold_list_match(&cfg->fail_on, count, rep.totals.sessions))
+        write_failed = st == EXTLS_EIO;
+    }
+    const char *msg = first_error; /* the error, if any */
+    if (!msg[0] && write_failed)
+        snprintf(first_error, sizeof(first_error), "cannot write output: %s", strerror(errno));
+    else if (!msg[0] && st != EXTLS_OK)
+        msg = m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st);
+    if (msg[0])
+        diag(err, "extls: ", "%s", msg);
+    int code = st == EXTLS_OK ? EXTLS_EXIT_OK : EXTLS_EXIT_ERROR;
+    struct threshold_counts c;
+    memset(&c, 0, sizeof(c));
+    if (st == EXTLS_OK) {
+        merge_class_totals(m, c.count);
+        c.sessions = merge_totals(m)->sessions;
+        c.rows = merge_totals(m)->rows;
+        if (threshold_list_match(&cfg->fail_on, &c))
             code = EXTLS_EXIT_FAIL_ON;
+    }
+    if (cfg->nagios) {
+        code = nagios_line(out, cfg, code, msg, &c);
+        if (code < 0) {
+            diag(err, "extls: ", "cannot write output: %s", strerror(errno));
+            code = NAGIOS_UNKNOWN;
+        }
     }
     merge_free(m);
     return code;
@@ -919,7 +961,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             run_error(&r, "%s", extls_strerror(st));
-        int code = cfg->nagios ? finish_nagios(&r, EXTLS_EXIT_ERROR) : EXTLS_EXIT_ERROR;
+        int code = cfg->nagios ? finish_nagios(&r, EXTLS_EXIT_ERROR, 0) : EXTLS_EXIT_ERROR;
         teardown(&r);
         return code;
     }
@@ -936,6 +978,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     errors += read_all(&r);
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
+    uint64_t rows = r.main.totals.rows; /* read by this run (--report all adds earlier ones) */
     if (!r.main.fatal && r.state) {
         errors += run_state_end(&r);
     } else if (!r.main.fatal) {
@@ -956,11 +999,14 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         code = EXTLS_EXIT_ERROR;
     } else if (errors) {
         code = EXTLS_EXIT_ERROR;
-    } else if (threshold_list_match(&cfg->fail_on, r.main.count, r.main.totals.sessions)) {
-        code = EXTLS_EXIT_FAIL_ON;
+    } else {
+        struct threshold_counts c;
+        judged_counts(&r, rows, &c);
+        if (threshold_list_match(&cfg->fail_on, &c))
+            code = EXTLS_EXIT_FAIL_ON;
     }
     if (cfg->nagios)
-        code = finish_nagios(&r, code);
+        code = finish_nagios(&r, code, rows);
     teardown(&r);
     return code;
 }

@@ -129,6 +129,15 @@ extls_e2e(merge_missing RC 2 ARGS merge ${MD}/exchange2019.json ${MD}/does-not-e
 extls_e2e(merge_bad_by RC 2 ARGS merge --by direction,day ${MD}/exchange2019.json)
 extls_e2e(merge_table_needs_connector RC 2 ARGS merge --format table ${MD}/by-direction-2010.json)
 extls_e2e(merge_usage_option RC 2 ARGS merge --since 2024-01-01 ${MD}/exchange2019.json)
+# merge as a full citizen: --nagios (also UNKNOWN), --warn-on, -q, an empty report.
+extls_e2e(merge_nagios_critical RC 2 ARGS merge -q --nagios --fail-on legacy --warn-on tls_failed tests/golden/e2e/json_2010.out ${MD}/exchange2019.json)
+extls_e2e(merge_nagios_warning RC 1 ARGS merge --nagios --fail-on ssl2 --warn-on "sessions<100,tls1_3" ${MD}/exchange2019.json)
+extls_e2e(merge_nagios_ok ARGS merge --nagios --fail-on ssl2 --warn-on "sessions<40" ${MD}/exchange2019.json)
+extls_e2e(merge_nagios_unknown RC 3 ARGS merge --nagios ${MD}/exchange2019.json ${MD}/truncated.json)
+extls_e2e(merge_nagios_no_sessions RC 2 ARGS merge --nagios --fail-on "sessions<1,legacy>0" ${MD}/no-sessions.json)
+extls_e2e(merge_no_sessions RC 1 ARGS merge --format csv --fail-on "sessions<1" ${MD}/no-sessions.json)
+extls_e2e(merge_no_sessions_table ARGS merge --format table ${MD}/no-sessions.json ${MD}/no-sessions.json)
+extls_e2e(merge_empty_file RC 2 ARGS merge --format html ${MD}/exchange2019.json ${MD}/empty.json)
 foreach(script merge-equivalence scale-out)
   add_test(NAME e2e_${script}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/${script}.sh $<TARGET_FILE:extls>
@@ -173,7 +182,7 @@ extls_e2e(nagios_warning RC 1 ARGS --nagios -q --warn-on tls1_0>0,tls1_1 --fail-
 extls_e2e(nagios_critical RC 2 ARGS --nagios -q --fail-on none>25%,tls_failed>10 --warn-on legacy ${S19})
 extls_e2e(nagios_unknown_missing_input RC 3 ARGS --nagios -q ${S19} tests/data/does-not-exist.LOG tests/data/nor-this.LOG)
 extls_e2e(nagios_unknown_bad_header RC 3 ARGS --nagios -q tests/data/missing-field-header.LOG)
-extls_e2e(nagios_unknown_usage RC 3 ARGS --nagios --fail-on none<5 ${S19})
+extls_e2e(nagios_unknown_usage RC 3 ARGS --nagios --fail-on none=5 ${S19})
 extls_e2e(nagios_unknown_bad_regex RC 3 ARGS --nagios --connector "(" ${S19})
 extls_e2e(usage_warn_on_without_nagios RC 2 ARGS --warn-on legacy ${S19})
 add_test(NAME e2e_nagios_write_error
