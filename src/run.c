@@ -184,8 +184,9 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
         malformed(w, line, msg);
         break;
     case READER_WRONG_LOG:
-        if (w->run->inputs.v[w->cur].from_dir && line <= 8) {
-            /* Another kind of Exchange log in a walked folder: skip it. */
+        if (w->run->inputs.v[w->cur].from_dir &&
+            reader_stats(w->reader)->kind != EXTLS_KIND_PROTOCOL) {
+            /* Not a protocol log, in a walked folder: skip it (counted by kind). */
             w->res->skipped = 1;
             if (w->run->cfg->verbose)
                 wnote(w, "skipping '%s': %s", run_display_path(w->run, w->cur), msg);
@@ -288,6 +289,15 @@ walk_error(const char *path, int errnum, void *user)
 {
     struct run *r = user;
     run_error(r, "cannot read '%s': %s", path, strerror(errnum));
+}
+
+/* --verbose: a file of a walked folder skipped by its name or type. */
+static void
+walk_skip(const char *path, void *user)
+{
+    struct run *r = user;
+    diag(r->err, "extls: ", "skipping '%s': not named *.log or *.log.gz, or not a regular file",
+         path);
 }
 
 /*
@@ -396,6 +406,7 @@ read_input(struct worker *w, uint32_t idx)
         res->errors++;
         res->failed = 1;
     }
+    res->kind = reader_stats(w->reader)->kind;
     if (!res->skipped) {
         res->read = 1;
         if (!r->cfg->quiet && !r->cfg->verbose && w->cur_malformed > MALFORMED_SHOWN)
@@ -425,7 +436,15 @@ merge_result(struct run *r, uint32_t idx)
     res->diag = NULL;
     r->main.totals.files += (uint64_t)res->read;
     r->main.totals.files_skipped += (uint64_t)res->skipped;
+    r->main.totals.skipped_kind[res->kind] += (uint64_t)res->skipped;
     r->main.totals.files_failed += (uint64_t)res->failed;
+    struct arg_found *f = &r->found[r->inputs.v[idx].arg];
+    if (res->errors)
+        f->errors++;
+    else if (res->kind == EXTLS_KIND_PROTOCOL)
+        f->protocol++;
+    else
+        f->kind[res->kind]++;
     if (res->errors && !r->first_error[0])
         memcpy(r->first_error, res->error, sizeof(r->first_error));
     for (size_t i = 0; i < res->n_open; i++) {
@@ -791,6 +810,7 @@ teardown(struct run *r)
         free(r->state);
     }
     free(r->claimed);
+    free(r->found);
     for (size_t i = 0; i < r->n_state_paths; i++)
         free(r->state_paths[i]);
     free(r->state_paths);
@@ -834,9 +854,16 @@ setup(struct run *r)
     st = make_filter(r, &r->filter);
     if (st != EXTLS_OK)
         return st;
+    if (cfg->verbose && !cfg->quiet)
+        input_list_on_skip(&r->inputs, walk_skip, r);
     r->walk_errors = walk_paths(&r->inputs, cfg->paths, cfg->n_paths, walk_error, r);
     if (r->walk_errors < 0)
         return EXTLS_ENOMEM;
+    r->found = calloc(cfg->n_paths ? cfg->n_paths : 1, sizeof(*r->found));
+    if (!r->found)
+        return EXTLS_ENOMEM;
+    for (size_t i = 0; i < r->inputs.n_args; i++)
+        r->found[i].kind[EXTLS_KIND_OTHER_FILE] = r->inputs.args[i].skipped;
     r->progress = make_progress(r);
     if (!r->progress)
         return EXTLS_ENOMEM;
@@ -943,6 +970,53 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     return code;
 }
 
+/*
+ * "PATH: no SMTP protocol logs found (what it holds instead)", as an error,
+ * for path argument i.
+ */
+static void
+no_logs_error(struct run *r, size_t i)
+{
+    const struct arg_found *f = &r->found[i];
+    char what[512];
+    size_t at = 0;
+    what[0] = '\0';
+    for (int k = 0; k < EXTLS_N_KINDS && at < sizeof(what); k++) {
+        if (f->kind[k])
+            at += (size_t)snprintf(what + at, sizeof(what) - at, "%s%llu %s", at ? ", " : "",
+                                   (unsigned long long)f->kind[k],
+                                   extls_kind_name((enum extls_kind)k, f->kind[k]));
+    }
+    const char *path = strcmp(r->cfg->paths[i], "-") == 0 ? "(standard input)" : r->cfg->paths[i];
+    run_error(r, "%s: no SMTP protocol logs found (%s)", path, at ? what : "no files");
+}
+
+/*
+ * Nothing seen is not clean: a folder argument in which no SMTP protocol
+ * log was found (an empty folder, a failed mount, logging switched off, only
+ * other logs), and, when no argument gave any, every argument that did not
+ * already fail, is an error. Returns the number of such errors.
+ */
+static int
+check_found(struct run *r)
+{
+    int errors = 0, any = 0;
+    for (size_t i = 0; i < r->cfg->n_paths; i++)
+        any |= r->found[i].protocol != 0;
+    for (size_t i = 0; i < r->cfg->n_paths; i++) {
+        const struct arg_found *f = &r->found[i];
+        int is_dir = i < r->inputs.n_args && r->inputs.args[i].is_dir;
+        int failed = f->errors || (i < r->inputs.n_args && r->inputs.args[i].errors);
+        /* A file read through another argument is judged there. */
+        int again = i < r->inputs.n_args && r->inputs.args[i].again;
+        if (f->protocol || failed || again || (!is_dir && any))
+            continue;
+        no_logs_error(r, i);
+        errors++;
+    }
+    return errors;
+}
+
 int
 run(const struct cli_config *cfg, FILE *out, FILE *err)
 {
@@ -967,6 +1041,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     }
     int errors = r.walk_errors;
     r.main.totals.files_skipped += r.inputs.skipped;
+    r.main.totals.skipped_kind[EXTLS_KIND_OTHER_FILE] += r.inputs.skipped;
     r.main.totals.files_failed += (uint64_t)r.walk_errors;
     if (cfg->state_path && run_state_begin(&r) != 0) {
         teardown(&r);
@@ -979,8 +1054,14 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
     uint64_t rows = r.main.totals.rows; /* read by this run (--report all adds earlier ones) */
+    if (!r.main.fatal && r.merged == r.inputs.n)
+        errors += check_found(&r);
     if (!r.main.fatal && r.state) {
+        int loaded = r.state->loaded, malformed = r.main.totals.malformed != 0;
         errors += run_state_end(&r);
+        /* A normal outcome, said in one line: rows<1 makes it an alert. */
+        if (!r.main.fatal && loaded && !rows && !malformed && !errors && !cfg->quiet)
+            diag(r.err, "extls: ", "no new rows since the last run (state '%s')", cfg->state_path);
     } else if (!r.main.fatal) {
         r.main.fatal = session_table_flush(r.carry);
         if (!r.main.fatal && r.main.groups)

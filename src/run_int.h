@@ -32,6 +32,13 @@
 
 struct run;
 
+/* What the inputs of one path argument turned out to be ("no SMTP protocol logs found"). */
+struct arg_found {
+    uint64_t protocol;            /* inputs read as SMTP protocol logs */
+    uint64_t kind[EXTLS_N_KINDS]; /* the other inputs (skipped, or with nothing to read) by kind */
+    unsigned errors;              /* inputs that could not be read, wholly or partly */
+};
+
 /* Counts of one worker, added up at the end. */
 struct tally {
     struct agg *groups, *by_connector, *by_remote, *by_day;
@@ -52,6 +59,7 @@ struct result {
     size_t n_open;
     int read;              /* counted as a file read */
     int skipped;           /* another kind of log in a walked folder */
+    enum extls_kind kind;  /* what it turned out to be (reader.h) */
     int failed;            /* could not be read, wholly or partly */
     int errors;            /* problems that make the exit status 2 */
     char error[256];       /* the first of them, for --nagios */
@@ -94,6 +102,7 @@ struct run {
     unsigned char *claimed;      /* per state file record: an input has its path */
     char **state_paths;          /* files of carried sessions that are not inputs */
     size_t n_state_paths;
+    struct arg_found *found;   /* per path argument: what its inputs were */
     struct progress *progress; /* drawn by the main thread only; NULL before setup */
     char first_error[256];     /* first error printed, without "extls: " (--nagios) */
 

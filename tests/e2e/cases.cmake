@@ -197,3 +197,25 @@ add_test(NAME e2e_diag_escape
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/diag-escape.sh $<TARGET_FILE:extls>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_diag_escape PROPERTIES LABELS e2e TIMEOUT 60)
+
+# A log folder may hold anything (tests/data-mixed: SMTP protocol logs beside
+# IIS, setup, message tracking (also gzip), connectivity and agent logs, a
+# binary and a text file): the others are skipped and counted by kind, named
+# with --verbose. Nothing seen is not clean: a folder without protocol logs,
+# a run without any, is exit 2 (UNKNOWN with --nagios); sessions<1 catches
+# an empty --since window.
+set(MX tests/data-mixed)
+extls_e2e(mixed_folder_verbose ARGS --verbose ${MX})
+extls_e2e(mixed_folder_json ARGS -q --format json --by direction ${MX})
+extls_e2e(mixed_no_protocol_logs RC 2 ARGS --format csv --by direction ${MX}/Logs/MessageTracking ${MX}/Logs/Hub/AgentLog)
+extls_e2e(mixed_one_folder_without RC 2 ARGS -q --format csv --by direction ${MX}/Logs/FrontEnd ${MX}/inetpub)
+extls_e2e(mixed_nagios_no_logs RC 3 ARGS --nagios -q --fail-on legacy ${MX}/Logs/MessageTracking)
+extls_e2e(mixed_named_iis RC 2 ARGS --format csv ${MX}/inetpub/logs/LogFiles/W3SVC1/u_ex230111.log)
+extls_e2e(named_empty_alone RC 2 ARGS --format csv tests/data/empty.LOG)
+extls_e2e(stdin_empty RC 2 ARGS --format csv - STDIN tests/data/empty.LOG)
+extls_e2e(fail_on_sessions_since RC 1 ARGS -q --format csv --by direction --since 2030-01-01 --fail-on "sessions<1,legacy" ${S19})
+extls_e2e(nagios_sessions_since RC 2 ARGS --nagios -q --since 2030-01-01 --fail-on "sessions<1,legacy" --warn-on "rows<1" ${S19})
+add_test(NAME e2e_nothing_seen
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/nothing-seen.sh $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_nothing_seen PROPERTIES LABELS e2e TIMEOUT 120)
