@@ -28,6 +28,7 @@ struct input {
     int from_dir;        /* found by walking a directory (not named by the user) */
     int64_t size;        /* bytes (stat), -1 for standard input or not a regular file */
     uint32_t arg;        /* index of the path argument it came from */
+    int newest;          /* the last input of its series (see walk_paths()) */
 };
 
 /* What the walk found under one path argument. */
@@ -75,8 +76,11 @@ void input_list_on_skip(struct input_list *l, walk_skip_fn *fn, void *user);
 /*
  * Add the inputs named by `paths` (n of them), then sort. Unreadable paths
  * go to `err` and are left out. l->args then has one entry per path (for
- * the last call). Returns the number of such errors, or -1 when out of
- * memory.
+ * the last call). Each input's `newest` says whether it is the last, in
+ * the sorted list, of its series: the inputs of the same folder whose file
+ * names start with the same text before their first digit ("RECV", "SEND",
+ * ASCII case ignored), i.e. the file Exchange writes to now. Returns the
+ * number of such errors, or -1 when out of memory.
  */
 int walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err, void *user);
 

@@ -56,6 +56,7 @@
 #include "threshold.h"
 #include "walk.h"
 #include "when.h"
+#include "xtime.h"
 
 /*
  * One diagnostic line: prefix, then the message with control characters
@@ -319,6 +320,23 @@ shrank(struct worker *w, int fd, uint32_t idx)
     return 1;
 }
 
+/*
+ * May input idx (open as fd, read to its end) still be written? An
+ * uncompressed regular file that is the newest of its series (walk.h) and
+ * changed less than GROWING_S before the run: then a last line without a
+ * line end is a row not complete yet, not a malformed one. A cut inside an
+ * older file of the series, an old file, a gzip file or a pipe is reported.
+ */
+static int
+still_written(struct worker *w, int fd, uint32_t idx)
+{
+    const struct input *in = &w->run->inputs.v[idx];
+    struct stat st;
+    if (!in->newest || gzin_is_gzip(w->gz) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    return (int64_t)st.st_mtime > w->run->now_s - GROWING_S;
+}
+
 /* Read one input; fills r->results[idx] (not yet marked ready). */
 static void
 read_input(struct worker *w, uint32_t idx)
@@ -395,6 +413,14 @@ read_input(struct worker *w, uint32_t idx)
     if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
         run_new_record(w, fd, idx);
+    } else if (!read_failed && !w->tally.fatal && still_written(w, fd, idx)) {
+        const struct reader_stats *rs = reader_stats(w->reader);
+        if (rs->bytes > rs->good_offset && !rs->rejected && r->cfg->verbose && !r->cfg->quiet)
+            wnote(w,
+                  "%s:%llu: last row not complete yet (newest file of its series, changed in "
+                  "the last 24 hours: still being written); not read",
+                  run_display_path(r, idx), (unsigned long long)(rs->lines + 1));
+        reader_stop(w->reader);
     } else if (!read_failed && !w->tally.fatal) {
         enum extls_status st = reader_finish(w->reader);
         if (st != EXTLS_OK)
@@ -859,6 +885,12 @@ setup(struct run *r)
     r->walk_errors = walk_paths(&r->inputs, cfg->paths, cfg->n_paths, walk_error, r);
     if (r->walk_errors < 0)
         return EXTLS_ENOMEM;
+    const char *fixed = getenv("EXTLS_NOW"); /* a testing aid, as for --since */
+    int64_t now_ms;
+    if (fixed && xtime_parse_bound(fixed, strlen(fixed), &now_ms) == 0)
+        r->now_s = now_ms / 1000;
+    else
+        r->now_s = (int64_t)time(NULL);
     r->found = calloc(cfg->n_paths ? cfg->n_paths : 1, sizeof(*r->found));
     if (!r->found)
         return EXTLS_ENOMEM;

@@ -29,6 +29,7 @@
 #define MALFORMED_SHOWN 10         /* malformed rows named per input without --verbose */
 #define AHEAD_PER_JOB 2            /* inputs a worker may finish before the merge reaches them */
 #define EXPIRY_MS (60 * 60 * 1000) /* --state: a session quiet this long (log time) is over */
+#define GROWING_S (24 * 60 * 60)   /* a newest file changed this recently may still be written */
 
 struct run;
 
@@ -103,6 +104,7 @@ struct run {
     char **state_paths;          /* files of carried sessions that are not inputs */
     size_t n_state_paths;
     struct arg_found *found;   /* per path argument: what its inputs were */
+    int64_t now_s;             /* the run's time (EXTLS_NOW if set), for "still being written" */
     struct progress *progress; /* drawn by the main thread only; NULL before setup */
     char first_error[256];     /* first error printed, without "extls: " (--nagios) */
 

@@ -295,6 +295,47 @@ cmp_input(const void *a, const void *b)
     return c ? c : strcmp(x->path, y->path);
 }
 
+/* Hash of an input's series: its folder, and its name up to the first digit (case folded). */
+static uint64_t
+series_hash(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *p = path; *p; p++) {
+        if (p >= base && *p >= '0' && *p <= '9')
+            break;
+        h = (h ^ (unsigned char)(p >= base ? lower((unsigned char)*p) : *p)) * 0x100000001b3ull;
+    }
+    return h | 1; /* 0 marks a free slot */
+}
+
+/*
+ * Mark the last input of each series (sorted list), from the end with a
+ * set of the series seen; a hash collision can only leave an input
+ * unmarked. Returns -1 when out of memory.
+ */
+static int
+mark_newest(struct input_list *l)
+{
+    size_t cap = 16;
+    while (cap < 2 * l->n)
+        cap *= 2;
+    uint64_t *seen = calloc(cap, sizeof(*seen));
+    if (!seen)
+        return -1;
+    for (size_t i = l->n; i-- > 0;) {
+        uint64_t h = series_hash(l->v[i].path);
+        size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        while (seen[k] && seen[k] != h)
+            k = (k + 1) & (cap - 1);
+        l->v[i].newest = !seen[k] && strcmp(l->v[i].path, "-") != 0;
+        seen[k] = h;
+    }
+    free(seen);
+    return 0;
+}
+
 static int
 cmp_path(const void *a, const void *b)
 {
@@ -335,5 +376,7 @@ walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *er
         return -1;
     if (l->n > 1) /* l->v is NULL while the list is empty: no qsort(NULL, 0) */
         qsort(l->v, l->n, sizeof(*l->v), cmp_input);
+    if (mark_newest(l) != 0)
+        return -1;
     return w.errors;
 }
