@@ -72,7 +72,9 @@ static const struct opt options[] = {
      "server named by the receive connector ids)"},
     {"quiet", OPT_QUIET, NULL,
      "no warnings about malformed rows or skipped files, no notes, no progress line"},
-    {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
+    {"verbose", OPT_VERBOSE, NULL,
+     "name every malformed row, not only the first 10 per file, and every file skipped in a "
+     "folder"},
     {"state", OPT_STATE, "FILE",
      "incremental run: read only what is new since the run that wrote FILE, carry open "
      "sessions, keep running counts in FILE"},
