@@ -880,7 +880,7 @@ setup(struct run *r)
     st = make_filter(r, &r->filter);
     if (st != EXTLS_OK)
         return st;
-    if (cfg->verbose && !cfg->quiet)
+    if (cfg->verbose) /* as the notes of files skipped for their first lines */
         input_list_on_skip(&r->inputs, walk_skip, r);
     r->walk_errors = walk_paths(&r->inputs, cfg->paths, cfg->n_paths, walk_error, r);
     if (r->walk_errors < 0)
