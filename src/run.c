@@ -419,7 +419,7 @@ read_input(struct worker *w, uint32_t idx)
             wnote(w,
                   "%s:%llu: last row not complete yet (newest file of its series, changed in "
                   "the last 24 hours: still being written); not read",
-                  run_display_path(r, idx), (unsigned long long)(rs->lines + 1));
+                  run_display_path(r, idx), (unsigned long long)rs->lines + 1);
         reader_stop(w->reader);
     } else if (!read_failed && !w->tally.fatal) {
         enum extls_status st = reader_finish(w->reader);
