@@ -34,15 +34,16 @@ int report_format_parse(const char *name);
 
 /* Run-wide counters. */
 struct report_totals {
-    uint64_t files;         /* inputs read (fully or partly) */
-    uint64_t files_skipped; /* files found in directories and not read (name, log type) */
-    uint64_t skipped_kind[EXTLS_N_KINDS]; /* files_skipped by kind (table only; 0 when merged) */
-    uint64_t files_failed;                /* inputs that could not be read, or only partly */
-    uint64_t rows;                        /* rows used */
-    uint64_t malformed;                   /* rows reported as malformed */
-    uint64_t sessions;                    /* sessions counted in the groups */
-    uint64_t excluded;                    /* sessions left out by --since/--until/--direction/... */
+    uint64_t files;            /* inputs read (fully or partly) */
+    uint64_t files_skipped;    /* files found in directories and not read (name, log type) */
+    uint64_t files_failed;     /* inputs that could not be read, or only partly */
+    uint64_t rows;             /* rows used */
+    uint64_t malformed;        /* rows reported as malformed */
+    uint64_t sessions;         /* sessions counted in the groups */
+    uint64_t excluded;         /* sessions left out by --since/--until/--direction/... */
     int64_t first_ms, last_ms; /* earliest / latest counted session start; INT64_MAX/MIN if none */
+    /* files_skipped by kind, for the table's last line (not in JSON: 0 in merged reports) */
+    uint64_t skipped_kind[EXTLS_N_KINDS];
 };
 
 struct report {
