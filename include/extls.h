@@ -8,6 +8,7 @@
 #define EXTLS_EXTLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define EXTLS_VERSION "1.0.0"
 
@@ -67,5 +68,26 @@ int extls_class_parse(const char *name, size_t len);
 
 /* True for the classes an administrator wants gone: SSL 2/3, TLS 1.0/1.1. */
 int extls_class_is_legacy(enum extls_class cls);
+
+/*
+ * What an input is, as its first lines tell (reader.h decides), or why a
+ * walked folder's file was not read (walk.h: EXTLS_KIND_OTHER_FILE).
+ */
+enum extls_kind {
+    EXTLS_KIND_UNKNOWN = 0,      /* nothing read says: empty, or header lines that do not tell */
+    EXTLS_KIND_PROTOCOL,         /* an SMTP protocol log */
+    EXTLS_KIND_MESSAGE_TRACKING, /* #Log-type: Message Tracking Log */
+    EXTLS_KIND_CONNECTIVITY,     /* #Log-type: ... Connectivity Log */
+    EXTLS_KIND_AGENT,            /* #Log-type: Agent Log */
+    EXTLS_KIND_IIS,              /* #Software: Microsoft Internet Information Services */
+    EXTLS_KIND_OTHER_LOG,        /* another log with a header (#Log-type, #Fields) */
+    EXTLS_KIND_NO_HEADER,        /* text with no log header, no direction from its name */
+    EXTLS_KIND_BINARY,           /* a control byte in its first line */
+    EXTLS_KIND_OTHER_FILE,       /* not named *.log / *.log.gz, or not a regular file */
+};
+#define EXTLS_N_KINDS 10
+
+/* "message tracking log" (n == 1) or "message tracking logs"; "?" out of range. */
+const char *extls_kind_name(enum extls_kind kind, uint64_t n);
 
 #endif /* EXTLS_EXTLS_H */

@@ -46,6 +46,12 @@ enum extls_status merge_add_fd(struct merge *m, int fd, const char *name);
 enum extls_status merge_add_mem(struct merge *m, const void *data, size_t len, size_t chunk,
                                 const char *name);
 
+/* Sessions per class over every report added so far (all 0 when none has groups). */
+void merge_class_totals(const struct merge *m, uint64_t count[EXTLS_N_CLASSES]);
+
+/* The totals added so far (first_ms INT64_MAX, last_ms INT64_MIN when no session); borrowed. */
+const struct report_totals *merge_totals(const struct merge *m);
+
 /* Why the last call failed, "file:line:column: reason" or "reason"; borrowed. */
 const char *merge_errmsg(const struct merge *m);
 
@@ -53,9 +59,11 @@ const char *merge_errmsg(const struct merge *m);
  * The combined report in *r (its agg tables borrowed, valid until
  * merge_free()). `by[0..n_by)` regroups the machine formats by these keys,
  * which must all be keys of the reports (sums over the others are exact);
- * n_by 0 keeps the reports' keys. REPORT_TABLE needs reports keyed by at
- * least direction and connector and gives the per-connector section only
- * (r->by_remote NULL): reports carry no host names for the per-remote one.
+ * n_by 0 keeps the reports' keys. REPORT_TABLE and REPORT_HTML need
+ * reports keyed by at least direction and connector and give the
+ * per-connector section only (r->by_remote NULL): reports carry no host
+ * names for the per-remote one; REPORT_HTML also gets r->by_day when the
+ * reports are keyed by day (else NULL: no sessions-per-day chart).
  * Returns EXTLS_OK, EXTLS_EINVAL (message in merge_errmsg()) or
  * EXTLS_ENOMEM.
  */

@@ -32,8 +32,8 @@ enum nagios_state {
 const char *nagios_state_name(enum nagios_state st);
 
 /*
- * The status line (ending in '\n') for these per-class counts of
- * `sessions` counted sessions into buf (NAGIOS_LINE_MAX bytes): CRITICAL
+ * The status line (ending in '\n') for these counts into buf
+ * (NAGIOS_LINE_MAX bytes): CRITICAL
  * if an item of `crit` matches, else WARNING if one of `warn` does, else
  * OK. The text names each matching item with its value ("none>5% (12.5%)"),
  * critical ones first; perfdata gives sessions and every class count.
@@ -41,7 +41,7 @@ const char *nagios_state_name(enum nagios_state st);
  */
 enum nagios_state nagios_status(char *buf, const struct threshold_list *crit,
                                 const struct threshold_list *warn,
-                                const uint64_t count[EXTLS_N_CLASSES], uint64_t sessions);
+                                const struct threshold_counts *c);
 
 /*
  * The UNKNOWN line for error text `msg` into buf (NAGIOS_LINE_MAX bytes).

@@ -28,7 +28,19 @@
  *   input). Rows that fail any of this are reported through the problem
  *   callback and not delivered.
  * - A last line without a line end (a file still being written) is
- *   reported as malformed, never delivered.
+ *   reported as malformed, never delivered (reader_stop() leaves it unread
+ *   instead).
+ *
+ * What the input is (stats.kind) is decided from its first lines, before
+ * any row: "#Log-type: SMTP Receive|Send Protocol Log", a "#Fields:" line
+ * with the protocol columns, or a first data line in a file whose
+ * direction is known from its name or folder (dir_hint) make it a protocol
+ * log. A "#Log-type:" naming another log, and in a file without a
+ * direction hint a "#Fields:" line without the protocol columns (IIS's
+ * space-separated ones, message tracking's), a control byte in the first
+ * data line (binary), or a first data line with no protocol header before
+ * it make it something else, reported once as READER_WRONG_LOG (the rest
+ * is skipped). With a hint, a bad "#Fields:" line is a READER_FILE_ERROR.
  *
  * The reader does not interpret field contents (times, events): see row.h.
  * It never prints; problems go to the callback with the line number.
@@ -74,7 +86,7 @@ struct reader_row {
 enum reader_problem {
     READER_MALFORMED_ROW, /* one row skipped; reading goes on */
     READER_FILE_ERROR,    /* the rest of the input is skipped (bad header, unknown direction) */
-    READER_WRONG_LOG,     /* "#Log-type:" names another log; the rest is skipped */
+    READER_WRONG_LOG,     /* not a protocol log (stats.kind says what); the rest is skipped */
 };
 
 /*
@@ -99,6 +111,7 @@ struct reader_stats {
     uint64_t bytes;        /* bytes fed */
     uint64_t good_offset;  /* bytes up to and including the last complete line */
     int rejected;          /* a READER_FILE_ERROR or READER_WRONG_LOG occurred */
+    enum extls_kind kind;  /* what the input is, so far (see above; resumed: a protocol log) */
 };
 
 struct reader;

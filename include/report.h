@@ -46,6 +46,8 @@ struct report_totals {
     uint64_t excluded;         /* sessions left out by --since/--until/--direction/... */
     uint64_t late_rows;        /* --state: rows of a session counted in an earlier run */
     int64_t first_ms, last_ms; /* earliest / latest counted session start; INT64_MAX/MIN if none */
+    /* files_skipped by kind, for the table's last line (not in JSON: 0 in merged reports) */
+    uint64_t skipped_kind[EXTLS_N_KINDS];
 };
 
 struct report {

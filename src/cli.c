@@ -86,7 +86,8 @@ static const struct opt options[] = {
     {"remote", OPT_REMOTE, "ADDR", "only remote hosts with this address or in this CIDR block"},
     {"fail-on", OPT_FAIL_ON, "LIST",
      "exit 1 if any counted session is in one of these classes (comma-separated; "
-     "'legacy' = ssl2,ssl3,tls1_0,tls1_1), or past a threshold: tls1_0>0, none>5%, legacy>=1"},
+     "'legacy' = ssl2,ssl3,tls1_0,tls1_1), or past a threshold: tls1_0>0, none>5%, legacy>=1; "
+     "or too few: sessions<1, rows<1 (rows read by this run)"},
     {"warn-on", OPT_WARN_ON, "LIST", "with --nagios: WARNING past these (same forms)"},
     {"nagios", OPT_NAGIOS, NULL,
      "print one Nagios plugin status line with perfdata; exit 0 OK, 1 WARNING, "
@@ -95,8 +96,10 @@ static const struct opt options[] = {
      "the Exchange server the logs come from, for the 'server' key (default: the "
      "server named by the receive connector ids)"},
     {"quiet", OPT_QUIET, NULL,
-     "no warnings about malformed rows or skipped files, no progress line"},
-    {"verbose", OPT_VERBOSE, NULL, "name every malformed row, not only the first 10 per file"},
+     "no warnings about malformed rows or skipped files, no notes, no progress line"},
+    {"verbose", OPT_VERBOSE, NULL,
+     "name every malformed row, not only the first 10 per file, and every file skipped in a "
+     "folder"},
     {"state", OPT_STATE, "FILE",
      "incremental run: read only what is new since the run that wrote FILE, carry open "
      "sessions, keep running counts in FILE"},
@@ -154,8 +157,8 @@ parse_by(struct cli_config *cfg, const char *list)
 static int
 merge_option(int id)
 {
-    return id == OPT_FORMAT || id == OPT_BY || id == OPT_FAIL_ON || id == OPT_HELP ||
-           id == OPT_VERSION;
+    return id == OPT_FORMAT || id == OPT_BY || id == OPT_FAIL_ON || id == OPT_WARN_ON ||
+           id == OPT_NAGIOS || id == OPT_QUIET || id == OPT_HELP || id == OPT_VERSION;
 }
 
 static void
@@ -482,7 +485,7 @@ cli_help(FILE *out)
 {
     fputs("usage: extls [OPTIONS] PATH...\n"
           "       extls sessions [OPTIONS] PATH...\n"
-          "       extls merge [--format FMT] [--by KEYS] [--fail-on LIST] REPORT...\n"
+          "       extls merge [--format FMT] [--by KEYS] [--fail-on LIST] [--nagios] REPORT...\n"
           "\n"
           "Report TLS protocol use in Exchange SMTP protocol logs (SmtpReceive / SmtpSend),\n"
           "per connector and remote host, counting each session once. PATH is a log file,\n"

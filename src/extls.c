@@ -69,3 +69,23 @@ extls_class_is_legacy(enum extls_class cls)
 {
     return cls == EXTLS_SSL2 || cls == EXTLS_SSL3 || cls == EXTLS_TLS1_0 || cls == EXTLS_TLS1_1;
 }
+
+const char *
+extls_kind_name(enum extls_kind kind, uint64_t n)
+{
+    static const char *const names[EXTLS_N_KINDS][2] = {
+        {"empty file", "empty files"},
+        {"SMTP protocol log", "SMTP protocol logs"},
+        {"message tracking log", "message tracking logs"},
+        {"connectivity log", "connectivity logs"},
+        {"agent log", "agent logs"},
+        {"IIS log", "IIS logs"},
+        {"log of another type", "logs of other types"},
+        {"file without a log header", "files without a log header"},
+        {"binary file", "binary files"},
+        {"other file", "other files"},
+    };
+    if ((unsigned)kind >= EXTLS_N_KINDS)
+        return "?";
+    return names[kind][n != 1];
+}

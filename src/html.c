@@ -350,7 +350,8 @@ page_header(FILE *out, const struct report_totals *t, const uint64_t *cls, uint6
     fputs(" (", out);
     put_pct(out, legacy, tls - cls[EXTLS_TLS_UNKNOWN]);
     fputs(")</dd></div>\n", out);
-    total_item(out, "remote hosts on SSL 2/3 or TLS 1.0/1.1", legacy_hosts, 1);
+    if (legacy_hosts != UINT64_MAX) /* unknown for merged reports */
+        total_item(out, "remote hosts on SSL 2/3 or TLS 1.0/1.1", legacy_hosts, 1);
     total_item(out, "files read", t->files, 0);
     if (t->files_skipped)
         total_item(out, "files skipped", t->files_skipped, 0);
@@ -687,10 +688,12 @@ remote_table(FILE *out, const struct agg_group **v, size_t n)
 enum extls_status
 html_write(FILE *out, struct report *r)
 {
-    size_t n_conn = agg_size(r->by_connector), n_remote = agg_size(r->by_remote);
+    /* Merged reports have no per-remote table, and a per-day one only when split by day. */
+    size_t n_conn = r->by_connector ? agg_size(r->by_connector) : 0;
+    size_t n_remote = r->by_remote ? agg_size(r->by_remote) : 0;
     size_t n_day = r->by_day ? agg_size(r->by_day) : 0;
-    const struct agg_group *const *conn = agg_sorted(r->by_connector);
-    const struct agg_group *const *remote = agg_sorted(r->by_remote);
+    const struct agg_group *const *conn = n_conn ? agg_sorted(r->by_connector) : NULL;
+    const struct agg_group *const *remote = n_remote ? agg_sorted(r->by_remote) : NULL;
     const struct agg_group *const *days = n_day ? agg_sorted(r->by_day) : NULL;
     if ((n_conn && !conn) || (n_remote && !remote) || (n_day && !days))
         return EXTLS_ENOMEM;
@@ -711,18 +714,22 @@ html_write(FILE *out, struct report *r)
         legacy_hosts += legacy_count(remote[i]->count) != 0;
 
     page_head(out, &r->totals);
-    page_header(out, &r->totals, cls, legacy_hosts);
+    page_header(out, &r->totals, cls, r->by_remote ? legacy_hosts : UINT64_MAX);
     fputs("<main>\n<section>\n<h2>TLS use per connector</h2>\n", out);
     if (n_conn)
         connector_chart(out, conn, n_conn);
     connector_table(out, conn, n_conn);
-    fputs("</section>\n<section>\n<h2>Sessions per day</h2>\n", out);
-    if (n_day)
-        day_chart(out, days, n_day, &r->totals);
-    else
-        fputs("<p>No sessions.</p>\n", out);
-    fputs("</section>\n<section>\n<h2>TLS use per remote host</h2>\n", out);
-    remote_table(out, by_legacy, n_remote);
+    if (r->by_day) {
+        fputs("</section>\n<section>\n<h2>Sessions per day</h2>\n", out);
+        if (n_day)
+            day_chart(out, days, n_day, &r->totals);
+        else
+            fputs("<p>No sessions.</p>\n", out);
+    }
+    if (r->by_remote) {
+        fputs("</section>\n<section>\n<h2>TLS use per remote host</h2>\n", out);
+        remote_table(out, by_legacy, n_remote);
+    }
     fputs("</section>\n</main>\n"
           "<footer><p>Made by extls " EXTLS_VERSION " from the logs alone: the same logs give "
           "the same page.</p></footer>\n"

@@ -21,7 +21,7 @@ struct merge {
     const char *cur_name; /* the report being read (borrowed for the call) */
     int cur_checked;      /* its keys were compared with keys[] */
     struct report_totals totals;
-    struct agg *view, *conn; /* regrouped tables made by merge_report() */
+    struct agg *view, *conn, *days; /* regrouped tables made by merge_report() */
     struct file_id {
         dev_t dev;
         ino_t ino;
@@ -97,6 +97,7 @@ merge_free(struct merge *m)
     agg_free(m->groups);
     agg_free(m->view);
     agg_free(m->conn);
+    agg_free(m->days);
     free(m->keys_from);
     free(m->files);
     free(m);
@@ -183,6 +184,23 @@ merge_add_mem(struct merge *m, const void *data, size_t len, size_t chunk, const
     return add_totals(m, jsonin_read_mem(m->in, data, len, chunk, name), name);
 }
 
+void
+merge_class_totals(const struct merge *m, uint64_t count[EXTLS_N_CLASSES])
+{
+    if (m->groups) {
+        agg_class_totals(m->groups, count);
+        return;
+    }
+    for (int c = 0; c < EXTLS_N_CLASSES; c++)
+        count[c] = 0;
+}
+
+const struct report_totals *
+merge_totals(const struct merge *m)
+{
+    return &m->totals;
+}
+
 const char *
 merge_errmsg(const struct merge *m)
 {
@@ -216,25 +234,37 @@ merge_report(struct merge *m, enum report_format fmt, const enum agg_key *by, si
              struct report *r)
 {
     static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    static const enum agg_key day_keys[] = {AGG_DAY};
     char have[128];
     agg_free(m->view);
     agg_free(m->conn);
-    m->view = m->conn = NULL;
+    agg_free(m->days);
+    m->view = m->conn = m->days = NULL;
     memset(r, 0, sizeof(*r));
     r->format = fmt;
     r->totals = m->totals;
     m->err[0] = '\0';
-    if (fmt == REPORT_TABLE) {
+    if (fmt == REPORT_TABLE || fmt == REPORT_HTML) {
         if (m->groups && !(has_key(m, AGG_DIRECTION) && has_key(m, AGG_CONNECTOR))) {
             snprintf(m->err, sizeof(m->err),
-                     "the table needs reports grouped by direction and connector; these are "
+                     "the %s needs reports grouped by direction and connector; these are "
                      "grouped by '%s': use --format json, jsonl, csv or tsv",
+                     fmt == REPORT_TABLE ? "table" : "page",
                      key_list(m->keys, m->n_keys, have, sizeof(have)));
             return EXTLS_EINVAL;
         }
         m->conn = regroup(m->groups, conn_keys, 2);
         r->by_connector = m->conn;
-        return m->conn ? EXTLS_OK : EXTLS_ENOMEM;
+        if (!m->conn)
+            return EXTLS_ENOMEM;
+        if (fmt == REPORT_HTML && m->groups && has_key(m, AGG_DAY)) {
+            /* The page's sessions per day, when the reports were split by day. */
+            m->days = regroup(m->groups, day_keys, 1);
+            r->by_day = m->days;
+            if (!m->days)
+                return EXTLS_ENOMEM;
+        }
+        return EXTLS_OK;
     }
     for (size_t i = 0; m->groups && i < n_by; i++) {
         if (!has_key(m, by[i])) {

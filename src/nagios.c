@@ -50,12 +50,13 @@ end_line(struct line *l)
 /* "; LABEL: item (value), item (value)" for the matching items of `list`. */
 static void
 add_matches(struct line *l, const char *label, const struct threshold_list *list,
-            const uint64_t count[EXTLS_N_CLASSES], uint64_t sessions)
+            const struct threshold_counts *c)
 {
+    uint64_t sessions = c->sessions;
     int first = 1;
     for (size_t i = 0; i < list->n; i++) {
         const struct threshold *t = &list->item[i];
-        if (!threshold_match(t, count, sessions))
+        if (!threshold_match(t, c))
             continue;
         char text[THRESHOLD_TEXT];
         if (first)
@@ -64,7 +65,7 @@ add_matches(struct line *l, const char *label, const struct threshold_list *list
             add(l, ", ");
         first = 0;
         add(l, "%s (", threshold_format(t, text));
-        uint64_t n = threshold_count(t, count);
+        uint64_t n = threshold_count(t, c);
         if (!t->percent) {
             add(l, "%llu)", (unsigned long long)n);
             continue;
@@ -83,27 +84,29 @@ add_matches(struct line *l, const char *label, const struct threshold_list *list
 
 enum nagios_state
 nagios_status(char *buf, const struct threshold_list *crit, const struct threshold_list *warn,
-              const uint64_t count[EXTLS_N_CLASSES], uint64_t sessions)
+              const struct threshold_counts *c)
 {
+    const uint64_t *count = c->count;
+    uint64_t sessions = c->sessions;
     enum nagios_state st = NAGIOS_OK;
-    if (threshold_list_match(crit, count, sessions))
+    if (threshold_list_match(crit, c))
         st = NAGIOS_CRITICAL;
-    else if (threshold_list_match(warn, count, sessions))
+    else if (threshold_list_match(warn, c))
         st = NAGIOS_WARNING;
     uint64_t legacy = 0;
-    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
-        if (extls_class_is_legacy((enum extls_class)c))
-            legacy += count[c];
+    for (int k = 0; k < EXTLS_N_CLASSES; k++) {
+        if (extls_class_is_legacy((enum extls_class)k))
+            legacy += count[k];
     }
     struct line l = {buf, 0};
     buf[0] = '\0';
     add(&l, "EXTLS %s - %llu session%s, %llu legacy", nagios_state_name(st),
         (unsigned long long)sessions, sessions == 1 ? "" : "s", (unsigned long long)legacy);
-    add_matches(&l, "critical", crit, count, sessions);
-    add_matches(&l, "warning", warn, count, sessions);
+    add_matches(&l, "critical", crit, c);
+    add_matches(&l, "warning", warn, c);
     add(&l, " | sessions=%llu", (unsigned long long)sessions);
-    for (int c = 0; c < EXTLS_N_CLASSES; c++)
-        add(&l, " %s=%llu", extls_class_name((enum extls_class)c), (unsigned long long)count[c]);
+    for (int k = 0; k < EXTLS_N_CLASSES; k++)
+        add(&l, " %s=%llu", extls_class_name((enum extls_class)k), (unsigned long long)count[k]);
     end_line(&l);
     return st;
 }

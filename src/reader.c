@@ -62,6 +62,8 @@ struct reader {
     int marks_valid;  /* marks belong to the line being processed */
 
     struct reader_stats st;
+    int saw_header; /* a '#' line was read in this input */
+    int iis;        /* "#Software:" named IIS */
     char msg[MSG_MAX];
 };
 
@@ -175,6 +177,9 @@ reader_begin(struct reader *r, enum extls_dir dir_hint)
     r->carry_len = 0;
     r->overlong = 0;
     memset(&r->st, 0, sizeof(r->st));
+    r->st.kind = EXTLS_KIND_UNKNOWN;
+    r->saw_header = 0;
+    r->iis = 0;
 }
 
 void
@@ -231,19 +236,71 @@ eq(const char *s, size_t n, const char *lit)
     return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
 
+/* Does [s, n) contain `word` (ASCII case ignored)? */
+static int
+contains_ci(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    for (size_t i = 0; i + k <= n; i++) {
+        size_t j = 0;
+        while (j < k && (s[i + j] | 0x20) == (word[j] | 0x20))
+            j++;
+        if (j == k)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Not a protocol log: of this kind (unless already known to be one, as in
+ * a protocol log with another log appended), for the reason in r->msg.
+ */
+static void
+wrong_log(struct reader *r, enum extls_kind kind)
+{
+    if (r->st.kind != EXTLS_KIND_PROTOCOL)
+        r->st.kind = kind;
+    problem(r, READER_WRONG_LOG, r->msg);
+}
+
 /* "#Log-type:" */
 static void
 log_type_line(struct reader *r, const char *v, size_t n)
 {
     if (eq(v, n, "SMTP Receive Protocol Log")) {
         r->dir = EXTLS_DIR_RECEIVE;
+        r->st.kind = EXTLS_KIND_PROTOCOL;
     } else if (eq(v, n, "SMTP Send Protocol Log")) {
         r->dir = EXTLS_DIR_SEND;
+        r->st.kind = EXTLS_KIND_PROTOCOL;
     } else {
+        enum extls_kind kind = EXTLS_KIND_OTHER_LOG;
+        if (contains_ci(v, n, "message tracking"))
+            kind = EXTLS_KIND_MESSAGE_TRACKING;
+        else if (contains_ci(v, n, "connectivity"))
+            kind = EXTLS_KIND_CONNECTIVITY;
+        else if (contains_ci(v, n, "agent"))
+            kind = EXTLS_KIND_AGENT;
         snprintf(r->msg, sizeof(r->msg), "not an SMTP protocol log (#Log-type: %.*s)",
                  (int)(n > 60 ? 60 : n), v);
-        problem(r, READER_WRONG_LOG, r->msg);
+        wrong_log(r, kind);
     }
+}
+
+/*
+ * A "#Fields:" line extls cannot use: in a protocol log a damaged header
+ * (READER_FILE_ERROR, reason in r->msg), else another log's columns.
+ */
+static void
+bad_fields(struct reader *r, const char *v, size_t n)
+{
+    if (r->st.kind == EXTLS_KIND_PROTOCOL || r->dir != EXTLS_DIR_UNKNOWN) {
+        problem(r, READER_FILE_ERROR, r->msg); /* a protocol log, by header or name */
+        return;
+    }
+    snprintf(r->msg, sizeof(r->msg), "not an SMTP protocol log (#Fields: %.*s%s)",
+             (int)(n > 60 ? 60 : n), v, n > 60 ? "..." : "");
+    wrong_log(r, r->iis ? EXTLS_KIND_IIS : EXTLS_KIND_OTHER_LOG);
 }
 
 /* "#Fields:": map names to positions; unknown names are kept as ignored columns. */
@@ -264,7 +321,7 @@ fields_line(struct reader *r, const char *v, size_t n)
         trim(&name, &len);
         if (count >= MAX_COLUMNS) {
             snprintf(r->msg, sizeof(r->msg), "#Fields names more than %d columns", MAX_COLUMNS);
-            problem(r, READER_FILE_ERROR, r->msg);
+            bad_fields(r, v, n);
             return;
         }
         for (int c = 0; c < READER_N_COLS; c++) {
@@ -272,7 +329,7 @@ fields_line(struct reader *r, const char *v, size_t n)
                 continue;
             if (pos_of[c] >= 0) {
                 snprintf(r->msg, sizeof(r->msg), "#Fields names column '%s' twice", col_names[c]);
-                problem(r, READER_FILE_ERROR, r->msg);
+                bad_fields(r, v, n);
                 return;
             }
             pos_of[c] = (int)count;
@@ -285,13 +342,14 @@ fields_line(struct reader *r, const char *v, size_t n)
     for (int c = 0; c < READER_N_COLS; c++) {
         if (pos_of[c] < 0 && col_required[c]) {
             snprintf(r->msg, sizeof(r->msg), "#Fields lacks column '%s'", col_names[c]);
-            problem(r, READER_FILE_ERROR, r->msg);
+            bad_fields(r, v, n);
             return;
         }
     }
     memcpy(r->pos_of, pos_of, sizeof(pos_of));
     r->n_fields = count;
     note_layout(r);
+    r->st.kind = EXTLS_KIND_PROTOCOL;
 }
 
 static void
@@ -300,10 +358,45 @@ header_line(struct reader *r, const char *s, size_t n)
     const char *v;
     size_t vn;
     r->st.header_lines++;
+    r->saw_header = 1;
     if (header_value(s, n, "Log-type", &v, &vn))
         log_type_line(r, v, vn);
     else if (header_value(s, n, "Fields", &v, &vn))
         fields_line(r, v, vn);
+    else if (header_value(s, n, "Software", &v, &vn))
+        r->iis = vn >= 39 && memcmp(v, "Microsoft Internet Information Services", 39) == 0;
+}
+
+/*
+ * The first data line of an input not yet known to be a protocol log:
+ * decide. Returns 1 when it is not one (reported), else 0.
+ */
+static int
+first_data_line(struct reader *r, const char *s, size_t n)
+{
+    if (r->dir != EXTLS_DIR_UNKNOWN) {
+        r->st.kind = EXTLS_KIND_PROTOCOL; /* no header, direction from the name */
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            snprintf(r->msg, sizeof(r->msg), "not an SMTP protocol log (binary data)");
+            wrong_log(r, EXTLS_KIND_BINARY);
+            return 1;
+        }
+    }
+    if (!r->saw_header) {
+        snprintf(r->msg, sizeof(r->msg),
+                 "not an SMTP protocol log, or one without its header: no '#Log-type:' line "
+                 "and the file name does not start with RECV or SEND");
+        wrong_log(r, EXTLS_KIND_NO_HEADER);
+        return 1;
+    }
+    snprintf(r->msg, sizeof(r->msg),
+             "not an SMTP protocol log (no '#Log-type:' or '#Fields:' line before the first row)");
+    wrong_log(r, EXTLS_KIND_OTHER_LOG);
+    return 1;
 }
 
 /* Make room for `extra` more bytes in rowbuf; 0 on failure. */
@@ -656,6 +749,8 @@ process_line(struct reader *r, const char *s, size_t n, int last)
         header_line(r, s, n);
         return EXTLS_OK;
     }
+    if (r->st.kind != EXTLS_KIND_PROTOCOL && first_data_line(r, s, n))
+        return EXTLS_OK;
     if (last) {
         problem(r, READER_MALFORMED_ROW,
                 "last row has no line end (file cut off or still being "
@@ -834,6 +929,8 @@ reader_resume(struct reader *r, const struct reader_pos *p)
     r->st.lines = p->line;
     r->st.bytes = p->offset;
     r->st.good_offset = p->offset;
+    r->st.kind = EXTLS_KIND_PROTOCOL; /* it was read as one before */
+    r->saw_header = 1;
 }
 
 void

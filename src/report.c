@@ -390,8 +390,18 @@ footer(FILE *out, const struct report_totals *t)
 {
     char a[XTIME_BUF], b[XTIME_BUF];
     fprintf(out, "\n%llu file%s", (unsigned long long)t->files, t->files == 1 ? "" : "s");
-    if (t->files_skipped)
-        fprintf(out, " (%llu skipped)", (unsigned long long)t->files_skipped);
+    if (t->files_skipped) {
+        fprintf(out, " (%llu skipped", (unsigned long long)t->files_skipped);
+        const char *sep = ": ";
+        for (int k = 0; k < EXTLS_N_KINDS; k++) {
+            if (!t->skipped_kind[k])
+                continue;
+            fprintf(out, "%s%llu %s", sep, (unsigned long long)t->skipped_kind[k],
+                    extls_kind_name((enum extls_kind)k, t->skipped_kind[k]));
+            sep = ", ";
+        }
+        putc(')', out);
+    }
     if (t->files_failed)
         fprintf(out, " (%llu unreadable)", (unsigned long long)t->files_failed);
     fprintf(out, ", %llu rows, %llu malformed, %llu sessions", (unsigned long long)t->rows,

@@ -65,6 +65,7 @@
 #include "threshold.h"
 #include "walk.h"
 #include "when.h"
+#include "xtime.h"
 
 /*
  * One diagnostic line: prefix, then the message with control characters
@@ -195,8 +196,9 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
         malformed(w, line, msg);
         break;
     case READER_WRONG_LOG:
-        if (w->run->inputs.v[w->cur].from_dir && line <= 8) {
-            /* Another kind of Exchange log in a walked folder: skip it. */
+        if (w->run->inputs.v[w->cur].from_dir &&
+            reader_stats(w->reader)->kind != EXTLS_KIND_PROTOCOL) {
+            /* Not a protocol log, in a walked folder: skip it (counted by kind). */
             w->res->skipped = 1;
             if (w->run->cfg->verbose)
                 wnote(w, "skipping '%s': %s", run_display_path(w->run, w->cur), msg);
@@ -305,6 +307,15 @@ walk_error(const char *path, int errnum, void *user)
     run_error(r, "cannot read '%s': %s", path, strerror(errnum));
 }
 
+/* --verbose: a file of a walked folder skipped by its name or type. */
+static void
+walk_skip(const char *path, void *user)
+{
+    struct run *r = user;
+    diag(r->err, "extls: ", "skipping '%s': not named *.log or *.log.gz, or not a regular file",
+         path);
+}
+
 /*
  * At the end of a regular file: was it truncated below what was read (a
  * log rotated or cleaned up meanwhile)? Then the rest is lost: say so and
@@ -322,6 +333,23 @@ shrank(struct worker *w, int fd, uint32_t idx)
                run_display_path(w->run, idx), (unsigned long long)got,
                (unsigned long long)st.st_size);
     return 1;
+}
+
+/*
+ * May input idx (open as fd, read to its end) still be written? An
+ * uncompressed regular file that is the newest of its series (walk.h) and
+ * changed less than GROWING_S before the run: then a last line without a
+ * line end is a row not complete yet, not a malformed one. A cut inside an
+ * older file of the series, an old file, a gzip file or a pipe is reported.
+ */
+static int
+still_written(struct worker *w, int fd, uint32_t idx)
+{
+    const struct input *in = &w->run->inputs.v[idx];
+    struct stat st;
+    if (!in->newest || gzin_is_gzip(w->gz) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    return (int64_t)st.st_mtime > w->run->now_s - GROWING_S;
 }
 
 /* Read one input; fills r->results[idx] (not yet marked ready). */
@@ -402,6 +430,14 @@ read_input(struct worker *w, uint32_t idx)
     if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
         run_new_record(w, fd, idx);
+    } else if (!read_failed && !w->tally.fatal && still_written(w, fd, idx)) {
+        const struct reader_stats *rs = reader_stats(w->reader);
+        if (rs->bytes > rs->good_offset && !rs->rejected && r->cfg->verbose && !r->cfg->quiet)
+            wnote(w,
+                  "%s:%llu: last row not complete yet (newest file of its series, changed in "
+                  "the last 24 hours: still being written); not read",
+                  run_display_path(r, idx), (unsigned long long)rs->lines + 1);
+        reader_stop(w->reader);
     } else if (!read_failed && !w->tally.fatal) {
         enum extls_status st = reader_finish(w->reader);
         if (st != EXTLS_OK)
@@ -413,6 +449,7 @@ read_input(struct worker *w, uint32_t idx)
         res->errors++;
         res->failed = 1;
     }
+    res->kind = reader_stats(w->reader)->kind;
     if (!res->skipped) {
         res->read = 1;
         if (!r->cfg->quiet && !r->cfg->verbose && w->cur_malformed > MALFORMED_SHOWN)
@@ -442,7 +479,15 @@ merge_result(struct run *r, uint32_t idx)
     res->diag = NULL;
     r->main.totals.files += (uint64_t)res->read;
     r->main.totals.files_skipped += (uint64_t)res->skipped;
+    r->main.totals.skipped_kind[res->kind] += (uint64_t)res->skipped;
     r->main.totals.files_failed += (uint64_t)res->failed;
+    struct arg_found *f = &r->found[r->inputs.v[idx].arg];
+    if (res->errors)
+        f->errors++;
+    else if (res->kind == EXTLS_KIND_PROTOCOL)
+        f->protocol++;
+    else
+        f->kind[res->kind]++;
     if (res->errors && !r->first_error[0])
         memcpy(r->first_error, res->error, sizeof(r->first_error));
     for (size_t i = 0; i < res->n_open; i++) {
@@ -741,22 +786,44 @@ finish_output(struct run *r)
 }
 
 /*
- * --nagios: print the one status line for a run that ended with exit
- * status `code`; returns the Nagios exit code. Errors (code 2) are
- * UNKNOWN, with the first error's text.
+ * --nagios: the one status line for a run that ended with exit status
+ * `code` on `out`: errors (code 2) are UNKNOWN with the first error's text
+ * `first_error`, else the state the thresholds give for `c`. Returns the
+ * Nagios exit code, or -1 when the line could not be written.
  */
 static int
-finish_nagios(struct run *r, int code)
+nagios_line(FILE *out, const struct cli_config *cfg, int code, const char *first_error,
+            const struct threshold_counts *c)
 {
     char line[NAGIOS_LINE_MAX];
     enum nagios_state st;
     if (code == EXTLS_EXIT_ERROR)
-        st = nagios_unknown(line, r->first_error[0] ? r->first_error : "error");
+        st = nagios_unknown(line, first_error[0] ? first_error : "error");
     else
-        st = nagios_status(line, &r->cfg->fail_on, &r->cfg->warn_on, r->main.count,
-                           r->main.totals.sessions);
-    fputs(line, r->out);
-    if (fflush(r->out) != 0 || ferror(r->out)) {
+        st = nagios_status(line, &cfg->fail_on, &cfg->warn_on, c);
+    fputs(line, out);
+    if (fflush(out) != 0 || ferror(out))
+        return -1;
+    return (int)st;
+}
+
+/* The counts --fail-on and --warn-on judge: the reported sessions, the rows read by this run. */
+static void
+judged_counts(const struct run *r, uint64_t rows, struct threshold_counts *c)
+{
+    memcpy(c->count, r->main.count, sizeof(c->count));
+    c->sessions = r->main.totals.sessions;
+    c->rows = rows;
+}
+
+/* --nagios for a run: the status line; returns the Nagios exit code. */
+static int
+finish_nagios(struct run *r, int code, uint64_t rows)
+{
+    struct threshold_counts c;
+    judged_counts(r, rows, &c);
+    int st = nagios_line(r->out, r->cfg, code, r->first_error, &c);
+    if (st < 0) {
         run_error(r, "cannot write output: %s", strerror(errno));
         return NAGIOS_UNKNOWN;
     }
@@ -792,6 +859,7 @@ teardown(struct run *r)
     }
     outfile_free(r->outfile); /* removes the temporary file of a report not delivered */
     free(r->claimed);
+    free(r->found);
     for (size_t i = 0; i < r->n_state_paths; i++)
         free(r->state_paths[i]);
     free(r->state_paths);
@@ -838,9 +906,22 @@ setup(struct run *r)
     st = make_filter(r, &r->filter);
     if (st != EXTLS_OK)
         return st;
+    if (cfg->verbose) /* as the notes of files skipped for their first lines */
+        input_list_on_skip(&r->inputs, walk_skip, r);
     r->walk_errors = walk_paths(&r->inputs, cfg->paths, cfg->n_paths, walk_error, r);
     if (r->walk_errors < 0)
         return EXTLS_ENOMEM;
+    const char *fixed = getenv("EXTLS_NOW"); /* a testing aid, as for --since */
+    int64_t now_ms;
+    if (fixed && xtime_parse_bound(fixed, strlen(fixed), &now_ms) == 0)
+        r->now_s = now_ms / 1000;
+    else
+        r->now_s = (int64_t)time(NULL);
+    r->found = calloc(cfg->n_paths ? cfg->n_paths : 1, sizeof(*r->found));
+    if (!r->found)
+        return EXTLS_ENOMEM;
+    for (size_t i = 0; i < r->inputs.n_args; i++)
+        r->found[i].kind[EXTLS_KIND_OTHER_FILE] = r->inputs.args[i].skipped;
     r->progress = make_progress(r);
     if (!r->progress)
         return EXTLS_ENOMEM;
@@ -886,10 +967,15 @@ run_fill_servers(struct run *r)
     return EXTLS_OK;
 }
 
-/* 'extls merge': every report read, or nothing written. */
+/*
+ * 'extls merge': every report read, or nothing written. Then the report
+ * (or with --nagios the status line) and the exit status, judged like a
+ * run's on the merged counts.
+ */
 static int
 run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
 {
+    char first_error[256] = "";
     struct merge *m = merge_new();
     enum extls_status st = m ? EXTLS_OK : EXTLS_ENOMEM;
     for (size_t i = 0; st == EXTLS_OK && i < cfg->n_paths; i++) {
@@ -897,31 +983,46 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         int is_stdin = strcmp(path, "-") == 0;
         int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            diag(err, "extls: ", "cannot open '%s': %s", path, strerror(errno));
-            merge_free(m);
-            return EXTLS_EXIT_ERROR;
+            snprintf(first_error, sizeof(first_error), "cannot open '%s': %s", path,
+                     strerror(errno));
+            st = EXTLS_EIO;
+            break;
         }
         st = merge_add_fd(m, fd, is_stdin ? "(standard input)" : path);
         if (!is_stdin)
             close(fd);
     }
     struct report rep;
-    if (st == EXTLS_OK)
+    if (st == EXTLS_OK && !cfg->nagios)
         st = merge_report(m, cfg->format, cfg->by, cfg->n_by, &rep);
-    if (st == EXTLS_OK)
+    int write_failed = 0;
+    if (st == EXTLS_OK && !cfg->nagios) {
         st = report_write(out, &rep);
-    int code = EXTLS_EXIT_OK;
-    if (st == EXTLS_EIO && !merge_errmsg(m)[0])
-        fprintf(err, "extls: cannot write output: %s\n", strerror(errno));
-    else if (st != EXTLS_OK)
-        diag(err, "extls: ", "%s", m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st));
-    if (st != EXTLS_OK)
-        code = EXTLS_EXIT_ERROR;
-    else {
-        uint64_t count[EXTLS_N_CLASSES];
-        agg_class_totals(rep.groups ? rep.groups : rep.by_connector, count);
-        if (threshold_list_match(&cfg->fail_on, count, rep.totals.sessions))
+        write_failed = st == EXTLS_EIO;
+    }
+    const char *msg = first_error; /* the error, if any */
+    if (!msg[0] && write_failed)
+        snprintf(first_error, sizeof(first_error), "cannot write output: %s", strerror(errno));
+    else if (!msg[0] && st != EXTLS_OK)
+        msg = m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st);
+    if (msg[0])
+        diag(err, "extls: ", "%s", msg);
+    int code = st == EXTLS_OK ? EXTLS_EXIT_OK : EXTLS_EXIT_ERROR;
+    struct threshold_counts c;
+    memset(&c, 0, sizeof(c));
+    if (st == EXTLS_OK) {
+        merge_class_totals(m, c.count);
+        c.sessions = merge_totals(m)->sessions;
+        c.rows = merge_totals(m)->rows;
+        if (threshold_list_match(&cfg->fail_on, &c))
             code = EXTLS_EXIT_FAIL_ON;
+    }
+    if (cfg->nagios) {
+        code = nagios_line(out, cfg, code, msg, &c);
+        if (code < 0) {
+            diag(err, "extls: ", "cannot write output: %s", strerror(errno));
+            code = NAGIOS_UNKNOWN;
+        }
     }
     merge_free(m);
     return code;
@@ -1024,6 +1125,53 @@ deliver(struct run *r)
     return -1;
 }
 
+/*
+ * "PATH: no SMTP protocol logs found (what it holds instead)", as an error,
+ * for path argument i.
+ */
+static void
+no_logs_error(struct run *r, size_t i)
+{
+    const struct arg_found *f = &r->found[i];
+    char what[512];
+    size_t at = 0;
+    what[0] = '\0';
+    for (int k = 0; k < EXTLS_N_KINDS && at < sizeof(what); k++) {
+        if (f->kind[k])
+            at += (size_t)snprintf(what + at, sizeof(what) - at, "%s%llu %s", at ? ", " : "",
+                                   (unsigned long long)f->kind[k],
+                                   extls_kind_name((enum extls_kind)k, f->kind[k]));
+    }
+    const char *path = strcmp(r->cfg->paths[i], "-") == 0 ? "(standard input)" : r->cfg->paths[i];
+    run_error(r, "%s: no SMTP protocol logs found (%s)", path, at ? what : "no files");
+}
+
+/*
+ * Nothing seen is not clean: a folder argument in which no SMTP protocol
+ * log was found (an empty folder, a failed mount, logging switched off, only
+ * other logs), and, when no argument gave any, every argument that did not
+ * already fail, is an error. Returns the number of such errors.
+ */
+static int
+check_found(struct run *r)
+{
+    int errors = 0, any = 0;
+    for (size_t i = 0; i < r->cfg->n_paths; i++)
+        any |= r->found[i].protocol != 0;
+    for (size_t i = 0; i < r->cfg->n_paths; i++) {
+        const struct arg_found *f = &r->found[i];
+        int is_dir = i < r->inputs.n_args && r->inputs.args[i].is_dir;
+        int failed = f->errors || (i < r->inputs.n_args && r->inputs.args[i].errors);
+        /* A file read through another argument is judged there. */
+        int again = i < r->inputs.n_args && r->inputs.args[i].again;
+        if (f->protocol || failed || again || (!is_dir && any))
+            continue;
+        no_logs_error(r, i);
+        errors++;
+    }
+    return errors;
+}
+
 int
 run(const struct cli_config *cfg, FILE *out, FILE *err)
 {
@@ -1056,12 +1204,13 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             run_error(&r, "%s", extls_strerror(st));
-        int code = cfg->nagios ? finish_nagios(&r, EXTLS_EXIT_ERROR) : EXTLS_EXIT_ERROR;
+        int code = cfg->nagios ? finish_nagios(&r, EXTLS_EXIT_ERROR, 0) : EXTLS_EXIT_ERROR;
         teardown(&r);
         return code;
     }
     int errors = r.walk_errors;
     r.main.totals.files_skipped += r.inputs.skipped;
+    r.main.totals.skipped_kind[EXTLS_KIND_OTHER_FILE] += r.inputs.skipped;
     r.main.totals.files_failed += (uint64_t)r.walk_errors;
     if (cfg->state_path && run_state_begin(&r) != 0) {
         teardown(&r);
@@ -1073,8 +1222,15 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     errors += read_all(&r);
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
+    uint64_t rows = r.main.totals.rows; /* read by this run (--report all adds earlier ones) */
+    if (!r.main.fatal && r.merged == r.inputs.n)
+        errors += check_found(&r);
     if (!r.main.fatal && r.state) {
+        int loaded = r.state->loaded, malformed = r.main.totals.malformed != 0;
         errors += run_state_end(&r);
+        /* A normal outcome, said in one line: rows<1 makes it an alert. */
+        if (!r.main.fatal && loaded && !rows && !malformed && !errors && !cfg->quiet)
+            diag(r.err, "extls: ", "no new rows since the last run (state '%s')", cfg->state_path);
     } else if (!r.main.fatal) {
         r.main.fatal = session_table_flush(r.carry);
         if (!r.main.fatal && r.main.groups)
@@ -1093,11 +1249,14 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         code = EXTLS_EXIT_ERROR;
     } else if (deliver(&r) != 0 || errors) {
         code = EXTLS_EXIT_ERROR; /* deliver() said why; input errors were said as they came */
-    } else if (threshold_list_match(&cfg->fail_on, r.main.count, r.main.totals.sessions)) {
-        code = EXTLS_EXIT_FAIL_ON;
+    } else {
+        struct threshold_counts c;
+        judged_counts(&r, rows, &c);
+        if (threshold_list_match(&cfg->fail_on, &c))
+            code = EXTLS_EXIT_FAIL_ON;
     }
     if (cfg->nagios)
-        code = finish_nagios(&r, code);
+        code = finish_nagios(&r, code, rows);
     teardown(&r);
     return code;
 }

@@ -29,10 +29,18 @@
 #include "when.h"
 
 #define READ_BUF (64 * 1024)
-#define MALFORMED_SHOWN 10 /* malformed rows named per input without --verbose */
-#define AHEAD_PER_JOB 2    /* inputs a worker may finish before the merge reaches them */
+#define MALFORMED_SHOWN 10       /* malformed rows named per input without --verbose */
+#define AHEAD_PER_JOB 2          /* inputs a worker may finish before the merge reaches them */
+#define GROWING_S (24 * 60 * 60) /* a newest file changed this recently may still be written */
 
 struct run;
+
+/* What the inputs of one path argument turned out to be ("no SMTP protocol logs found"). */
+struct arg_found {
+    uint64_t protocol;            /* inputs read as SMTP protocol logs */
+    uint64_t kind[EXTLS_N_KINDS]; /* the other inputs (skipped, or with nothing to read) by kind */
+    unsigned errors;              /* inputs that could not be read, wholly or partly */
+};
 
 /* Counts of one worker, added up at the end. */
 struct tally {
@@ -54,6 +62,7 @@ struct result {
     size_t n_open;
     int read;              /* counted as a file read */
     int skipped;           /* another kind of log in a walked folder */
+    enum extls_kind kind;  /* what it turned out to be (reader.h) */
     int failed;            /* could not be read, wholly or partly */
     int errors;            /* problems that make the exit status 2 */
     char error[256];       /* the first of them, for --nagios */
@@ -102,6 +111,8 @@ struct run {
     size_t n_state_paths;
     struct hashidx input_idx;  /* --state: input paths -> index */
     struct hashidx state_idx;  /* --state: state_paths -> index */
+    struct arg_found *found;   /* per path argument: what its inputs were */
+    int64_t now_s;             /* the run's time (EXTLS_NOW if set), for "still being written" */
     struct progress *progress; /* drawn by the main thread only; NULL before setup */
     char first_error[256];     /* first error printed, without "extls: " (--nagios) */
 

@@ -14,10 +14,11 @@
 
 /* Messages; the caller adds "bad --fail-on 'TEXT': ". */
 #define E_NAME                                                                                     \
-    "use classes ssl2, ssl3, tls1_0, tls1_1, tls1_2, tls1_3, tls_unknown, tls_failed, none, or "   \
-    "legacy"
-#define E_OP "only > and >= compare"
-#define E_NUMBER "expected a count or a percentage after > or >="
+    "use classes ssl2, ssl3, tls1_0, tls1_1, tls1_2, tls1_3, tls_unknown, tls_failed, none, "      \
+    "legacy, or sessions or rows"
+#define E_OP "compare with >, >=, < or <="
+#define E_NUMBER "expected a count or a percentage after the comparison"
+#define E_COUNT_ONLY "sessions and rows take a count, not a percentage"
 #define E_WHOLE "a count is a whole number"
 #define E_DECIMALS "at most 3 decimals in a percentage"
 #define E_PCT "a percentage is at most 100"
@@ -40,6 +41,10 @@ parse_name(const char *p, size_t len)
         return c;
     if (len == 6 && memcmp(p, "legacy", 6) == 0)
         return THRESHOLD_LEGACY;
+    if (len == 8 && memcmp(p, "sessions", 8) == 0)
+        return THRESHOLD_SESSIONS;
+    if (len == 4 && memcmp(p, "rows", 4) == 0)
+        return THRESHOLD_ROWS;
     return -1;
 }
 
@@ -108,15 +113,19 @@ parse_item(const char *p, const char *end, struct threshold *t)
         t->value = 0;
         return NULL;
     }
-    if (*op != '>')
+    if (*op != '>' && *op != '<')
         return E_OP;
+    int less = *op == '<';
     op++;
-    t->op = THRESHOLD_GT;
+    t->op = less ? THRESHOLD_LT : THRESHOLD_GT;
     if (op < end && *op == '=') {
-        t->op = THRESHOLD_GE;
+        t->op = less ? THRESHOLD_LE : THRESHOLD_GE;
         op++;
     }
-    return parse_value(op, end, t);
+    const char *why = parse_value(op, end, t);
+    if (!why && t->percent && (t->name == THRESHOLD_SESSIONS || t->name == THRESHOLD_ROWS))
+        return E_COUNT_ONLY;
+    return why;
 }
 
 enum extls_status
@@ -141,14 +150,18 @@ threshold_parse(struct threshold_list *list, const char *text, char *err, size_t
 }
 
 uint64_t
-threshold_count(const struct threshold *t, const uint64_t count[EXTLS_N_CLASSES])
+threshold_count(const struct threshold *t, const struct threshold_counts *c)
 {
+    if (t->name == THRESHOLD_SESSIONS)
+        return c->sessions;
+    if (t->name == THRESHOLD_ROWS)
+        return c->rows;
     if (t->name != THRESHOLD_LEGACY)
-        return count[t->name];
+        return c->count[t->name];
     uint64_t n = 0;
-    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
-        if (extls_class_is_legacy((enum extls_class)c))
-            n += count[c];
+    for (int k = 0; k < EXTLS_N_CLASSES; k++) {
+        if (extls_class_is_legacy((enum extls_class)k))
+            n += c->count[k];
     }
     return n;
 }
@@ -177,26 +190,35 @@ cmp_products(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 }
 
 int
-threshold_match(const struct threshold *t, const uint64_t count[EXTLS_N_CLASSES], uint64_t sessions)
+threshold_match(const struct threshold *t, const struct threshold_counts *counts)
 {
-    uint64_t n = threshold_count(t, count);
+    uint64_t n = threshold_count(t, counts);
     int c;
     if (t->percent) {
-        if (sessions == 0)
+        if (counts->sessions == 0)
             return 0;
-        c = cmp_products(n, PCT_MAX, t->value, sessions); /* n/sessions vs value/PCT_MAX */
+        c = cmp_products(n, PCT_MAX, t->value, counts->sessions); /* n/sessions vs value/PCT_MAX */
     } else {
         c = (n > t->value) - (n < t->value);
     }
-    return t->op == THRESHOLD_GE ? c >= 0 : c > 0;
+    switch (t->op) {
+    case THRESHOLD_GT:
+        return c > 0;
+    case THRESHOLD_GE:
+        return c >= 0;
+    case THRESHOLD_LT:
+        return c < 0;
+    case THRESHOLD_LE:
+        return c <= 0;
+    }
+    return 0;
 }
 
 int
-threshold_list_match(const struct threshold_list *list, const uint64_t count[EXTLS_N_CLASSES],
-                     uint64_t sessions)
+threshold_list_match(const struct threshold_list *list, const struct threshold_counts *c)
 {
     for (size_t i = 0; i < list->n; i++) {
-        if (threshold_match(&list->item[i], count, sessions))
+        if (threshold_match(&list->item[i], c))
             return 1;
     }
     return 0;
@@ -205,9 +227,12 @@ threshold_list_match(const struct threshold_list *list, const uint64_t count[EXT
 char *
 threshold_format(const struct threshold *t, char *buf)
 {
-    const char *name =
-        t->name == THRESHOLD_LEGACY ? "legacy" : extls_class_name((enum extls_class)t->name);
-    const char *op = t->op == THRESHOLD_GE ? ">=" : ">";
+    static const char *const ops[] = {">", ">=", "<", "<="};
+    const char *name = t->name == THRESHOLD_LEGACY     ? "legacy"
+                       : t->name == THRESHOLD_SESSIONS ? "sessions"
+                       : t->name == THRESHOLD_ROWS     ? "rows"
+                                                   : extls_class_name((enum extls_class)t->name);
+    const char *op = (unsigned)t->op <= THRESHOLD_LE ? ops[t->op] : "?";
     if (!t->percent) {
         snprintf(buf, THRESHOLD_TEXT, "%s%s%llu", name, op, (unsigned long long)t->value);
         return buf;

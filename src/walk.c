@@ -31,7 +31,15 @@ input_list_release(struct input_list *l)
         free(l->v[i].path);
     free(l->v);
     free(l->seen);
+    free(l->args);
     input_list_init(l);
+}
+
+void
+input_list_on_skip(struct input_list *l, walk_skip_fn *fn, void *user)
+{
+    l->on_skip = fn;
+    l->skip_user = user;
 }
 
 static int
@@ -141,7 +149,7 @@ first_visit(struct input_list *l, const struct stat *st)
 }
 
 static int
-add(struct input_list *l, const char *path, int from_dir, int64_t size)
+add(struct input_list *l, const char *path, int from_dir, int64_t size, uint32_t arg)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
@@ -158,6 +166,7 @@ add(struct input_list *l, const char *path, int from_dir, int64_t size)
     l->v[l->n].hint = walk_dir_hint(path);
     l->v[l->n].from_dir = from_dir;
     l->v[l->n].size = size;
+    l->v[l->n].arg = arg;
     l->n++;
     return 0;
 }
@@ -179,7 +188,35 @@ struct walker {
     walk_error_fn *err;
     void *user;
     int errors;
+    uint32_t arg;   /* the path argument being walked */
+    char **skipped; /* with a skip callback: the paths skipped, told in order at the end */
+    size_t n_skipped, cap_skipped;
 };
+
+/* Keep a skipped path for the callback; -1 when out of memory. */
+static int
+note_skipped(struct walker *w, const char *path)
+{
+    if (w->n_skipped == w->cap_skipped) {
+        size_t cap = w->cap_skipped ? 2 * w->cap_skipped : 16;
+        char **v = realloc(w->skipped, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        w->skipped = v;
+        w->cap_skipped = cap;
+    }
+    w->skipped[w->n_skipped] = strdup(path);
+    return w->skipped[w->n_skipped++] ? 0 : -1;
+}
+
+/* A path that cannot be read or walked. */
+static void
+walk_failed(struct walker *w, const char *path, int errnum)
+{
+    w->err(path, errnum, w->user);
+    w->errors++;
+    w->l->args[w->arg].errors++;
+}
 
 static int walk_one(struct walker *w, const char *path, int from_dir);
 
@@ -188,8 +225,7 @@ walk_dir(struct walker *w, const char *path)
 {
     DIR *d = opendir(path);
     if (!d) {
-        w->err(path, errno, w->user);
-        w->errors++;
+        walk_failed(w, path, errno);
         return 0;
     }
     size_t plen = strlen(path);
@@ -198,10 +234,8 @@ walk_dir(struct walker *w, const char *path)
         errno = 0;
         struct dirent *e = readdir(d);
         if (!e) {
-            if (errno) {
-                w->err(path, errno, w->user);
-                w->errors++;
-            }
+            if (errno)
+                walk_failed(w, path, errno);
             break;
         }
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -227,13 +261,14 @@ walk_one(struct walker *w, const char *path, int from_dir)
 {
     struct stat st;
     if (strcmp(path, "-") == 0 && !from_dir)
-        return add(w->l, path, 0, -1);
+        return add(w->l, path, 0, -1, w->arg);
     if (stat(path, &st) != 0) {
-        w->err(path, errno, w->user);
-        w->errors++;
+        walk_failed(w, path, errno);
         return 0;
     }
     if (S_ISDIR(st.st_mode)) {
+        if (!from_dir)
+            w->l->args[w->arg].is_dir = 1;
         int fresh = first_visit(w->l, &st);
         if (fresh <= 0)
             return fresh;
@@ -241,12 +276,15 @@ walk_one(struct walker *w, const char *path, int from_dir)
     }
     if (from_dir && (!S_ISREG(st.st_mode) || !has_log_suffix(path))) {
         w->l->skipped++;
-        return 0;
+        w->l->args[w->arg].skipped++;
+        return w->l->on_skip ? note_skipped(w, path) : 0;
     }
     int fresh = first_visit(w->l, &st);
+    if (fresh == 0)
+        w->l->args[w->arg].again++;
     if (fresh <= 0)
         return fresh;
-    return add(w->l, path, from_dir, S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1);
+    return add(w->l, path, from_dir, S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1, w->arg);
 }
 
 static int
@@ -257,15 +295,88 @@ cmp_input(const void *a, const void *b)
     return c ? c : strcmp(x->path, y->path);
 }
 
+/* Hash of an input's series: its folder, and its name up to the first digit (case folded). */
+static uint64_t
+series_hash(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *p = path; *p; p++) {
+        if (p >= base && *p >= '0' && *p <= '9')
+            break;
+        h = (h ^ (unsigned char)(p >= base ? lower((unsigned char)*p) : *p)) * 0x100000001b3ull;
+    }
+    return h | 1; /* 0 marks a free slot */
+}
+
+/*
+ * Mark the last input of each series (sorted list), from the end with a
+ * set of the series seen; a hash collision can only leave an input
+ * unmarked. Returns -1 when out of memory.
+ */
+static int
+mark_newest(struct input_list *l)
+{
+    size_t cap = 16;
+    while (cap < 2 * l->n)
+        cap *= 2;
+    uint64_t *seen = calloc(cap, sizeof(*seen));
+    if (!seen)
+        return -1;
+    for (size_t i = l->n; i-- > 0;) {
+        uint64_t h = series_hash(l->v[i].path);
+        size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        while (seen[k] && seen[k] != h)
+            k = (k + 1) & (cap - 1);
+        l->v[i].newest = !seen[k] && strcmp(l->v[i].path, "-") != 0;
+        seen[k] = h;
+    }
+    free(seen);
+    return 0;
+}
+
+static int
+cmp_path(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int c = walk_natural_cmp(x, y);
+    return c ? c : strcmp(x, y);
+}
+
+/* Tell the skip callback of the skipped paths, in natural order (not readdir's); frees them. */
+static void
+tell_skipped(struct walker *w)
+{
+    if (w->n_skipped > 1)
+        qsort(w->skipped, w->n_skipped, sizeof(*w->skipped), cmp_path);
+    for (size_t i = 0; i < w->n_skipped; i++) {
+        w->l->on_skip(w->skipped[i], w->l->skip_user);
+        free(w->skipped[i]);
+    }
+    free(w->skipped);
+}
+
 int
 walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err, void *user)
 {
-    struct walker w = {l, err, user, 0};
-    for (size_t i = 0; i < n; i++) {
-        if (walk_one(&w, paths[i], 0) < 0)
-            return -1;
+    struct walker w = {l, err, user, 0, 0, NULL, 0, 0};
+    free(l->args);
+    l->args = calloc(n ? n : 1, sizeof(*l->args));
+    l->n_args = l->args ? n : 0;
+    if (!l->args || n > UINT32_MAX)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        w.arg = (uint32_t)i;
+        rc = walk_one(&w, paths[i], 0) < 0 ? -1 : 0;
     }
+    tell_skipped(&w);
+    if (rc < 0)
+        return -1;
     if (l->n > 1) /* l->v is NULL while the list is empty: no qsort(NULL, 0) */
         qsort(l->v, l->n, sizeof(*l->v), cmp_input);
+    if (mark_newest(l) != 0)
+        return -1;
     return w.errors;
 }

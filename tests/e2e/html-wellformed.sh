@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # --format html pages are well-formed, valid UTF-8 and self-contained:
 # html_check (tests/e2e/html_check.c) must accept the page of every sample
-# tree, of hostile logged strings, of an empty input and of a run with
-# unreadable inputs and filters; and it must reject pages broken on
+# tree, of hostile logged strings, of an empty input, of a run with
+# unreadable inputs and filters, and of 'extls merge' (reports with and
+# without a day key, an empty report); and it must reject pages broken on
 # purpose, so that it can fail. With xmllint installed, every page must
 # also parse as XML (it is written to be both); without it that part is
 # skipped (libxml2's HTML parser knows only HTML 4, so it is not used).
@@ -26,6 +27,23 @@ page hostile tests/data-html/hostile.LOG
 page empty tests/data/empty.LOG
 page walk tests/data # unreadable headers: exit 2, the page still written
 page filtered --direction send --since 2023-01-11T15:30 samples/exchange2019
+
+mpage() { # NAME REPORTS...: write the page of extls merge REPORTS to $scratch/NAME.html
+    local name=$1
+    shift
+    "$exe" merge -q --format html "$@" >"$scratch/$name.html" 2>"$scratch/$name.err" ||
+        { echo "FAIL: extls merge --format html $* exits $?"; fail=1; }
+}
+"$exe" -q --format json samples/exchange2019 >"$scratch/r2019.json"
+"$exe" -q --format json samples/exchange2010 >"$scratch/r2010.json"
+"$exe" -q --format json --by day,direction,connector samples/exchange2019 >"$scratch/d2019.json"
+"$exe" -q --format json --by day,direction,connector samples/exchange2010 >"$scratch/d2010.json"
+"$exe" -q --format json --since 2030-01-01 samples/exchange2019 >"$scratch/none.json"
+mpage merged "$scratch/r2019.json" "$scratch/r2010.json"
+mpage merged_days "$scratch/d2019.json" "$scratch/d2010.json"
+mpage merged_empty "$scratch/none.json"
+grep -q 'Sessions per day' "$scratch/merged_days.html" ||
+    { echo "FAIL: no day chart in the page of reports split by day"; fail=1; }
 
 for f in "$scratch"/*.html; do
     n=$((n + 1))

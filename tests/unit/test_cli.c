@@ -206,13 +206,13 @@ fail_on_and_warn_on_threshold_errors(void **state)
     (void)state;
     char *a1[] = {"extls", "--fail-on", "none>5x", "x"};
     check_usage(ARGC(a1), a1,
-                "bad --fail-on 'none>5x': expected a count or a percentage after > or >=");
-    char *a2[] = {"extls", "--nagios", "--warn-on", "tls1_0>0,none<5", "x"};
-    check_usage(ARGC(a2), a2, "bad --warn-on 'tls1_0>0,none<5': only > and >= compare");
+                "bad --fail-on 'none>5x': expected a count or a percentage after the comparison");
+    char *a2[] = {"extls", "--nagios", "--warn-on", "tls1_0>0,none=5", "x"};
+    check_usage(ARGC(a2), a2, "bad --warn-on 'tls1_0>0,none=5': compare with >, >=, < or <=");
     char *a3[] = {"extls", "--nagios", "--warn-on", "foo>1", "x"};
     check_usage(ARGC(a3), a3,
                 "bad --warn-on 'foo>1': use classes ssl2, ssl3, tls1_0, tls1_1, tls1_2, tls1_3, "
-                "tls_unknown, tls_failed, none, or legacy");
+                "tls_unknown, tls_failed, none, legacy, or sessions or rows");
 }
 
 static void
@@ -268,7 +268,7 @@ fail_on_rejects_unknown_classes(void **state)
         char want[256];
         snprintf(want, sizeof(want),
                  "bad --fail-on '%s': use classes ssl2, ssl3, tls1_0, tls1_1, tls1_2, tls1_3, "
-                 "tls_unknown, tls_failed, none, or legacy",
+                 "tls_unknown, tls_failed, none, legacy, or sessions or rows",
                  bad[i]);
         check_usage(ARGC(argv), argv, want);
     }
@@ -756,8 +756,21 @@ merge_subcommand(void **state)
     check_usage(ARGC(a4), a4, "option '--jobs' does not apply to 'merge'");
     char *a5[] = {"extls", "merge", "a.json", "--server", "EX01"};
     check_usage(ARGC(a5), a5, "option '--server' does not apply to 'merge'");
-    char *a6[] = {"extls", "merge", "-q", "a.json"};
-    check_usage(ARGC(a6), a6, "option '--quiet' does not apply to 'merge'");
+    char *a6[] = {"extls", "merge", "-v", "a.json"};
+    check_usage(ARGC(a6), a6, "option '--verbose' does not apply to 'merge'");
+    /* The options about judging and quiet do. */
+    char *a6b[] = {"extls", "merge", "-q",        "--nagios",   "--warn-on", "legacy<1",
+                   "-f",    "html",  "--fail-on", "sessions<1", "a.json"};
+    assert_int_equal(parse(&cfg, ARGC(a6b), a6b), CLI_OK);
+    assert_int_equal(cfg.command, CLI_MERGE);
+    assert_true(cfg.quiet);
+    assert_true(cfg.nagios);
+    assert_int_equal(cfg.format, REPORT_HTML);
+    assert_int_equal(cfg.warn_on.n, 1);
+    assert_int_equal(cfg.warn_on.item[0].op, THRESHOLD_LT);
+    assert_int_equal(cfg.fail_on.item[0].name, THRESHOLD_SESSIONS);
+    char *a6c[] = {"extls", "merge", "--warn-on", "legacy", "a.json"};
+    check_usage(ARGC(a6c), a6c, "--warn-on needs --nagios");
     char *a7[] = {"extls", "merge"};
     check_usage(ARGC(a7), a7,
                 "no input: name JSON reports (extls --format json), or - for standard input");

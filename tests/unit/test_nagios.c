@@ -31,16 +31,36 @@ list(const char *text)
     return l;
 }
 
-/* The line and state for --fail-on crit, --warn-on warn (NULL: none). */
+/* Counts c[] of `sessions` sessions, read from `rows` rows. */
+static struct threshold_counts
+counts_of(const uint64_t *c, uint64_t sessions, uint64_t rows)
+{
+    struct threshold_counts tc;
+    memcpy(tc.count, c, sizeof(tc.count));
+    tc.sessions = sessions;
+    tc.rows = rows;
+    return tc;
+}
+
+/* The line and state for --fail-on crit, --warn-on warn (NULL: none), rows read. */
+static void
+check_rows(const char *crit, const char *warn, const uint64_t *c, uint64_t sessions, uint64_t rows,
+           enum nagios_state want_st, const char *want)
+{
+    struct threshold_list lc = list(crit), lw = list(warn);
+    struct threshold_counts tc = counts_of(c, sessions, rows);
+    char buf[NAGIOS_LINE_MAX];
+    memset(buf, 'x', sizeof(buf));
+    assert_int_equal(nagios_status(buf, &lc, &lw, &tc), want_st);
+    assert_string_equal(buf, want);
+}
+
+/* The same with 1000 rows read. */
 static void
 check(const char *crit, const char *warn, const uint64_t *c, uint64_t sessions,
       enum nagios_state want_st, const char *want)
 {
-    struct threshold_list lc = list(crit), lw = list(warn);
-    char buf[NAGIOS_LINE_MAX];
-    memset(buf, 'x', sizeof(buf));
-    assert_int_equal(nagios_status(buf, &lc, &lw, c, sessions), want_st);
-    assert_string_equal(buf, want);
+    check_rows(crit, warn, c, sessions, 1000, want_st, want);
 }
 
 static void
@@ -101,6 +121,29 @@ critical_lines(void **state)
           "ssl2=0 ssl3=0 tls1_0=1 tls1_1=0 tls1_2=2 tls1_3=0 tls_unknown=0 tls_failed=0 none=0\n");
 }
 
+/* Too few sessions or rows: the < and <= items, named with their value. */
+static void
+too_few_lines(void **state)
+{
+    (void)state;
+    static const uint64_t zero[EXTLS_N_CLASSES] = {0};
+    check_rows("sessions<1,legacy>0", "rows<1", zero, 0, 0, NAGIOS_CRITICAL,
+               "EXTLS CRITICAL - 0 sessions, 0 legacy; critical: sessions<1 (0); warning: rows<1 "
+               "(0) | sessions=0 ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 tls1_2=0 tls1_3=0 "
+               "tls_unknown=0 tls_failed=0 none=0\n");
+    /* Rows read but no session (a --since window with nothing in it). */
+    check_rows("sessions<1", "rows<1", zero, 0, 12, NAGIOS_CRITICAL,
+               "EXTLS CRITICAL - 0 sessions, 0 legacy; critical: sessions<1 (0) | sessions=0 "
+               "ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 tls1_2=0 tls1_3=0 tls_unknown=0 tls_failed=0 "
+               "none=0\n");
+    /* 15 of 40 is 37.5%. */
+    check("sessions<40,tls1_2<37.5%", "sessions<=40,tls1_2<=37.5%", counts, 40, NAGIOS_WARNING,
+          "EXTLS WARNING - 40 sessions, 7 legacy; warning: sessions<=40 (40), tls1_2<=37.5% "
+          "(37.5%)" PERF);
+    check("sessions<40,rows<1000", "tls1_2<=37.499%", counts, 40, NAGIOS_OK,
+          "EXTLS OK - 40 sessions, 7 legacy" PERF);
+}
+
 static void
 unknown_lines(void **state)
 {
@@ -137,7 +180,8 @@ long_lines_are_cut(void **state)
         strcat(many, i ? ",tls_unknown>=0%" : "tls_unknown>=0%");
     struct threshold_list l = list(many);
     assert_int_equal(l.n, 32);
-    assert_int_equal(nagios_status(buf, &l, &l, counts, 40), NAGIOS_CRITICAL);
+    struct threshold_counts tc = counts_of(counts, 40, 1000);
+    assert_int_equal(nagios_status(buf, &l, &l, &tc), NAGIOS_CRITICAL);
     size_t len = strlen(buf);
     assert_true(len < NAGIOS_LINE_MAX - 1);
     assert_int_equal(buf[len - 1], '\n');
@@ -149,9 +193,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(state_names),   cmocka_unit_test(ok_lines),
-        cmocka_unit_test(warning_lines), cmocka_unit_test(critical_lines),
-        cmocka_unit_test(unknown_lines), cmocka_unit_test(long_lines_are_cut),
+        cmocka_unit_test(state_names),        cmocka_unit_test(ok_lines),
+        cmocka_unit_test(warning_lines),      cmocka_unit_test(critical_lines),
+        cmocka_unit_test(too_few_lines),      cmocka_unit_test(unknown_lines),
+        cmocka_unit_test(long_lines_are_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -536,6 +536,132 @@ other_log_type_is_wrong_log(void **state)
     check_case(*state, &tc);
 }
 
+/* ---- what an input is (stats.kind) ----------------------------------- */
+
+/*
+ * What the first lines make of an input: its kind, and the one problem
+ * reported (none: -1), fed whole, one byte at a time and split everywhere.
+ */
+struct kind_case {
+    const char *name;
+    struct bytes in;
+    enum extls_dir hint;
+    enum extls_kind kind;
+    int problem; /* enum reader_problem, or -1 */
+    const char *msg;
+};
+
+static void
+input_kinds(void **state)
+{
+    struct harness *h = *state;
+    static const struct kind_case cases[] = {
+        {"protocol header", B(BOM HEADER("\r\n", RECV_LOG)), EXTLS_DIR_UNKNOWN, EXTLS_KIND_PROTOCOL,
+         -1, NULL},
+        {"#Fields alone", B("#Fields: " FIELDS_STD "\r\n"), EXTLS_DIR_RECEIVE, EXTLS_KIND_PROTOCOL,
+         -1, NULL},
+        {"no header, name hint", B(PRE(T0, "0") "+,,\r\n"), EXTLS_DIR_SEND, EXTLS_KIND_PROTOCOL, -1,
+         NULL},
+        {"no header, name hint, binary", B("MZ\x90\x00\x03,\r\n"), EXTLS_DIR_RECEIVE,
+         EXTLS_KIND_PROTOCOL, READER_MALFORMED_ROW, "expected 9 fields, found 2"},
+        {"empty", B(""), EXTLS_DIR_UNKNOWN, EXTLS_KIND_UNKNOWN, -1, NULL},
+        {"blank lines and a BOM", B(BOM "\r\n\r\n"), EXTLS_DIR_UNKNOWN, EXTLS_KIND_UNKNOWN, -1,
+         NULL},
+        {"header that does not tell", B("#Software: Microsoft Exchange Server\r\n"),
+         EXTLS_DIR_UNKNOWN, EXTLS_KIND_UNKNOWN, -1, NULL},
+        {"message tracking", B(BOM HEADER("\r\n", "Message Tracking Log")), EXTLS_DIR_RECEIVE,
+         EXTLS_KIND_MESSAGE_TRACKING, READER_WRONG_LOG,
+         "not an SMTP protocol log (#Log-type: Message Tracking Log)"},
+        {"connectivity", B("#Log-type: Transport Connectivity Log\r\n"), EXTLS_DIR_UNKNOWN,
+         EXTLS_KIND_CONNECTIVITY, READER_WRONG_LOG,
+         "not an SMTP protocol log (#Log-type: Transport Connectivity Log)"},
+        {"agent", B("#Log-type: Agent Log\n"), EXTLS_DIR_UNKNOWN, EXTLS_KIND_AGENT,
+         READER_WRONG_LOG, "not an SMTP protocol log (#Log-type: Agent Log)"},
+        {"another type", B("#Log-type: Routing Table Log\n"), EXTLS_DIR_UNKNOWN,
+         EXTLS_KIND_OTHER_LOG, READER_WRONG_LOG,
+         "not an SMTP protocol log (#Log-type: Routing Table Log)"},
+        {"IIS",
+         B("#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n"
+           "#Date: 2023-01-11 00:00:02\r\n#Fields: date time s-ip cs-method\r\n"
+           "2023-01-11 00:00:02 10.1.0.20 POST\r\n"),
+         EXTLS_DIR_UNKNOWN, EXTLS_KIND_IIS, READER_WRONG_LOG,
+         "not an SMTP protocol log (#Fields: date time s-ip cs-method)"},
+        {"other W3C fields", B("#Fields: date time c-ip cs-username s-sitename s-computername\n"),
+         EXTLS_DIR_UNKNOWN, EXTLS_KIND_OTHER_LOG, READER_WRONG_LOG,
+         "not an SMTP protocol log (#Fields: date time c-ip cs-username s-sitename "
+         "s-computername)"},
+        {"bad #Fields with a name hint", B("#Fields: date time\n"), EXTLS_DIR_RECEIVE,
+         EXTLS_KIND_UNKNOWN, READER_FILE_ERROR, "#Fields lacks column 'date-time'"},
+        {"setup log",
+         B("[01/11/2023 09:14:02.0190] [0] Starting Microsoft Exchange Server 2019 Setup\r\n"),
+         EXTLS_DIR_UNKNOWN, EXTLS_KIND_NO_HEADER, READER_WRONG_LOG,
+         "not an SMTP protocol log, or one without its header: no '#Log-type:' line and the "
+         "file name does not start with RECV or SEND"},
+        {"binary", B("MZ\x90\x00\x03\x00\r\n"), EXTLS_DIR_UNKNOWN, EXTLS_KIND_BINARY,
+         READER_WRONG_LOG, "not an SMTP protocol log (binary data)"},
+        {"binary without a line end",
+         B("\x7f"
+           "ELF\x02\x01"),
+         EXTLS_DIR_UNKNOWN, EXTLS_KIND_BINARY, READER_WRONG_LOG,
+         "not an SMTP protocol log (binary data)"},
+        {"data after a header that does not tell", B("#Software: X\r\na,b\r\n"), EXTLS_DIR_UNKNOWN,
+         EXTLS_KIND_OTHER_LOG, READER_WRONG_LOG,
+         "not an SMTP protocol log (no '#Log-type:' or '#Fields:' line before the first row)"},
+        /* Known to be a protocol log: another log appended is not a skip. */
+        {"protocol log, then message tracking",
+         B(HEADER("\r\n", RECV_LOG) "#Log-type: Message Tracking Log\r\n"), EXTLS_DIR_UNKNOWN,
+         EXTLS_KIND_PROTOCOL, READER_WRONG_LOG,
+         "not an SMTP protocol log (#Log-type: Message Tracking Log)"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct kind_case *c = &cases[i];
+        for (size_t split = 0; split <= c->in.len; split++) {
+            const size_t steps[] = {1, c->in.len ? c->in.len : 1}; /* one byte, or the rest */
+            for (size_t k = 0; k < 2; k++) {
+                size_t step = steps[k];
+                recorder_clear(&h->rec);
+                reader_begin(h->r, c->hint);
+                assert_int_equal(reader_feed(h->r, c->in.s, split), EXTLS_OK);
+                for (size_t off = split; off < c->in.len; off += step) {
+                    size_t n = c->in.len - off < step ? c->in.len - off : step;
+                    assert_int_equal(reader_feed(h->r, c->in.s + off, n), EXTLS_OK);
+                }
+                assert_int_equal(reader_finish(h->r), EXTLS_OK);
+                const struct reader_stats *st = reader_stats(h->r);
+                if (st->kind != c->kind)
+                    fail_msg("%s (split %zu, step %zu): kind %d, want %d", c->name, split, step,
+                             (int)st->kind, (int)c->kind);
+                if (c->problem < 0) {
+                    if (h->rec.n && !h->rec.ev[0].is_row)
+                        fail_msg("%s: unexpected problem '%s'", c->name, h->rec.ev[0].msg);
+                    continue;
+                }
+                if (h->rec.n < 1 || h->rec.ev[0].is_row ||
+                    h->rec.ev[0].kind != (enum reader_problem)c->problem ||
+                    strcmp(h->rec.ev[0].msg, c->msg) != 0)
+                    fail_msg("%s: first event is not the problem '%s' (got '%s')", c->name, c->msg,
+                             h->rec.n ? h->rec.ev[0].msg : "nothing");
+            }
+        }
+    }
+}
+
+/* A resumed input was a protocol log: reader_resume() says so. */
+static void
+resumed_input_is_a_protocol_log(void **state)
+{
+    struct harness *h = *state;
+    struct reader_pos pos;
+    reader_begin(h->r, EXTLS_DIR_UNKNOWN);
+    assert_int_equal(reader_feed(h->r, HEADER("\n", SEND_LOG), sizeof(HEADER("\n", SEND_LOG)) - 1),
+                     EXTLS_OK);
+    reader_get_pos(h->r, &pos);
+    reader_begin(h->r, EXTLS_DIR_UNKNOWN);
+    assert_int_equal(reader_stats(h->r)->kind, EXTLS_KIND_UNKNOWN);
+    reader_resume(h->r, &pos);
+    assert_int_equal(reader_stats(h->r)->kind, EXTLS_KIND_PROTOCOL);
+}
+
 /* ---- #Fields ----------------------------------------------------------- */
 
 static void
@@ -1307,6 +1433,8 @@ main(void)
         cmocka_unit_test_setup_teardown(other_log_type_is_wrong_log, setup, teardown),
         cmocka_unit_test_setup_teardown(fields_reordered_mapped_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(fields_lacking_session_id_is_file_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(input_kinds, setup, teardown),
+        cmocka_unit_test_setup_teardown(resumed_input_is_a_protocol_log, setup, teardown),
         cmocka_unit_test_setup_teardown(fields_without_local_endpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_columns_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(second_fields_line_changes_mapping, setup, teardown),

@@ -350,6 +350,48 @@ walk_link_named_first_wins(void **state)
 }
 
 static void
+count_skipped(const char *path, void *user)
+{
+    (void)path;
+    (*(int *)user)++;
+}
+
+/* Per argument: folder or not, files skipped by name, files reached again, the input's arg. */
+static void
+walk_per_argument(void **state)
+{
+    (void)state;
+    char p_dup[600], p_recv[600], p_none[600];
+    snprintf(p_dup, sizeof(p_dup), "%s", at("other/dup.log"));
+    snprintf(p_recv, sizeof(p_recv), "%s", at("tree/SmtpReceive"));
+    snprintf(p_none, sizeof(p_none), "%s", at("no/such/folder"));
+    char *paths[] = {p_dup, p_recv, p_dup, p_none};
+    struct input_list l;
+    struct errs e = {0};
+    int skips = 0;
+    input_list_init(&l);
+    input_list_on_skip(&l, count_skipped, &skips);
+    assert_int_equal(walk_paths(&l, paths, 4, on_error, &e), 1);
+    assert_int_equal(l.n_args, 4);
+    assert_int_equal(skips, 1); /* readme.txt, told to the callback */
+    assert_false(l.args[0].is_dir);
+    assert_true(l.args[1].is_dir);
+    assert_false(l.args[3].is_dir);
+    assert_int_equal(l.args[0].skipped, 0);
+    assert_int_equal(l.args[1].skipped, 1);
+    assert_int_equal(l.args[0].again, 0);
+    assert_int_equal(l.args[1].again, 1); /* the link to dup.log */
+    assert_int_equal(l.args[2].again, 1); /* named twice */
+    assert_int_equal(l.args[3].errors, 1);
+    assert_int_equal(l.args[1].errors, 0);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(l.v[i].arg, strstr(l.v[i].path, "other/dup.log") ? 0 : 1);
+    input_list_release(&l);
+    assert_null(l.args);
+    assert_null(l.on_skip);
+}
+
+static void
 walk_folder_through_loop_link(void **state)
 {
     (void)state;
@@ -460,6 +502,7 @@ main(void)
         cmocka_unit_test(dir_hint_none),
         cmocka_unit_test(walk_tree_links_skips_errors_and_order),
         cmocka_unit_test(walk_link_named_first_wins),
+        cmocka_unit_test(walk_per_argument),
         cmocka_unit_test(walk_folder_through_loop_link),
         cmocka_unit_test(walk_empty_folder_and_nothing),
         cmocka_unit_test(walk_named_file_read_whatever_its_name),
