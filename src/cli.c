@@ -44,8 +44,8 @@ struct opt {
 
 static const struct opt options[] = {
     {"format", OPT_FORMAT, "FMT",
-     "output format: table (default), json, jsonl, csv, tsv, html; "
-     "for 'sessions': jsonl (default), csv, tsv"},
+     "output format: table (default), json, jsonl, csv, tsv, html, excel-csv, xlsx; "
+     "for 'sessions': jsonl (default), csv, tsv, excel-csv, xlsx"},
     {"by", OPT_BY, "KEYS",
      "group by these comma-separated keys (machine formats): direction, connector, "
      "remote, day, hour, ehlo, cipher, server (default: direction,connector,remote)"},
@@ -188,7 +188,8 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
     case OPT_FORMAT:
         v = report_format_parse(arg);
         if (v < 0)
-            return usage_error(err, err_len, "unknown format '%s'", arg);
+            return usage_error(err, err_len, "unknown format '%s': use %s", arg,
+                               report_format_list(0));
         cfg->format = (enum report_format)v;
         *format_given = 1;
         break;
@@ -362,11 +363,14 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         if (!format_given)
             cfg->format = REPORT_JSONL;
         else if (cfg->format != REPORT_JSONL && cfg->format != REPORT_CSV &&
-                 cfg->format != REPORT_TSV)
-            return usage_error(err, err_len, "'sessions' writes jsonl, csv or tsv");
+                 cfg->format != REPORT_TSV && cfg->format != REPORT_EXCEL_CSV &&
+                 cfg->format != REPORT_XLSX)
+            return usage_error(err, err_len, "'sessions' writes %s", report_format_list(1));
     }
     if (cfg->command == CLI_MERGE && !format_given)
         cfg->format = REPORT_JSON;
+    if (cfg->command == CLI_MERGE && (cfg->format == REPORT_XLSX || cfg->format == REPORT_HTML))
+        return usage_error(err, err_len, "'merge' writes table, json, jsonl, csv, tsv, excel-csv");
     if (cfg->command == CLI_SESSIONS && cfg->nagios)
         return usage_error(err, err_len, "'sessions' cannot be used with --nagios");
     if (cfg->warn_on.n && !cfg->nagios)

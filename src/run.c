@@ -56,6 +56,7 @@
 #include "threshold.h"
 #include "walk.h"
 #include "when.h"
+#include "xlsx.h"
 
 /*
  * One diagnostic line: prefix, then the message with control characters
@@ -231,8 +232,16 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
         t->totals.last_ms = s->start_ms;
     t->count[cls]++;
     if (r->cfg->command == CLI_SESSIONS) {
-        export_session(r->out, r->cfg->format, s, run_input_path(r, s->file),
-                       server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len));
+        struct reader_field server =
+            server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len);
+        if (r->xlsx) {
+            struct export_record rec;
+            export_fill(&rec, s, run_input_path(r, s->file), server);
+            t->fatal = xlsx_session(r->xlsx, &rec);
+        } else {
+            export_session(r->out, r->cfg->format, r->esc_style, s, run_input_path(r, s->file),
+                           server);
+        }
         return;
     }
 
@@ -479,7 +488,7 @@ tally_init(struct tally *t, const struct cli_config *cfg)
     when_init(&t->when, cfg->tz);
     if (cfg->command != CLI_REPORT || cfg->nagios)
         return EXTLS_OK;
-    if (cfg->format == REPORT_TABLE || cfg->format == REPORT_HTML) {
+    if (cfg->format == REPORT_TABLE || cfg->format == REPORT_HTML || cfg->format == REPORT_XLSX) {
         t->by_connector = agg_new(conn_keys, 2);
         t->by_remote = agg_new(remote_keys, 2);
         t->by_day = agg_new(day_keys, 1);
@@ -709,8 +718,17 @@ finish_output(struct run *r)
             .by_remote = r->main.by_remote,
             .by_day = r->main.by_day,
             .local_days = r->cfg->tz == WHEN_LOCAL,
+            .terminal = (r->esc_style & ESC_TERMINAL) != 0,
         };
         enum extls_status st = report_write(r->out, &rep);
+        if (st == EXTLS_ENOMEM)
+            r->main.fatal = st;
+        else if (st != EXTLS_OK)
+            return -1;
+        return 0;
+    }
+    if (r->xlsx) {
+        enum extls_status st = xlsx_finish(r->xlsx, r->out);
         if (st == EXTLS_ENOMEM)
             r->main.fatal = st;
         else if (st != EXTLS_OK)
@@ -769,6 +787,7 @@ teardown(struct run *r)
         free(r->state);
     }
     free(r->claimed);
+    xlsx_free(r->xlsx);
     for (size_t i = 0; i < r->n_state_paths; i++)
         free(r->state_paths[i]);
     free(r->state_paths);
@@ -915,7 +934,18 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.changed, NULL);
 
+    int out_fd = fileno(out);
+    int out_tty = out_fd >= 0 && isatty(out_fd);
+    r.esc_style = report_esc_style(cfg->format, out_tty);
+    if (out_tty && cfg->format == REPORT_XLSX && !cfg->nagios) {
+        run_error(&r, "standard output is a terminal: an xlsx workbook is binary, redirect it "
+                      "to a file (extls --format xlsx ... >report.xlsx)");
+        teardown(&r);
+        return EXTLS_EXIT_ERROR;
+    }
     enum extls_status st = setup(&r);
+    if (st == EXTLS_OK && cfg->command == CLI_SESSIONS && cfg->format == REPORT_XLSX)
+        r.xlsx = xlsx_sessions_new(&st);
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             run_error(&r, "%s", extls_strerror(st));

@@ -96,7 +96,8 @@ format_long_and_short(void **state)
     assert_int_equal(parse(&cfg, ARGC(a5), a5), CLI_OK);
     assert_int_equal(cfg.format, REPORT_TABLE);
     char *a6[] = {"extls", "-f", "xml", "x"};
-    check_usage(ARGC(a6), a6, "unknown format 'xml'");
+    check_usage(ARGC(a6), a6,
+                "unknown format 'xml': use table, json, jsonl, csv, tsv, html, excel-csv, xlsx");
     char *a7[] = {"extls", "--format", "html", "x"};
     assert_int_equal(parse(&cfg, ARGC(a7), a7), CLI_OK);
     assert_int_equal(cfg.format, REPORT_HTML);
@@ -528,11 +529,11 @@ sessions_subcommand_formats(void **state)
     assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
     assert_int_equal(cfg.format, REPORT_JSONL);
     char *a5[] = {"extls", "sessions", "-f", "json", "a.log"};
-    check_usage(ARGC(a5), a5, "'sessions' writes jsonl, csv or tsv");
+    check_usage(ARGC(a5), a5, "'sessions' writes jsonl, csv, tsv, excel-csv, xlsx");
     char *a6[] = {"extls", "sessions", "--format", "table", "a.log"};
-    check_usage(ARGC(a6), a6, "'sessions' writes jsonl, csv or tsv");
+    check_usage(ARGC(a6), a6, "'sessions' writes jsonl, csv, tsv, excel-csv, xlsx");
     char *a8[] = {"extls", "sessions", "--format", "html", "a.log"};
-    check_usage(ARGC(a8), a8, "'sessions' writes jsonl, csv or tsv");
+    check_usage(ARGC(a8), a8, "'sessions' writes jsonl, csv, tsv, excel-csv, xlsx");
     /* Only the first argument names the subcommand. */
     char *a7[] = {"extls", "a.log", "sessions"};
     assert_int_equal(parse(&cfg, ARGC(a7), a7), CLI_OK);
@@ -659,8 +660,8 @@ help_lists_every_option(void **state)
     assert_true(strncmp(buf, "usage: extls [OPTIONS] PATH...\n", 31) == 0);
     /* Each option as "short, long ARG" padded to 24 columns, then its help. */
     static const char *const lines[] = {
-        "\n  -f, --format FMT         output format: table (default), json, jsonl, csv, tsv, html; "
-        "for 'sessions': jsonl (default), csv, tsv\n",
+        "\n  -f, --format FMT         output format: table (default), json, jsonl, csv, tsv, html, "
+        "excel-csv, xlsx; for 'sessions': jsonl (default), csv, tsv, excel-csv, xlsx\n",
         "\n  -b, --by KEYS            group by these comma-separated keys",
         "\n      --since TIME         only sessions starting at or after TIME (ISO 8601, UTC; or "
         "today, yesterday, -7d, -12h, -30m)\n",
