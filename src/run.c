@@ -901,8 +901,10 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     struct report rep;
     if (st == EXTLS_OK)
         st = merge_report(m, cfg->format, cfg->by, cfg->n_by, &rep);
-    if (st == EXTLS_OK)
+    if (st == EXTLS_OK) {
+        rep.terminal = fileno(out) >= 0 && isatty(fileno(out));
         st = report_write(out, &rep);
+    }
     int code = EXTLS_EXIT_OK;
     if (st == EXTLS_EIO && !merge_errmsg(m)[0])
         fprintf(err, "extls: cannot write output: %s\n", strerror(errno));
