@@ -47,6 +47,7 @@ struct cli_config {
     int report_all;         /* --report all (else new) */
     int report_given;       /* --report was given */
     int help, version;      /* --help / --version given: print and exit 0 */
+    int show_usage;         /* after a CLI_EUSAGE: print the usage lines too (no input) */
     char *const *paths;
     size_t n_paths;
 };
@@ -72,5 +73,8 @@ enum cli_status cli_parse(struct cli_config *cfg, int argc, char **argv, char *e
 
 /* Print the usage text, generated from the option table. */
 void cli_help(FILE *out);
+
+/* Print the usage lines and a pointer to --help (after a usage error). */
+void cli_usage(FILE *out);
 
 #endif /* EXTLS_CLI_H */

@@ -152,8 +152,8 @@ malformed(struct worker *w, uint64_t line, const char *why)
     w->tally.totals.malformed++;
     w->cur_malformed++;
     if (!cfg->quiet && (cfg->verbose || w->cur_malformed <= MALFORMED_SHOWN))
-        diag(w->diag, "", "%s:%llu: %s", run_display_path(w->run, w->cur), (unsigned long long)line,
-             why);
+        diag(w->diag, "extls: ", "%s:%llu: %s", run_display_path(w->run, w->cur),
+             (unsigned long long)line, why);
 }
 
 static void
@@ -189,7 +189,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
             /* Another kind of Exchange log in a walked folder: skip it. */
             w->res->skipped = 1;
             if (w->run->cfg->verbose)
-                wnote(w, "skipping '%s': %s", run_display_path(w->run, w->cur), msg);
+                wnote(w, "%s: skipped: %s", run_display_path(w->run, w->cur), msg);
             break;
         }
         /* fall through */
@@ -292,11 +292,34 @@ on_done_carried(const struct session *s, void *user)
     run_count_session(r, &r->main, r->filter, s);
 }
 
+/*
+ * A hint for a path that does not exist but reads like a word of the
+ * command line put in the wrong place ("extls -q sessions FILE", "extls
+ * -f csv json FILE"): "" otherwise.
+ */
+static const char *
+misplaced_hint(const char *path, int errnum)
+{
+    static const char *const values[] = {"json",  "jsonl", "csv",       "tsv",     "html",
+                                         "table", "xlsx",  "excel-csv", "receive", "send",
+                                         "new",   "all",   "utc",       "local"};
+    if (errnum != ENOENT)
+        return "";
+    if (strcmp(path, "sessions") == 0 || strcmp(path, "merge") == 0)
+        return " (a subcommand goes first: extls sessions|merge [OPTIONS] PATH...)";
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        if (strcmp(path, values[i]) == 0)
+            return " (an option value goes right after its option, e.g. --format csv, "
+                   "--direction send)";
+    }
+    return "";
+}
+
 static void
 walk_error(const char *path, int errnum, void *user)
 {
     struct run *r = user;
-    run_error(r, "cannot read '%s': %s", path, strerror(errnum));
+    run_error(r, "%s: %s%s", path, strerror(errnum), misplaced_hint(path, errnum));
 }
 
 /*
@@ -312,7 +335,7 @@ shrank(struct worker *w, int fd, uint32_t idx)
     uint64_t got = reader_stats(w->reader)->bytes;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= got)
         return 0;
-    run_werror(w, "error reading '%s': truncated while being read (%llu bytes read, %llu left)",
+    run_werror(w, "%s: truncated while being read (%llu bytes read, %llu left)",
                run_display_path(w->run, idx), (unsigned long long)got,
                (unsigned long long)st.st_size);
     return 1;
@@ -336,7 +359,7 @@ read_input(struct worker *w, uint32_t idx)
     }
     int fd = is_stdin ? STDIN_FILENO : open(in->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        run_werror(w, "cannot open '%s': %s", in->path, strerror(errno));
+        run_werror(w, "%s: %s", in->path, strerror(errno));
         res->errors++;
         res->failed = 1;
         goto out;
@@ -369,8 +392,7 @@ read_input(struct worker *w, uint32_t idx)
         if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
             /* A damaged gzip member ends the input; its partial last line is not a row. */
             if (st == EXTLS_EIO)
-                run_werror(w, "error reading '%s': %s", run_display_path(r, idx),
-                           gzin_message(w->gz));
+                run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
             else
                 run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
             read_failed = 1;
@@ -890,7 +912,7 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         int is_stdin = strcmp(path, "-") == 0;
         int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            diag(err, "extls: ", "cannot open '%s': %s", path, strerror(errno));
+            diag(err, "extls: ", "%s: %s", path, strerror(errno));
             merge_free(m);
             return EXTLS_EXIT_ERROR;
         }

@@ -367,10 +367,15 @@ tz_values(void **state)
     char *a2[] = {"extls", "--tz=local", "x"};
     assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
     assert_int_equal(cfg.tz, WHEN_LOCAL);
-    char *a3[] = {"extls", "--tz", "Europe/Berlin", "x"};
-    check_usage(ARGC(a3), a3, "bad --tz 'Europe/Berlin': use utc or local");
-    char *a4[] = {"extls", "--tz", "UTC", "x"};
-    check_usage(ARGC(a4), a4, "bad --tz 'UTC': use utc or local");
+    /* tz database names are tried as zone files (tz-iana.sh); these are none. */
+    char *a3[] = {"extls", "--tz", "Mars/Olympus_Mons", "x"};
+    check_usage(ARGC(a3), a3,
+                "bad --tz 'Mars/Olympus_Mons': use utc, local, or a zone of the tz database such "
+                "as Europe/Berlin");
+    char *a4[] = {"extls", "--tz", "../../etc/passwd", "x"};
+    check_usage(ARGC(a4), a4,
+                "bad --tz '../../etc/passwd': use utc, local, or a zone of the tz database such "
+                "as Europe/Berlin");
 }
 
 static void
@@ -396,7 +401,7 @@ bad_times_rejected(void **state)
     static const char *const bad[] = {"2023-02-30", "2023-13-01",  "2023-01-11T24:00",
                                       "tomorrow",   "Today",       "2023-1-11",
                                       "",           "-7",          "7d",
-                                      "+7d",        "-d",          "-7w",
+                                      "+7d",        "-Nd",         "-7w",
                                       "-7dd",       "-1234567890d"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *argv[] = {"extls", "--since", (char *)bad[i], "x"};
@@ -409,6 +414,37 @@ bad_times_rejected(void **state)
         argv[1] = "--until";
         check_usage(ARGC(argv), argv, want);
     }
+}
+
+/* A missing value: the next option was taken for it, and the message says so. */
+static void
+option_taken_as_value_hinted(void **state)
+{
+    (void)state;
+    char *a1[] = {"extls", "-f", "-q", "csv", "x"};
+    check_usage(ARGC(a1), a1,
+                "unknown format '-q': use table, json, jsonl, csv, tsv, html, excel-csv, xlsx "
+                "('-q' is taken as the value of '-f': give the value right after the option)");
+    char *a2[] = {"extls", "--since", "--quiet", "x"};
+    check_usage(ARGC(a2), a2,
+                "bad time '--quiet': use yyyy-mm-dd, yyyy-mm-ddThh:mm[:ss[.fff]][Z], today, "
+                "yesterday, or -N with d, h or m ('--quiet' is taken as the value of '--since': "
+                "give the value right after the option)");
+}
+
+/* Bare 'extls': the usage lines follow the message (main.c prints them). */
+static void
+no_input_shows_usage(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char msg[256];
+    char *a1[] = {"extls"};
+    assert_int_equal(cli_parse(&cfg, 1, a1, msg, sizeof(msg)), CLI_EUSAGE);
+    assert_true(cfg.show_usage);
+    char *a2[] = {"extls", "-f", "xml", "x"};
+    assert_int_equal(cli_parse(&cfg, 4, a2, msg, sizeof(msg)), CLI_EUSAGE);
+    assert_false(cfg.show_usage);
 }
 
 static void
@@ -667,7 +703,8 @@ help_lists_every_option(void **state)
         "today, yesterday, -7d, -12h, -30m)\n",
         "\n      --until TIME         only sessions starting before TIME (same forms)\n",
         "\n      --tz ZONE            days of today, yesterday, bare dates and the day/hour keys: "
-        "utc (default) or local (the machine's zone, TZ honoured)\n",
+        "utc (default), local (the machine's zone, TZ honoured) or a tz database name "
+        "(Europe/Berlin)\n",
         "\n      --warn-on LIST       with --nagios: WARNING past these (same forms)\n",
         "\n      --nagios             print one Nagios plugin status line",
         "\n  -d, --direction DIR      only receive or only send sessions\n",
@@ -784,6 +821,8 @@ main(void)
         cmocka_unit_test(nagios_known_after_usage_errors),
         cmocka_unit_test(relative_times_use_extls_now),
         cmocka_unit_test(tz_values),
+        cmocka_unit_test(option_taken_as_value_hinted),
+        cmocka_unit_test(no_input_shows_usage),
         cmocka_unit_test(since_until_dates_and_times),
         cmocka_unit_test(since_must_be_before_until),
         cmocka_unit_test(bad_times_rejected),
