@@ -6,8 +6,9 @@
  * Every logged string is written as a string cell, never as a formula,
  * whatever its first character; its invalid UTF-8 and noncharacters become
  * U+FFFD, control characters their visible symbol (U+2400 + code, U+2421
- * for DEL), as on the HTML page, and it is cut at 32767 UTF-16 units (the
- * cell limit). Counts are number cells ("#,##0"), times date-time cells
+ * for DEL), as on the HTML page; the underscore of a literal "_xHHHH_" is
+ * written as "_x005F_" (else Excel would show the character HHHH); and it
+ * is cut at 32767 UTF-16 units (the cell limit). Counts are number cells ("#,##0"), times date-time cells
  * (UTC, "yyyy-mm-dd hh:mm:ss.000"), days date cells. Every sheet has a
  * bold, frozen header row and an autofilter over its rows.
  *

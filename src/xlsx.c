@@ -102,6 +102,19 @@ is_noncharacter(unsigned cp)
     return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
 }
 
+/* Does s start with "_xHHHH_", which spreadsheets read as an escaped character? */
+static int
+xml_escape_like(const unsigned char *s, size_t len)
+{
+    if (len < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
+        return 0;
+    for (int k = 2; k < 6; k++) {
+        if (!strchr("0123456789ABCDEFabcdef", s[k]) || !s[k])
+            return 0;
+    }
+    return 1;
+}
+
 /* s[0..len) as the NUL-terminated text of a cell in x->buf (see xlsx.h); NULL on ENOMEM. */
 static const char *
 cell_text(struct xlsx *x, const char *str, size_t len)
@@ -130,9 +143,14 @@ cell_text(struct xlsx *x, const char *str, size_t len)
             rep = "\xE2\x90\xA1";
         }
         unsigned u = n == 4 ? 2 : 1;
-        if (units + u > XLSX_MAX_UNITS)
+        int escape = xml_escape_like(s + i, len - i);
+        if (units + u + (escape ? 6 : 0) > XLSX_MAX_UNITS)
             break;
-        units += u;
+        units += u + (escape ? 6 : 0);
+        if (escape) { /* Excel would read "_x0041_" as "A": write its underscore as _x005F_ */
+            memcpy(x->buf + o, "_x005F", 6);
+            o += 6;
+        }
         if (rep) {
             memcpy(x->buf + o, rep, 3);
             o += 3;

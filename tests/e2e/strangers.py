@@ -191,7 +191,8 @@ if XLSX:
                 out.append("\ufffd")
             else:
                 out.append(ch)
-        return "".join(out)
+        # A literal _xHHHH_ is stored with its underscore escaped (ECMA-376 ST_Xstring).
+        return re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", "".join(out))
 
     def when(cell):
         if not isinstance(cell.value, datetime.datetime):

@@ -11,6 +11,7 @@ TRIGGERS = [
     "\t=1+1",
     "\r=1+1",
     "=cmd|' /C calc'!A0",
+    "_x0041_",  # not a trigger: Excel's own escape, shown as "A" unless escaped
 ]
 # Terminal control sequences: ESC alone, BEL, CSI (7-bit and C1), OSC.
 CONTROLS = [
