@@ -194,6 +194,7 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         *format_given = 1;
         break;
     case OPT_BY:
+        cfg->by_given = 1;
         if (parse_by(cfg, arg) != 0)
             return usage_error(err, err_len,
                                "bad --by '%s': use distinct keys from direction, connector, "
@@ -385,6 +386,10 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         cfg->format = REPORT_JSON;
     if (cfg->command == CLI_MERGE && (cfg->format == REPORT_XLSX || cfg->format == REPORT_HTML))
         return usage_error(err, err_len, "'merge' writes table, json, jsonl, csv, tsv, excel-csv");
+    if (cfg->command == CLI_REPORT && cfg->format == REPORT_XLSX && cfg->by_given && !cfg->nagios)
+        return usage_error(err, err_len,
+                           "--by does not apply to xlsx (its sheets are connectors, remote hosts, "
+                           "days): use csv, tsv or json for other groupings");
     if (cfg->command == CLI_SESSIONS && cfg->nagios)
         return usage_error(err, err_len, "'sessions' cannot be used with --nagios");
     if (cfg->warn_on.n && !cfg->nagios)

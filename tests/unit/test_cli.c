@@ -425,6 +425,10 @@ option_taken_as_value_hinted(void **state)
     check_usage(ARGC(a1), a1,
                 "unknown format '-q': use table, json, jsonl, csv, tsv, html, excel-csv, xlsx "
                 "('-q' is taken as the value of '-f': give the value right after the option)");
+    char *a3[] = {"extls", "-f", "xlsx", "--by", "day", "x"};
+    check_usage(ARGC(a3), a3,
+                "--by does not apply to xlsx (its sheets are connectors, remote hosts, days): use "
+                "csv, tsv or json for other groupings");
     char *a2[] = {"extls", "--since", "--quiet", "x"};
     check_usage(ARGC(a2), a2,
                 "bad time '--quiet': use yyyy-mm-dd, yyyy-mm-ddThh:mm[:ss[.fff]][Z], today, "
