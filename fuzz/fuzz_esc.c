@@ -9,9 +9,12 @@
  *     decoded, the input with every byte that does not start a well-formed
  *     sequence replaced by U+FFFD;
  *   - esc_csv(): one RFC 4180 field that parses back to the input;
- *   - esc_tsv(): no raw TAB, LF or CR; unescaped, the input;
- *   - esc_text(): valid UTF-8 without control characters (C0, DEL, C1),
- *     its width equal to esc_text_width().
+ *   - esc_tsv(): the input with TAB, LF, CR written as \t \n \r and
+ *     every other byte unchanged;
+ *   - esc_field() for a terminal (CSV and TSV) and esc_text(): valid UTF-8
+ *     without control characters (C0, DEL, C1); esc_text()'s width equal to
+ *     esc_text_width(); spreadsheet CSV never starts a cell with a formula
+ *     trigger.
  */
 #include <string.h>
 
@@ -175,6 +178,18 @@ capture(void (*fn)(FILE *, const char *, size_t), const char *s, size_t n)
 }
 
 static void
+field_tsv_terminal(FILE *f, const char *s, size_t n)
+{
+    esc_field(f, ESC_TERMINAL, '\t', s, n);
+}
+
+static void
+field_csv_terminal_formula(FILE *f, const char *s, size_t n)
+{
+    esc_field(f, ESC_TERMINAL | ESC_FORMULA, ',', s, n);
+}
+
+static void
 text_writer(FILE *f, const char *s, size_t n)
 {
     size_t w = esc_text(f, s, n);
@@ -233,22 +248,37 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(c.p);
 
-    /* TSV */
+    /* TSV: TAB LF CR as \\t \\n \\r, every other byte as it is. */
     struct buf t = capture(esc_tsv, s, size);
     size_t k = 0;
-    for (size_t i = 0; i < t.n; i++, k++) {
-        char ch = t.p[i];
-        FUZZ_CHECK(ch != '\t' && ch != '\n' && ch != '\r');
-        if (ch == '\\') {
-            FUZZ_CHECK(i + 1 < t.n);
-            char e = t.p[++i];
-            ch = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e;
-            FUZZ_CHECK(e == 't' || e == 'n' || e == 'r' || e == '\\');
+    for (size_t i = 0; i < size; i++) {
+        const char *rep = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r" : NULL;
+        if (rep) {
+            FUZZ_CHECK(k + 2 <= t.n && memcmp(t.p + k, rep, 2) == 0);
+            k += 2;
+        } else {
+            FUZZ_CHECK(k < t.n && t.p[k] == (char)s[i]);
+            k++;
         }
-        FUZZ_CHECK(k < size && ch == s[k]);
     }
-    FUZZ_CHECK(k == size);
+    FUZZ_CHECK(k == t.n);
     free(t.p);
+
+    /* CSV/TSV for a terminal: no control byte, valid UTF-8, no C1 control. */
+    for (int sep = 0; sep < 2; sep++) {
+        struct buf f = capture(sep ? field_tsv_terminal : field_csv_terminal_formula, s, size);
+        FUZZ_CHECK(valid_utf8(f.p, f.n));
+        for (size_t i = 0; i < f.n; i++) {
+            unsigned char ch = (unsigned char)f.p[i];
+            FUZZ_CHECK(ch >= 0x20 && ch != 0x7F);
+            FUZZ_CHECK(!(ch == 0xC2 && i + 1 < f.n && (unsigned char)f.p[i + 1] < 0xA0));
+        }
+        /* Spreadsheet CSV: no cell starts with a formula trigger. */
+        if (!sep)
+            FUZZ_CHECK(!f.n || (f.p[0] == '"' ? !esc_is_formula(f.p + 1, f.n - 1)
+                                              : !esc_is_formula(f.p, f.n)));
+        free(f.p);
+    }
 
     /* Terminal text */
     struct buf x = capture(text_writer, s, size);

@@ -29,6 +29,7 @@ struct cli_config {
     enum report_format format;
     enum agg_key by[AGG_N_KEYS]; /* --by, in the order given (merge: n_by 0 without --by) */
     size_t n_by;
+    int by_given;                  /* --by was given */
     int64_t since, until;          /* INT64_MIN / INT64_MAX when not given */
     const char *since_text;        /* --since as given, or NULL */
     const char *until_text;        /* --until as given, or NULL */
@@ -51,6 +52,7 @@ struct cli_config {
     int64_t hold_ms;        /* --hold: incomplete sessions quiet this long are counted */
     int hold_given;         /* --hold was given */
     int help, version;      /* --help / --version given: print and exit 0 */
+    int show_usage;         /* after a CLI_EUSAGE: print the usage lines too (no input) */
     char *const *paths;
     size_t n_paths;
 };
@@ -77,5 +79,8 @@ enum cli_status cli_parse(struct cli_config *cfg, int argc, char **argv, char *e
 
 /* Print the usage text, generated from the option table. */
 void cli_help(FILE *out);
+
+/* Print the usage lines and a pointer to --help (after a usage error). */
+void cli_usage(FILE *out);
 
 #endif /* EXTLS_CLI_H */

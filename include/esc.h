@@ -12,7 +12,8 @@
 
 /*
  * A JSON string with its quotes. Invalid UTF-8 sequences become U+FFFD
- * (the output is always valid UTF-8); control characters become \uXXXX.
+ * (the output is always valid UTF-8); control characters (C0, DEL and the
+ * C1 range U+0080..U+009F) become \uXXXX, so the text is safe to print.
  */
 void esc_json(FILE *out, const char *s, size_t len);
 
@@ -23,14 +24,38 @@ void esc_json(FILE *out, const char *s, size_t len);
 void esc_csv(FILE *out, const char *s, size_t len);
 
 /*
- * One TSV field: backslash, TAB, LF and CR are written as \\ \t \n \r
- * (the convention of PostgreSQL's text format); other bytes unchanged.
+ * One TSV field: TAB, LF and CR are written as \t \n \r; every other byte,
+ * backslashes included, unchanged, so that `cut -f2` prints a field without
+ * those three bytes exactly as logged. (A field that holds both a real tab
+ * and the two characters backslash-t cannot be told apart: JSON and CSV keep
+ * every byte.)
  */
 void esc_tsv(FILE *out, const char *s, size_t len);
 
 /*
- * For terminals: printable UTF-8 unchanged, control characters and
- * invalid bytes as \xHH. Returns the display width written, counting
+ * What a CSV/TSV field is written for, as bit flags (0: a file or a pipe,
+ * the format's own rules above).
+ */
+enum esc_style {
+    ESC_TERMINAL = 1, /* for a terminal: control characters (C0, DEL, C1) and
+                         invalid UTF-8 as \xHH (TSV: TAB LF CR still \t \n \r) */
+    ESC_FORMULA = 2,  /* CSV for spreadsheets: a field that starts with = + - @
+                         TAB or CR gets a leading apostrophe, so that no
+                         spreadsheet evaluates it as a formula */
+};
+
+/*
+ * One field of a delimited format: CSV when sep is ',', TSV when it is
+ * '\t', with the ESC_* flags of `style`.
+ */
+void esc_field(FILE *out, unsigned style, char sep, const char *s, size_t len);
+
+/* Nonzero if a spreadsheet could read s[0..len) as a formula (ESC_FORMULA). */
+int esc_is_formula(const char *s, size_t len);
+
+/*
+ * For terminals: printable UTF-8 unchanged, control characters (C0, DEL,
+ * C1) and invalid bytes as \xHH. Returns the display width written, counting
  * East Asian wide characters as two columns.
  */
 size_t esc_text(FILE *out, const char *s, size_t len);

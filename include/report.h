@@ -26,8 +26,22 @@ enum report_format {
     REPORT_JSONL,
     REPORT_CSV,
     REPORT_TSV,
-    REPORT_HTML, /* html.h */
+    REPORT_HTML,      /* html.h */
+    REPORT_EXCEL_CSV, /* CSV for spreadsheets: BOM, CRLF, no formulas (esc.h ESC_FORMULA) */
+    REPORT_XLSX,      /* an Excel workbook (xlsx.h) */
 };
+
+/* The UTF-8 byte-order mark that starts spreadsheet CSV. */
+#define REPORT_BOM "\xEF\xBB\xBF"
+
+/* The format names, comma-separated, for messages (`sessions`: those of 'extls sessions'). */
+const char *report_format_list(int sessions);
+
+/*
+ * The esc_field() style (esc.h) of a CSV/TSV field in format `fmt`, written
+ * to a terminal when `terminal` is nonzero.
+ */
+unsigned report_esc_style(enum report_format fmt, int terminal);
 
 /* Format from its name ("table", "json", ...); -1 for an unknown name. */
 int report_format_parse(const char *name);
@@ -58,6 +72,7 @@ struct report {
     struct agg *by_remote;    /* table; NULL: no per-remote section (merged reports) */
     struct agg *by_day;       /* table, html: grouped by day; NULL or one group: no table section */
     int local_days;           /* by_day holds days of the machine's zone, not UTC */
+    int terminal;             /* out is a terminal: CSV/TSV show control bytes as \xHH */
 };
 
 /*

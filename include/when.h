@@ -29,6 +29,15 @@ enum when_zone {
 int when_zone_parse(const char *name);
 
 /*
+ * Make the tz database zone `name` ("Europe/Berlin": letters, digits and
+ * / _ + -, no "..") the process's local zone: when its file exists under
+ * TZDIR (default /usr/share/zoneinfo) and is a TZif file, set TZ and call
+ * tzset(), so WHEN_LOCAL then means it. Returns 0, or -1 (nothing changed).
+ * Reads the zone file: the one function here that touches the file system.
+ */
+int when_zone_use(const char *name);
+
+/*
  * Parse a --since/--until value into *ms:
  *   "today", "yesterday"   midnight starting the current / previous day of
  *                          `zone` (the current day is the one `now` is in);

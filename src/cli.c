@@ -69,8 +69,8 @@ parse_hold(const char *s, int64_t *ms)
 
 static const struct opt options[] = {
     {"format", OPT_FORMAT, "FMT",
-     "output format: table (default), json, jsonl, csv, tsv, html; "
-     "for 'sessions': jsonl (default), csv, tsv"},
+     "output format: table (default), json, jsonl, csv, tsv, html, excel-csv, xlsx; "
+     "for 'sessions': jsonl (default), csv, tsv, excel-csv, xlsx"},
     {"by", OPT_BY, "KEYS",
      "group by these comma-separated keys (machine formats): direction, connector, "
      "remote, day, hour, ehlo, cipher, server (default: direction,connector,remote)"},
@@ -79,8 +79,8 @@ static const struct opt options[] = {
      "-7d, -12h, -30m)"},
     {"until", OPT_UNTIL, "TIME", "only sessions starting before TIME (same forms)"},
     {"tz", OPT_TZ, "ZONE",
-     "days of today, yesterday, bare dates and the day/hour keys: utc (default) or local "
-     "(the machine's zone, TZ honoured)"},
+     "days of today, yesterday, bare dates and the day/hour keys: utc (default), local "
+     "(the machine's zone, TZ honoured) or a tz database name (Europe/Berlin)"},
     {"direction", OPT_DIRECTION, "DIR", "only receive or only send sessions"},
     {"connector", OPT_CONNECTOR, "REGEX", "only connectors whose id matches REGEX (PCRE2)"},
     {"remote", OPT_REMOTE, "ADDR", "only remote hosts with this address or in this CIDR block"},
@@ -250,11 +250,13 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
     case OPT_FORMAT:
         v = report_format_parse(arg);
         if (v < 0)
-            return usage_error(err, err_len, "unknown format '%s'", arg);
+            return usage_error(err, err_len, "unknown format '%s': use %s", arg,
+                               report_format_list(0));
         cfg->format = (enum report_format)v;
         *format_given = 1;
         break;
     case OPT_BY:
+        cfg->by_given = 1;
         if (parse_by(cfg, arg) != 0)
             return usage_error(err, err_len,
                                "bad --by '%s': use distinct keys from direction, connector, "
@@ -274,8 +276,13 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
     }
     case OPT_TZ:
         v = when_zone_parse(arg);
+        if (v < 0 && when_zone_use(arg) == 0)
+            v = WHEN_LOCAL; /* an IANA name: now the process's zone */
         if (v < 0)
-            return usage_error(err, err_len, "bad --tz '%s': use utc or local", arg);
+            return usage_error(err, err_len,
+                               "bad --tz '%s': use utc, local, or a zone of the tz database "
+                               "such as Europe/Berlin",
+                               arg);
         cfg->tz = (enum when_zone)v;
         break;
     case OPT_DIRECTION:
@@ -434,6 +441,15 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
                                    options[i].name);
         }
         enum cli_status st = apply(cfg, id, optarg, &format_given, err, err_len);
+        if (st != CLI_OK && optarg && optarg[0] == '-' &&
+            (optarg[1] == '-' || (optarg[1] && strchr(shortopts + 1, optarg[1])))) {
+            /* "extls -f -q csv": the value is missing, the next option was taken for it. */
+            size_t n = strlen(err);
+            snprintf(err + n, err_len - n,
+                     " ('%s' is taken as the value of '%s': give the value "
+                     "right after the option)",
+                     optarg, sub_argv[optind - 2]);
+        }
         if (st != CLI_OK)
             return st;
     }
@@ -443,11 +459,19 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         if (!format_given)
             cfg->format = REPORT_JSONL;
         else if (cfg->format != REPORT_JSONL && cfg->format != REPORT_CSV &&
-                 cfg->format != REPORT_TSV)
-            return usage_error(err, err_len, "'sessions' writes jsonl, csv or tsv");
+                 cfg->format != REPORT_TSV && cfg->format != REPORT_EXCEL_CSV &&
+                 cfg->format != REPORT_XLSX)
+            return usage_error(err, err_len, "'sessions' writes %s", report_format_list(1));
     }
     if (cfg->command == CLI_MERGE && !format_given)
         cfg->format = REPORT_JSON;
+    if (cfg->command == CLI_MERGE && cfg->format == REPORT_XLSX)
+        return usage_error(err, err_len,
+                           "'merge' writes table, json, jsonl, csv, tsv, excel-csv, html");
+    if (cfg->command == CLI_REPORT && cfg->format == REPORT_XLSX && cfg->by_given && !cfg->nagios)
+        return usage_error(err, err_len,
+                           "--by does not apply to xlsx (its sheets are connectors, remote hosts, "
+                           "days): use csv, tsv or json for other groupings");
     if (cfg->command == CLI_SESSIONS && cfg->nagios)
         return usage_error(err, err_len, "'sessions' cannot be used with --nagios");
     if (cfg->warn_on.n && !cfg->nagios)
@@ -474,27 +498,37 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         return usage_error(err, err_len,
                            "no input: name JSON reports (extls --format json), or - for standard "
                            "input");
-    if (cfg->n_paths == 0)
+    if (cfg->n_paths == 0) {
+        cfg->show_usage = 1;
         return usage_error(err, err_len,
                            "no input: name log files, folders, or - for standard input");
+    }
     return CLI_OK;
+}
+
+#define USAGE                                                                                      \
+    "usage: extls [OPTIONS] PATH...\n"                                                             \
+    "       extls sessions [OPTIONS] PATH...\n"                                                    \
+    "       extls merge [--format FMT] [--by KEYS] [--fail-on LIST] [--nagios] REPORT...\n"
+
+void
+cli_usage(FILE *out)
+{
+    fputs(USAGE "Try 'extls --help' for more information.\n", out);
 }
 
 void
 cli_help(FILE *out)
 {
-    fputs("usage: extls [OPTIONS] PATH...\n"
-          "       extls sessions [OPTIONS] PATH...\n"
-          "       extls merge [--format FMT] [--by KEYS] [--fail-on LIST] [--nagios] REPORT...\n"
-          "\n"
-          "Report TLS protocol use in Exchange SMTP protocol logs (SmtpReceive / SmtpSend),\n"
-          "per connector and remote host, counting each session once. PATH is a log file,\n"
-          "a folder (searched for *.log and *.log.gz files) or - for standard input; gzip\n"
-          "input is inflated on the way. 'sessions' writes one record per session instead\n"
-          "of the summary. 'merge' adds up JSON reports (--format json, e.g. one per\n"
-          "server or day) into one (json by default).\n"
-          "\n"
-          "Options:\n",
+    fputs(USAGE "\n"
+                "Report TLS protocol use in Exchange SMTP protocol logs (SmtpReceive / SmtpSend),\n"
+                "per connector and remote host, counting each session once. PATH is a log file,\n"
+                "a folder (searched for *.log and *.log.gz files) or - for standard input; gzip\n"
+                "input is inflated on the way. 'sessions' writes one record per session instead\n"
+                "of the summary. 'merge' adds up JSON reports (--format json, e.g. one per\n"
+                "server or day) into one (json by default).\n"
+                "\n"
+                "Options:\n",
           out);
     for (size_t i = 0; i < N_OPTIONS; i++) {
         char left[48];

@@ -61,7 +61,7 @@ esc_json(FILE *out, const char *str, size_t len)
             fputs("\\r", out);
         } else if (cp == '\t') {
             fputs("\\t", out);
-        } else if (cp < 0x20 || cp == 0x7F) {
+        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
             fprintf(out, "\\u%04x", cp);
         } else {
             fwrite(s + i, 1, n, out);
@@ -97,9 +97,6 @@ esc_tsv(FILE *out, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         const char *rep = NULL;
         switch (s[i]) {
-        case '\\':
-            rep = "\\\\";
-            break;
         case '\t':
             rep = "\\t";
             break;
@@ -166,4 +163,77 @@ size_t
 esc_text_width(const char *s, size_t len)
 {
     return text(NULL, s, len);
+}
+
+int
+esc_is_formula(const char *s, size_t len)
+{
+    return len && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                   s[0] == '\r');
+}
+
+/* A control character or invalid UTF-8 byte at s[i]: how many bytes esc_text() would escape. */
+static size_t
+control_len(const unsigned char *s, size_t len, size_t *n_char)
+{
+    unsigned cp;
+    size_t n = esc_utf8_next(s, len, &cp);
+    *n_char = n ? n : 1;
+    if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+        return *n_char;
+    return 0;
+}
+
+/*
+ * The bytes of one CSV/TSV field, without its quotes: quotes doubled when
+ * `quoted` (CSV), control characters and invalid UTF-8 as \xHH when
+ * ESC_TERMINAL (TSV: TAB LF CR as \t \n \r), TSV's TAB LF CR always.
+ */
+static void
+field_body(FILE *out, unsigned style, char sep, const char *str, size_t len, int quoted)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < len;) {
+        size_t n = 1, bad = 0;
+        if (style & ESC_TERMINAL)
+            bad = control_len(s + i, len - i, &n);
+        if (sep == '\t' && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+            fputs(s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : "\\r", out);
+        } else if (bad) {
+            for (size_t k = 0; k < bad; k++)
+                fprintf(out, "\\x%02X", s[i + k]);
+        } else {
+            if (quoted && s[i] == '"')
+                putc('"', out);
+            fwrite(s + i, 1, n, out);
+        }
+        i += n;
+    }
+}
+
+void
+esc_field(FILE *out, unsigned style, char sep, const char *s, size_t len)
+{
+    if (sep == ',' && (style & ESC_FORMULA) && esc_is_formula(s, len)) {
+        /* Quoted, so that a leading TAB or CR stays inside the field with its apostrophe. */
+        fputs("\"'", out);
+        field_body(out, style, sep, s, len, 1);
+        putc('"', out);
+        return;
+    }
+    if (!(style & ESC_TERMINAL)) {
+        if (sep == ',')
+            esc_csv(out, s, len);
+        else
+            esc_tsv(out, s, len);
+        return;
+    }
+    int quote = 0;
+    for (size_t i = 0; sep == ',' && i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (quote)
+        putc('"', out);
+    field_body(out, style, sep, s, len, quote);
+    if (quote)
+        putc('"', out);
 }

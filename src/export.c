@@ -18,6 +18,19 @@ static const char *const columns[] = {
     "cert_thumbprint", "server",
 };
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
+_Static_assert(N_COLUMNS == EXPORT_N_COLUMNS, "export columns");
+
+static const enum export_kind kinds[EXPORT_N_COLUMNS] = {
+    [3] = EXPORT_TIME, [7] = EXPORT_TIME, [11] = EXPORT_NUM, [13] = EXPORT_NUM,
+    [15] = EXPORT_NUM, [16] = EXPORT_NUM, [18] = EXPORT_NUM,
+};
+
+const char *
+export_column(size_t i, enum export_kind *kind)
+{
+    *kind = kinds[i];
+    return columns[i];
+}
 
 char *
 export_cipher(const struct session *s, char *buf, size_t len)
@@ -31,85 +44,109 @@ export_cipher(const struct session *s, char *buf, size_t len)
     return buf;
 }
 
+static const char *
+eol_of(enum report_format fmt)
+{
+    return fmt == REPORT_EXCEL_CSV ? "\r\n" : "\n";
+}
+
 void
 export_header(FILE *out, enum report_format fmt)
 {
-    if (fmt == REPORT_JSONL)
+    if (fmt == REPORT_JSONL || fmt == REPORT_XLSX)
         return;
+    if (fmt == REPORT_EXCEL_CSV)
+        fputs(REPORT_BOM, out);
     for (size_t i = 0; i < N_COLUMNS; i++)
-        fprintf(out, "%s%s", i ? (fmt == REPORT_CSV ? "," : "\t") : "", columns[i]);
-    putc('\n', out);
+        fprintf(out, "%s%s", i ? (fmt == REPORT_TSV ? "\t" : ",") : "", columns[i]);
+    fputs(eol_of(fmt), out);
 }
 
-/* A text value: JSON member, or CSV/TSV field. */
+/* Column c: text. */
 static void
-put_text(FILE *out, enum report_format fmt, size_t col, const char *s, size_t len)
+set_text(struct export_record *rec, size_t c, const char *s, size_t len)
 {
-    if (fmt == REPORT_JSONL) {
-        fprintf(out, "%s\"%s\":", col ? "," : "{", columns[col]);
-        esc_json(out, s, len);
-        return;
-    }
-    if (col)
-        putc(fmt == REPORT_CSV ? ',' : '\t', out);
-    if (fmt == REPORT_CSV)
-        esc_csv(out, s, len);
-    else
-        esc_tsv(out, s, len);
+    rec->text[c] = s ? s : "";
+    rec->len[c] = s ? len : 0;
+    rec->present[c] = 1;
 }
 
 static void
-put_num(FILE *out, enum report_format fmt, size_t col, uint64_t v, int present)
+set_num(struct export_record *rec, size_t c, int64_t v, int present)
 {
-    if (fmt == REPORT_JSONL) {
-        fprintf(out, ",\"%s\":", columns[col]);
-        if (present)
-            fprintf(out, "%" PRIu64, v);
-        else
-            fputs("null", out);
-        return;
-    }
-    putc(fmt == REPORT_CSV ? ',' : '\t', out);
-    if (present)
-        fprintf(out, "%" PRIu64, v);
+    rec->num[c] = v;
+    rec->present[c] = present;
+    rec->text[c] = "";
+    rec->len[c] = 0;
 }
 
 static void
-put_str(FILE *out, enum report_format fmt, size_t col, const char *s)
+set_time(struct export_record *rec, size_t c, int64_t ms, char *buf)
 {
-    put_text(out, fmt, col, s ? s : "", s ? strlen(s) : 0);
+    xtime_format(ms, buf);
+    set_text(rec, c, buf, strlen(buf));
+    rec->num[c] = ms;
+}
+
+static void
+set_str(struct export_record *rec, size_t c, const char *s)
+{
+    set_text(rec, c, s ? s : "", s ? strlen(s) : 0);
 }
 
 void
-export_session(FILE *out, enum report_format fmt, const struct session *s, const char *file,
-               struct reader_field server)
+export_fill(struct export_record *rec, const struct session *s, const char *file,
+            struct reader_field server)
 {
-    char start[XTIME_BUF], end[XTIME_BUF];
-    const struct pstr *none = NULL;
     size_t c = 0;
-    put_str(out, fmt, c++, extls_dir_name(s->dir));
-    put_text(out, fmt, c++, s->connector->ptr, s->connector->len);
-    put_text(out, fmt, c++, s->sid, s->sid_len);
-    put_str(out, fmt, c++, xtime_format(s->start_ms, start));
-    put_str(out, fmt, c++, extls_class_name(session_classify(s)));
-    put_str(out, fmt, c++, s->remote);
-    put_text(out, fmt, c++, s->host ? s->host : "", s->host_len);
-    put_str(out, fmt, c++, xtime_format(s->end_ms, end));
-    put_str(out, fmt, c++, s->local);
-    put_text(out, fmt, c++, s->proto ? s->proto->ptr : "", s->proto ? s->proto->len : 0);
+    set_str(rec, c++, extls_dir_name(s->dir));
+    set_text(rec, c++, s->connector->ptr, s->connector->len);
+    set_text(rec, c++, s->sid, s->sid_len);
+    set_time(rec, c++, s->start_ms, rec->time_buf[0]);
+    set_str(rec, c++, extls_class_name(session_classify(s)));
+    set_str(rec, c++, s->remote);
+    set_text(rec, c++, s->host ? s->host : "", s->host ? s->host_len : 0);
+    set_time(rec, c++, s->end_ms, rec->time_buf[1]);
+    set_str(rec, c++, s->local);
+    set_text(rec, c++, s->proto ? s->proto->ptr : "", s->proto ? s->proto->len : 0);
     const struct session_algo *a[3] = {&s->cipher, &s->mac, &s->kx};
     for (int i = 0; i < 3; i++) {
-        const struct pstr *name = a[i]->name ? a[i]->name : none;
-        put_text(out, fmt, c++, name ? name->ptr : "", name ? name->len : 0);
-        put_num(out, fmt, c++, a[i]->bits, name != NULL);
+        const struct pstr *name = a[i]->name;
+        set_text(rec, c++, name ? name->ptr : "", name ? name->len : 0);
+        set_num(rec, c++, a[i]->bits, name != NULL);
     }
-    put_num(out, fmt, c++, s->rows, 1);
-    put_str(out, fmt, c++, file);
-    put_num(out, fmt, c++, s->line, 1);
-    size_t subject_len;
+    set_num(rec, c++, (int64_t)s->rows, 1);
+    set_str(rec, c++, file);
+    set_num(rec, c++, (int64_t)s->line, 1);
+    size_t subject_len = 0;
     const char *subject = session_cert_subject(s, &subject_len);
-    put_text(out, fmt, c++, subject ? subject : "", subject_len);
-    put_str(out, fmt, c++, session_cert_thumbprint(s));
-    put_text(out, fmt, c++, server.ptr, server.len);
-    fputs(fmt == REPORT_JSONL ? "}\n" : "\n", out);
+    set_text(rec, c++, subject ? subject : "", subject ? subject_len : 0);
+    set_str(rec, c++, session_cert_thumbprint(s));
+    set_text(rec, c++, server.ptr, server.len);
+}
+
+void
+export_session(FILE *out, enum report_format fmt, unsigned style, const struct session *s,
+               const char *file, struct reader_field server)
+{
+    struct export_record rec;
+    export_fill(&rec, s, file, server);
+    char sep = fmt == REPORT_TSV ? '\t' : ',';
+    for (size_t c = 0; c < N_COLUMNS; c++) {
+        if (fmt == REPORT_JSONL)
+            fprintf(out, "%s\"%s\":", c ? "," : "{", columns[c]);
+        else if (c)
+            putc(sep, out);
+        if (kinds[c] == EXPORT_NUM) {
+            if (rec.present[c])
+                fprintf(out, "%" PRId64, rec.num[c]);
+            else if (fmt == REPORT_JSONL)
+                fputs("null", out);
+        } else if (fmt == REPORT_JSONL) {
+            esc_json(out, rec.text[c], rec.len[c]);
+        } else {
+            esc_field(out, style, sep, rec.text[c], rec.len[c]);
+        }
+    }
+    fputs(fmt == REPORT_JSONL ? "}\n" : eol_of(fmt), out);
 }

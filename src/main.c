@@ -35,6 +35,8 @@ main(int argc, char **argv)
         fputs("extls: ", stderr);
         esc_text(stderr, err, strlen(err)); /* arguments are quoted in it: keep them harmless */
         putc('\n', stderr);
+        if (cfg.show_usage && !cfg.nagios)
+            cli_usage(stderr);
         if (!cfg.nagios)
             return EXTLS_EXIT_ERROR;
         char line[NAGIOS_LINE_MAX];

@@ -82,6 +82,64 @@ add_matches(struct line *l, const char *label, const struct threshold_list *list
     }
 }
 
+/*
+ * The count above which item t matches in a run of `sessions` sessions
+ * (a percentage becomes the count it means here): 1 and *bound, or 0 when
+ * there is no such count (it always or never matches, another operator).
+ */
+static int
+count_bound(const struct threshold *t, uint64_t sessions, uint64_t *bound)
+{
+    uint64_t first; /* the least matching count */
+    if (t->percent) {
+        if (!sessions || t->value > UINT64_MAX / sessions)
+            return 0;
+        uint64_t p = t->value * sessions; /* 100000 x the count, exactly */
+        if (t->op == THRESHOLD_GT) {
+            *bound = p / 100000;
+            return 1;
+        }
+        first = p / 100000 + (p % 100000 != 0);
+    } else if (t->op == THRESHOLD_GT) {
+        *bound = t->value;
+        return 1;
+    } else {
+        first = t->value;
+    }
+    if (t->op != THRESHOLD_GE || first == 0)
+        return 0;
+    *bound = first - 1;
+    return 1;
+}
+
+/*
+ * ";warn;crit" of a perfdata label (class `name`, or THRESHOLD_LEGACY):
+ * the lowest bound of the items naming it in each list, as a Nagios range
+ * "N" (alert above N); nothing when neither list names it.
+ */
+static void
+add_thresholds(struct line *l, int name, const struct threshold_list *warn,
+               const struct threshold_list *crit, uint64_t sessions)
+{
+    const struct threshold_list *lists[2] = {warn, crit};
+    char part[2][24] = {"", ""};
+    for (int k = 0; k < 2; k++) {
+        int have = 0;
+        uint64_t low = 0, b;
+        for (size_t i = 0; i < lists[k]->n; i++) {
+            const struct threshold *t = &lists[k]->item[i];
+            if (t->name == name && count_bound(t, sessions, &b) && (!have || b < low))
+                low = b, have = 1;
+        }
+        if (have)
+            snprintf(part[k], sizeof(part[k]), "%llu", (unsigned long long)low);
+    }
+    if (part[1][0])
+        add(l, ";%s;%s", part[0], part[1]);
+    else if (part[0][0])
+        add(l, ";%s", part[0]);
+}
+
 enum nagios_state
 nagios_status(char *buf, const struct threshold_list *crit, const struct threshold_list *warn,
               const struct threshold_counts *c)
@@ -105,8 +163,12 @@ nagios_status(char *buf, const struct threshold_list *crit, const struct thresho
     add_matches(&l, "critical", crit, c);
     add_matches(&l, "warning", warn, c);
     add(&l, " | sessions=%llu", (unsigned long long)sessions);
-    for (int k = 0; k < EXTLS_N_CLASSES; k++)
+    for (int k = 0; k < EXTLS_N_CLASSES; k++) {
         add(&l, " %s=%llu", extls_class_name((enum extls_class)k), (unsigned long long)count[k]);
+        add_thresholds(&l, k, warn, crit, sessions);
+    }
+    add(&l, " legacy=%llu", (unsigned long long)legacy);
+    add_thresholds(&l, THRESHOLD_LEGACY, warn, crit, sessions);
     end_line(&l);
     return st;
 }

@@ -9,9 +9,24 @@
 
 #include "esc.h"
 #include "html.h"
+#include "xlsx.h"
 #include "xtime.h"
 
-static const char *const format_names[] = {"table", "json", "jsonl", "csv", "tsv", "html"};
+static const char *const format_names[] = {"table", "json", "jsonl",     "csv",
+                                           "tsv",   "html", "excel-csv", "xlsx"};
+
+unsigned
+report_esc_style(enum report_format fmt, int terminal)
+{
+    return (terminal ? ESC_TERMINAL : 0u) | (fmt == REPORT_EXCEL_CSV ? ESC_FORMULA : 0u);
+}
+
+const char *
+report_format_list(int sessions)
+{
+    return sessions ? "jsonl, csv, tsv, excel-csv, xlsx"
+                    : "table, json, jsonl, csv, tsv, html, excel-csv, xlsx";
+}
 
 int
 report_format_parse(const char *name)
@@ -117,33 +132,40 @@ write_jsonl(FILE *out, struct report *r)
     return EXTLS_OK;
 }
 
-/* CSV and TSV: a header row, then one row per group. */
+/*
+ * CSV and TSV: a header row, then one row per group. Spreadsheet CSV
+ * (excel-csv) starts with a UTF-8 byte-order mark, ends lines in CRLF and
+ * neutralises formula triggers (esc_field()).
+ */
 static enum extls_status
 write_delimited(FILE *out, struct report *r, char sep)
 {
-    void (*field)(FILE *, const char *, size_t) = sep == ',' ? esc_csv : esc_tsv;
+    unsigned style = report_esc_style(r->format, r->terminal);
+    const char *eol = r->format == REPORT_EXCEL_CSV ? "\r\n" : "\n";
     const struct agg_group *const *v = agg_sorted(r->groups);
     size_t n = agg_size(r->groups), nk;
     const enum agg_key *keys = agg_keys(r->groups, &nk);
     if (n && !v)
         return EXTLS_ENOMEM;
+    if (r->format == REPORT_EXCEL_CSV)
+        fputs(REPORT_BOM, out);
     for (size_t i = 0; i < nk; i++)
         fprintf(out, "%s%c", agg_key_name(keys[i]), sep);
     fputs("sessions", out);
     for (int c = 0; c < EXTLS_N_CLASSES; c++)
         fprintf(out, "%c%s", sep, extls_class_name((enum extls_class)c));
-    fprintf(out, "%cfirst%clast\n", sep, sep);
+    fprintf(out, "%cfirst%clast%s", sep, sep, eol);
     for (size_t g = 0; g < n; g++) {
         char t1[XTIME_BUF], t2[XTIME_BUF];
         for (size_t i = 0; i < nk; i++) {
-            field(out, v[g]->key[keys[i]].ptr, v[g]->key[keys[i]].len);
+            esc_field(out, style, sep, v[g]->key[keys[i]].ptr, v[g]->key[keys[i]].len);
             putc(sep, out);
         }
         fprintf(out, "%llu", (unsigned long long)v[g]->sessions);
         for (int c = 0; c < EXTLS_N_CLASSES; c++)
             fprintf(out, "%c%llu", sep, (unsigned long long)v[g]->count[c]);
-        fprintf(out, "%c%s%c%s\n", sep, xtime_format(v[g]->first_ms, t1), sep,
-                xtime_format(v[g]->last_ms, t2));
+        fprintf(out, "%c%s%c%s%s", sep, xtime_format(v[g]->first_ms, t1), sep,
+                xtime_format(v[g]->last_ms, t2), eol);
     }
     return EXTLS_OK;
 }
@@ -450,6 +472,7 @@ report_write(FILE *out, struct report *r)
         st = write_jsonl(out, r);
         break;
     case REPORT_CSV:
+    case REPORT_EXCEL_CSV:
         st = write_delimited(out, r, ',');
         break;
     case REPORT_TSV:
@@ -457,6 +480,9 @@ report_write(FILE *out, struct report *r)
         break;
     case REPORT_HTML:
         st = html_write(out, r);
+        break;
+    case REPORT_XLSX:
+        st = xlsx_write_report(out, r);
         break;
     }
     if (st == EXTLS_OK && (fflush(out) != 0 || ferror(out)))

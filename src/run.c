@@ -66,6 +66,7 @@
 #include "walk.h"
 #include "when.h"
 #include "xtime.h"
+#include "xlsx.h"
 
 /*
  * One diagnostic line: prefix, then the message with control characters
@@ -161,8 +162,8 @@ malformed(struct worker *w, uint64_t line, const char *why)
     w->tally.totals.malformed++;
     w->cur_malformed++;
     if (!cfg->quiet && (cfg->verbose || w->cur_malformed <= MALFORMED_SHOWN))
-        diag(w->diag, "", "%s:%llu: %s", run_display_path(w->run, w->cur), (unsigned long long)line,
-             why);
+        diag(w->diag, "extls: ", "%s:%llu: %s", run_display_path(w->run, w->cur),
+             (unsigned long long)line, why);
 }
 
 static void
@@ -201,7 +202,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
             /* Not a protocol log, in a walked folder: skip it (counted by kind). */
             w->res->skipped = 1;
             if (w->run->cfg->verbose)
-                wnote(w, "skipping '%s': %s", run_display_path(w->run, w->cur), msg);
+                wnote(w, "%s: skipped: %s", run_display_path(w->run, w->cur), msg);
             break;
         }
         /* fall through */
@@ -244,8 +245,16 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
         t->totals.last_ms = s->start_ms;
     t->count[cls]++;
     if (r->cfg->command == CLI_SESSIONS) {
-        export_session(r->out, r->cfg->format, s, run_input_path(r, s->file),
-                       server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len));
+        struct reader_field server =
+            server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len);
+        if (r->xlsx) {
+            struct export_record rec;
+            export_fill(&rec, s, run_input_path(r, s->file), server);
+            t->fatal = xlsx_session(r->xlsx, &rec);
+        } else {
+            export_session(r->out, r->cfg->format, r->esc_style, s, run_input_path(r, s->file),
+                           server);
+        }
         return;
     }
 
@@ -300,11 +309,34 @@ on_done_carried(const struct session *s, void *user)
     run_count_session(r, &r->main, r->filter, s);
 }
 
+/*
+ * A hint for a path that does not exist but reads like a word of the
+ * command line put in the wrong place ("extls -q sessions FILE", "extls
+ * -f csv json FILE"): "" otherwise.
+ */
+static const char *
+misplaced_hint(const char *path, int errnum)
+{
+    static const char *const values[] = {"json",  "jsonl", "csv",       "tsv",     "html",
+                                         "table", "xlsx",  "excel-csv", "receive", "send",
+                                         "new",   "all",   "utc",       "local"};
+    if (errnum != ENOENT)
+        return "";
+    if (strcmp(path, "sessions") == 0 || strcmp(path, "merge") == 0)
+        return " (a subcommand goes first: extls sessions|merge [OPTIONS] PATH...)";
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        if (strcmp(path, values[i]) == 0)
+            return " (an option value goes right after its option, e.g. --format csv, "
+                   "--direction send)";
+    }
+    return "";
+}
+
 static void
 walk_error(const char *path, int errnum, void *user)
 {
     struct run *r = user;
-    run_error(r, "cannot read '%s': %s", path, strerror(errnum));
+    run_error(r, "%s: %s%s", path, strerror(errnum), misplaced_hint(path, errnum));
 }
 
 /* --verbose: a file of a walked folder skipped by its name or type. */
@@ -329,7 +361,7 @@ shrank(struct worker *w, int fd, uint32_t idx)
     uint64_t got = reader_stats(w->reader)->bytes;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= got)
         return 0;
-    run_werror(w, "error reading '%s': truncated while being read (%llu bytes read, %llu left)",
+    run_werror(w, "%s: truncated while being read (%llu bytes read, %llu left)",
                run_display_path(w->run, idx), (unsigned long long)got,
                (unsigned long long)st.st_size);
     return 1;
@@ -372,7 +404,7 @@ read_input(struct worker *w, uint32_t idx)
     }
     int fd = is_stdin ? STDIN_FILENO : open(in->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        run_werror(w, "cannot open '%s': %s", in->path, strerror(errno));
+        run_werror(w, "%s: %s", in->path, strerror(errno));
         res->errors++;
         res->failed = 1;
         goto out;
@@ -405,8 +437,7 @@ read_input(struct worker *w, uint32_t idx)
         if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
             /* A damaged gzip member ends the input; its partial last line is not a row. */
             if (st == EXTLS_EIO)
-                run_werror(w, "error reading '%s': %s", run_display_path(r, idx),
-                           gzin_message(w->gz));
+                run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
             else
                 run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
             read_failed = 1;
@@ -541,7 +572,7 @@ tally_init(struct tally *t, const struct cli_config *cfg)
     when_init(&t->when, cfg->tz);
     if (cfg->command != CLI_REPORT || cfg->nagios)
         return EXTLS_OK;
-    if (cfg->format == REPORT_TABLE || cfg->format == REPORT_HTML) {
+    if (cfg->format == REPORT_TABLE || cfg->format == REPORT_HTML || cfg->format == REPORT_XLSX) {
         t->by_connector = agg_new(conn_keys, 2);
         t->by_remote = agg_new(remote_keys, 2);
         t->by_day = agg_new(day_keys, 1);
@@ -772,8 +803,17 @@ finish_output(struct run *r)
             .by_remote = r->main.by_remote,
             .by_day = r->main.by_day,
             .local_days = r->cfg->tz == WHEN_LOCAL,
+            .terminal = (r->esc_style & ESC_TERMINAL) != 0,
         };
         enum extls_status st = report_write(r->out, &rep);
+        if (st == EXTLS_ENOMEM)
+            r->main.fatal = st;
+        else if (st != EXTLS_OK)
+            return -1;
+        return 0;
+    }
+    if (r->xlsx) {
+        enum extls_status st = xlsx_finish(r->xlsx, r->out);
         if (st == EXTLS_ENOMEM)
             r->main.fatal = st;
         else if (st != EXTLS_OK)
@@ -860,6 +900,7 @@ teardown(struct run *r)
     outfile_free(r->outfile); /* removes the temporary file of a report not delivered */
     free(r->claimed);
     free(r->found);
+    xlsx_free(r->xlsx);
     for (size_t i = 0; i < r->n_state_paths; i++)
         free(r->state_paths[i]);
     free(r->state_paths);
@@ -983,7 +1024,7 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         int is_stdin = strcmp(path, "-") == 0;
         int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            snprintf(first_error, sizeof(first_error), "cannot open '%s': %s", path,
+            snprintf(first_error, sizeof(first_error), "%s: %s", path,
                      strerror(errno));
             st = EXTLS_EIO;
             break;
@@ -997,6 +1038,7 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         st = merge_report(m, cfg->format, cfg->by, cfg->n_by, &rep);
     int write_failed = 0;
     if (st == EXTLS_OK && !cfg->nagios) {
+        rep.terminal = fileno(out) >= 0 && isatty(fileno(out));
         st = report_write(out, &rep);
         write_failed = st == EXTLS_EIO;
     }
@@ -1199,8 +1241,20 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         if (st != EXTLS_OK && st != EXTLS_ENOMEM)
             st = EXTLS_EINVAL; /* said */
     }
+    if (st == EXTLS_OK) {
+        int out_fd = fileno(r.out);
+        int out_tty = out_fd >= 0 && isatty(out_fd);
+        r.esc_style = report_esc_style(cfg->format, out_tty);
+        if (out_tty && cfg->format == REPORT_XLSX && !cfg->nagios) {
+            run_error(&r, "standard output is a terminal: an xlsx workbook is binary, redirect it "
+                          "to a file (extls --format xlsx ... >report.xlsx)");
+            st = EXTLS_EINVAL; /* said */
+        }
+    }
     if (st == EXTLS_OK)
         st = setup(&r);
+    if (st == EXTLS_OK && cfg->command == CLI_SESSIONS && cfg->format == REPORT_XLSX)
+        r.xlsx = xlsx_sessions_new(&st);
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             run_error(&r, "%s", extls_strerror(st));

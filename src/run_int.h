@@ -115,6 +115,8 @@ struct run {
     int64_t now_s;             /* the run's time (EXTLS_NOW if set), for "still being written" */
     struct progress *progress; /* drawn by the main thread only; NULL before setup */
     char first_error[256];     /* first error printed, without "extls: " (--nagios) */
+    unsigned esc_style;        /* esc_field() style of CSV/TSV text (report_esc_style()) */
+    struct xlsx *xlsx;         /* 'sessions --format xlsx': the workbook; else NULL */
 
     pthread_mutex_t lock;
     pthread_cond_t changed;

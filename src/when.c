@@ -8,6 +8,8 @@
  */
 #include "when.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -33,6 +35,30 @@ when_zone_parse(const char *name)
     if (strcmp(name, "local") == 0)
         return WHEN_LOCAL;
     return -1;
+}
+
+int
+when_zone_use(const char *name)
+{
+    size_t len = strlen(name);
+    if (!len || len > 255 || name[0] == '/' || strstr(name, "..") ||
+        strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") != len)
+        return -1;
+    const char *dir = getenv("TZDIR");
+    if (!dir || !*dir)
+        dir = "/usr/share/zoneinfo";
+    char path[4096 + 256];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char magic[4];
+    int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+    fclose(f);
+    if (!ok || setenv("TZ", name, 1) != 0)
+        return -1;
+    tzset();
+    return 0;
 }
 
 int64_t

@@ -182,7 +182,10 @@ extls_e2e(by_hour_2019 ARGS -q --format csv --by hour ${S19})
 extls_e2e(by_direction_hour_2010 ARGS -q --format tsv --by direction,hour ${S10})
 extls_e2e(tz_local_by_day_hour_2010 ENV ${CET} ARGS -q --tz local --format tsv --by day,hour ${S10})
 extls_e2e(table_days_local_2010 ENV ${CET} ARGS -q --tz local ${S10})
-extls_e2e(usage_bad_tz RC 2 ARGS --tz Europe/Berlin ${S10})
+extls_e2e(usage_bad_tz RC 2 ARGS --tz Mars/Olympus_Mons ${S10})
+# A tz database name (skips, 77, where tzdata lacks the zone).
+add_test(NAME e2e_tz_iana COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/tz-iana.sh $<TARGET_FILE:extls> WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_tz_iana PROPERTIES LABELS e2e TIMEOUT 60 SKIP_RETURN_CODE 77)
 extls_e2e(usage_bad_extls_now RC 2 ENV EXTLS_NOW=yesterday ARGS --since today ${S10})
 
 # Thresholds and --nagios: OK, WARNING, CRITICAL, UNKNOWN.
@@ -237,3 +240,24 @@ add_test(NAME e2e_live_tail
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/live-tail.sh $<TARGET_FILE:extls>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_live_tail PROPERTIES LABELS e2e TIMEOUT 120)
+# Strings chosen by remote hosts (formula triggers, terminal control
+# sequences) through every output format; the xlsx workbooks read back
+# with openpyxl (77: not installed).
+find_program(EXTLS_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT EXTLS_PYTHON3)
+  find_program(EXTLS_PYTHON3 NAMES python3)
+endif()
+add_test(NAME e2e_strangers
+  COMMAND ${EXTLS_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/strangers.py $<TARGET_FILE:extls>
+    ${CMAKE_CURRENT_BINARY_DIR}/strangers
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+add_test(NAME e2e_xlsx_readback
+  COMMAND ${EXTLS_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/strangers.py $<TARGET_FILE:extls>
+    ${CMAKE_CURRENT_BINARY_DIR}/xlsx-readback xlsx
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_strangers e2e_xlsx_readback PROPERTIES LABELS e2e TIMEOUT 120)
+set_tests_properties(e2e_xlsx_readback PROPERTIES SKIP_RETURN_CODE 77)
+
+# A subcommand or an option value in the wrong place: named with a hint.
+extls_e2e(usage_misplaced_subcommand RC 2 ARGS -q sessions tests/data/lf-only.log)
+extls_e2e(usage_misplaced_value RC 2 ARGS -q --format tsv json tests/data/lf-only.log)

@@ -25,7 +25,7 @@ fail=0
 if ! diff -u "$golden/sessions-$tree.tsv" "$tmp/s7"; then
     echo "FAIL: per-session facts differ from $golden/sessions-$tree.tsv"; fail=1
 fi
-sed -n 's/^\([^:]*:[0-9]*\): .*/\1/p' "$tmp/err" | sort >"$tmp/malformed"
+sed -n 's/^extls: \([^:]*:[0-9]*\): .*/\1/p' "$tmp/err" | sort >"$tmp/malformed"
 if ! diff -u "$golden/malformed-$tree.txt" "$tmp/malformed"; then
     echo "FAIL: malformed rows differ from $golden/malformed-$tree.txt"; fail=1
 fi

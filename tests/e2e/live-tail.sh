@@ -51,7 +51,7 @@ cp tests/data/header-only.LOG "$live/RECV2023011116-1.LOG"
 run --format jsonl "$live"
 check "older of its series: exit status" "$rc" 0
 check "older of its series: stderr" "$err" \
-    "$live/RECV2023011115-1.LOG:70: last row has no line end (file cut off or still being written)"
+    "extls: $live/RECV2023011115-1.LOG:70: last row has no line end (file cut off or still being written)"
 # ... but another series (SEND) or another folder does not make it older.
 rm "$live/RECV2023011116-1.LOG"
 mkdir -p "$live/../SmtpSend"
@@ -65,24 +65,24 @@ rm "$live/SEND2023011116-1.LOG"
 touch -d '25 hours ago' "$live/RECV2023011115-1.LOG"
 run --format jsonl "$live"
 check "newest, 25 hours old: stderr" "$err" \
-    "$live/RECV2023011115-1.LOG:70: last row has no line end (file cut off or still being written)"
+    "extls: $live/RECV2023011115-1.LOG:70: last row has no line end (file cut off or still being written)"
 check "newest, 25 hours old: same counts" "$(tail -n 1 "$tmp/out" | sed 's/"malformed_rows":1/"malformed_rows":0/')" \
     "$expected_totals"
 touch "$live/RECV2023011115-1.LOG"
 # EXTLS_NOW (a testing aid) moves the run's clock: the file is old then.
 EXTLS_NOW=2100-01-01T00:00 "$exe" --format jsonl "$live" >/dev/null 2>"$tmp/err"
 check "EXTLS_NOW far ahead: reported" "$(cat "$tmp/err")" \
-    "$live/RECV2023011115-1.LOG:70: last row has no line end (file cut off or still being written)"
+    "extls: $live/RECV2023011115-1.LOG:70: last row has no line end (file cut off or still being written)"
 
 # Compressed, or through a pipe: nothing is still being written there.
 gzip -n -c "$cut" >"$live/RECV2023011115-1.LOG.gz"
 rm "$live/RECV2023011115-1.LOG"
 run --format jsonl "$live"
 check "gzip: stderr" "$err" \
-    "$live/RECV2023011115-1.LOG.gz:70: last row has no line end (file cut off or still being written)"
+    "extls: $live/RECV2023011115-1.LOG.gz:70: last row has no line end (file cut off or still being written)"
 run --format jsonl - <"$cut"
 check "pipe: stderr" "$err" \
-    "(standard input):70: last row has no line end (file cut off or still being written)"
+    "extls: (standard input):70: last row has no line end (file cut off or still being written)"
 
 [ $fail -eq 0 ] && echo "ok: a live file's last row waits, a cut file is reported"
 exit $fail

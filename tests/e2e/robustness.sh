@@ -66,8 +66,8 @@ long_line)
         printf '",\r\n%s\r\n' "${good/S1/S3}"
     } | "$peak_rss" "$tmp/rss" "$exe" --format jsonl --by direction - >"$tmp/out" 2>"$tmp/err" || rc=$?
     check "exit status" "$rc" 0
-    check stderr "$(cat "$tmp/err")" "(standard input):2: line longer than 4194304 bytes
-(standard input):4: field longer than 1048576 bytes"
+    check stderr "$(cat "$tmp/err")" "extls: (standard input):2: line longer than 4194304 bytes
+extls: (standard input):4: field longer than 1048576 bytes"
     check totals "$(grep -o '"rows":[0-9]*,"malformed_rows":[0-9]*,"sessions":[0-9]*' "$tmp/out")" \
         '"rows":2,"malformed_rows":2,"sessions":2'
     rss_below "100 MB line" "$(cat "$tmp/rss")" $((32 * 1024))
@@ -111,9 +111,9 @@ $lf_only"
     set -e
     check "file loops: exit status" "$rc" 2
     # Named in directory order, which the file system decides.
-    check "file loops: named" "$(sort "$tmp/err")" "extls: cannot read '$tmp/t/a/dangling': No such file or directory
-extls: cannot read '$tmp/t/a/loop1.log': Too many levels of symbolic links
-extls: cannot read '$tmp/t/a/loop2.log': Too many levels of symbolic links"
+    check "file loops: named" "$(sort "$tmp/err")" "extls: $tmp/t/a/dangling: No such file or directory
+extls: $tmp/t/a/loop1.log: Too many levels of symbolic links
+extls: $tmp/t/a/loop2.log: Too many levels of symbolic links"
     check "file loops: the rest counted" "$(cat "$tmp/out")" "$csv_head
 $lf_only"
     ;;
@@ -181,7 +181,7 @@ truncated | grown)
         # the input partly read (files_failed) and the exit status 2.
         check "exit status" "$rc" 2
         check stderr "$(cat "$tmp/err")" \
-            "extls: error reading '$tmp/RECV-big.LOG': truncated while being read (65536 bytes read, 1000 left)"
+            "extls: $tmp/RECV-big.LOG: truncated while being read (65536 bytes read, 1000 left)"
         check totals "$totals" '"files":1,"rows":904,"malformed_rows":0,"sessions":904,"files_skipped":0,"files_failed":1'
     else
         # Bytes written while extls reads are read: the file as it ends up.

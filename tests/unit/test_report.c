@@ -265,16 +265,16 @@ csv_empty_report_is_header_only(void **state)
     "tls_unknown\ttls_failed\tnone\tfirst\tlast\n"
 
 static void
-tsv_backslash_escaped(void **state)
+tsv_backslash_as_logged(void **state)
 {
     (void)state;
     check_machine(REPORT_TSV, &machine_totals, 0,
                   TSV_HEADER
-                  "receive\tEX\\\\Default\t192.0.2.10\t1\t0\t0\t0\t0\t0\t1\t0\t0\t0\t"
+                  "receive\tEX\\Default\t192.0.2.10\t1\t0\t0\t0\t0\t0\t1\t0\t0\t0\t"
                   "2023-01-11T16:00:03.000Z\t2023-01-11T16:00:03.000Z\n"
                   "receive\tRelay, \"Partner\"\t192.0.2.10\t3\t0\t0\t1\t0\t0\t0\t0\t1\t1\t"
                   "2023-01-11T16:00:00.000Z\t2023-01-11T16:00:02.000Z\n"
-                  "send\tEX\\\\Default\t198.51.100.7\t2\t0\t0\t0\t0\t2\t0\t0\t0\t0\t"
+                  "send\tEX\\Default\t198.51.100.7\t2\t0\t0\t0\t0\t2\t0\t0\t0\t0\t"
                   "2023-01-11T16:00:01.000Z\t2023-01-11T16:00:05.123Z\n");
 }
 
@@ -545,8 +545,8 @@ export_both(enum report_format fmt)
     FILE *out = open_memstream(&buf, &len);
     assert_non_null(out);
     export_header(out, fmt);
-    export_session(out, fmt, &s1, "logs/RECV2023011116-1.LOG", (struct reader_field){"EX", 2});
-    export_session(out, fmt, &s2, "-", (struct reader_field){"", 0});
+    export_session(out, fmt, 0, &s1, "logs/RECV2023011116-1.LOG", (struct reader_field){"EX", 2});
+    export_session(out, fmt, 0, &s2, "-", (struct reader_field){"", 0});
     assert_int_equal(fclose(out), 0);
     return buf;
 }
@@ -605,7 +605,7 @@ export_tsv_records(void **state)
         got, "direction\tconnector\tsession\tstart\tclass\tremote\tehlo\tend\tlocal\t"
              "protocol\tcipher\tcipher_bits\tmac\tmac_bits\tkx\tkx_bits\trows\tfile\t"
              "line\tcert_subject\tcert_thumbprint\tserver\n"
-             "receive\tEX\\\\Default\t08DAF3B5D1C2A001\t2023-01-11T16:00:00.000Z\t"
+             "receive\tEX\\Default\t08DAF3B5D1C2A001\t2023-01-11T16:00:00.000Z\t"
              "tls_unknown\t192.0.2.10\tmail.example.com\t2023-01-11T16:00:05.123Z\t"
              "10.0.0.5:25\tSP_PROT_TLS1_2_SERVER\tCALG_AES_256\t256\tCALG_SHA_384\t0\t"
              "CALG_ECDH_EPHEM\t384\t12\tlogs/RECV2023011116-1.LOG\t42\t\t\tEX\n"
@@ -628,7 +628,7 @@ on_cert_session(const struct session *s, void *user)
 {
     struct cert_out *o = user;
     for (int i = 0; i < 3; i++)
-        export_session(o->out[i], cert_fmts[i], s, "SEND.LOG", (struct reader_field){"", 0});
+        export_session(o->out[i], cert_fmts[i], 0, s, "SEND.LOG", (struct reader_field){"", 0});
 }
 
 /*
@@ -746,7 +746,7 @@ main(void)
         cmocka_unit_test(jsonl_uses_the_keys_and_order_given),
         cmocka_unit_test(csv_rfc4180_quoting),
         cmocka_unit_test(csv_empty_report_is_header_only),
-        cmocka_unit_test(tsv_backslash_escaped),
+        cmocka_unit_test(tsv_backslash_as_logged),
         cmocka_unit_test(tsv_empty_report_is_header_only),
         cmocka_unit_test(table_sections_and_footer),
         cmocka_unit_test(table_empty_report),
