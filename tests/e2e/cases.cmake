@@ -188,3 +188,8 @@ add_test(NAME e2e_diag_escape
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/diag-escape.sh $<TARGET_FILE:extls>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_diag_escape PROPERTIES LABELS e2e TIMEOUT 60)
+
+# Real-log variants (2026-12-03): a banner masked by a firewall's SMTP
+# inspection ("220 *****", host from the 250 reply) and the one-row
+# certificate block of Exchange 2016 CU2 (no dates), in both shapes.
+extls_e2e(log_variants_sessions ARGS sessions --format tsv tests/data-variants)
