@@ -8,6 +8,7 @@
 #define EXTLS_EXTLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define EXTLS_VERSION "1.0.0"
 
@@ -66,5 +67,15 @@ int extls_class_parse(const char *name, size_t len);
 
 /* True for the classes an administrator wants gone: SSL 2/3, TLS 1.0/1.1. */
 int extls_class_is_legacy(enum extls_class cls);
+
+/*
+ * The two shares every report speaks of, from counts per class: `legacy`,
+ * the sessions on SSL 2/3 or TLS 1.0/1.1; `with_tls`, the sessions that
+ * negotiated TLS (any version, also one not logged: ssl2 to tls_unknown;
+ * not tls_failed, not none). Every percentage extls prints is one of them
+ * (or a class count) over all the sessions of the same row or report.
+ */
+uint64_t extls_legacy_count(const uint64_t count[EXTLS_N_CLASSES]);
+uint64_t extls_with_tls_count(const uint64_t count[EXTLS_N_CLASSES]);
 
 #endif /* EXTLS_EXTLS_H */

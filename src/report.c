@@ -68,6 +68,9 @@ json_group(FILE *out, struct agg *a, const struct agg_group *g)
     json_time(out, g->first_ms);
     fputs(",\"last\":", out);
     json_time(out, g->last_ms);
+    fprintf(out, ",\"legacy\":%llu,\"with_tls\":%llu",
+            (unsigned long long)extls_legacy_count(g->count),
+            (unsigned long long)extls_with_tls_count(g->count));
 }
 
 static enum extls_status
@@ -122,7 +125,7 @@ write_delimited(FILE *out, struct report *r, char sep)
     fputs("sessions", out);
     for (int c = 0; c < EXTLS_N_CLASSES; c++)
         fprintf(out, "%c%s", sep, extls_class_name((enum extls_class)c));
-    fprintf(out, "%cfirst%clast\n", sep, sep);
+    fprintf(out, "%cfirst%clast%clegacy%cwith_tls\n", sep, sep, sep, sep);
     for (size_t g = 0; g < n; g++) {
         char t1[XTIME_BUF], t2[XTIME_BUF];
         for (size_t i = 0; i < nk; i++) {
@@ -132,8 +135,10 @@ write_delimited(FILE *out, struct report *r, char sep)
         fprintf(out, "%llu", (unsigned long long)v[g]->sessions);
         for (int c = 0; c < EXTLS_N_CLASSES; c++)
             fprintf(out, "%c%llu", sep, (unsigned long long)v[g]->count[c]);
-        fprintf(out, "%c%s%c%s\n", sep, xtime_format(v[g]->first_ms, t1), sep,
-                xtime_format(v[g]->last_ms, t2));
+        fprintf(out, "%c%s%c%s%c%llu%c%llu\n", sep, xtime_format(v[g]->first_ms, t1), sep,
+                xtime_format(v[g]->last_ms, t2), sep,
+                (unsigned long long)extls_legacy_count(v[g]->count), sep,
+                (unsigned long long)extls_with_tls_count(v[g]->count));
     }
     return EXTLS_OK;
 }

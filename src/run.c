@@ -554,6 +554,7 @@ make_filter(struct run *r, struct filter **out)
     filter_since(f, cfg->since);
     filter_until(f, cfg->until);
     filter_direction(f, cfg->direction);
+    filter_classes(f, cfg->classes);
     if (cfg->connector) {
         char msg[200];
         enum extls_status st = filter_connector(f, cfg->connector, msg, sizeof(msg));

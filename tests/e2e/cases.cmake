@@ -193,3 +193,8 @@ set_tests_properties(e2e_diag_escape PROPERTIES LABELS e2e TIMEOUT 60)
 # inspection ("220 *****", host from the 250 reply) and the one-row
 # certificate block of Exchange 2016 CU2 (no dates), in both shapes.
 extls_e2e(log_variants_sessions ARGS sessions --format tsv tests/data-variants)
+
+# --class keeps the sessions of these classes only (the others are excluded).
+extls_e2e(class_legacy_csv ARGS -q --format csv --class legacy samples/exchange2019)
+extls_e2e(class_none_send_sessions ARGS sessions -q --format tsv --direction send --class none,tls_failed samples/exchange2019)
+extls_e2e(usage_bad_class RC 2 ARGS --class tls1 samples/exchange2019)

@@ -139,16 +139,16 @@ check_machine(enum report_format fmt, const struct report_totals *totals, int em
 #define GROUP1                                                                                     \
     "\"direction\":\"receive\",\"connector\":\"EX\\\\Default\",\"remote\":\"192.0.2.10\","         \
     "\"sessions\":1," TLS_TLS1_3_X1 ",\"first\":\"2023-01-11T16:00:03.000Z\","                     \
-    "\"last\":\"2023-01-11T16:00:03.000Z\""
+    "\"last\":\"2023-01-11T16:00:03.000Z\",\"legacy\":0,\"with_tls\":1"
 #define GROUP2                                                                                     \
     "\"direction\":\"receive\",\"connector\":\"Relay, \\\"Partner\\\"\","                          \
     "\"remote\":\"192.0.2.10\",\"sessions\":3," TLS_MIXED                                          \
     ",\"first\":\"2023-01-11T16:00:00.000Z\","                                                     \
-    "\"last\":\"2023-01-11T16:00:02.000Z\""
+    "\"last\":\"2023-01-11T16:00:02.000Z\",\"legacy\":1,\"with_tls\":1"
 #define GROUP3                                                                                     \
     "\"direction\":\"send\",\"connector\":\"EX\\\\Default\",\"remote\":\"198.51.100.7\","          \
     "\"sessions\":2," TLS_TLS1_2_X2 ",\"first\":\"2023-01-11T16:00:01.000Z\","                     \
-    "\"last\":\"2023-01-11T16:00:05.123Z\""
+    "\"last\":\"2023-01-11T16:00:05.123Z\",\"legacy\":0,\"with_tls\":2"
 
 static void
 format_names_parse(void **state)
@@ -224,13 +224,13 @@ jsonl_uses_the_keys_and_order_given(void **state)
     assert_string_equal(
         got, "{\"type\":\"group\",\"remote\":\"10.0.0.1\",\"day\":\"2023-01-11\","
              "\"sessions\":1," TLS_TLS1_3_X1 ",\"first\":\"2023-01-11T16:00:00.000Z\","
-             "\"last\":\"2023-01-11T16:00:00.000Z\"}\n"
+             "\"last\":\"2023-01-11T16:00:00.000Z\",\"legacy\":0,\"with_tls\":1}\n"
              "{\"type\":\"group\",\"remote\":\"192.0.2.10\",\"day\":\"2023-01-11\","
              "\"sessions\":1," TLS_NONE_X1 ",\"first\":\"2023-01-11T16:00:00.000Z\","
-             "\"last\":\"2023-01-11T16:00:00.000Z\"}\n"
+             "\"last\":\"2023-01-11T16:00:00.000Z\",\"legacy\":0,\"with_tls\":0}\n"
              "{\"type\":\"group\",\"remote\":\"192.0.2.10\",\"day\":\"2023-01-12\","
              "\"sessions\":1," TLS_TLS1_2_X1 ",\"first\":\"2023-01-12T16:00:00.000Z\","
-             "\"last\":\"2023-01-12T16:00:00.000Z\"}\n"
+             "\"last\":\"2023-01-12T16:00:00.000Z\",\"legacy\":0,\"with_tls\":1}\n"
              "{\"type\":\"totals\",\"schema\":\"extls/1\",\"totals\":" EMPTY_TOTALS_JSON "}\n");
     free(got);
     agg_free(r.groups);
@@ -238,7 +238,7 @@ jsonl_uses_the_keys_and_order_given(void **state)
 
 #define CSV_HEADER                                                                                 \
     "direction,connector,remote,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,"       \
-    "tls_failed,none,first,last\n"
+    "tls_failed,none,first,last,legacy,with_tls\n"
 
 static void
 csv_rfc4180_quoting(void **state)
@@ -246,11 +246,11 @@ csv_rfc4180_quoting(void **state)
     (void)state;
     check_machine(REPORT_CSV, &machine_totals, 0,
                   CSV_HEADER "receive,EX\\Default,192.0.2.10,1,0,0,0,0,0,1,0,0,0,"
-                             "2023-01-11T16:00:03.000Z,2023-01-11T16:00:03.000Z\n"
+                             "2023-01-11T16:00:03.000Z,2023-01-11T16:00:03.000Z,0,1\n"
                              "receive,\"Relay, \"\"Partner\"\"\",192.0.2.10,3,0,0,1,0,0,0,0,1,1,"
-                             "2023-01-11T16:00:00.000Z,2023-01-11T16:00:02.000Z\n"
+                             "2023-01-11T16:00:00.000Z,2023-01-11T16:00:02.000Z,1,1\n"
                              "send,EX\\Default,198.51.100.7,2,0,0,0,0,2,0,0,0,0,"
-                             "2023-01-11T16:00:01.000Z,2023-01-11T16:00:05.123Z\n");
+                             "2023-01-11T16:00:01.000Z,2023-01-11T16:00:05.123Z,0,2\n");
 }
 
 static void
@@ -262,7 +262,7 @@ csv_empty_report_is_header_only(void **state)
 
 #define TSV_HEADER                                                                                 \
     "direction\tconnector\tremote\tsessions\tssl2\tssl3\ttls1_0\ttls1_1\ttls1_2\ttls1_3\t"         \
-    "tls_unknown\ttls_failed\tnone\tfirst\tlast\n"
+    "tls_unknown\ttls_failed\tnone\tfirst\tlast\tlegacy\twith_tls\n"
 
 static void
 tsv_backslash_escaped(void **state)
@@ -271,11 +271,11 @@ tsv_backslash_escaped(void **state)
     check_machine(REPORT_TSV, &machine_totals, 0,
                   TSV_HEADER
                   "receive\tEX\\\\Default\t192.0.2.10\t1\t0\t0\t0\t0\t0\t1\t0\t0\t0\t"
-                  "2023-01-11T16:00:03.000Z\t2023-01-11T16:00:03.000Z\n"
+                  "2023-01-11T16:00:03.000Z\t2023-01-11T16:00:03.000Z\t0\t1\n"
                   "receive\tRelay, \"Partner\"\t192.0.2.10\t3\t0\t0\t1\t0\t0\t0\t0\t1\t1\t"
-                  "2023-01-11T16:00:00.000Z\t2023-01-11T16:00:02.000Z\n"
+                  "2023-01-11T16:00:00.000Z\t2023-01-11T16:00:02.000Z\t1\t1\n"
                   "send\tEX\\\\Default\t198.51.100.7\t2\t0\t0\t0\t0\t2\t0\t0\t0\t0\t"
-                  "2023-01-11T16:00:01.000Z\t2023-01-11T16:00:05.123Z\n");
+                  "2023-01-11T16:00:01.000Z\t2023-01-11T16:00:05.123Z\t0\t2\n");
 }
 
 static void
