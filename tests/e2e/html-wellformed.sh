@@ -26,6 +26,10 @@ page hostile tests/data-html/hostile.LOG
 page empty tests/data/empty.LOG
 page walk tests/data # unreadable headers: exit 2, the page still written
 page filtered --direction send --since 2023-01-11T15:30 samples/exchange2019
+page by_day --by day,direction samples/exchange2010
+# Several servers: reports merged (to-fix lists, trend, servers, --by section).
+"$exe" merge --format html --by server tests/merge-data/server-ex2010.json \
+    tests/merge-data/server-ex2019.json >"$scratch/merged.html" 2>"$scratch/merged.err"
 
 for f in "$scratch"/*.html; do
     n=$((n + 1))
