@@ -413,6 +413,13 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         cfg->format = REPORT_JSON;
     if (cfg->command == CLI_SESSIONS && cfg->nagios)
         return usage_error(err, err_len, "'sessions' cannot be used with --nagios");
+    /* --by is honoured by every summary format; never ignored silently elsewhere. */
+    if (cfg->command == CLI_SESSIONS && cfg->by_given)
+        return usage_error(err, err_len,
+                           "'sessions' writes one record per session: --by does "
+                           "not apply (it groups the summary)");
+    if (cfg->nagios && cfg->by_given)
+        return usage_error(err, err_len, "--nagios prints one status line: --by does not apply");
     if (cfg->warn_on.n && !cfg->nagios)
         return usage_error(err, err_len, "--warn-on needs --nagios");
     enum cli_status st = resolve_times(cfg, err, err_len);

@@ -818,6 +818,12 @@ class_wide_and_by_given(void **state)
     char *m[] = {"extls", "merge", "--class", "legacy", "r.json"};
     assert_int_equal(parse(&cfg, ARGC(m), m), CLI_EUSAGE);
     assert_string_equal(err, "option '--class' does not apply to 'merge'");
+    char *sb[] = {"extls", "sessions", "--by", "day", "x"};
+    check_usage(ARGC(sb), sb,
+                "'sessions' writes one record per session: --by does not apply (it groups the "
+                "summary)");
+    char *nb[] = {"extls", "--nagios", "--by", "day", "x"};
+    check_usage(ARGC(nb), nb, "--nagios prints one status line: --by does not apply");
     char *w[] = {"extls", "merge", "--wide", "--format", "table", "r.json"};
     assert_int_equal(parse(&cfg, ARGC(w), w), CLI_OK);
     assert_true(cfg.wide);
