@@ -216,13 +216,14 @@ def main(argv):
     def bytewise(key):
         return tuple(k.encode("utf-8", "surrogateescape") for k in key)
 
-    out = ["direction,connector,remote,sessions," + ",".join(CLASSES) + ",first,last\n"]
+    out = ["direction,connector,remote,sessions," + ",".join(CLASSES) + ",first,last,legacy,with_tls\n"]
     for key in sorted(groups, key=bytewise):
         g = groups[key]
         counts = [g["counts"][c] for c in CLASSES]
         out.append(",".join([csv_field(k) for k in key] + [str(sum(counts))]
                             + [str(c) for c in counts]
-                            + [format_time(g["first"]), format_time(g["last"])]) + "\n")
+                            + [format_time(g["first"]), format_time(g["last"])]
+                            + [str(sum(counts[0:4])), str(sum(counts[0:7]))]) + "\n")
     sys.stdout.buffer.write("".join(out).encode("utf-8", "surrogateescape"))
     print("tls_table.py: %d rows, %d malformed, %d sessions"
           % (stats["rows"], stats["malformed"], len(sessions)), file=sys.stderr)

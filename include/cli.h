@@ -29,7 +29,9 @@ struct cli_config {
     enum report_format format;
     enum agg_key by[AGG_N_KEYS]; /* --by, in the order given (merge: n_by 0 without --by) */
     size_t n_by;
-    int by_given;                  /* --by was given */
+    int by_given;                  /* --by was given (table, html: a section grouped by it) */
+    unsigned classes;              /* --class: bit 1 << class (enum extls_class) counted; 0: all */
+    int wide;                      /* --wide: the table at its full width */
     int64_t since, until;          /* INT64_MIN / INT64_MAX when not given */
     const char *since_text;        /* --since as given, or NULL */
     const char *until_text;        /* --until as given, or NULL */

@@ -90,4 +90,14 @@ enum extls_kind {
 /* "message tracking log" (n == 1) or "message tracking logs"; "?" out of range. */
 const char *extls_kind_name(enum extls_kind kind, uint64_t n);
 
+/*
+ * The two shares every report speaks of, from counts per class: `legacy`,
+ * the sessions on SSL 2/3 or TLS 1.0/1.1; `with_tls`, the sessions that
+ * negotiated TLS (any version, also one not logged: ssl2 to tls_unknown;
+ * not tls_failed, not none). Every percentage extls prints is one of them
+ * (or a class count) over all the sessions of the same row or report.
+ */
+uint64_t extls_legacy_count(const uint64_t count[EXTLS_N_CLASSES]);
+uint64_t extls_with_tls_count(const uint64_t count[EXTLS_N_CLASSES]);
+
 #endif /* EXTLS_EXTLS_H */

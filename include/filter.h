@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * filter.h: which sessions a run counts (--since, --until, --direction,
- * --connector, --remote). A session is in or out as a whole, judged by its
- * start time, direction, connector-id and remote address.
+ * --connector, --remote, --class). A session is in or out as a whole,
+ * judged by its start time, direction, connector-id, remote address and
+ * class.
  */
 #ifndef EXTLS_FILTER_H
 #define EXTLS_FILTER_H
@@ -44,6 +45,12 @@ enum extls_status filter_connector(struct filter *f, const char *pattern, char *
  * Returns EXTLS_EINVAL for text that is neither.
  */
 enum extls_status filter_remote(struct filter *f, const char *spec);
+
+/*
+ * Count only sessions whose class is in `mask` (bit 1 << class, enum
+ * extls_class); 0 lets every class through.
+ */
+void filter_classes(struct filter *f, unsigned mask);
 
 /* 1 if the session is counted, 0 if excluded. */
 int filter_match(struct filter *f, const struct session *s);

@@ -2,17 +2,22 @@
 /*
  * html.h: the summary as one self-contained HTML5 page (--format html).
  *
- * The page has a header (what it reports, the time range of the counted
- * sessions and the totals), a stacked bar per connector with the share of
- * each class, a stacked bar chart of sessions per class per UTC day (both
- * inline SVG, with a legend and <title> elements for screen readers and
- * tooltips), the per-connector table and the per-remote-host table (legacy
- * protocol users first) of the table format.
+ * The page has a header (what it reports on: the time range of the counted
+ * sessions, the servers, when it was generated, the totals with their
+ * shares of all sessions), the to-fix lists (remote hosts on SSL 2/3 or
+ * TLS 1.0/1.1, send partners that never started TLS), a stacked bar per
+ * connector with the share of each class, the legacy and no-TLS share of
+ * each day's sessions as small multiples (each on its own axis), a stacked
+ * bar chart of sessions per class per UTC day (all inline SVG, with a
+ * legend and <title> elements for screen readers and tooltips), the
+ * per-connector and per-remote-host tables of the table format, and a
+ * table grouped by --by when the report has `groups`.
  *
  * Invariants: the page loads nothing (no script, style sheet, font or image
  * from elsewhere); it is valid UTF-8 and also well-formed XML (every element
  * closed, only &amp; &lt; &gt; &quot; and numeric references); and its bytes
- * depend only on the report: no wall-clock time, groups in sorted order.
+ * depend only on the report (r->generated_ms included: the caller reads the
+ * clock, not this module), groups in sorted order.
  */
 #ifndef EXTLS_HTML_H
 #define EXTLS_HTML_H
@@ -67,7 +72,9 @@ uint64_t html_axis(uint64_t max, uint64_t *step);
 
 /*
  * Write the page for r->totals, r->by_connector (direction, connector),
- * r->by_remote (direction, remote) and r->by_day (day) to `out`. Returns
+ * r->by_remote (direction, remote; NULL: no to-fix or remote sections),
+ * r->by_day (day; NULL: no per-day sections), r->groups (NULL: no --by
+ * section), r->servers and r->generated_ms (0: not shown) to `out`. Returns
  * EXTLS_OK or EXTLS_ENOMEM (output then stops part-way). Write errors are
  * left in the stream's error flag for the caller (report_write()).
  */

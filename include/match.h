@@ -18,7 +18,8 @@
  * Command and reply rows are checked with plain string tests for the
  * STARTTLS / X-ANONYMOUSTLS command, the reply code, and the remote host's
  * name (receive: the client's EHLO/HELO argument; send: the host in the
- * server's 220/250 reply).
+ * server's 220/250 reply; a 220 token with '*' is a banner masked by a
+ * firewall's SMTP inspection and names nothing).
  *
  * Certificate rows (format document §6.2), information rows only, are told
  * apart by their context column:
@@ -34,7 +35,14 @@
  *     the subject ends at the first space that starts an issuer attribute
  *     ("CN=", "O=", ...), i.e. a space outside quotes not preceded by ','
  *     or '+' and followed by <letters/digits/dots>'='. The one-row form of
- *     our own certificate ("Sending certificate Subject ...") gives nothing.
+ *     our own certificate ("Sending certificate Subject ...") gives nothing;
+ *   - the one-row block of Exchange 2016 CU2 (no dates), after the header
+ *     "Remote certificate": context "Remote certificate Certificate subject
+ *     Certificate issuer name Certificate serial number Certificate
+ *     thumbprint" with data " <subject> <issuer> <serial> <thumbprint>"
+ *     (split as above), or context "Remote certificate" with data
+ *     "Certificate subject <subject> Certificate issuer name <issuer>
+ *     Certificate serial number <serial> Certificate thumbprint <thumbprint>".
  * A thumbprint is 1 to MATCH_THUMB_MAX hex digits; anything else in its
  * place is not reported.
  */

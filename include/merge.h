@@ -56,16 +56,16 @@ const struct report_totals *merge_totals(const struct merge *m);
 const char *merge_errmsg(const struct merge *m);
 
 /*
- * The combined report in *r (its agg tables borrowed, valid until
- * merge_free()). `by[0..n_by)` regroups the machine formats by these keys,
- * which must all be keys of the reports (sums over the others are exact);
- * n_by 0 keeps the reports' keys. REPORT_TABLE and REPORT_HTML need
- * reports keyed by at least direction and connector and give the
- * per-connector section only (r->by_remote NULL): reports carry no host
- * names for the per-remote one; REPORT_HTML also gets r->by_day when the
- * reports are keyed by day (else NULL: no sessions-per-day chart).
- * Returns EXTLS_OK, EXTLS_EINVAL (message in merge_errmsg()) or
- * EXTLS_ENOMEM.
+ * The combined report in *r (its agg tables and strings borrowed, valid
+ * until the next merge_report() or merge_free()). `by[0..n_by)` regroups by
+ * these keys, which must all be keys of the reports (sums over the others
+ * are exact); n_by 0 keeps the reports' keys. REPORT_TABLE and REPORT_HTML
+ * need reports keyed by at least direction and connector and give the
+ * per-connector section; the remote-host sections (to fix, per remote host)
+ * when they are keyed by direction and remote too (reports carry no host
+ * names); the days when keyed by day; a section grouped by `by` when n_by is
+ * not 0; r->servers, the values of the server key. Returns EXTLS_OK,
+ * EXTLS_EINVAL (message in merge_errmsg()) or EXTLS_ENOMEM.
  */
 enum extls_status merge_report(struct merge *m, enum report_format fmt, const enum agg_key *by,
                                size_t n_by, struct report *r);

@@ -3,13 +3,21 @@
  * report.h: the summary in each output format.
  *
  * Machine formats (json, jsonl, csv, tsv) print one record per group of
- * `groups`, in its sorted order, with the keys it was built with. The table
- * format prints, for people, a per-connector section (`by_connector`,
- * grouped by direction and connector), a per-remote-host section
- * (`by_remote`, grouped by direction and remote; legacy protocol users
- * first), when the sessions span more than one day a per-day section
- * (`by_day`, grouped by day) and a one-line footer. The html format
- * (html.h) shows the same tables with charts, and the sessions per day.
+ * `groups`, in its sorted order, with the keys it was built with
+ * (docs/report-schema.md). The table format prints, for people:
+ *   - "To fix first": the remote hosts of `by_remote` (direction, remote)
+ *     on SSL 2/3 or TLS 1.0/1.1, most such sessions first, and the send
+ *     partners whose every session went without TLS; each list cut at 10
+ *     rows unless `wide`;
+ *   - a per-connector section (`by_connector`), a per-remote-host section
+ *     (`by_remote`, legacy users first), a per-day section when there is
+ *     more than one day (`by_day`), a section per `groups` group when the
+ *     table is asked for --by (`groups` non-NULL), and a footer.
+ * Every section fits `width` columns (table.h: long names shortened with
+ * "…", per-class columns replaced by legacy/tls_failed/none counts) unless
+ * `wide`. Every percentage is a share of the sessions of its row:
+ * tls% = with_tls / sessions, legacy% = legacy / sessions (extls.h).
+ * The html format (html.h) shows the same lists and tables with charts.
  */
 #ifndef EXTLS_REPORT_H
 #define EXTLS_REPORT_H
@@ -73,7 +81,27 @@ struct report {
     struct agg *by_day;       /* table, html: grouped by day; NULL or one group: no table section */
     int local_days;           /* by_day holds days of the machine's zone, not UTC */
     int terminal;             /* out is a terminal: CSV/TSV show control bytes as \xHH */
+    unsigned width;           /* table: the width to fit (term.h) */
+    int wide;                 /* table: every column in full, every row of the to-fix lists */
+    const char *servers;      /* html: the Exchange servers reported on, or NULL */
+    int64_t generated_ms;     /* html: when the report was made (0: not shown) */
 };
+
+/* Longest text report_pct() writes, with its NUL. */
+#define REPORT_PCT_BUF 16
+
+/*
+ * A share for people, `part` of `whole` in percent: "0%", "100%", "-"
+ * (whole 0), one decimal below 10% ("0.5%", "<0.1%"), else whole percents,
+ * never rounded to 0% or 100% when it is neither (">99%"). Returns buf.
+ */
+const char *report_pct(uint64_t part, uint64_t whole, char buf[REPORT_PCT_BUF]);
+
+/* The to-fix lists (table and html): a remote host with SSL 2/3 or TLS 1.0/1.1 sessions. */
+int report_is_legacy_host(const struct agg_group *g);
+
+/* A send-direction remote host whose every session went without TLS (class none). */
+int report_is_plain_partner(const struct agg_group *g);
 
 /*
  * Write the report to `out`. Returns EXTLS_OK, EXTLS_ENOMEM, or EXTLS_EIO

@@ -37,6 +37,8 @@ enum opt_id {
     OPT_NAGIOS,
     OPT_WAIT,
     OPT_HOLD,
+    OPT_CLASS,
+    OPT_WIDE,
 };
 
 struct opt {
@@ -72,8 +74,12 @@ static const struct opt options[] = {
      "output format: table (default), json, jsonl, csv, tsv, html, excel-csv, xlsx; "
      "for 'sessions': jsonl (default), csv, tsv, excel-csv, xlsx"},
     {"by", OPT_BY, "KEYS",
-     "group by these comma-separated keys (machine formats): direction, connector, "
-     "remote, day, hour, ehlo, cipher, server (default: direction,connector,remote)"},
+     "group by these comma-separated keys: direction, connector, remote, day, hour, ehlo, "
+     "cipher, server (default: direction,connector,remote; table and html: a section "
+     "grouped by them)"},
+    {"wide", OPT_WIDE, NULL,
+     "table: print every column in full (default: fit the terminal, or COLUMNS, or 100 "
+     "columns)"},
     {"since", OPT_SINCE, "TIME",
      "only sessions starting at or after TIME (ISO 8601, UTC; or today, yesterday, "
      "-7d, -12h, -30m)"},
@@ -84,6 +90,8 @@ static const struct opt options[] = {
     {"direction", OPT_DIRECTION, "DIR", "only receive or only send sessions"},
     {"connector", OPT_CONNECTOR, "REGEX", "only connectors whose id matches REGEX (PCRE2)"},
     {"remote", OPT_REMOTE, "ADDR", "only remote hosts with this address or in this CIDR block"},
+    {"class", OPT_CLASS, "LIST",
+     "only sessions of these classes (comma-separated; 'legacy' = ssl2,ssl3,tls1_0,tls1_1)"},
     {"fail-on", OPT_FAIL_ON, "LIST",
      "exit 1 if any counted session is in one of these classes (comma-separated; "
      "'legacy' = ssl2,ssl3,tls1_0,tls1_1), or past a threshold: tls1_0>0, none>5%, legacy>=1; "
@@ -133,6 +141,30 @@ usage_error(char *err, size_t err_len, const char *fmt, ...)
     return CLI_EUSAGE;
 }
 
+/* --class: class names and "legacy", comma-separated, into a class bit mask; 0 if bad. */
+static unsigned
+parse_classes(const char *list)
+{
+    unsigned mask = 0;
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ",");
+        int c = extls_class_parse(p, len);
+        if (c >= 0) {
+            mask |= 1u << c;
+        } else if (len == 6 && memcmp(p, "legacy", 6) == 0) {
+            for (int k = 0; k < EXTLS_N_CLASSES; k++) {
+                if (extls_class_is_legacy((enum extls_class)k))
+                    mask |= 1u << k;
+            }
+        } else {
+            return 0;
+        }
+        if (!p[len])
+            return mask;
+        p += len + 1;
+    }
+}
+
 static int
 parse_by(struct cli_config *cfg, const char *list)
 {
@@ -158,7 +190,8 @@ static int
 merge_option(int id)
 {
     return id == OPT_FORMAT || id == OPT_BY || id == OPT_FAIL_ON || id == OPT_WARN_ON ||
-           id == OPT_NAGIOS || id == OPT_QUIET || id == OPT_HELP || id == OPT_VERSION;
+           id == OPT_NAGIOS || id == OPT_QUIET || id == OPT_HELP || id == OPT_VERSION ||
+           id == OPT_WIDE;
 }
 
 static void
@@ -262,6 +295,18 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
                                "bad --by '%s': use distinct keys from direction, connector, "
                                "remote, day, hour, ehlo, cipher, server",
                                arg);
+        cfg->by_given = 1;
+        break;
+    case OPT_CLASS:
+        cfg->classes = parse_classes(arg);
+        if (!cfg->classes)
+            return usage_error(err, err_len,
+                               "bad --class '%s': use names from ssl2, ssl3, tls1_0, tls1_1, "
+                               "tls1_2, tls1_3, tls_unknown, tls_failed, none, legacy",
+                               arg);
+        break;
+    case OPT_WIDE:
+        cfg->wide = 1;
         break;
     case OPT_SINCE:
     case OPT_UNTIL: {
@@ -474,6 +519,13 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
                            "days): use csv, tsv or json for other groupings");
     if (cfg->command == CLI_SESSIONS && cfg->nagios)
         return usage_error(err, err_len, "'sessions' cannot be used with --nagios");
+    /* --by is honoured by every summary format; never ignored silently elsewhere. */
+    if (cfg->command == CLI_SESSIONS && cfg->by_given)
+        return usage_error(err, err_len,
+                           "'sessions' writes one record per session: --by does "
+                           "not apply (it groups the summary)");
+    if (cfg->nagios && cfg->by_given)
+        return usage_error(err, err_len, "--nagios prints one status line: --by does not apply");
     if (cfg->warn_on.n && !cfg->nagios)
         return usage_error(err, err_len, "--warn-on needs --nagios");
     enum cli_status st = resolve_times(cfg, err, err_len);
@@ -509,12 +561,38 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
 #define USAGE                                                                                      \
     "usage: extls [OPTIONS] PATH...\n"                                                             \
     "       extls sessions [OPTIONS] PATH...\n"                                                    \
-    "       extls merge [--format FMT] [--by KEYS] [--fail-on LIST] [--nagios] REPORT...\n"
+    "       extls merge [OPTIONS] REPORT.json...\n"
 
 void
 cli_usage(FILE *out)
 {
     fputs(USAGE "Try 'extls --help' for more information.\n", out);
+}
+
+#define HELP_WIDTH 80 /* --help fits an 80-column terminal */
+#define HELP_LEFT 24  /* width of the option column */
+
+/* One option: its left column, then the help words wrapped to HELP_WIDTH. */
+static void
+help_text(FILE *out, const char *left, const char *help)
+{
+    const size_t room = HELP_WIDTH - HELP_LEFT - 3;
+    int first = 1;
+    while (*help) {
+        size_t len = strlen(help), cut = len;
+        if (len > room) {
+            cut = room;
+            while (cut > 0 && help[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = room;
+        }
+        fprintf(out, "  %-*s %.*s\n", HELP_LEFT, first ? left : "", (int)cut, help);
+        first = 0;
+        help += cut;
+        while (*help == ' ')
+            help++;
+    }
 }
 
 void
@@ -539,7 +617,7 @@ cli_help(FILE *out)
         else
             snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
                      o->arg ? o->arg : "");
-        fprintf(out, "  %-24s %s\n", left, o->help);
+        help_text(out, left, o->help);
     }
     fputs("\n"
           "Classes: ssl2 ssl3 tls1_0 tls1_1 tls1_2 tls1_3 tls_unknown tls_failed none.\n"

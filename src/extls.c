@@ -89,3 +89,18 @@ extls_kind_name(enum extls_kind kind, uint64_t n)
         return "?";
     return names[kind][n != 1];
 }
+
+uint64_t
+extls_legacy_count(const uint64_t count[EXTLS_N_CLASSES])
+{
+    return count[EXTLS_SSL2] + count[EXTLS_SSL3] + count[EXTLS_TLS1_0] + count[EXTLS_TLS1_1];
+}
+
+uint64_t
+extls_with_tls_count(const uint64_t count[EXTLS_N_CLASSES])
+{
+    uint64_t n = 0;
+    for (int c = EXTLS_SSL2; c <= EXTLS_TLS_UNKNOWN; c++)
+        n += count[c];
+    return n;
+}

@@ -22,6 +22,7 @@ struct filter {
     int family;            /* AF_INET or AF_INET6 */
     unsigned char net[16]; /* network address */
     unsigned prefix;       /* prefix length in bits */
+    unsigned classes;      /* bit 1 << class: counted; 0: all */
 };
 
 struct filter *
@@ -157,6 +158,12 @@ in_net(const struct filter *f, const char *remote)
     return 1;
 }
 
+void
+filter_classes(struct filter *f, unsigned mask)
+{
+    f->classes = mask;
+}
+
 int
 filter_match(struct filter *f, const struct session *s)
 {
@@ -168,6 +175,8 @@ filter_match(struct filter *f, const struct session *s)
                                   0, f->md, NULL) < 0)
         return 0;
     if (f->has_net && !in_net(f, s->remote))
+        return 0;
+    if (f->classes && !(f->classes & (1u << session_classify(s))))
         return 0;
     return 1;
 }

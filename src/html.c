@@ -185,14 +185,12 @@ put_u(FILE *out, uint64_t v)
     fprintf(out, "%llu", (unsigned long long)v);
 }
 
-/* "47%" for part of whole, "-" when whole is 0 (as the table format). */
+/* "47%" for part of whole, "-" when whole is 0 (report_pct(), as the table). */
 static void
 put_pct(FILE *out, uint64_t part, uint64_t whole)
 {
-    if (!whole)
-        putc('-', out);
-    else
-        fprintf(out, "%.0f%%", 100.0 * (double)part / (double)whole);
+    char buf[REPORT_PCT_BUF];
+    fputs(report_pct(part, whole, buf), out);
 }
 
 static void
@@ -229,21 +227,13 @@ put_time(FILE *out, int64_t ms)
 static uint64_t
 tls_count(const uint64_t *count)
 {
-    uint64_t n = 0;
-    for (int c = EXTLS_SSL2; c <= EXTLS_TLS_UNKNOWN; c++)
-        n += count[c];
-    return n;
+    return extls_with_tls_count(count);
 }
 
 static uint64_t
 legacy_count(const uint64_t *count)
 {
-    uint64_t n = 0;
-    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
-        if (extls_class_is_legacy((enum extls_class)c))
-            n += count[c];
-    }
-    return n;
+    return extls_legacy_count(count);
 }
 
 /* ---- page parts ---- */
@@ -286,6 +276,14 @@ static const char style[] =
     "svg.bar{display:block;width:600px;max-width:60vw;height:auto}\n"
     "svg.days{display:block;max-width:100%;height:auto}\n"
     "footer{margin-top:2rem;color:#666;font-size:.8rem}\n"
+    "p.meta{color:#444;font-size:.9rem}\n"
+    "section.fix{border:2px solid #a3122a;border-radius:6px;padding:.25rem 1rem .75rem;"
+    "margin-top:1rem}\n"
+    "section.fix h2{border-bottom:none;color:#a3122a;margin-top:.5rem}\n"
+    "section.fix h3{font-size:1rem;margin:.75rem 0 .3rem}\n"
+    "details summary{cursor:pointer;font-size:.85rem;color:#333;margin:.3rem 0}\n"
+    "div.trend{display:flex;flex-wrap:wrap;gap:1rem 2rem}\n"
+    "svg.trend{display:block;max-width:100%;height:auto}\n"
     "@media print{body{max-width:none}svg,tr.legacy td{print-color-adjust:exact;"
     "-webkit-print-color-adjust:exact}}\n";
 
@@ -325,8 +323,9 @@ total_item(FILE *out, const char *what, uint64_t v, int warn)
 }
 
 static void
-page_header(FILE *out, const struct report_totals *t, const uint64_t *cls, uint64_t legacy_hosts)
+page_header(FILE *out, const struct report *r, const uint64_t *cls, uint64_t legacy_hosts)
 {
+    const struct report_totals *t = &r->totals;
     fputs("<header>\n<h1>TLS use in Exchange SMTP protocol logs</h1>\n", out);
     if (t->sessions) {
         fputs("<p>Sessions starting from ", out);
@@ -337,6 +336,17 @@ page_header(FILE *out, const struct report_totals *t, const uint64_t *cls, uint6
     } else {
         fputs("<p>No sessions counted.</p>\n", out);
     }
+    fputs("<p class=\"meta\">Servers: ", out);
+    if (r->servers && r->servers[0])
+        html_escape(out, r->servers, strlen(r->servers));
+    else
+        fputs("not named in the logs (give --server NAME)", out);
+    if (r->generated_ms) {
+        fputs(". Report generated ", out);
+        put_time(out, r->generated_ms);
+        fputs(" by extls " EXTLS_VERSION, out);
+    }
+    fputs(".</p>\n", out);
     uint64_t tls = tls_count(cls), legacy = legacy_count(cls);
     fputs("<dl class=\"totals\">\n", out);
     total_item(out, "sessions", t->sessions, 0);
@@ -345,13 +355,19 @@ page_header(FILE *out, const struct report_totals *t, const uint64_t *cls, uint6
     fputs(" (", out);
     put_pct(out, tls, t->sessions);
     fputs(")</dd></div>\n", out);
-    fprintf(out, "<div%s><dt>on SSL 2/3 or TLS 1.0/1.1</dt><dd>", legacy ? " class=\"warn\"" : "");
+    fprintf(out, "<div%s><dt>legacy: SSL 2/3, TLS 1.0/1.1</dt><dd>",
+            legacy ? " class=\"warn\"" : "");
     put_u(out, legacy);
     fputs(" (", out);
-    put_pct(out, legacy, tls - cls[EXTLS_TLS_UNKNOWN]);
+    put_pct(out, legacy, t->sessions);
     fputs(")</dd></div>\n", out);
-    if (legacy_hosts != UINT64_MAX) /* unknown for merged reports */
-        total_item(out, "remote hosts on SSL 2/3 or TLS 1.0/1.1", legacy_hosts, 1);
+    fprintf(out, "<div%s><dt>no TLS</dt><dd>", cls[EXTLS_NONE] ? " class=\"warn\"" : "");
+    put_u(out, cls[EXTLS_NONE]);
+    fputs(" (", out);
+    put_pct(out, cls[EXTLS_NONE], t->sessions);
+    fputs(")</dd></div>\n", out);
+    if (legacy_hosts != UINT64_MAX) /* unknown for merged reports without remote keys */
+        total_item(out, "remote hosts on legacy protocols", legacy_hosts, 1);
     total_item(out, "files read", t->files, 0);
     if (t->files_skipped)
         total_item(out, "files skipped", t->files_skipped, 0);
@@ -362,7 +378,9 @@ page_header(FILE *out, const struct report_totals *t, const uint64_t *cls, uint6
     if (t->excluded)
         total_item(out, "sessions excluded by filters", t->excluded, 0);
     fputs("</dl>\n"
-          "<p class=\"note\">Legacy share: of the sessions whose TLS version was logged. "
+          "<p class=\"note\">Every share on this page is of all the sessions counted (of the "
+          "page, connector, host or day): with TLS = any TLS version, also one not logged; "
+          "legacy = SSL 2/3 or TLS 1.0/1.1; no TLS = never started TLS. "
           "Times are session starts as logged, in UTC.</p>\n"
           "</header>\n",
           out);
@@ -624,8 +642,8 @@ class_cells(FILE *out, const struct agg_group *g)
 static void
 connector_table(FILE *out, const struct agg_group *const *v, size_t n)
 {
-    fputs("<div class=\"scroll\"><table>\n<caption>TLS: share of sessions with TLS; legacy: "
-          "of those with a known version, the share on SSL 2/3 or TLS 1.0/1.1</caption>\n"
+    fputs("<div class=\"scroll\"><table>\n<caption>TLS: share of the connector's sessions with "
+          "TLS; legacy: share of its sessions on SSL 2/3 or TLS 1.0/1.1</caption>\n"
           "<thead><tr><th scope=\"col\" class=\"t\">Direction</th>"
           "<th scope=\"col\" class=\"t\">Connector</th><th scope=\"col\">Sessions</th>",
           out);
@@ -645,7 +663,7 @@ connector_table(FILE *out, const struct agg_group *const *v, size_t n)
         fputs("<td>", out);
         put_pct(out, tls, g->sessions);
         fputs("</td><td>", out);
-        put_pct(out, legacy, tls - g->count[EXTLS_TLS_UNKNOWN]);
+        put_pct(out, legacy, g->sessions);
         fputs("</td></tr>\n", out);
     }
     fputs("</tbody>\n</table></div>\n", out);
@@ -685,24 +703,328 @@ remote_table(FILE *out, const struct agg_group **v, size_t n)
     fputs("</tbody>\n</table></div>\n", out);
 }
 
+/* ---- to fix first ---- */
+
+#define FIX_SHOWN 20 /* rows of each to-fix list before the rest folds into <details> */
+
+/* "tls1_0, tls1_1" as class labels: the legacy classes a group used. */
+static void
+put_legacy_classes(FILE *out, const struct agg_group *g)
+{
+    const char *sep = "";
+    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
+        if (g->count[c] && extls_class_is_legacy((enum extls_class)c)) {
+            fprintf(out, "%s%s", sep, class_label[c]);
+            sep = ", ";
+        }
+    }
+}
+
+static void
+fix_rows(FILE *out, const struct agg_group *const *v, size_t from, size_t to, int legacy)
+{
+    for (size_t i = from; i < to; i++) {
+        const struct agg_group *g = v[i];
+        fputs(legacy ? "<tr class=\"legacy\">" : "<tr>", out);
+        if (legacy) {
+            fputs("<td class=\"t\">", out);
+            put_field(out, g->key[AGG_DIRECTION]);
+            fputs("</td>", out);
+        }
+        fputs("<td class=\"v\">", out);
+        put_value(out, g->key[AGG_REMOTE]);
+        fputs("</td><td class=\"v\">", out);
+        put_value(out, g->host);
+        fputs("</td>", out);
+        if (legacy) {
+            fputs("<td class=\"hot\">", out);
+            put_u(out, legacy_count(g->count));
+            fputs("</td>", out);
+        }
+        fputs("<td>", out);
+        put_u(out, g->sessions);
+        fputs("</td>", out);
+        if (legacy) {
+            fputs("<td class=\"t\">", out);
+            put_legacy_classes(out, g);
+            fputs("</td>", out);
+        }
+        fputs("<td class=\"t\">", out);
+        put_time(out, g->last_ms);
+        fputs("</td></tr>\n", out);
+    }
+}
+
+static void
+fix_table_head(FILE *out, int legacy)
+{
+    fputs("<div class=\"scroll\"><table>\n<thead><tr>", out);
+    if (legacy)
+        fputs("<th scope=\"col\" class=\"t\">Direction</th>", out);
+    fputs("<th scope=\"col\" class=\"t\">Remote host</th><th scope=\"col\" class=\"t\">EHLO "
+          "name</th>",
+          out);
+    if (legacy)
+        fputs("<th scope=\"col\">Legacy sessions</th>", out);
+    fputs("<th scope=\"col\">Sessions</th>", out);
+    if (legacy)
+        fputs("<th scope=\"col\" class=\"t\">Protocols</th>", out);
+    fputs("<th scope=\"col\" class=\"t\">Last seen</th></tr></thead>\n<tbody>\n", out);
+}
+
+/* One to-fix list: the first FIX_SHOWN rows, the rest folded. */
+static void
+fix_list(FILE *out, const struct agg_group *const *v, size_t n, int legacy)
+{
+    size_t shown = n < FIX_SHOWN ? n : FIX_SHOWN;
+    fix_table_head(out, legacy);
+    fix_rows(out, v, 0, shown, legacy);
+    fputs("</tbody>\n</table></div>\n", out);
+    if (shown == n)
+        return;
+    fputs("<details><summary>", out);
+    put_u(out, n - shown);
+    fputs(" more</summary>\n", out);
+    fix_table_head(out, legacy);
+    fix_rows(out, v, shown, n, legacy);
+    fputs("</tbody>\n</table></div>\n</details>\n", out);
+}
+
+/* The rows of v[0..n) that pass `keep`, into w (n entries). */
+static size_t
+select_groups(const struct agg_group *const *v, size_t n, int (*keep)(const struct agg_group *),
+              const struct agg_group **w)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (keep(v[i]))
+            w[m++] = v[i];
+    }
+    return m;
+}
+
+/* "To fix first": v[0..n) are the remote hosts, legacy users first; w is scratch of n. */
+static void
+fix_section(FILE *out, const struct agg_group *const *v, size_t n, const struct agg_group **w)
+{
+    fputs("<section class=\"fix\">\n<h2>To fix first</h2>\n", out);
+    size_t n_legacy = select_groups(v, n, report_is_legacy_host, w);
+    if (n_legacy) {
+        fputs("<h3>", out);
+        put_u(out, n_legacy);
+        fputs(n_legacy == 1 ? " remote host" : " remote hosts", out);
+        fputs(" still on SSL 2/3 or TLS 1.0/1.1</h3>\n", out);
+        fix_list(out, w, n_legacy, 1);
+    }
+    size_t n_plain = select_groups(v, n, report_is_plain_partner, w);
+    if (n_plain) {
+        fputs("<h3>", out);
+        put_u(out, n_plain);
+        fputs(n_plain == 1 ? " send partner" : " send partners", out);
+        fputs(" that never started TLS</h3>\n", out);
+        fix_list(out, w, n_plain, 0);
+    }
+    if (!n_legacy && !n_plain)
+        fputs("<p>Nothing: no remote host on SSL 2/3 or TLS 1.0/1.1, and every send partner "
+              "started TLS.</p>\n",
+              out);
+    fputs("</section>\n", out);
+}
+
+/* ---- trend of the shares per day ---- */
+
+#define TREND_H 160u   /* plot height */
+#define TREND_PLOT 480 /* narrowest plot width */
+
+/* A share in basis points (1/100 %), rounded; 0 without sessions. */
+static uint64_t
+basis_points(uint64_t part, uint64_t whole)
+{
+    if (!whole)
+        return 0;
+    if (part > UINT64_MAX / 10000) /* keep the product in range: lose precision instead */
+        return (uint64_t)(10000.0 * (double)part / (double)whole + 0.5);
+    return (part * 10000 + whole / 2) / whole;
+}
+
+/* An axis label for `bp` basis points, with as many decimals as the step needs. */
+static void
+put_bp(FILE *out, uint64_t bp, uint64_t step)
+{
+    if (step % 100 == 0)
+        fprintf(out, "%llu%%", (unsigned long long)(bp / 100));
+    else if (step % 10 == 0)
+        fprintf(out, "%llu.%llu%%", (unsigned long long)(bp / 100),
+                (unsigned long long)(bp % 100 / 10));
+    else
+        fprintf(out, "%llu.%02llu%%", (unsigned long long)(bp / 100),
+                (unsigned long long)(bp % 100));
+}
+
+/*
+ * One small multiple: the share `what` (legacy or no TLS) of each day's
+ * sessions, on its own axis (0 to html_axis() of the largest share), so a
+ * share of 0.5 % fills the plot as well as one of 50 %. A point per day
+ * with sessions at its slot (every day of the range when at most
+ * HTML_DAYS_MAX days, else the days with sessions), joined by a line.
+ */
+static void
+trend_chart(FILE *out, const struct agg_group *const *v, size_t n, const struct report_totals *t,
+            int legacy)
+{
+    const char *what = legacy ? "Legacy share (SSL 2/3, TLS 1.0/1.1)" : "No-TLS share";
+    int64_t first = day_of(t->first_ms), last = day_of(t->last_ms);
+    int every_day = t->first_ms <= t->last_ms && last - first < HTML_DAYS_MAX;
+    size_t slots = every_day ? (size_t)(last - first + 1) : n;
+    uint64_t max = 0, step;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t part = legacy ? legacy_count(v[i]->count) : v[i]->count[EXTLS_NONE];
+        uint64_t bp = basis_points(part, v[i]->sessions);
+        if (bp > max)
+            max = bp;
+    }
+    uint64_t top = html_axis(max ? max : 1, &step);
+    unsigned dx = (unsigned)(TREND_PLOT / (slots ? slots : 1));
+    if (dx > DAY_STEP_MAX)
+        dx = DAY_STEP_MAX;
+    if (dx < DAY_STEP_MIN)
+        dx = DAY_STEP_MIN;
+    unsigned plot = (unsigned)slots * dx < TREND_PLOT ? TREND_PLOT : (unsigned)slots * dx;
+    unsigned x0 = DAY_LEFT + (plot - (unsigned)slots * dx) / 2;
+    unsigned width = DAY_LEFT + plot + DAY_RIGHT, height = DAY_TOP + TREND_H + DAY_BOTTOM;
+    unsigned label_every = (DAY_LABEL_W + dx - 1) / dx;
+    fprintf(out,
+            "<figure>\n<figcaption>%s of each day's sessions</figcaption>\n"
+            "<svg class=\"trend\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" "
+            "font-size=\"11\" fill=\"#444\">\n<title>%s per day</title>\n<desc>Highest: ",
+            what, width, height, width, height, what);
+    put_bp(out, max, 1);
+    fputs(".</desc>\n", out);
+    for (uint64_t y = 0; y <= top; y += step) {
+        unsigned py = DAY_TOP + TREND_H - scale(y, top, TREND_H);
+        fprintf(out,
+                "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"%s\"/>"
+                "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
+                DAY_LEFT, py, DAY_LEFT + plot, py, y ? "#dddddd" : "#888888", DAY_LEFT - 6, py + 4);
+        put_bp(out, y, step);
+        fputs("</text>\n", out);
+    }
+    const char *colour = legacy ? class_colour[EXTLS_TLS1_0] : "#555555";
+    /* The line, then a point with its title per day. */
+    fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", colour);
+    for (int pass = 0; pass < 2; pass++) {
+        size_t j = 0;
+        for (size_t i = 0; i < slots; i++) {
+            char day[XTIME_BUF];
+            const struct agg_group *g = NULL;
+            if (every_day) {
+                xtime_format_day((first + (int64_t)i) * MS_PER_DAY, day);
+                size_t dl = strlen(day);
+                while (j < n && (v[j]->key[AGG_DAY].len != dl ||
+                                 memcmp(v[j]->key[AGG_DAY].ptr, day, dl) < 0))
+                    j++;
+                if (j < n && v[j]->key[AGG_DAY].len == dl &&
+                    memcmp(v[j]->key[AGG_DAY].ptr, day, dl) == 0)
+                    g = v[j];
+            } else {
+                size_t dl =
+                    v[i]->key[AGG_DAY].len < XTIME_BUF - 1 ? v[i]->key[AGG_DAY].len : XTIME_BUF - 1;
+                memcpy(day, v[i]->key[AGG_DAY].ptr, dl);
+                day[dl] = '\0';
+                g = v[i];
+            }
+            unsigned x = x0 + (unsigned)i * dx + dx / 2;
+            if (pass == 1 && i % label_every == 0)
+                fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n", x,
+                        DAY_TOP + TREND_H + 16, day);
+            if (!g || !g->sessions)
+                continue;
+            uint64_t part = legacy ? legacy_count(g->count) : g->count[EXTLS_NONE];
+            unsigned y = DAY_TOP + TREND_H - scale(basis_points(part, g->sessions), top, TREND_H);
+            if (pass == 0) {
+                fprintf(out, "%u,%u ", x, y);
+                continue;
+            }
+            fprintf(out, "<g><title>%s: ", day);
+            put_u(out, part);
+            fputs(" of ", out);
+            put_u(out, g->sessions);
+            fputs(g->sessions == 1 ? " session (" : " sessions (", out);
+            put_pct(out, part, g->sessions);
+            fprintf(out, ")</title><circle cx=\"%u\" cy=\"%u\" r=\"3.5\" fill=\"%s\"/></g>\n", x, y,
+                    colour);
+        }
+        if (pass == 0)
+            fputs("\"/>\n", out);
+    }
+    fputs("</svg>\n</figure>\n", out);
+}
+
+/* ---- --by ---- */
+
+/* A section grouped by the --by keys: their columns, the class counts and both shares. */
+static void
+by_table(FILE *out, struct agg *a)
+{
+    size_t nk, n = agg_size(a);
+    const enum agg_key *keys = agg_keys(a, &nk);
+    const struct agg_group *const *v = agg_sorted(a);
+    fputs("<section>\n<h2>TLS use per ", out);
+    for (size_t i = 0; i < nk; i++)
+        fprintf(out, "%s%s", i ? ", " : "", agg_key_name(keys[i]));
+    fputs("</h2>\n<div class=\"scroll\"><table>\n<caption>Grouped by --by; TLS, legacy: shares "
+          "of the row's sessions</caption>\n<thead><tr>",
+          out);
+    for (size_t i = 0; i < nk; i++)
+        fprintf(out, "<th scope=\"col\" class=\"t\">%s</th>", agg_key_name(keys[i]));
+    fputs("<th scope=\"col\">Sessions</th>", out);
+    class_headers(out);
+    fputs("<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th></tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; v && i < n; i++) {
+        const struct agg_group *g = v[i];
+        uint64_t legacy = legacy_count(g->count);
+        fputs(legacy ? "<tr class=\"legacy\">" : "<tr>", out);
+        for (size_t k = 0; k < nk; k++) {
+            fputs("<td class=\"v\">", out);
+            put_value(out, g->key[keys[k]]);
+            fputs("</td>", out);
+        }
+        fputs("<td>", out);
+        put_u(out, g->sessions);
+        fputs("</td>", out);
+        class_cells(out, g);
+        fputs("<td>", out);
+        put_pct(out, tls_count(g->count), g->sessions);
+        fputs("</td><td>", out);
+        put_pct(out, legacy, g->sessions);
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</tbody>\n</table></div>\n</section>\n", out);
+}
+
 enum extls_status
 html_write(FILE *out, struct report *r)
 {
-    /* Merged reports have no per-remote table, and a per-day one only when split by day. */
     size_t n_conn = r->by_connector ? agg_size(r->by_connector) : 0;
     size_t n_remote = r->by_remote ? agg_size(r->by_remote) : 0;
     size_t n_day = r->by_day ? agg_size(r->by_day) : 0;
     const struct agg_group *const *conn = n_conn ? agg_sorted(r->by_connector) : NULL;
     const struct agg_group *const *remote = n_remote ? agg_sorted(r->by_remote) : NULL;
     const struct agg_group *const *days = n_day ? agg_sorted(r->by_day) : NULL;
-    if ((n_conn && !conn) || (n_remote && !remote) || (n_day && !days))
+    if ((n_conn && !conn) || (n_remote && !remote) || (n_day && !days) ||
+        (r->groups && agg_size(r->groups) && !agg_sorted(r->groups)))
         return EXTLS_ENOMEM;
-    const struct agg_group **by_legacy = NULL;
+    const struct agg_group **by_legacy = NULL, **scratch = NULL;
     if (n_remote) {
         by_legacy = malloc(n_remote * sizeof(*by_legacy));
-        if (!by_legacy)
+        scratch = malloc(n_remote * sizeof(*scratch));
+        if (!by_legacy || !scratch) {
+            free(by_legacy);
+            free(scratch);
             return EXTLS_ENOMEM;
+        }
         memcpy(by_legacy, remote, n_remote * sizeof(*by_legacy));
+        qsort(by_legacy, n_remote, sizeof(*by_legacy), agg_cmp_legacy_first);
     }
 
     uint64_t cls[EXTLS_N_CLASSES] = {0}, legacy_hosts = 0;
@@ -714,27 +1036,40 @@ html_write(FILE *out, struct report *r)
         legacy_hosts += legacy_count(remote[i]->count) != 0;
 
     page_head(out, &r->totals);
-    page_header(out, &r->totals, cls, r->by_remote ? legacy_hosts : UINT64_MAX);
-    fputs("<main>\n<section>\n<h2>TLS use per connector</h2>\n", out);
+    page_header(out, r, cls, r->by_remote ? legacy_hosts : UINT64_MAX);
+    fputs("<main>\n", out);
+    if (r->by_remote)
+        fix_section(out, by_legacy, n_remote, scratch);
+    fputs("<section>\n<h2>TLS use per connector</h2>\n", out);
     if (n_conn)
         connector_chart(out, conn, n_conn);
     connector_table(out, conn, n_conn);
+    fputs("</section>\n", out);
     if (r->by_day) {
-        fputs("</section>\n<section>\n<h2>Sessions per day</h2>\n", out);
-        if (n_day)
+        fputs("<section>\n<h2>Trend per day</h2>\n", out);
+        if (n_day) {
+            fputs("<div class=\"trend\">\n", out);
+            trend_chart(out, days, n_day, &r->totals, 1);
+            trend_chart(out, days, n_day, &r->totals, 0);
+            fputs("</div>\n", out);
             day_chart(out, days, n_day, &r->totals);
-        else
+        } else {
             fputs("<p>No sessions.</p>\n", out);
+        }
+        fputs("</section>\n", out);
     }
     if (r->by_remote) {
-        fputs("</section>\n<section>\n<h2>TLS use per remote host</h2>\n", out);
+        fputs("<section>\n<h2>TLS use per remote host</h2>\n", out);
         remote_table(out, by_legacy, n_remote);
+        fputs("</section>\n", out);
     }
-    fputs("</section>\n</main>\n"
-          "<footer><p>Made by extls " EXTLS_VERSION " from the logs alone: the same logs give "
-          "the same page.</p></footer>\n"
-          "</body>\n</html>\n",
+    if (r->groups)
+        by_table(out, r->groups);
+    fputs("</main>\n<footer><p>Made by extls " EXTLS_VERSION ". The numbers depend on the logs "
+          "alone: the same logs give the same page, but for the time it was generated.</p>"
+          "</footer>\n</body>\n</html>\n",
           out);
     free(by_legacy);
+    free(scratch);
     return EXTLS_OK;
 }

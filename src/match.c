@@ -288,6 +288,12 @@ reply_row(const struct row *row, struct match_facts *f)
     if (row->dir != EXTLS_DIR_SEND || (code != 220 && code != 250))
         return;
     struct reader_field t = token(row->data, 4);
+    /*
+     * A firewall's SMTP inspection may mask the banner ("220 *****..."):
+     * a token with '*' is no host name, and the 250 reply names the host.
+     */
+    if (t.len && memchr(t.ptr, '*', t.len))
+        return;
     if (t.len && !is_status_code(t) && (code == 220 || is_ehlo_greeting(row->data, t))) {
         f->flags |= MATCH_HOST;
         f->host_kind = code == 220 ? MATCH_HOST_BANNER : MATCH_HOST_250;
@@ -410,6 +416,72 @@ cert_one_row(struct reader_field d, struct match_cert *c)
     return 1;
 }
 
+/* Offset of the first `label` in d at or after `from`; d.len when absent. */
+static size_t
+find_label(struct reader_field d, size_t from, const char *label)
+{
+    size_t n = strlen(label);
+    for (size_t i = from; i + n <= d.len; i++) {
+        if (memcmp(d.ptr + i, label, n) == 0)
+            return i;
+    }
+    return d.len;
+}
+
+/*
+ * The one-row block of Exchange 2016 CU2, no dates: after the "Remote
+ * certificate" header, either the labels in context and the values in data
+ * (" <subject> <issuer> <serial> <thumbprint>", taken from the right), or
+ * labels and values in turn in data ("Certificate subject <subject>
+ * Certificate issuer name <issuer> Certificate serial number <serial>
+ * Certificate thumbprint <thumbprint>"). 0 when it has neither shape.
+ */
+static int
+cert_cu2_row(struct reader_field ctx, struct reader_field d, struct match_cert *c)
+{
+    static const char subj[] = "Certificate subject ", iss[] = " Certificate issuer name ",
+                      ser[] = " Certificate serial number ", thumb[] = " Certificate thumbprint ";
+    if (d.len >= sizeof(subj) - 1 && memcmp(d.ptr, subj, sizeof(subj) - 1) == 0) {
+        size_t a = find_label(d, 0, iss), b = find_label(d, a, ser), t = find_label(d, b, thumb);
+        if (t == d.len)
+            return 0;
+        struct reader_field tp = {d.ptr + t + sizeof(thumb) - 1, d.len - t - (sizeof(thumb) - 1)};
+        if (!is_thumbprint(tp))
+            return 0;
+        c->kind = MATCH_CERT_REMOTE_ROW;
+        c->thumbprint = tp;
+        c->subject.ptr = d.ptr + sizeof(subj) - 1;
+        c->subject.len = a - (sizeof(subj) - 1);
+        return 1;
+    }
+    if (!starts_with(ctx, "Remote certificate Certificate subject") ||
+        find_label(ctx, 0, "Not before") != ctx.len || find_label(ctx, 0, "alternate") != ctx.len)
+        return 0;
+    struct reader_field tok[2]; /* thumbprint, serial */
+    size_t end = d.len;
+    for (int i = 0; i < 2; i++) {
+        size_t sp = end;
+        while (sp > 0 && d.ptr[sp - 1] != ' ')
+            sp--;
+        if (sp == 0)
+            return 0;
+        tok[i].ptr = d.ptr + sp;
+        tok[i].len = end - sp;
+        end = sp - 1;
+    }
+    if (!is_thumbprint(tok[0]) || !is_hex(tok[1]))
+        return 0;
+    struct reader_field names = {d.ptr, end};
+    if (names.len && names.ptr[0] == ' ') {
+        names.ptr++;
+        names.len--;
+    }
+    c->kind = MATCH_CERT_REMOTE_ROW;
+    c->thumbprint = tok[0];
+    c->subject = split_subject(names);
+    return 1;
+}
+
 /* Information rows of certificate blocks; 1 when c is set. */
 static int
 cert_row(const struct row *row, struct match_cert *c)
@@ -430,6 +502,9 @@ cert_row(const struct row *row, struct match_cert *c)
     }
     if (starts_with(ctx, "Remote certificate Subject"))
         return cert_one_row(d, c);
+    if (starts_with(ctx, "Remote certificate Certificate subject") ||
+        (equals(ctx, "Remote certificate") && d.len))
+        return cert_cu2_row(ctx, d, c);
     static const char suffix[] = " certificate";
     size_t n = sizeof(suffix) - 1;
     if (d.len || ctx.len <= n || memcmp(ctx.ptr + ctx.len - n, suffix, n) != 0)

@@ -21,7 +21,9 @@ struct merge {
     const char *cur_name; /* the report being read (borrowed for the call) */
     int cur_checked;      /* its keys were compared with keys[] */
     struct report_totals totals;
-    struct agg *view, *conn, *days; /* regrouped tables made by merge_report() */
+    struct agg *view, *conn;  /* regrouped tables made by merge_report() */
+    struct agg *remote, *day; /* the same, for the table's and the page's sections */
+    char *servers;            /* the server key's values, ", "-joined, for the page */
     struct file_id {
         dev_t dev;
         ino_t ino;
@@ -97,7 +99,9 @@ merge_free(struct merge *m)
     agg_free(m->groups);
     agg_free(m->view);
     agg_free(m->conn);
-    agg_free(m->days);
+    agg_free(m->remote);
+    agg_free(m->day);
+    free(m->servers);
     free(m->keys_from);
     free(m->files);
     free(m);
@@ -229,43 +233,99 @@ has_key(const struct merge *m, enum agg_key k)
     return 0;
 }
 
+/* The distinct values of the server key, ", "-joined (sorted); NULL when none or no memory. */
+static char *
+server_list(const struct merge *m)
+{
+    static const enum agg_key by[] = {AGG_SERVER};
+    struct agg *a = has_key(m, AGG_SERVER) ? regroup(m->groups, by, 1) : NULL;
+    const struct agg_group *const *v = a ? agg_sorted(a) : NULL;
+    size_t n = a ? agg_size(a) : 0, len = 0;
+    char *out = NULL;
+    for (size_t i = 0; v && i < n; i++)
+        len += v[i]->key[AGG_SERVER].len + 2;
+    if (v && len && (out = malloc(len + 1)) != NULL) {
+        size_t at = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct reader_field f = v[i]->key[AGG_SERVER];
+            if (!f.len)
+                continue;
+            if (at) {
+                memcpy(out + at, ", ", 2);
+                at += 2;
+            }
+            memcpy(out + at, f.ptr, f.len);
+            at += f.len;
+        }
+        out[at] = '\0';
+    }
+    agg_free(a);
+    return out;
+}
+
+/*
+ * The people's formats (table, html): per-connector section; the remote
+ * hosts (to fix, per remote host) when keyed by direction and remote; the
+ * days when keyed by day; a --by section when by is given.
+ */
+static enum extls_status
+people_report(struct merge *m, const enum agg_key *by, size_t n_by, struct report *r)
+{
+    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    static const enum agg_key day_keys[] = {AGG_DAY};
+    char have[128];
+    if (m->groups && !(has_key(m, AGG_DIRECTION) && has_key(m, AGG_CONNECTOR))) {
+        snprintf(m->err, sizeof(m->err),
+                 "the %s needs reports grouped by direction and connector; these are grouped by "
+                 "'%s': use --format json, jsonl, csv or tsv",
+                 r->format == REPORT_HTML ? "page" : "table",
+                 key_list(m->keys, m->n_keys, have, sizeof(have)));
+        return EXTLS_EINVAL;
+    }
+    m->conn = regroup(m->groups, conn_keys, 2);
+    r->by_connector = m->conn;
+    if (!m->conn)
+        return EXTLS_ENOMEM;
+    if (has_key(m, AGG_DIRECTION) && has_key(m, AGG_REMOTE)) {
+        m->remote = regroup(m->groups, remote_keys, 2);
+        r->by_remote = m->remote;
+        if (!m->remote)
+            return EXTLS_ENOMEM;
+    }
+    if (has_key(m, AGG_DAY)) {
+        m->day = regroup(m->groups, day_keys, 1);
+        r->by_day = m->day;
+        if (!m->day)
+            return EXTLS_ENOMEM;
+    }
+    if (n_by) {
+        m->view = regroup(m->groups, by, n_by);
+        r->groups = m->view;
+        if (!m->view)
+            return EXTLS_ENOMEM;
+    }
+    m->servers = server_list(m);
+    r->servers = m->servers;
+    return EXTLS_OK;
+}
+
 enum extls_status
 merge_report(struct merge *m, enum report_format fmt, const enum agg_key *by, size_t n_by,
              struct report *r)
 {
-    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
-    static const enum agg_key day_keys[] = {AGG_DAY};
     char have[128];
     agg_free(m->view);
     agg_free(m->conn);
-    agg_free(m->days);
-    m->view = m->conn = m->days = NULL;
+    agg_free(m->remote);
+    agg_free(m->day);
+    free(m->servers);
+    m->view = m->conn = m->remote = m->day = NULL;
+    m->servers = NULL;
     memset(r, 0, sizeof(*r));
     r->format = fmt;
     r->totals = m->totals;
     m->err[0] = '\0';
-    if (fmt == REPORT_TABLE || fmt == REPORT_HTML) {
-        if (m->groups && !(has_key(m, AGG_DIRECTION) && has_key(m, AGG_CONNECTOR))) {
-            snprintf(m->err, sizeof(m->err),
-                     "the %s needs reports grouped by direction and connector; these are "
-                     "grouped by '%s': use --format json, jsonl, csv or tsv",
-                     fmt == REPORT_TABLE ? "table" : "page",
-                     key_list(m->keys, m->n_keys, have, sizeof(have)));
-            return EXTLS_EINVAL;
-        }
-        m->conn = regroup(m->groups, conn_keys, 2);
-        r->by_connector = m->conn;
-        if (!m->conn)
-            return EXTLS_ENOMEM;
-        if (fmt == REPORT_HTML && m->groups && has_key(m, AGG_DAY)) {
-            /* The page's sessions per day, when the reports were split by day. */
-            m->days = regroup(m->groups, day_keys, 1);
-            r->by_day = m->days;
-            if (!m->days)
-                return EXTLS_ENOMEM;
-        }
-        return EXTLS_OK;
-    }
     for (size_t i = 0; m->groups && i < n_by; i++) {
         if (!has_key(m, by[i])) {
             snprintf(m->err, sizeof(m->err),
@@ -274,6 +334,8 @@ merge_report(struct merge *m, enum report_format fmt, const enum agg_key *by, si
             return EXTLS_EINVAL;
         }
     }
+    if (fmt == REPORT_TABLE || fmt == REPORT_HTML)
+        return people_report(m, by, n_by, r);
     if (n_by == 0 && m->groups) {
         r->groups = m->groups;
         return EXTLS_OK;

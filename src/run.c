@@ -40,7 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +61,7 @@
 #include "server.h"
 #include "session.h"
 #include "state.h"
+#include "term.h"
 #include "threshold.h"
 #include "walk.h"
 #include "when.h"
@@ -231,7 +231,7 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
     if (t->fatal)
         return;
     int by_server = t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_SERVER));
-    if (by_server && !r->cfg->server)
+    if ((by_server || r->cfg->format == REPORT_HTML) && !r->cfg->server)
         t->fatal = server_names_note(&t->servers, s->dir, s->connector->ptr, s->connector->len);
     if (!filter_match(flt, s)) {
         t->totals.excluded++;
@@ -576,7 +576,11 @@ tally_init(struct tally *t, const struct cli_config *cfg)
         t->by_connector = agg_new(conn_keys, 2);
         t->by_remote = agg_new(remote_keys, 2);
         t->by_day = agg_new(day_keys, 1);
-        return t->by_connector && t->by_remote && t->by_day ? EXTLS_OK : EXTLS_ENOMEM;
+        if (cfg->by_given) /* a section grouped by --by as well */
+            t->groups = agg_new(cfg->by, cfg->n_by);
+        return t->by_connector && t->by_remote && t->by_day && (t->groups || !cfg->by_given)
+                   ? EXTLS_OK
+                   : EXTLS_ENOMEM;
     }
     t->groups = agg_new(cfg->by, cfg->n_by);
     return t->groups ? EXTLS_OK : EXTLS_ENOMEM;
@@ -648,6 +652,7 @@ make_filter(struct run *r, struct filter **out)
     filter_since(f, cfg->since);
     filter_until(f, cfg->until);
     filter_direction(f, cfg->direction);
+    filter_classes(f, cfg->classes);
     if (cfg->connector) {
         char msg[200];
         enum extls_status st = filter_connector(f, cfg->connector, msg, sizeof(msg));
@@ -790,11 +795,49 @@ read_all(struct run *r)
     return errors;
 }
 
+/*
+ * When the report is made, for the page: SOURCE_DATE_EPOCH (seconds since
+ * 1970, the reproducible-builds convention) when set, else the clock.
+ */
+static int64_t
+report_time(void)
+{
+    const char *fixed = getenv("SOURCE_DATE_EPOCH");
+    if (fixed && *fixed) {
+        char *end;
+        long long sec = strtoll(fixed, &end, 10);
+        if (!*end && sec > 0 && sec < 253402300800LL) /* before year 10000 */
+            return (int64_t)sec * 1000;
+    }
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The servers a run reports on, for the page ("EX01", "EX01 ... EX09"); into buf. */
+static const char *
+server_text(const struct run *r, char *buf, size_t len)
+{
+    const struct server_names *s = &r->main.servers;
+    if (r->cfg->server)
+        return r->cfg->server;
+    if (!s->min)
+        return NULL;
+    if (s->min_len == s->max_len && memcmp(s->min, s->max, s->min_len) == 0)
+        snprintf(buf, len, "%.*s", (int)s->min_len, s->min);
+    else
+        snprintf(buf, len, "several, %.*s to %.*s", (int)s->min_len, s->min, (int)s->max_len,
+                 s->max);
+    return buf;
+}
+
 /* Write the summary or finish the session records; 0 or -1 on a write error. */
 static int
 finish_output(struct run *r)
 {
     if (r->cfg->command == CLI_REPORT) {
+        char servers[2 * EXTLS_NAME_MAX + 32];
         struct report rep = {
             .format = r->cfg->format,
             .totals = r->main.totals,
@@ -804,6 +847,10 @@ finish_output(struct run *r)
             .by_day = r->main.by_day,
             .local_days = r->cfg->tz == WHEN_LOCAL,
             .terminal = (r->esc_style & ESC_TERMINAL) != 0,
+            .width = term_columns(fileno(r->out), getenv("COLUMNS")),
+            .wide = r->cfg->wide,
+            .servers = server_text(r, servers, sizeof(servers)),
+            .generated_ms = r->cfg->format == REPORT_HTML ? report_time() : 0,
         };
         enum extls_status st = report_write(r->out, &rep);
         if (st == EXTLS_ENOMEM)
@@ -927,10 +974,9 @@ make_progress(struct run *r)
     int err_fd = fileno(r->err), out_fd = fileno(r->out);
     int live = r->cfg->command == CLI_SESSIONS && out_fd >= 0 && isatty(out_fd);
     int on = progress_wanted(err_fd >= 0 && isatty(err_fd), r->cfg->quiet, live);
-    struct winsize ws;
     struct progress_io io = {progress_write, r, NULL, NULL, 0};
-    if (on && ioctl(err_fd, TIOCGWINSZ, &ws) == 0)
-        io.width = ws.ws_col;
+    if (on)
+        io.width = term_width(err_fd);
     int64_t total = 0;
     for (size_t i = 0; i < r->inputs.n && total >= 0; i++)
         total = r->inputs.v[i].size < 0 ? -1 : total + r->inputs.v[i].size;
@@ -1039,6 +1085,9 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     int write_failed = 0;
     if (st == EXTLS_OK && !cfg->nagios) {
         rep.terminal = fileno(out) >= 0 && isatty(fileno(out));
+        rep.width = term_columns(fileno(out), getenv("COLUMNS"));
+        rep.wide = cfg->wide;
+        rep.generated_ms = cfg->format == REPORT_HTML ? report_time() : 0;
         st = report_write(out, &rep);
         write_failed = st == EXTLS_EIO;
     }

@@ -109,8 +109,8 @@ extls_e2e(usage_report_without_state RC 2 ARGS --report all ${S10})
 # --format html: whole pages (hostile strings escaped), well-formed and
 # self-contained pages (html_check, xmllint when installed), the same bytes
 # for any -j (equivalence.sh), and a real browser when chromium is installed.
-extls_e2e(html_2019 ARGS -q --format html ${S19})
-extls_e2e(html_hostile ARGS --format html tests/data-html/hostile.LOG)
+extls_e2e(html_2019 ENV SOURCE_DATE_EPOCH=1700000000 ARGS -q --format html ${S19})
+extls_e2e(html_hostile ENV SOURCE_DATE_EPOCH=1700000000 ARGS --format html tests/data-html/hostile.LOG)
 add_executable(html_check e2e/html_check.c)
 add_test(NAME e2e_html_wellformed
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/html-wellformed.sh $<TARGET_FILE:extls>
@@ -261,3 +261,22 @@ set_tests_properties(e2e_xlsx_readback PROPERTIES SKIP_RETURN_CODE 77)
 # A subcommand or an option value in the wrong place: named with a hint.
 extls_e2e(usage_misplaced_subcommand RC 2 ARGS -q sessions tests/data/lf-only.log)
 extls_e2e(usage_misplaced_value RC 2 ARGS -q --format tsv json tests/data/lf-only.log)
+# Real-log variants (2026-12-03): a banner masked by a firewall's SMTP
+# inspection ("220 *****", host from the 250 reply) and the one-row
+# certificate block of Exchange 2016 CU2 (no dates), in both shapes.
+extls_e2e(log_variants_sessions ARGS sessions --format tsv tests/data-variants)
+
+# --class keeps the sessions of these classes only (the others are excluded).
+extls_e2e(class_legacy_csv ARGS -q --format csv --class legacy samples/exchange2019)
+extls_e2e(class_none_send_sessions ARGS sessions -q --format tsv --direction send --class none,tls_failed samples/exchange2019)
+extls_e2e(usage_bad_class RC 2 ARGS --class tls1 samples/exchange2019)
+
+# The table fits the width: COLUMNS when the output is no terminal (100
+# without it, as in the cases above); --wide prints every column and row.
+extls_e2e(table_2019_80 ENV COLUMNS=80 ARGS -q ${S19})
+extls_e2e(table_2019_wide ENV COLUMNS=80 ARGS -q --wide ${S19})
+extls_e2e(table_by_day_2010 ARGS -q --by day ${S10})
+extls_e2e(html_by_direction_2010 ENV SOURCE_DATE_EPOCH=1700000000 ARGS -q --format html --by direction ${S10})
+# A page for several servers: reports of two servers merged.
+extls_e2e(merge_html_two_servers ENV SOURCE_DATE_EPOCH=1700000000
+  ARGS merge --format html tests/merge-data/server-ex2010.json tests/merge-data/server-ex2019.json)

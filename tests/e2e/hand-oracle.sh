@@ -50,7 +50,7 @@ for by in direction,connector,remote connector direction,remote ehlo day,directi
             for (i = 1; i <= nk; i++) head = head keys[i] OFS
             head = head "sessions"
             for (c = 1; c <= ncls; c++) head = head OFS cls[c]
-            print head OFS "first" OFS "last"
+            print head OFS "first" OFS "last" OFS "legacy" OFS "with_tls"
             fflush()
         }
         NR > 1 {
@@ -66,8 +66,13 @@ for by in direction,connector,remote connector direction,remote ehlo day,directi
         END {
             for (k in n) {
                 line = k OFS n[k]
-                for (c = 1; c <= ncls; c++) line = line OFS (count[k, cls[c]] + 0)
-                print line OFS first[k] OFS last[k] | sorter
+                legacy = 0; tls = 0
+                for (c = 1; c <= ncls; c++) {
+                    line = line OFS (count[k, cls[c]] + 0)
+                    if (c <= 4) legacy += count[k, cls[c]]
+                    if (c <= 7) tls += count[k, cls[c]]
+                }
+                print line OFS first[k] OFS last[k] OFS legacy OFS tls | sorter
             }
             close(sorter)
         }' "$golden/sessions-$tree.tsv" >"$tmp/want"

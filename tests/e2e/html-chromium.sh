@@ -5,7 +5,8 @@
 # PNG of that size with something drawn on it (a blank page of that size
 # is about 9 KB; the report over 40 KB). Chromium's DOM of the page must
 # hold as many elements of each kind as the page has tags (nothing
-# re-parented or dropped by the HTML parser), and the hostile strings of
+# re-parented or dropped by the HTML parser; also for the page of two
+# servers merged, with its to-fix lists and trend), and the hostile strings of
 # tests/data-html must stay text (no <script> element).
 # Exits 77 (skipped) when chromium is not installed.
 # usage: html-chromium.sh EXTLS SCRATCH   (run from the source root)
@@ -28,6 +29,8 @@ browser() { # ARGS...: headless chromium on a fresh profile
 
 "$exe" -q --format html samples/exchange2019 >"$scratch/report.html"
 "$exe" -q --format html tests/data-html/hostile.LOG >"$scratch/hostile.html"
+"$exe" merge --format html --by server tests/merge-data/server-ex2010.json \
+    tests/merge-data/server-ex2019.json >"$scratch/merged.html"
 
 browser --screenshot="$scratch/report.png" --window-size=1280,1600 "file://$scratch/report.html" \
     >/dev/null
@@ -47,10 +50,10 @@ height=$(((h1 << 24) | (h2 << 16) | (h3 << 8) | h4))
 size=$(stat -c %s "$png")
 [ "$size" -gt 40000 ] || { echo "FAIL: screenshot of $size bytes looks blank"; fail=1; }
 
-for page in report hostile; do
+for page in report hostile merged; do
     browser --dump-dom "file://$scratch/$page.html" >"$scratch/$page.dom"
     for el in html head body header main section figure table thead tbody tr th td svg g rect \
-        line text title desc ul li time; do
+        line text title desc ul li time h3 details summary polyline circle; do
         want=$(grep -o "<$el[ >/]" "$scratch/$page.html" | wc -l)
         got=$(grep -o "<$el[ >/]" "$scratch/$page.dom" | wc -l)
         [ "$want" -eq "$got" ] ||

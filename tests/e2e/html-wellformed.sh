@@ -27,6 +27,10 @@ page hostile tests/data-html/hostile.LOG
 page empty tests/data/empty.LOG
 page walk tests/data # unreadable headers: exit 2, the page still written
 page filtered --direction send --since 2023-01-11T15:30 samples/exchange2019
+page by_day --by day,direction samples/exchange2010
+# Several servers: reports merged (to-fix lists, trend, servers, --by section).
+"$exe" merge --format html --by server tests/merge-data/server-ex2010.json \
+    tests/merge-data/server-ex2019.json >"$scratch/merged.html" 2>"$scratch/merged.err"
 
 mpage() { # NAME REPORTS...: write the page of extls merge REPORTS to $scratch/NAME.html
     local name=$1
@@ -42,7 +46,7 @@ mpage() { # NAME REPORTS...: write the page of extls merge REPORTS to $scratch/N
 mpage merged "$scratch/r2019.json" "$scratch/r2010.json"
 mpage merged_days "$scratch/d2019.json" "$scratch/d2010.json"
 mpage merged_empty "$scratch/none.json"
-grep -q 'Sessions per day' "$scratch/merged_days.html" ||
+grep -q 'Trend per day' "$scratch/merged_days.html" ||
     { echo "FAIL: no day chart in the page of reports split by day"; fail=1; }
 
 for f in "$scratch"/*.html; do

@@ -34,7 +34,7 @@ run --format csv --by direction "$tmp/empty"
 check "empty folder: exit status" "$rc" 2
 check "empty folder: stderr" "$err" "extls: $tmp/empty: no SMTP protocol logs found (no files)"
 check "empty folder: report" "$out" \
-    "direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last"
+    "direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last,legacy,with_tls"
 run --nagios -q --fail-on legacy "$tmp/empty"
 check "empty folder, --nagios: exit status" "$rc" 3
 check "empty folder, --nagios: line" "$out" \
@@ -68,7 +68,7 @@ run --format csv --by direction --state "$state" "$tmp/logs"
 check "no new rows: exit status" "$rc" 0
 check "no new rows: stderr" "$err" "extls: no new rows since the last run (state '$state')"
 check "no new rows: report" "$out" \
-    "direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last"
+    "direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last,legacy,with_tls"
 run -q --format csv --by direction --state "$state" "$tmp/logs"
 check "no new rows, -q: exit status" "$rc" 0
 check "no new rows, -q: stderr" "$err" ""

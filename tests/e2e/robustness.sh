@@ -49,8 +49,8 @@ one_row_sessions() {
     }'
 }
 
-lf_only='send,2,0,0,0,0,1,0,0,0,1,2023-01-11T10:20:00.500Z,2023-01-11T10:20:01.020Z'
-csv_head='direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last'
+lf_only='send,2,0,0,0,0,1,0,0,0,1,2023-01-11T10:20:00.500Z,2023-01-11T10:20:01.020Z,0,1'
+csv_head='direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last,legacy,with_tls'
 
 case $case_name in
 long_line)
@@ -85,7 +85,7 @@ $lf_only"
     cp tests/data/lf-only.log "$tmp/copy.log"
     "$exe" --format csv --by direction "$tmp" >"$tmp/out" 2>"$tmp/err"
     check "copy: counted twice" "$(cat "$tmp/out" "$tmp/err")" "$csv_head
-send,4,0,0,0,0,2,0,0,0,2,2023-01-11T10:20:00.500Z,2023-01-11T10:20:01.020Z"
+send,4,0,0,0,0,2,0,0,0,2,2023-01-11T10:20:00.500Z,2023-01-11T10:20:01.020Z,0,2"
     ;;
 symlink_loops)
     # Links to ancestor folders end (each folder is entered once); links
@@ -135,7 +135,7 @@ many_files)
     run "$peak_rss" "$tmp/rss" "$exe" --format csv --by direction "$base/many" >"$tmp/out" 2>"$tmp/err"
     check "exit status" "$rc" 0
     check output "$(cat "$tmp/out" "$tmp/err")" "$csv_head
-receive,100000,0,0,0,0,0,0,0,0,100000,2023-01-11T12:00:00.300Z,2023-01-11T12:00:00.300Z"
+receive,100000,0,0,0,0,0,0,0,0,100000,2023-01-11T12:00:00.300Z,2023-01-11T12:00:00.300Z,0,0"
     rss_below "100 000 files" "$(cat "$tmp/rss")" $((64 * 1024))
     ;;
 fifo)

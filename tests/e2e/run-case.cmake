@@ -5,10 +5,10 @@
 # GOLDEN/NAME.err (empty when that file does not exist), its exit status RC.
 # WRAP, if set, is a command prefix for extls (e.g. a valgrind wrapper).
 file(MAKE_DIRECTORY ${SCRATCH})
-if(ENV)
-  set(EXE ${CMAKE_COMMAND} -E env ${ENV} ${WRAP} ${EXE})
-  set(WRAP "")
-endif()
+# COLUMNS from the caller's environment would change the table's width:
+# cases that want one set it in ENV.
+set(EXE ${CMAKE_COMMAND} -E env --unset=COLUMNS ${ENV} ${WRAP} ${EXE})
+set(WRAP "")
 set(out ${SCRATCH}/${NAME}.out)
 set(err ${SCRATCH}/${NAME}.err)
 if(STDIN)

@@ -15,6 +15,8 @@
 # usage: state-cron.sh EXTLS FAULT_SHIM   (run from the source root)
 set -euo pipefail
 exe=$1 shim=$2
+# The page shows when it was generated: fix that time so pages compare.
+export SOURCE_DATE_EPOCH=1700000000
 src=samples/exchange2010/V14/TransportRoles/Logs/ProtocolLog/SmtpReceive
 tmp=$(mktemp -d)
 [ -z "${KEEP:-}" ] || echo "scratch: $tmp"

@@ -69,7 +69,7 @@ COLS = list(SESS[0].keys())
 BY = "direction,connector,remote,ehlo"
 REP = json.loads(text(run("-f", "json", "--by", BY)))
 GROUPS = REP["groups"]
-GCOLS = BY.split(",") + ["sessions"] + list(GROUPS[0]["tls"].keys()) + ["first", "last"]
+GCOLS = BY.split(",") + ["sessions"] + list(GROUPS[0]["tls"].keys()) + ["first", "last", "legacy", "with_tls"]
 
 # The payloads must have reached every remote-controlled field.
 for field in ("connector", "ehlo", "cert_subject"):
@@ -84,7 +84,7 @@ def sess_values(s):
 
 def group_values(g):
     return [g[k] for k in BY.split(",")] + [str(g["sessions"])] + [str(v) for v in g["tls"].values()] + [
-        g["first"], g["last"]]
+        g["first"], g["last"], str(g["legacy"]), str(g["with_tls"])]
 
 
 WANT_SESS = [COLS] + [sess_values(s) for s in SESS]

@@ -34,9 +34,9 @@ grep -qx "extls: $tmp/secret.log: Permission denied" "$tmp/err" ||
     { echo "FAIL: no 'PATH: Permission denied' line"; cat "$tmp/err"; fail=1; }
 grep -qx "extls: $tmp/walk/closed: Permission denied" "$tmp/err" ||
     { echo "FAIL: no 'PATH: Permission denied' line for the folder"; cat "$tmp/err"; fail=1; }
-want="direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last
-receive,3,0,0,0,0,1,0,0,1,1,2023-01-11T08:14:02.190Z,2023-01-11T08:14:03.302Z
-send,2,0,0,0,0,1,0,0,0,1,2023-01-11T10:20:00.500Z,2023-01-11T10:20:01.020Z"
+want="direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,tls_failed,none,first,last,legacy,with_tls
+receive,3,0,0,0,0,1,0,0,1,1,2023-01-11T08:14:02.190Z,2023-01-11T08:14:03.302Z,0,1
+send,2,0,0,0,0,1,0,0,0,1,2023-01-11T10:20:00.500Z,2023-01-11T10:20:01.020Z,0,1"
 [ "$(cat "$tmp/out")" = "$want" ] || { echo "FAIL: readable inputs not reported as expected:"; cat "$tmp/out"; fail=1; }
 [ $fail -eq 0 ] && echo "ok: unreadable file and folder named, exit 2, readable inputs reported"
 exit $fail

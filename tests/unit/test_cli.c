@@ -727,39 +727,63 @@ help_lists_every_option(void **state)
     cli_help(out);
     assert_int_equal(fclose(out), 0);
     assert_true(strncmp(buf, "usage: extls [OPTIONS] PATH...\n", 31) == 0);
-    /* Each option as "short, long ARG" padded to 24 columns, then its help. */
+    /*
+     * Each option as "short, long ARG" padded to 24 columns, then its help,
+     * wrapped at word boundaries to fit 80 columns.
+     */
     static const char *const lines[] = {
-        "\n  -f, --format FMT         output format: table (default), json, jsonl, csv, tsv, html, "
-        "excel-csv, xlsx; for 'sessions': jsonl (default), csv, tsv, excel-csv, xlsx\n",
+        "\n  -f, --format FMT         output format: table (default), json, jsonl, csv,\n"
+        "                           tsv, html, excel-csv, xlsx; for 'sessions': jsonl\n"
+        "                           (default), csv, tsv, excel-csv, xlsx\n",
         "\n  -b, --by KEYS            group by these comma-separated keys",
-        "\n      --since TIME         only sessions starting at or after TIME (ISO 8601, UTC; or "
-        "today, yesterday, -7d, -12h, -30m)\n",
+        "\n      --since TIME         only sessions starting at or after TIME (ISO 8601,\n"
+        "                           UTC; or today, yesterday, -7d, -12h, -30m)\n",
         "\n      --until TIME         only sessions starting before TIME (same forms)\n",
-        "\n      --tz ZONE            days of today, yesterday, bare dates and the day/hour keys: "
-        "utc (default), local (the machine's zone, TZ honoured) or a tz database name "
-        "(Europe/Berlin)\n",
+        "\n      --tz ZONE            days of today, yesterday, bare dates and the day/hour\n"
+        "                           keys: utc (default), local (the machine's zone, TZ\n"
+        "                           honoured) or a tz database name (Europe/Berlin)\n",
+        "\n      --wide               table: print every column in full",
+        "\n      --class LIST         only sessions of these classes",
         "\n      --warn-on LIST       with --nagios: WARNING past these (same forms)\n",
         "\n      --nagios             print one Nagios plugin status line",
         "\n  -d, --direction DIR      only receive or only send sessions\n",
         "\n  -c, --connector REGEX    only connectors whose id matches REGEX (PCRE2)\n",
-        "\n  -r, --remote ADDR        only remote hosts with this address or in this CIDR block\n",
-        "\n      --fail-on LIST       exit 1 if any counted session is in one of these classes",
+        "\n  -r, --remote ADDR        only remote hosts with this address or in this CIDR\n"
+        "                           block\n",
+        "\n      --fail-on LIST       exit 1 if any counted session is in one of these",
         "\n  -q, --quiet              no warnings",
         "\n  -v, --verbose            name every malformed row",
         "\n  -h, --help               show this help and exit\n",
         "\n  -V, --version            show the version and exit\n",
     };
+    for (const char *l = buf; *l;) {
+        size_t n = strcspn(l, "\n");
+        if (n > 80)
+            fail_msg("help line of %zu columns: %.*s", n, (int)n, l);
+        l += n + (l[n] != '\0');
+    }
     for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
         if (!strstr(buf, lines[i]))
             fail_msg("help lacks [%s]", lines[i]);
     }
     /* Every option the help names is one the parser accepts. */
-    static const char *const names[] = {
-        "--format=csv",       "--by=day",         "--since=2023-01-01",
-        "--until=2024-01-01", "--direction=send", "--connector=x",
-        "--remote=::1",       "--fail-on=none",   "--quiet",
-        "--verbose",          "--help",           "--version",
-        "--tz=local",         "--nagios",         "--by=hour"};
+    static const char *const names[] = {"--format=csv",
+                                        "--by=day",
+                                        "--since=2023-01-01",
+                                        "--until=2024-01-01",
+                                        "--direction=send",
+                                        "--connector=x",
+                                        "--remote=::1",
+                                        "--fail-on=none",
+                                        "--quiet",
+                                        "--verbose",
+                                        "--help",
+                                        "--version",
+                                        "--tz=local",
+                                        "--nagios",
+                                        "--by=hour",
+                                        "--wide",
+                                        "--class=legacy"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         struct cli_config cfg;
         char *argv[] = {"extls", (char *)names[i], "x"};
@@ -899,6 +923,46 @@ wait_and_output(void **state)
     check_usage(ARGC(a7), a7, "option '--output' does not apply to 'merge'");
 }
 
+/* --class: class names and legacy, as --fail-on names them; --wide; --by given or not. */
+static void
+class_wide_and_by_given(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.classes, 0);
+    assert_false(cfg.wide);
+    assert_false(cfg.by_given);
+    char *a2[] = {"extls", "--class", "legacy,none", "--wide", "--by", "day", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.classes, 1u << EXTLS_SSL2 | 1u << EXTLS_SSL3 | 1u << EXTLS_TLS1_0 |
+                                      1u << EXTLS_TLS1_1 | 1u << EXTLS_NONE);
+    assert_true(cfg.wide);
+    assert_true(cfg.by_given);
+    char *a3[] = {"extls", "--class=tls_failed", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.classes, 1u << EXTLS_TLS_FAILED);
+    static const char *const bad[] = {"--class=tls1", "--class=", "--class=none,", "--class=,none"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *b[] = {"extls", (char *)bad[i], "x"};
+        assert_int_equal(parse(&cfg, ARGC(b), b), CLI_EUSAGE);
+        assert_non_null(strstr(err, "bad --class"));
+    }
+    char *m[] = {"extls", "merge", "--class", "legacy", "r.json"};
+    assert_int_equal(parse(&cfg, ARGC(m), m), CLI_EUSAGE);
+    assert_string_equal(err, "option '--class' does not apply to 'merge'");
+    char *sb[] = {"extls", "sessions", "--by", "day", "x"};
+    check_usage(ARGC(sb), sb,
+                "'sessions' writes one record per session: --by does not apply (it groups the "
+                "summary)");
+    char *nb[] = {"extls", "--nagios", "--by", "day", "x"};
+    check_usage(ARGC(nb), nb, "--nagios prints one status line: --by does not apply");
+    char *w[] = {"extls", "merge", "--wide", "--format", "table", "r.json"};
+    assert_int_equal(parse(&cfg, ARGC(w), w), CLI_OK);
+    assert_true(cfg.wide);
+}
+
 int
 main(void)
 {
@@ -936,6 +1000,7 @@ main(void)
         cmocka_unit_test(merge_subcommand),
         cmocka_unit_test(server_option),
         cmocka_unit_test(wait_and_output),
+        cmocka_unit_test(class_wide_and_by_given),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -362,6 +362,24 @@ all_filters_must_agree(void **state)
     filter_free(f);
 }
 
+/* --class: a session without TLS rows is `none`; only masks holding none count it. */
+static void
+classes_mask(void **state)
+{
+    (void)state;
+    struct filter *f = filter_new();
+    assert_non_null(f);
+    struct session s = sess(EXTLS_DIR_SEND, &conn_default, T0, "192.0.2.1");
+    assert_int_equal(session_classify(&s), EXTLS_NONE);
+    filter_classes(f, 1u << EXTLS_TLS1_0 | 1u << EXTLS_TLS1_1);
+    assert_false(filter_match(f, &s));
+    filter_classes(f, 1u << EXTLS_NONE | 1u << EXTLS_TLS_FAILED);
+    assert_true(filter_match(f, &s));
+    filter_classes(f, 0);
+    assert_true(filter_match(f, &s));
+    filter_free(f);
+}
+
 int
 main(void)
 {
@@ -382,6 +400,7 @@ main(void)
         cmocka_unit_test(remote_text_not_an_address),
         cmocka_unit_test(bad_remote_specs_einval),
         cmocka_unit_test(all_filters_must_agree),
+        cmocka_unit_test(classes_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

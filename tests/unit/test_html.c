@@ -351,8 +351,14 @@ render(struct page *p)
 static void
 assert_has(const char *page, const char *want)
 {
-    if (!strstr(page, want))
+    if (!strstr(page, want)) {
+        FILE *f = getenv("HTML_DEBUG") ? fopen(getenv("HTML_DEBUG"), "w") : NULL;
+        if (f) {
+            fputs(page, f);
+            fclose(f);
+        }
         fail_msg("page lacks: %s", want);
+    }
 }
 
 static void
@@ -379,11 +385,11 @@ page_connector_bar_geometry(void **state)
     char *page = render(&p);
     assert_has(page, "<title>receive EX\\Default &lt;Frontend&gt;: 15 sessions: TLS 1.0 1, "
                      "TLS 1.1 1, TLS 1.2 7, TLS failed 2, no TLS 4</title>\n"
-                     "<g><title>TLS 1.0: 1 of 15 sessions (7%)</title>"
+                     "<g><title>TLS 1.0: 1 of 15 sessions (6.7%)</title>"
                      "<rect x=\"0\" y=\"0\" width=\"40\" height=\"18\" fill=\"#E69F00\"/>"
                      "<rect x=\"0\" y=\"0\" width=\"40\" height=\"18\" "
                      "fill=\"url(#extls-legacy-hatch)\"/></g>\n"
-                     "<g><title>TLS 1.1: 1 of 15 sessions (7%)</title>"
+                     "<g><title>TLS 1.1: 1 of 15 sessions (6.7%)</title>"
                      "<rect x=\"40\" y=\"0\" width=\"40\" height=\"18\" fill=\"#F0E442\"/>"
                      "<rect x=\"40\" y=\"0\" width=\"40\" height=\"18\" "
                      "fill=\"url(#extls-legacy-hatch)\"/></g>\n"
@@ -396,17 +402,18 @@ page_connector_bar_geometry(void **state)
                      "<g><title>no TLS: 4 of 15 sessions (27%)</title>"
                      "<rect x=\"440\" y=\"0\" width=\"160\" height=\"18\" fill=\"#BBBBBB\"/></g>\n"
                      "</svg>");
-    /* Table row: 9 with TLS of 15 = 60%; legacy 2 of 9 known = 22%. */
+    /* Table row: 9 with TLS of 15 = 60%; legacy 2 of the same 15 = 13%. */
     assert_has(page, "<tr class=\"legacy\"><td class=\"t\">receive</td><td class=\"v\">"
                      "EX\\Default &lt;Frontend&gt;</td><td>15</td><td>0</td><td>0</td>"
                      "<td class=\"hot\">1</td><td class=\"hot\">1</td><td>7</td><td>0</td>"
-                     "<td>0</td><td>2</td><td>4</td><td>60%</td><td>22%</td></tr>");
-    /* Header: 9 of 15 with TLS, 2 legacy of 9 known, 2 legacy hosts. */
-    assert_has(page,
-               "<div><dt>with TLS</dt><dd>9 (60%)</dd></div>\n"
-               "<div class=\"warn\"><dt>on SSL 2/3 or TLS 1.0/1.1</dt><dd>2 (22%)</dd></div>\n"
-               "<div class=\"warn\"><dt>remote hosts on SSL 2/3 or TLS 1.0/1.1</dt>"
-               "<dd>2</dd></div>\n");
+                     "<td>0</td><td>2</td><td>4</td><td>60%</td><td>13%</td></tr>");
+    /* Header: every share of the 15 sessions; 2 legacy hosts. */
+    assert_has(page, "<div><dt>with TLS</dt><dd>9 (60%)</dd></div>\n"
+                     "<div class=\"warn\"><dt>legacy: SSL 2/3, TLS 1.0/1.1</dt><dd>2 (13%)</dd>"
+                     "</div>\n"
+                     "<div class=\"warn\"><dt>no TLS</dt><dd>4 (27%)</dd></div>\n"
+                     "<div class=\"warn\"><dt>remote hosts on legacy protocols</dt>"
+                     "<dd>2</dd></div>\n");
     free(page);
     page_release(&p);
 }
@@ -489,8 +496,22 @@ page_remote_order(void **state)
     page_add(&p, "receive", "C", "192.0.2.3", "2023-01-11", "old2", EXTLS_SSL3, T0 + 1, 2);
     page_add(&p, "send", "C", "192.0.2.0", "2023-01-11", "\"quiet\" ", EXTLS_NONE, T0, 1);
     char *page = render(&p);
-    const char *old2 = strstr(page, ">old2<"), *old1 = strstr(page, ">old1<");
-    const char *busy = strstr(page, ">busy<"), *quiet = strstr(page, ">&quot;&quot;quiet&quot; ");
+    /* The to-fix lists come first: the legacy hosts, then the send partner without TLS. */
+    const char *fix = strstr(page, "<h2>To fix first</h2>");
+    const char *fix_old2 = strstr(page, ">old2<"), *fix_old1 = strstr(page, ">old1<");
+    const char *fix_quiet = strstr(page, ">&quot;&quot;quiet&quot; ");
+    assert_non_null(fix);
+    assert_true(fix < fix_old2 && fix_old2 < fix_old1 && fix_old1 < fix_quiet);
+    assert_has(page, "<h3>2 remote hosts still on SSL 2/3 or TLS 1.0/1.1</h3>");
+    assert_has(page, "<h3>1 send partner that never started TLS</h3>");
+    assert_has(page, "<tr class=\"legacy\"><td class=\"t\">receive</td><td class=\"v\">192.0.2.3"
+                     "</td><td class=\"v\">old2</td><td class=\"hot\">2</td><td>2</td>"
+                     "<td class=\"t\">SSL 3</td>");
+    assert_true(strstr(fix, ">busy<") > strstr(fix, "<h2>TLS use per connector"));
+    const char *table = strstr(page, "<h2>TLS use per remote host</h2>");
+    assert_non_null(table);
+    const char *old2 = strstr(table, ">old2<"), *old1 = strstr(table, ">old1<");
+    const char *busy = strstr(table, ">busy<"), *quiet = strstr(table, ">&quot;&quot;quiet&quot; ");
     assert_non_null(old2);
     assert_non_null(old1);
     assert_non_null(busy);
@@ -514,7 +535,9 @@ page_empty(void **state)
     assert_has(page, "<title>extls: TLS use</title>");
     assert_has(page, "<p>No sessions counted.</p>");
     assert_has(page, "<div><dt>with TLS</dt><dd>0 (-)</dd></div>");
-    assert_has(page, "<h2>Sessions per day</h2>\n<p>No sessions.</p>\n");
+    assert_has(page, "<h2>Trend per day</h2>\n<p>No sessions.</p>\n");
+    assert_has(page, "<h2>To fix first</h2>\n<p>Nothing: no remote host on SSL 2/3 or TLS "
+                     "1.0/1.1, and every send partner started TLS.</p>\n");
     assert_true(strstr(page, "class=\"bar\"") == NULL);
     assert_true(strstr(page, "class=\"days\"") == NULL);
     size_t len = strlen(page);
@@ -542,6 +565,77 @@ page_deterministic(void **state)
                   "<div class=\"warn\"><dt>malformed rows</dt><dd>1</dd></div>\n");
     free(a);
     free(b);
+    page_release(&p);
+}
+
+/*
+ * The trend: a small multiple per share, each on its own axis. 5 legacy of
+ * 1000 sessions and 1 of 200 are both 0.5 % = 50 basis points: the axis
+ * tops at 0.5 % in steps of 0.1 %, so both points sit at the top (y 12) of
+ * the 160-unit plot; two days of at most 72 units are centred in the 480-unit
+ * plot (x 260 and 332). No TLS: 0 and 100 of 200 (50 %), axis 0-50 %.
+ */
+static void
+page_trend_small_multiples(void **state)
+{
+    (void)state;
+    struct page p;
+    page_init(&p);
+    int64_t d1 = 1709078400000LL; /* 2024-02-28T00:00:00Z */
+    page_add(&p, "receive", "In", "192.0.2.1", "2024-02-28", "", EXTLS_TLS1_2, d1 + 1000, 995);
+    page_add(&p, "receive", "In", "192.0.2.2", "2024-02-28", "", EXTLS_TLS1_0, d1 + 2000, 5);
+    page_add(&p, "send", "Out", "192.0.2.3", "2024-02-29", "", EXTLS_TLS1_2, d1 + DAY_MS, 99);
+    page_add(&p, "send", "Out", "192.0.2.4", "2024-02-29", "", EXTLS_TLS1_1, d1 + DAY_MS, 1);
+    page_add(&p, "send", "Out", "192.0.2.5", "2024-02-29", "", EXTLS_NONE, d1 + DAY_MS, 100);
+    char *page = render(&p);
+    assert_has(page, "<figcaption>Legacy share (SSL 2/3, TLS 1.0/1.1) of each day's sessions"
+                     "</figcaption>");
+    assert_has(page, "<desc>Highest: 0.50%.</desc>\n"
+                     "<line x1=\"56\" y1=\"172\" x2=\"536\" y2=\"172\" stroke=\"#888888\"/>"
+                     "<text x=\"50\" y=\"176\" text-anchor=\"end\">0.0%</text>\n"
+                     "<line x1=\"56\" y1=\"140\" x2=\"536\" y2=\"140\" stroke=\"#dddddd\"/>"
+                     "<text x=\"50\" y=\"144\" text-anchor=\"end\">0.1%</text>\n");
+    assert_has(page, "<text x=\"50\" y=\"16\" text-anchor=\"end\">0.5%</text>\n"
+                     "<polyline fill=\"none\" stroke=\"#E69F00\" stroke-width=\"2\" "
+                     "points=\"260,12 332,12 \"/>\n");
+    assert_has(page, "<g><title>2024-02-28: 5 of 1000 sessions (0.5%)</title><circle cx=\"260\" "
+                     "cy=\"12\" r=\"3.5\" fill=\"#E69F00\"/></g>");
+    assert_has(page, "<g><title>2024-02-29: 1 of 200 sessions (0.5%)</title>");
+    assert_has(page, "<desc>Highest: 50.00%.</desc>");
+    assert_has(page, "points=\"260,172 332,12 \"/>");
+    assert_has(page, "<g><title>2024-02-29: 100 of 200 sessions (50%)</title>");
+    free(page);
+    page_release(&p);
+}
+
+/* What the page is about: the servers and when it was made, when given; a --by section. */
+static void
+page_meta_and_by_section(void **state)
+{
+    (void)state;
+    struct page p;
+    page_init(&p);
+    page_add(&p, "send", "Out", "192.0.2.1", "2023-01-11", "", EXTLS_TLS1_3, T0, 3);
+    char *page = render(&p);
+    assert_has(page, "<p class=\"meta\">Servers: not named in the logs (give --server NAME)."
+                     "</p>\n");
+    assert_null(strstr(page, "Report generated"));
+    free(page);
+    static const enum agg_key by[] = {AGG_DAY, AGG_DIRECTION};
+    p.r.groups = agg_new(by, 2);
+    assert_non_null(p.r.groups);
+    add(p.r.groups, "send", "Out", "192.0.2.1", "2023-01-11", "", EXTLS_TLS1_3, T0, 3);
+    p.r.servers = "EX01, EX<02>";
+    p.r.generated_ms = T0 + DAY_MS;
+    page = render(&p);
+    assert_has(page, "<p class=\"meta\">Servers: EX01, EX&lt;02&gt;. Report generated "
+                     "<time datetime=\"2023-01-12T16:00:00.000Z\">2023-01-12T16:00:00.000Z</time>"
+                     " by extls ");
+    assert_has(page, "<h2>TLS use per day, direction</h2>");
+    assert_has(page, "<tr><td class=\"v\">2023-01-11</td><td class=\"v\">send</td><td>3</td>");
+    assert_has(page, "<td>100%</td><td>0%</td></tr>\n</tbody>");
+    free(page);
+    agg_free(p.r.groups);
     page_release(&p);
 }
 
@@ -576,6 +670,8 @@ main(void)
         cmocka_unit_test(axis_steps),
         cmocka_unit_test(format_name),
         cmocka_unit_test(page_connector_bar_geometry),
+        cmocka_unit_test(page_trend_small_multiples),
+        cmocka_unit_test(page_meta_and_by_section),
         cmocka_unit_test(page_day_chart_geometry),
         cmocka_unit_test(page_day_chart_long_range),
         cmocka_unit_test(page_remote_order),

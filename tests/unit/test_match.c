@@ -291,8 +291,10 @@ bare_marker_inside_text(void **state)
     /* Inside other text it is somebody's words (a user name, a subject): ignored. */
     struct match_facts f;
     static const char *const texts[] = {
-        "Protocol: SP_PROT_TLS1_2_CLIENT.", "(SP_PROT-TLS1_1_SERVER)",
-        "User Name: SP_PROT_SSL3_SERVER", "User Name: TLS protocol SP_PROT_SSL3_SERVER negotiation",
+        "Protocol: SP_PROT_TLS1_2_CLIENT.",
+        "(SP_PROT-TLS1_1_SERVER)",
+        "User Name: SP_PROT_SSL3_SERVER",
+        "User Name: TLS protocol SP_PROT_SSL3_SERVER negotiation",
         "CN=TLS negotiation failed",
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -927,6 +929,67 @@ one_row_near_misses(void **state)
     }
 }
 
+/*
+ * The one-row block of Exchange 2016 CU2 (2026-12-03): the labels of the
+ * six-row block, no dates; labels in context and values in data, or labels
+ * and values in turn in data after a "Remote certificate" context.
+ */
+#define CU2_CONTEXT                                                                                \
+    "Remote certificate Certificate subject Certificate issuer name Certificate serial number "    \
+    "Certificate thumbprint"
+static void
+cu2_one_row_certificate(void **state)
+{
+    static const char *const t = "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2";
+    static const char in_context[] =
+        " CN=mail.partner.example.org, O=Partner Example GmbH, C=DE CN=Example TLS RSA CA 2022, "
+        "O=Example Trust, C=US 40F96DE4E8B4B45CAB1F294CA047123F "
+        "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2";
+    static const char in_turn[] =
+        "Certificate subject CN=client.example.org, O=Example Certificate issuer name CN=CA 1 "
+        "Certificate serial number 01AB Certificate thumbprint "
+        "D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2";
+    struct row r = mk(EXTLS_DIR_SEND, ROW_INFO, in_context, CU2_CONTEXT);
+    struct match_facts f = cert_facts(state, &r, MATCH_CERT_REMOTE_ROW);
+    assert_text(f.cert.thumbprint, t, in_context);
+    assert_text(f.cert.subject, "CN=mail.partner.example.org, O=Partner Example GmbH, C=DE",
+                in_context);
+    r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, in_turn, "Remote certificate");
+    f = cert_facts(state, &r, MATCH_CERT_REMOTE_ROW);
+    assert_text(f.cert.thumbprint, t, in_turn);
+    assert_text(f.cert.subject, "CN=client.example.org, O=Example", in_turn);
+    /* Not of the shape: a bad thumbprint, labels missing, our own certificate. */
+    static const char *const bad[][2] = {
+        {" CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2X", CU2_CONTEXT},
+        {" CN=a CN=b 0x1 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2", CU2_CONTEXT},
+        {"D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2", CU2_CONTEXT},
+        {"Certificate subject CN=a Certificate issuer name CN=b", "Remote certificate"},
+        {"Certificate subject CN=a Certificate thumbprint XYZ", "Remote certificate"},
+        {"CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2", "Remote certificate"},
+        {" CN=a CN=b 01 D9A87F27A634DB2A9859904F0F7C4BEB3F1AC0F2",
+         "Sending certificate Certificate subject Certificate issuer name Certificate serial "
+         "number Certificate thumbprint"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, bad[i][0], bad[i][1]);
+        assert_nothing(state, &r);
+    }
+}
+
+/* A firewall's SMTP inspection masks the banner (2026-12-03): the 250 reply names the host. */
+static void
+masked_banner_names_no_host(void **state)
+{
+    struct match_facts f;
+    struct row r = reply(EXTLS_DIR_SEND, "220 ********************************************");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    assert_int_equal(f.reply_code, 220);
+    r = reply(EXTLS_DIR_SEND, "220 ****************************2*0****0*******2***0***0*");
+    assert_int_equal(match(state, &r, &f), MATCH_REPLY);
+    r = reply(EXTLS_DIR_SEND, "250-mx.partner.example Hello [192.0.2.10]");
+    assert_host(state, &r, MATCH_REPLY | MATCH_HOST, MATCH_HOST_250, "mx.partner.example");
+}
+
 static void
 matcher_free_null_is_noop(void **state)
 {
@@ -957,6 +1020,7 @@ main(void)
         cmocka_unit_test(ehlo_host_on_receive),
         cmocka_unit_test(ehlo_without_host_or_not_from_client),
         cmocka_unit_test(send_side_reply_hosts),
+        cmocka_unit_test(masked_banner_names_no_host),
         cmocka_unit_test(reply_without_host),
         cmocka_unit_test(ehlo_keyword_lines_name_no_host),
         cmocka_unit_test(long_host_cut_to_name_max),
@@ -967,6 +1031,7 @@ main(void)
         cmocka_unit_test(certificate_rows_only_from_information_rows),
         cmocka_unit_test(one_row_remote_certificate),
         cmocka_unit_test(one_row_near_misses),
+        cmocka_unit_test(cu2_one_row_certificate),
         cmocka_unit_test(matcher_free_null_is_noop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

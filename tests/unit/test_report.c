@@ -139,16 +139,16 @@ check_machine(enum report_format fmt, const struct report_totals *totals, int em
 #define GROUP1                                                                                     \
     "\"direction\":\"receive\",\"connector\":\"EX\\\\Default\",\"remote\":\"192.0.2.10\","         \
     "\"sessions\":1," TLS_TLS1_3_X1 ",\"first\":\"2023-01-11T16:00:03.000Z\","                     \
-    "\"last\":\"2023-01-11T16:00:03.000Z\""
+    "\"last\":\"2023-01-11T16:00:03.000Z\",\"legacy\":0,\"with_tls\":1"
 #define GROUP2                                                                                     \
     "\"direction\":\"receive\",\"connector\":\"Relay, \\\"Partner\\\"\","                          \
     "\"remote\":\"192.0.2.10\",\"sessions\":3," TLS_MIXED                                          \
     ",\"first\":\"2023-01-11T16:00:00.000Z\","                                                     \
-    "\"last\":\"2023-01-11T16:00:02.000Z\""
+    "\"last\":\"2023-01-11T16:00:02.000Z\",\"legacy\":1,\"with_tls\":1"
 #define GROUP3                                                                                     \
     "\"direction\":\"send\",\"connector\":\"EX\\\\Default\",\"remote\":\"198.51.100.7\","          \
     "\"sessions\":2," TLS_TLS1_2_X2 ",\"first\":\"2023-01-11T16:00:01.000Z\","                     \
-    "\"last\":\"2023-01-11T16:00:05.123Z\""
+    "\"last\":\"2023-01-11T16:00:05.123Z\",\"legacy\":0,\"with_tls\":2"
 
 static void
 format_names_parse(void **state)
@@ -224,13 +224,13 @@ jsonl_uses_the_keys_and_order_given(void **state)
     assert_string_equal(
         got, "{\"type\":\"group\",\"remote\":\"10.0.0.1\",\"day\":\"2023-01-11\","
              "\"sessions\":1," TLS_TLS1_3_X1 ",\"first\":\"2023-01-11T16:00:00.000Z\","
-             "\"last\":\"2023-01-11T16:00:00.000Z\"}\n"
+             "\"last\":\"2023-01-11T16:00:00.000Z\",\"legacy\":0,\"with_tls\":1}\n"
              "{\"type\":\"group\",\"remote\":\"192.0.2.10\",\"day\":\"2023-01-11\","
              "\"sessions\":1," TLS_NONE_X1 ",\"first\":\"2023-01-11T16:00:00.000Z\","
-             "\"last\":\"2023-01-11T16:00:00.000Z\"}\n"
+             "\"last\":\"2023-01-11T16:00:00.000Z\",\"legacy\":0,\"with_tls\":0}\n"
              "{\"type\":\"group\",\"remote\":\"192.0.2.10\",\"day\":\"2023-01-12\","
              "\"sessions\":1," TLS_TLS1_2_X1 ",\"first\":\"2023-01-12T16:00:00.000Z\","
-             "\"last\":\"2023-01-12T16:00:00.000Z\"}\n"
+             "\"last\":\"2023-01-12T16:00:00.000Z\",\"legacy\":0,\"with_tls\":1}\n"
              "{\"type\":\"totals\",\"schema\":\"extls/1\",\"totals\":" EMPTY_TOTALS_JSON "}\n");
     free(got);
     agg_free(r.groups);
@@ -238,7 +238,7 @@ jsonl_uses_the_keys_and_order_given(void **state)
 
 #define CSV_HEADER                                                                                 \
     "direction,connector,remote,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,"       \
-    "tls_failed,none,first,last\n"
+    "tls_failed,none,first,last,legacy,with_tls\n"
 
 static void
 csv_rfc4180_quoting(void **state)
@@ -246,11 +246,11 @@ csv_rfc4180_quoting(void **state)
     (void)state;
     check_machine(REPORT_CSV, &machine_totals, 0,
                   CSV_HEADER "receive,EX\\Default,192.0.2.10,1,0,0,0,0,0,1,0,0,0,"
-                             "2023-01-11T16:00:03.000Z,2023-01-11T16:00:03.000Z\n"
+                             "2023-01-11T16:00:03.000Z,2023-01-11T16:00:03.000Z,0,1\n"
                              "receive,\"Relay, \"\"Partner\"\"\",192.0.2.10,3,0,0,1,0,0,0,0,1,1,"
-                             "2023-01-11T16:00:00.000Z,2023-01-11T16:00:02.000Z\n"
+                             "2023-01-11T16:00:00.000Z,2023-01-11T16:00:02.000Z,1,1\n"
                              "send,EX\\Default,198.51.100.7,2,0,0,0,0,2,0,0,0,0,"
-                             "2023-01-11T16:00:01.000Z,2023-01-11T16:00:05.123Z\n");
+                             "2023-01-11T16:00:01.000Z,2023-01-11T16:00:05.123Z,0,2\n");
 }
 
 static void
@@ -262,7 +262,7 @@ csv_empty_report_is_header_only(void **state)
 
 #define TSV_HEADER                                                                                 \
     "direction\tconnector\tremote\tsessions\tssl2\tssl3\ttls1_0\ttls1_1\ttls1_2\ttls1_3\t"         \
-    "tls_unknown\ttls_failed\tnone\tfirst\tlast\n"
+    "tls_unknown\ttls_failed\tnone\tfirst\tlast\tlegacy\twith_tls\n"
 
 static void
 tsv_backslash_as_logged(void **state)
@@ -271,11 +271,11 @@ tsv_backslash_as_logged(void **state)
     check_machine(REPORT_TSV, &machine_totals, 0,
                   TSV_HEADER
                   "receive\tEX\\Default\t192.0.2.10\t1\t0\t0\t0\t0\t0\t1\t0\t0\t0\t"
-                  "2023-01-11T16:00:03.000Z\t2023-01-11T16:00:03.000Z\n"
+                  "2023-01-11T16:00:03.000Z\t2023-01-11T16:00:03.000Z\t0\t1\n"
                   "receive\tRelay, \"Partner\"\t192.0.2.10\t3\t0\t0\t1\t0\t0\t0\t0\t1\t1\t"
-                  "2023-01-11T16:00:00.000Z\t2023-01-11T16:00:02.000Z\n"
+                  "2023-01-11T16:00:00.000Z\t2023-01-11T16:00:02.000Z\t1\t1\n"
                   "send\tEX\\Default\t198.51.100.7\t2\t0\t0\t0\t0\t2\t0\t0\t0\t0\t"
-                  "2023-01-11T16:00:01.000Z\t2023-01-11T16:00:05.123Z\n");
+                  "2023-01-11T16:00:01.000Z\t2023-01-11T16:00:05.123Z\t0\t2\n");
 }
 
 static void
@@ -284,12 +284,6 @@ tsv_empty_report_is_header_only(void **state)
     (void)state;
     check_machine(REPORT_TSV, &empty_totals, 1, TSV_HEADER);
 }
-
-#define CONNECTOR_TITLE                                                                            \
-    "TLS use per connector (tls%: sessions with TLS; legacy%: of those with a known version, "     \
-    "SSL 2/3 or TLS 1.0/1.1)\n"
-#define REMOTE_TITLE                                                                               \
-    "\nTLS use per remote host (SSL 2/3 and TLS 1.0/1.1 users first; ehlo: latest name seen)\n"
 
 static void
 table_sections_and_footer(void **state)
@@ -321,6 +315,7 @@ table_sections_and_footer(void **state)
     };
     struct report r = {
         .format = REPORT_TABLE,
+        .wide = 1,
         .totals = {.files = 3,
                    .files_skipped = 1,
                    .files_failed = 1,
@@ -334,41 +329,134 @@ table_sections_and_footer(void **state)
     r.by_connector = build(conn_keys, 2, conn, sizeof(conn) / sizeof(conn[0]));
     r.by_remote = build(remote_keys, 2, remote, sizeof(remote) / sizeof(remote[0]));
     char *got = render(&r, EXTLS_OK);
-    /* Connector section: 75% = 3/4 with TLS, 33% = 1/3 of those legacy; 67% = 2/3 with ssl2
-     * counted as legacy; "-" when no session had a known TLS version. The CJK name is 12
-     * columns wide, so it sets the column width. Remote section: most legacy sessions first,
-     * then most sessions, then by key bytes ("192.0.2.11" < "2001:db8::1"). */
+    /*
+     * Wide: the full layout. To fix: the two hosts with legacy sessions, most
+     * first. Connector section: every share of the row's sessions: 75% =
+     * 3/4 with TLS, 25% = 1/4 legacy; 67% = 2/3 with ssl2 counted as legacy.
+     * The CJK name is 12 columns wide, so it sets the column width. Remote
+     * section: most legacy sessions first, then most sessions, then by key
+     * bytes ("192.0.2.11" < "2001:db8::1"); last seen to the minute.
+     */
     assert_string_equal(
-        got, CONNECTOR_TITLE
-        "direction  connector     sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  tls1_3  "
-        "tls_unknown  tls_failed  none  tls%  legacy%\n"
-        "receive    Default              4     0     0       1       0       2       0  "
-        "          0           0     1   75%      33%\n"
-        "receive    " CJK "         2     0     0       0       0       0       0  "
-        "          0           1     1    0%        -\n"
-        "send       Outbound             3     1     0       0       1       1       0  "
-        "          0           0     0  100%      67%\n"
-        "send       Relay                1     0     0       0       0       0       0  "
-        "          1           0     0  100%        -\n" REMOTE_TITLE
-        "direction  remote        ehlo                sessions  ssl2  ssl3  tls1_0  tls1_1  "
-        "tls1_2  tls1_3  tls_unknown  tls_failed  none  last\n"
-        "send       198.51.100.7  mx.partner.example         2     0     1       0       1  "
-        "     0       0            0           0     0  2023-01-11T16:00:04.000Z\n"
-        "receive    192.0.2.9     old.example.net            1     0     0       1       0  "
-        "     0       0            0           0     0  2023-01-11T16:00:02.000Z\n"
-        "receive    192.0.2.10    mail.example.com           2     0     0       0       0  "
-        "     2       0            0           0     0  2023-01-11T16:00:01.000Z\n"
-        "receive    192.0.2.11    evil\\x1B[2J                1     0     0       0       0  "
-        "     1       0            0           0     0  2023-01-11T16:00:06.000Z\n"
-        "receive    2001:db8::1                              1     0     0       0       0  "
-        "     0       0            0           0     1  2023-01-11T16:00:05.000Z\n"
-        "send       203.0.113.5   a.example                  1     0     0       0       0  "
-        "     0       1            0           0     0  2023-01-11T16:00:07.000Z\n"
-        "\n3 files (1 skipped) (1 unreadable), 120 rows, 2 malformed, 10 sessions (4 more "
-        "excluded by filters), 2023-01-11T16:00:00.000Z to 2023-01-11T16:00:07.000Z\n");
+        got, "To fix first\n"
+             "2 remote hosts still on SSL 2/3 or TLS 1.0/1.1:\n"
+             "direction  remote        ehlo                legacy  sessions  protocols    last\n"
+             "send       198.51.100.7  mx.partner.example       2         2  ssl3,tls1_1  "
+             "2023-01-11 16:00\n"
+             "receive    192.0.2.9     old.example.net          1         1  tls1_0       "
+             "2023-01-11 16:00\n"
+             "\n"
+             "TLS use per connector (tls%, legacy%: of its sessions)\n"
+             "direction  connector     sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  tls1_3  "
+             "tls_unknown  tls_failed  none  tls%  legacy%\n"
+             "receive    Default              4     0     0       1       0       2       0        "
+             "    0           0     1   75%      25%\n"
+             "receive    " CJK "         2     0     0       0       0       0       0            "
+             "0           1     1    0%       0%\n"
+             "send       Outbound             3     1     0       0       1       1       0        "
+             "    0           0     0  100%      67%\n"
+             "send       Relay                1     0     0       0       0       0       0        "
+             "    1           0     0  100%       0%\n"
+             "\n"
+             "TLS use per remote host (legacy first; last seen: UTC)\n"
+             "direction  remote        ehlo                sessions  ssl2  ssl3  tls1_0  tls1_1  "
+             "tls1_2  tls1_3  tls_unknown  tls_failed  none  last\n"
+             "send       198.51.100.7  mx.partner.example         2     0     1       0       1    "
+             "   0       0            0           0     0  2023-01-11 16:00\n"
+             "receive    192.0.2.9     old.example.net            1     0     0       1       0    "
+             "   0       0            0           0     0  2023-01-11 16:00\n"
+             "receive    192.0.2.10    mail.example.com           2     0     0       0       0    "
+             "   2       0            0           0     0  2023-01-11 16:00\n"
+             "receive    192.0.2.11    evil\\x1B[2J                1     0     0       0       0   "
+             "    1       0            0           0     0  2023-01-11 16:00\n"
+             "receive    2001:db8::1                              1     0     0       0       0    "
+             "   0       0            0           0     1  2023-01-11 16:00\n"
+             "send       203.0.113.5   a.example                  1     0     0       0       0    "
+             "   0       1            0           0     0  2023-01-11 16:00\n"
+             "\n"
+             "3 files (1 skipped) (1 unreadable), 120 rows, 2 malformed, 10 sessions (4 more "
+             "excluded by filters)\n"
+             "sessions starting 2023-01-11T16:00:00.000Z to 2023-01-11T16:00:07.000Z\n");
     free(got);
     agg_free(r.by_connector);
     agg_free(r.by_remote);
+}
+
+/* report_pct(): whole percents, one decimal below 10%, never rounded to 0% or 100%. */
+static void
+pct_texts(void **state)
+{
+    (void)state;
+    char b[REPORT_PCT_BUF];
+    assert_string_equal(report_pct(0, 0, b), "-");
+    assert_string_equal(report_pct(0, 7, b), "0%");
+    assert_string_equal(report_pct(7, 7, b), "100%");
+    assert_string_equal(report_pct(2, 7, b), "29%");
+    assert_string_equal(report_pct(1, 200, b), "0.5%");
+    assert_string_equal(report_pct(1, 100000, b), "<0.1%");
+    assert_string_equal(report_pct(199, 200, b), ">99%");
+    assert_string_equal(report_pct(1, 12, b), "8.3%");
+    assert_string_equal(report_pct(UINT64_MAX, UINT64_MAX, b), "100%");
+}
+
+/*
+ * 12 legacy hosts and 11 send partners without TLS at 60 columns: each
+ * to-fix list shows 10 and says how many more; --wide shows them all. A
+ * --by section follows the others.
+ */
+static void
+table_to_fix_cut_and_by_section(void **state)
+{
+    (void)state;
+    static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
+    static const enum agg_key by_keys[] = {AGG_DIRECTION};
+    struct sess v[23];
+    char names[23][16];
+    for (int i = 0; i < 23; i++) {
+        snprintf(names[i], sizeof(names[i]), "192.0.2.%d", 100 + i);
+        v[i] = (struct sess){i < 12 ? "receive" : "send",        "C",   names[i], NULL, "h",
+                             i < 12 ? EXTLS_TLS1_0 : EXTLS_NONE, T0 + i};
+    }
+    struct report r = {.format = REPORT_TABLE, .totals = empty_totals, .width = 60};
+    r.by_connector = build(conn_keys, 2, v, 23);
+    r.by_remote = build(remote_keys, 2, v, 23);
+    r.groups = build(by_keys, 1, v, 23);
+    char *got = render(&r, EXTLS_OK);
+    char *conn = strstr(got, "\nTLS use per connector");
+    assert_non_null(conn);
+    *conn = '\0'; /* the to-fix lists only, for a moment */
+    assert_non_null(strstr(got, "12 remote hosts still on SSL 2/3 or TLS 1.0/1.1"));
+    assert_non_null(strstr(got, "receive    192.0.2.109"));
+    assert_null(strstr(got, "receive    192.0.2.110"));
+    assert_non_null(strstr(got, "... 2 more: see the per-remote-host section, or --wide\n"));
+    assert_non_null(strstr(got, "\n11 send partners that never started TLS:\n"));
+    assert_non_null(strstr(got, "... 1 more: see the per-remote-host section, or --wide\n"));
+    *conn = '\n';
+    assert_non_null(strstr(got, "\nTLS use per direction (--by; tls%, legacy%: of its "
+                                "sessions)\n"
+                                "direction  sessions  legacy  tls_failed  none  tls%  legacy%\n"
+                                "receive          12      12           0     0  100%     100%\n"
+                                "send             11       0           0    11    0%       0%\n"));
+    assert_non_null(strstr(got, "cut to fit: --wide shows all\n"));
+    for (const char *l = got; *l;) {
+        size_t n = strcspn(l, "\n");
+        if (n > 60)
+            fail_msg("line of %zu bytes at 60 columns: %.*s", n, (int)n, l);
+        l += n + (l[n] != '\0');
+    }
+    free(got);
+    r.wide = 1;
+    got = render(&r, EXTLS_OK);
+    conn = strstr(got, "\nTLS use per connector");
+    assert_non_null(conn);
+    *conn = '\0';
+    assert_non_null(strstr(got, "receive    192.0.2.110"));
+    assert_null(strstr(got, "more: see"));
+    free(got);
+    agg_free(r.by_connector);
+    agg_free(r.by_remote);
+    agg_free(r.groups);
 }
 
 static void
@@ -377,17 +465,27 @@ table_empty_report(void **state)
     (void)state;
     static const enum agg_key conn_keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
     static const enum agg_key remote_keys[] = {AGG_DIRECTION, AGG_REMOTE};
-    struct report r = {.format = REPORT_TABLE, .totals = empty_totals};
+    struct report r = {.format = REPORT_TABLE, .totals = empty_totals, .width = 100};
     r.by_connector = build(conn_keys, 2, NULL, 0);
     r.by_remote = build(remote_keys, 2, NULL, 0);
     char *got = render(&r, EXTLS_OK);
-    /* Headers only, each column as wide as its title; no time range without sessions. */
-    assert_string_equal(got, CONNECTOR_TITLE
-                        "direction  connector  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
-                        "tls1_3  tls_unknown  tls_failed  none  tls%  legacy%\n" REMOTE_TITLE
-                        "direction  remote  ehlo  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
-                        "tls1_3  tls_unknown  tls_failed  none  last\n"
-                        "\n0 files, 0 rows, 0 malformed, 0 sessions\n");
+    /*
+     * Headers only, each column as wide as its title; at 100 columns the
+     * connector and remote sections take the compact layout, and the note
+     * says so; no time range without sessions.
+     */
+    assert_string_equal(got,
+                        "To fix first\n"
+                        "nothing: no legacy remote host, no send partner without TLS\n"
+                        "\n"
+                        "TLS use per connector (tls%, legacy%: of its sessions)\n"
+                        "direction  connector  sessions  legacy  tls_failed  none  tls%  legacy%\n"
+                        "\n"
+                        "TLS use per remote host (legacy first; last seen: UTC)\n"
+                        "direction  remote  ehlo  sessions  legacy  tls_failed  none  last\n"
+                        "\n"
+                        "0 files, 0 rows, 0 malformed, 0 sessions\n"
+                        "legacy: SSL 2/3, TLS 1.0/1.1; cut to fit: --wide shows all\n");
     free(got);
     agg_free(r.by_connector);
     agg_free(r.by_remote);
@@ -410,26 +508,33 @@ table_day_section(void **state)
         {NULL, NULL, NULL, "2023-01-11", NULL, EXTLS_SSL3, T0},
         {NULL, NULL, NULL, "2023-01-12", NULL, EXTLS_TLS_UNKNOWN, T0 + DAY_MS},
     };
-    struct report r = {.format = REPORT_TABLE, .totals = empty_totals, .local_days = 1};
+    struct report r = {.format = REPORT_TABLE, .totals = empty_totals, .local_days = 1, .wide = 1};
     r.by_connector = build(conn_keys, 2, NULL, 0);
     r.by_remote = build(remote_keys, 2, NULL, 0);
     r.by_day = build(day_keys, 1, days, sizeof(days) / sizeof(days[0]));
     char *got = render(&r, EXTLS_OK);
-    /* 2023-01-11: 3 with TLS of 3, 1 legacy of the 2 with a known version (50%);
-     * 2023-01-12: 3 of 4 with TLS (75%), 1 legacy of 2 known (50%). */
-    assert_string_equal(got, CONNECTOR_TITLE
-                        "direction  connector  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
-                        "tls1_3  tls_unknown  tls_failed  none  tls%  legacy%\n" REMOTE_TITLE
-                        "direction  remote  ehlo  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
-                        "tls1_3  tls_unknown  tls_failed  none  last\n"
-                        "\nTLS use per day (local time)\n"
-                        "day         sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  tls1_3  "
-                        "tls_unknown  tls_failed  none  tls%  legacy%\n"
-                        "2023-01-11         3     0     1       0       0       1       0  "
-                        "          1           0     0  100%      50%\n"
-                        "2023-01-12         4     0     0       1       0       1       0  "
-                        "          1           0     1   75%      50%\n"
-                        "\n0 files, 0 rows, 0 malformed, 0 sessions\n");
+    /* 2023-01-11: 3 with TLS of 3, 1 legacy of 3 (33%); 2023-01-12: 3 of 4 with TLS
+     * (75%), 1 legacy of 4 (25%): shares of all the day's sessions. */
+    assert_string_equal(got, "To fix first\n"
+                             "nothing: no legacy remote host, no send partner without TLS\n"
+                             "\n"
+                             "TLS use per connector (tls%, legacy%: of its sessions)\n"
+                             "direction  connector  sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  "
+                             "tls1_3  tls_unknown  tls_failed  none  tls%  legacy%\n"
+                             "\n"
+                             "TLS use per remote host (legacy first; last seen: UTC)\n"
+                             "direction  remote  ehlo  sessions  ssl2  ssl3  tls1_0  tls1_1  "
+                             "tls1_2  tls1_3  tls_unknown  tls_failed  none  last\n"
+                             "\n"
+                             "TLS use per day (local time; tls%, legacy%: of its sessions)\n"
+                             "day         sessions  ssl2  ssl3  tls1_0  tls1_1  tls1_2  tls1_3  "
+                             "tls_unknown  tls_failed  none  tls%  legacy%\n"
+                             "2023-01-11         3     0     1       0       0       1       0     "
+                             "       1           0     0  100%      33%\n"
+                             "2023-01-12         4     0     0       1       0       1       0     "
+                             "       1           0     1   75%      25%\n"
+                             "\n"
+                             "0 files, 0 rows, 0 malformed, 0 sessions\n");
     free(got);
     agg_free(r.by_day);
     /* One day: no section (and UTC would be the title). */
@@ -750,6 +855,8 @@ main(void)
         cmocka_unit_test(tsv_empty_report_is_header_only),
         cmocka_unit_test(table_sections_and_footer),
         cmocka_unit_test(table_empty_report),
+        cmocka_unit_test(pct_texts),
+        cmocka_unit_test(table_to_fix_cut_and_by_section),
         cmocka_unit_test(table_day_section),
         cmocka_unit_test(write_error_is_eio),
         cmocka_unit_test(export_jsonl_records),
