@@ -28,13 +28,10 @@
 #include "run_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +44,7 @@
 #include "merge.h"
 #include "progress.h"
 #include "nagios.h"
+#include "platform.h"
 #include "reader.h"
 #include "report.h"
 #include "row.h"
@@ -299,13 +297,12 @@ walk_error(const char *path, int errnum, void *user)
 static int
 shrank(struct worker *w, int fd, uint32_t idx)
 {
-    struct stat st;
+    struct platform_stat st;
     uint64_t got = reader_stats(w->reader)->bytes;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= got)
+    if (platform_fstat(fd, &st) != 0 || st.kind != PLATFORM_FILE || (uint64_t)st.size >= got)
         return 0;
     run_werror(w, "error reading '%s': truncated while being read (%llu bytes read, %llu left)",
-               run_display_path(w->run, idx), (unsigned long long)got,
-               (unsigned long long)st.st_size);
+               run_display_path(w->run, idx), (unsigned long long)got, (unsigned long long)st.size);
     return 1;
 }
 
@@ -320,12 +317,12 @@ read_input(struct worker *w, uint32_t idx)
     w->cur = idx;
     w->cur_malformed = 0;
     w->res = res;
-    w->diag = open_memstream(&res->diag, &res->diag_len);
+    w->diag = platform_memstream(&res->diag, &res->diag_len);
     if (!w->diag) {
         w->tally.fatal = EXTLS_ENOMEM;
         return;
     }
-    int fd = is_stdin ? STDIN_FILENO : open(in->path, O_RDONLY | O_CLOEXEC);
+    int fd = is_stdin ? STDIN_FILENO : platform_open_read(in->path);
     if (fd < 0) {
         run_werror(w, "cannot open '%s': %s", in->path, strerror(errno));
         res->errors++;
@@ -404,7 +401,7 @@ read_input(struct worker *w, uint32_t idx)
                   (unsigned long long)(w->cur_malformed - MALFORMED_SHOWN));
     }
 out:
-    if (fclose(w->diag) != 0 && !w->tally.fatal)
+    if (platform_memstream_close(w->diag, &res->diag, &res->diag_len) != 0 && !w->tally.fatal)
         w->tally.fatal = EXTLS_ENOMEM;
     w->diag = NULL;
     res->open = session_table_drain(w->sessions, &res->n_open);
@@ -609,8 +606,7 @@ choose_workers(const struct cli_config *cfg, size_t n_inputs)
 {
     unsigned n = cfg->jobs;
     if (n == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        n = cpus > 0 ? (unsigned)cpus : 1;
+        n = platform_cpu_count();
     }
     if (cfg->command == CLI_SESSIONS)
         n = 1; /* records stream out as sessions complete, in one order */
@@ -790,12 +786,11 @@ static struct progress *
 make_progress(struct run *r)
 {
     int err_fd = fileno(r->err), out_fd = fileno(r->out);
-    int live = r->cfg->command == CLI_SESSIONS && out_fd >= 0 && isatty(out_fd);
-    int on = progress_wanted(err_fd >= 0 && isatty(err_fd), r->cfg->quiet, live);
-    struct winsize ws;
+    int live = r->cfg->command == CLI_SESSIONS && platform_isatty(out_fd);
+    int on = progress_wanted(platform_isatty(err_fd), r->cfg->quiet, live);
     struct progress_io io = {progress_write, r, NULL, NULL, 0};
-    if (on && ioctl(err_fd, TIOCGWINSZ, &ws) == 0)
-        io.width = ws.ws_col;
+    if (on)
+        io.width = platform_term_width(err_fd);
     int64_t total = 0;
     for (size_t i = 0; i < r->inputs.n && total >= 0; i++)
         total = r->inputs.v[i].size < 0 ? -1 : total + r->inputs.v[i].size;
@@ -869,7 +864,7 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     for (size_t i = 0; st == EXTLS_OK && i < cfg->n_paths; i++) {
         const char *path = cfg->paths[i];
         int is_stdin = strcmp(path, "-") == 0;
-        int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+        int fd = is_stdin ? STDIN_FILENO : platform_open_read(path);
         if (fd < 0) {
             diag(err, "extls: ", "cannot open '%s': %s", path, strerror(errno));
             merge_free(m);

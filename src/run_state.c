@@ -9,8 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "platform.h"
 
 /* Read up to `cap` plain bytes through gzin; returns the count or -1 (error reported). */
 static ssize_t
@@ -63,11 +64,11 @@ run_resume_point(struct worker *w, int fd, uint32_t idx, const char **pending, s
                 rec = f;
         }
     }
-    struct stat sb;
+    struct platform_stat sb;
     int ok = rec && w->head_got >= rec->head_len &&
              state_head_hash(w->head, (size_t)rec->head_len) == rec->head_hash;
     if (ok && !gzin_is_gzip(w->gz))
-        ok = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= rec->pos.offset;
+        ok = platform_fstat(fd, &sb) == 0 && (uint64_t)sb.size >= rec->pos.offset;
     if (ok && !gzin_is_gzip(w->gz)) {
         /* Uncompressed: jump there. */
         if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0) {
@@ -132,14 +133,15 @@ run_new_record(struct worker *w, int fd, uint32_t idx)
 {
     struct result *res = &w->run->results[idx];
     struct state_file *f = &res->rec;
-    struct stat sb;
+    struct platform_stat sb;
     reader_get_pos(w->reader, &f->pos);
     f->head_len = f->pos.offset < STATE_HEAD ? f->pos.offset : STATE_HEAD;
     if (f->head_len > w->head_got)
         f->head_len = w->head_got; /* cannot happen: the reader saw these bytes */
     f->path = w->run->inputs.v[idx].path;
-    f->dev = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_dev : 0;
-    f->ino = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_ino : 0;
+    int known = platform_fstat(fd, &sb) == 0;
+    f->dev = known ? sb.dev : 0;
+    f->ino = known ? sb.ino : 0;
     f->head_hash = state_head_hash(w->head, (size_t)f->head_len);
     res->resumable = 1;
 }

@@ -5,15 +5,14 @@
 #include "state.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "platform.h"
 #include "strpool.h"
 
 #define MAGIC "extls-state"
@@ -355,19 +354,6 @@ io_error(char *err, size_t err_len, const char *what, const char *path)
     return EXTLS_EIO;
 }
 
-/* The folder part of path, for the temporary file and the folder fsync. */
-static void
-folder_of(const char *path, char *dir, size_t len)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, len, ".");
-    else if (slash == path)
-        snprintf(dir, len, "/");
-    else
-        snprintf(dir, len, "%.*s", (int)(slash - path), path);
-}
-
 enum extls_status
 state_save(struct state *st, const char *path, char *err, size_t err_len)
 {
@@ -390,7 +376,7 @@ state_save(struct state *st, const char *path, char *err, size_t err_len)
     }
     snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
     enum extls_status rc = EXTLS_OK;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = platform_open_write(tmp);
     if (fd < 0) {
         rc = io_error(err, err_len, "create", tmp);
         goto out;
@@ -402,30 +388,23 @@ state_save(struct state *st, const char *path, char *err, size_t err_len)
         if (n < 0) {
             rc = io_error(err, err_len, "write", tmp);
             close(fd);
-            unlink(tmp);
+            platform_unlink(tmp);
             goto out;
         }
         done += (size_t)n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if (platform_fsync(fd) != 0 || close(fd) != 0) {
         rc = io_error(err, err_len, "write", tmp);
-        unlink(tmp);
+        platform_unlink(tmp);
         goto out;
     }
     const char *crash = getenv("EXTLS_STATE_CRASH");
     if (crash && strcmp(crash, "before-rename") == 0)
         _exit(99);
-    if (rename(tmp, path) != 0) {
+    if (platform_replace(tmp, path) != 0) {
         rc = io_error(err, err_len, "replace", path);
-        unlink(tmp);
+        platform_unlink(tmp);
         goto out;
-    }
-    char dir[4096];
-    folder_of(path, dir, sizeof(dir));
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd); /* best effort: some file systems refuse it on folders */
-        close(dfd);
     }
 out:
     free(tmp);
@@ -595,12 +574,25 @@ copy_addr(struct parser *p, char *dst, size_t cap)
     dst[len] = '\0';
 }
 
+/* strndup(), which not every C library has: at most n bytes of s, NUL-terminated. */
+static char *
+copy_n(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
 static void
 read_open(struct parser *p, struct state *st)
 {
     size_t plen, clen, slen, hlen;
     const char *path = take(p, &plen);
-    char *pathcopy = strndup(path, plen);
+    char *pathcopy = copy_n(path, plen);
     enum extls_dir dir = (enum extls_dir)take_range(p, EXTLS_DIR_SEND);
     const char *conn = take(p, &clen);
     const char *sid = take(p, &slen);
@@ -620,7 +612,7 @@ read_open(struct parser *p, struct state *st)
     uint64_t has_host = take_range(p, 1);
     const char *host = take(p, &hlen);
     if (has_host) {
-        s->host = strndup(host, hlen);
+        s->host = copy_n(host, hlen);
         s->host_len = hlen;
         if (!s->host || hlen > EXTLS_NAME_MAX)
             p->why = p->why ? p->why : "bad host name";
@@ -758,7 +750,7 @@ read_file_record(struct parser *p, struct state *st)
         p->why = p->why ? p->why : "bad path";
     if (p->why)
         return;
-    char *copy = strndup(path, len);
+    char *copy = copy_n(path, len);
     f.path = copy;
     if (!copy || state_add_file(st, &f) != EXTLS_OK)
         p->why = "out of memory";
@@ -838,19 +830,20 @@ parse_records(struct parser *p, struct state *st, char *text)
 enum extls_status
 state_load(struct state *st, const char *path, char *err, size_t err_len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = platform_open_read(path);
     if (fd < 0) {
         if (errno == ENOENT)
             return EXTLS_OK;
         return io_error(err, err_len, "open state", path);
     }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > STATE_MAX_BYTES) {
+    struct platform_stat sb;
+    if (platform_fstat(fd, &sb) != 0 || sb.kind != PLATFORM_FILE ||
+        (uint64_t)sb.size > STATE_MAX_BYTES) {
         close(fd);
         snprintf(err, err_len, "state '%s' is not a regular file of at most 1 GiB", path);
         return EXTLS_EPARSE;
     }
-    size_t size = (size_t)sb.st_size;
+    size_t size = (size_t)sb.size;
     char *buf = malloc(size + 1);
     if (!buf) {
         close(fd);
