@@ -33,3 +33,9 @@ find_program(EXTLS_WINE NAMES wine wine64)
 if(EXTLS_WINE)
   set(CMAKE_CROSSCOMPILING_EMULATOR "${EXTLS_WINE}")
 endif()
+
+# zlib from libz-mingw-w64-dev: the static archive, not the import library
+# of zlib1.dll (FindZLIB would pick libz.dll.a).
+if(EXISTS /usr/${EXTLS_MINGW_TRIPLET}/lib/libz.a)
+  set(ZLIB_LIBRARY /usr/${EXTLS_MINGW_TRIPLET}/lib/libz.a CACHE FILEPATH "static zlib for the target")
+endif()
