@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "platform.h"
 
@@ -101,5 +102,30 @@ compat_mkdtemp(char *templ)
 #define mkdtemp compat_mkdtemp
 
 #define lstat stat
+
+/*
+ * Time zones: extls.exe reads TZ in the POSIX form and otherwise uses the
+ * zone set in Windows; it has no zone database. So the tests' oracle is
+ * the platform module's local time, and zone database files (seen through
+ * Wine's Z: drive) count as absent, as on Windows.
+ */
+static inline struct tm *
+compat_localtime_r(const time_t *t, struct tm *tm)
+{
+    return platform_localtime(*t, tm) == 0 ? tm : NULL;
+}
+#undef localtime_r
+#define localtime_r compat_localtime_r
+
+static inline int
+compat_access(const char *path, int mode)
+{
+    if (strncmp(path, "/usr/share/zoneinfo/", 20) == 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    return _access(path, mode);
+}
+#define access compat_access
 
 #endif /* EXTLS_TESTS_POSIX_COMPAT_H */
