@@ -83,6 +83,12 @@ int platform_replace(const char *from, const char *to);
 /* Delete a file. 0, or -1 (errno). */
 int platform_unlink(const char *path);
 
+/* Create a folder (mode 0755 on POSIX). 0, or -1 (errno; EEXIST if it exists). */
+int platform_mkdir(const char *path);
+
+/* Delete an empty folder. 0, or -1 (errno). */
+int platform_rmdir(const char *path);
+
 /* A folder being listed (opaque). */
 struct platform_dir;
 

@@ -110,6 +110,18 @@ platform_unlink(const char *path)
     return unlink(path);
 }
 
+int
+platform_mkdir(const char *path)
+{
+    return mkdir(path, 0755);
+}
+
+int
+platform_rmdir(const char *path)
+{
+    return rmdir(path);
+}
+
 struct platform_dir {
     DIR *d;
 };

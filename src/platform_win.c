@@ -303,6 +303,32 @@ platform_unlink(const char *path)
     return ok ? 0 : -1;
 }
 
+int
+platform_mkdir(const char *path)
+{
+    wchar_t *w = win_path(path);
+    if (!w)
+        return -1;
+    int ok = CreateDirectoryW(w, NULL);
+    if (!ok)
+        errno = errno_of_last_error();
+    free(w);
+    return ok ? 0 : -1;
+}
+
+int
+platform_rmdir(const char *path)
+{
+    wchar_t *w = win_path(path);
+    if (!w)
+        return -1;
+    int ok = RemoveDirectoryW(w);
+    if (!ok)
+        errno = errno_of_last_error();
+    free(w);
+    return ok ? 0 : -1;
+}
+
 struct platform_dir {
     HANDLE find;           /* INVALID_HANDLE_VALUE: the folder is empty */
     WIN32_FIND_DATAW data; /* the entry to return next, if pending */
