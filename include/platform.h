@@ -117,6 +117,16 @@ int platform_is_sep(char c);
  */
 int platform_localtime(time_t t, struct tm *out);
 
+/*
+ * Called when writing to `out` failed: if its reader has gone (a closed
+ * pipe), end the process quietly with status 141, as SIGPIPE does on POSIX
+ * systems; else return. POSIX: SIGPIPE has ended the process before any
+ * such failure is seen (platform_init() made sure), so this returns.
+ * Windows has no SIGPIPE: a write to a closed pipe fails with EINVAL; the
+ * system's own error (ERROR_NO_DATA) tells it apart.
+ */
+void platform_end_if_reader_gone(FILE *out);
+
 /* 1 if descriptor fd is a terminal (a console on Windows), else 0. */
 int platform_isatty(int fd);
 

@@ -18,6 +18,7 @@ flushed(void)
 {
     if (fflush(stdout) == 0 && !ferror(stdout))
         return EXTLS_EXIT_OK;
+    platform_end_if_reader_gone(stdout);
     fprintf(stderr, "extls: cannot write output: %s\n", strerror(errno));
     return EXTLS_EXIT_ERROR;
 }

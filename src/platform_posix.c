@@ -178,6 +178,12 @@ platform_localtime(time_t t, struct tm *out)
     return localtime_r(&t, out) ? 0 : -1;
 }
 
+void
+platform_end_if_reader_gone(FILE *out)
+{
+    (void)out;
+}
+
 int
 platform_isatty(int fd)
 {

@@ -655,6 +655,22 @@ platform_localtime(time_t t, struct tm *out)
     return 0;
 }
 
+void
+platform_end_if_reader_gone(FILE *out)
+{
+    int fd = out ? _fileno(out) : -1;
+    HANDLE h = fd >= 0 ? (HANDLE)_get_osfhandle(fd) : INVALID_HANDLE_VALUE;
+    if (h == INVALID_HANDLE_VALUE || GetFileType(h) != FILE_TYPE_PIPE)
+        return;
+    /* The C runtime keeps the system's error of the failed write in _doserrno. */
+    unsigned long e = (unsigned long)_doserrno;
+    DWORD done;
+    if (e != ERROR_NO_DATA && e != ERROR_BROKEN_PIPE && !WriteFile(h, "", 0, &done, NULL))
+        e = GetLastError();
+    if (e == ERROR_NO_DATA || e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED)
+        _exit(141); /* 128 + SIGPIPE, the status a POSIX shell shows */
+}
+
 int
 platform_isatty(int fd)
 {

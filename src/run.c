@@ -735,6 +735,7 @@ finish_nagios(struct run *r, int code)
                            r->main.totals.sessions);
     fputs(line, r->out);
     if (fflush(r->out) != 0 || ferror(r->out)) {
+        platform_end_if_reader_gone(r->out);
         run_error(r, "cannot write output: %s", strerror(errno));
         return NAGIOS_UNKNOWN;
     }
@@ -880,9 +881,10 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     if (st == EXTLS_OK)
         st = report_write(out, &rep);
     int code = EXTLS_EXIT_OK;
-    if (st == EXTLS_EIO && !merge_errmsg(m)[0])
+    if (st == EXTLS_EIO && !merge_errmsg(m)[0]) {
+        platform_end_if_reader_gone(out);
         fprintf(err, "extls: cannot write output: %s\n", strerror(errno));
-    else if (st != EXTLS_OK)
+    } else if (st != EXTLS_OK)
         diag(err, "extls: ", "%s", m && merge_errmsg(m)[0] ? merge_errmsg(m) : extls_strerror(st));
     if (st != EXTLS_OK)
         code = EXTLS_EXIT_ERROR;
@@ -947,6 +949,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         run_error(&r, "%s", extls_strerror(r.main.fatal));
         code = EXTLS_EXIT_ERROR;
     } else if (write_failed) {
+        platform_end_if_reader_gone(r.out);
         run_error(&r, "cannot write output: %s", strerror(errno));
         code = EXTLS_EXIT_ERROR;
     } else if (errors) {

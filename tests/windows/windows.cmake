@@ -14,3 +14,14 @@ configure_file(${golden_cmake}.new ${golden_cmake} COPYONLY)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cases.cmake)
 include(${golden_cmake})
 
+
+# Platform cases that need extls.exe itself (the unit test test_platform
+# covers the platform module directly).
+foreach(script paths closed-pipe)
+  add_test(NAME win_${script}
+    COMMAND ${CMAKE_COMMAND} -DWINE=${CMAKE_CROSSCOMPILING_EMULATOR} -DEXE=$<TARGET_FILE:extls>
+      -DSRC=${PROJECT_SOURCE_DIR} -DGOLDEN=${CMAKE_CURRENT_SOURCE_DIR}/golden/e2e
+      -DSCRATCH=${CMAKE_CURRENT_BINARY_DIR}/win_${script}
+      -P ${CMAKE_CURRENT_SOURCE_DIR}/windows/${script}.cmake)
+  set_tests_properties(win_${script} PROPERTIES LABELS "e2e;windows" TIMEOUT 120)
+endforeach()
