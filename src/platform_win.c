@@ -139,6 +139,16 @@ win_path(const char *path)
 /* The command line in UTF-8, owned for the life of the process. */
 static char **utf8_argv;
 
+/* The console's output code page before extls set UTF-8 (0: not changed). */
+static UINT console_cp;
+
+static void
+restore_console_cp(void)
+{
+    if (console_cp)
+        SetConsoleOutputCP(console_cp);
+}
+
 void
 platform_init(int *argc, char ***argv)
 {
@@ -166,8 +176,13 @@ platform_init(int *argc, char ***argv)
     _setmode(_fileno(stdin), _O_BINARY);
     _setmode(_fileno(stdout), _O_BINARY);
     _setmode(_fileno(stderr), _O_BINARY);
-    /* extls writes UTF-8: let the console show it whatever its code page. */
-    SetConsoleOutputCP(CP_UTF8);
+    /* extls writes UTF-8: let the console show it whatever its code page
+     * (and give the console its own back at exit). */
+    UINT cp = GetConsoleOutputCP();
+    if (cp && cp != CP_UTF8 && SetConsoleOutputCP(CP_UTF8)) {
+        console_cp = cp;
+        atexit(restore_console_cp);
+    }
 }
 
 /* A C runtime descriptor for handle h (closed on failure); -1 (errno). */
@@ -641,7 +656,9 @@ platform_localtime(time_t t, struct tm *out)
     int64_t ticks = ((int64_t)t + 11644473600LL) * 10000000LL;
     FILETIME ft = {(DWORD)(ticks & 0xFFFFFFFF), (DWORD)((uint64_t)ticks >> 32)};
     SYSTEMTIME utc, local;
-    if (!FileTimeToSystemTime(&ft, &utc) || !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local))
+    DYNAMIC_TIME_ZONE_INFORMATION zone; /* with the rules of each year, not only this one's */
+    if (GetDynamicTimeZoneInformation(&zone) == TIME_ZONE_ID_INVALID ||
+        !FileTimeToSystemTime(&ft, &utc) || !SystemTimeToTzSpecificLocalTimeEx(&zone, &utc, &local))
         return -1;
     memset(out, 0, sizeof(*out));
     out->tm_year = local.wYear - 1900;
