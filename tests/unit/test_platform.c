@@ -480,11 +480,88 @@ windows_path_forms(void **state)
     assert_int_equal(l.v[0].hint, EXTLS_DIR_RECEIVE);
     input_list_release(&l);
 }
+/*
+ * The writer process of held_by_another_process: open `path` as Exchange
+ * does (write access, others may only read), write a first line, say so
+ * through event `ready`, wait for event `done`, write a second line, exit.
+ */
+static int
+hold_open(const char *path, const char *ready, const char *done)
+{
+    wchar_t w[600];
+    if (MultiByteToWideChar(CP_UTF8, 0, path, -1, w, 600) <= 0)
+        return 3;
+    HANDLE h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE r = OpenEventA(EVENT_MODIFY_STATE, FALSE, ready);
+    HANDLE d = OpenEventA(SYNCHRONIZE, FALSE, done);
+    DWORD n;
+    if (h == INVALID_HANDLE_VALUE || !r || !d || !WriteFile(h, "first\n", 6, &n, NULL))
+        return 4;
+    SetEvent(r);
+    if (WaitForSingleObject(d, 60000) != WAIT_OBJECT_0 || !WriteFile(h, "second\n", 7, &n, NULL))
+        return 5;
+    CloseHandle(h);
+    return 0;
+}
+
+/* A log that another process holds open for writing is read (Windows). */
+static void
+held_by_another_process(void **state)
+{
+    struct scratch *s = *state;
+    char path[600], ready[64], done[64];
+    snprintf(path, sizeof(path), "%s/RECV2023011116-1.LOG", s->dir);
+    snprintf(ready, sizeof(ready), "extls-test-ready-%lu", (unsigned long)GetCurrentProcessId());
+    snprintf(done, sizeof(done), "extls-test-done-%lu", (unsigned long)GetCurrentProcessId());
+    HANDLE r = CreateEventA(NULL, TRUE, FALSE, ready), d = CreateEventA(NULL, TRUE, FALSE, done);
+    assert_true(r && d);
+    wchar_t self[600];
+    assert_true(GetModuleFileNameW(NULL, self, 600) > 0);
+    wchar_t cmd[2048], wpath[600], wready[64], wdone[64];
+    MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, 600);
+    MultiByteToWideChar(CP_UTF8, 0, ready, -1, wready, 64);
+    MultiByteToWideChar(CP_UTF8, 0, done, -1, wdone, 64);
+    _snwprintf(cmd, 2048, L"\"%ls\" --hold \"%ls\" %ls %ls", self, wpath, wready, wdone);
+    STARTUPINFOW si = {.cb = sizeof(si)};
+    PROCESS_INFORMATION pi;
+    assert_true(CreateProcessW(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    assert_int_equal(WaitForSingleObject(r, 60000), WAIT_OBJECT_0);
+
+    int fd = platform_open_read(path); /* while the other process writes it */
+    assert_true(fd >= 0);
+    char buf[64];
+    assert_int_equal(read(fd, buf, sizeof(buf)), 6);
+    assert_memory_equal(buf, "first\n", 6);
+    struct platform_stat st;
+    assert_int_equal(platform_fstat(fd, &st), 0);
+    assert_int_equal(st.kind, PLATFORM_FILE);
+    /* The writer goes on while extls has it open: nothing of ours stops it. */
+    SetEvent(d);
+    assert_int_equal(WaitForSingleObject(pi.hProcess, 60000), WAIT_OBJECT_0);
+    DWORD code;
+    assert_true(GetExitCodeProcess(pi.hProcess, &code));
+    assert_int_equal(code, 0);
+    assert_int_equal(read(fd, buf, sizeof(buf)), 7);
+    assert_memory_equal(buf, "second\n", 7);
+    close(fd);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(r);
+    CloseHandle(d);
+}
 #endif
 
 int
-main(void)
+main(int argc, char **argv)
 {
+#ifdef _WIN32
+    if (argc == 5 && strcmp(argv[1], "--hold") == 0)
+        return hold_open(argv[2], argv[3], argv[4]);
+#else
+    (void)argc;
+    (void)argv;
+#endif
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(names_in_any_language, setup, teardown),
         cmocka_unit_test_setup_teardown(long_paths, setup, teardown),
@@ -497,6 +574,7 @@ main(void)
         cmocka_unit_test(separators),
 #ifdef _WIN32
         cmocka_unit_test_setup_teardown(windows_path_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(held_by_another_process, setup, teardown),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
