@@ -63,6 +63,19 @@ int platform_open_read(const char *path);
  */
 int platform_open_write(const char *path);
 
+/*
+ * Open a file for reading and writing, creating it (mode 0644 on POSIX)
+ * when missing; its contents are kept. Returns a descriptor, or -1 (errno).
+ */
+int platform_open_rw(const char *path);
+
+/*
+ * Create a new file for writing; fails with EEXIST if `path` exists
+ * (O_CREAT | O_EXCL, mode 0666 before the umask, on POSIX). Returns a
+ * descriptor, or -1 (errno).
+ */
+int platform_open_new(const char *path);
+
 /* Information about a path (links followed). 0, or -1 (errno). */
 int platform_stat(const char *path, struct platform_stat *st);
 
@@ -79,6 +92,20 @@ int platform_fsync(int fd);
  * with MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH. 0, or -1 (errno).
  */
 int platform_replace(const char *from, const char *to);
+
+/*
+ * Rename `from` to `to`, replacing `to` atomically if it exists. POSIX:
+ * rename(); Windows: MoveFileExW with MOVEFILE_REPLACE_EXISTING |
+ * MOVEFILE_WRITE_THROUGH (on disk when it returns). 0, or -1 (errno).
+ */
+int platform_rename(const char *from, const char *to);
+
+/*
+ * Make the renames and creations in the folder holding `path` durable:
+ * POSIX: fsync() of that folder, best effort (some file systems refuse it);
+ * Windows: nothing left to do after platform_rename(). Never fails.
+ */
+void platform_sync_folder_of(const char *path);
 
 /* Delete a file. 0, or -1 (errno). */
 int platform_unlink(const char *path);

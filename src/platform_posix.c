@@ -36,6 +36,18 @@ platform_open_write(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 }
 
+int
+platform_open_rw(const char *path)
+{
+    return open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+}
+
+int
+platform_open_new(const char *path)
+{
+    return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+}
+
 static void
 from_stat(const struct stat *sb, struct platform_stat *st)
 {
@@ -89,18 +101,30 @@ folder_of(const char *path, char *dir, size_t cap)
     dir[n] = '\0';
 }
 
-int
-platform_replace(const char *from, const char *to)
+void
+platform_sync_folder_of(const char *path)
 {
-    if (rename(from, to) != 0)
-        return -1;
     char dir[4096];
-    folder_of(to, dir, sizeof(dir));
+    folder_of(path, dir, sizeof(dir));
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         (void)fsync(dfd); /* best effort: some file systems refuse it on folders */
         close(dfd);
     }
+}
+
+int
+platform_rename(const char *from, const char *to)
+{
+    return rename(from, to);
+}
+
+int
+platform_replace(const char *from, const char *to)
+{
+    if (rename(from, to) != 0)
+        return -1;
+    platform_sync_folder_of(to);
     return 0;
 }
 

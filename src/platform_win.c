@@ -226,6 +226,31 @@ platform_open_write(const char *path)
     return fd_of_handle(h, _O_WRONLY);
 }
 
+int
+platform_open_rw(const char *path)
+{
+    wchar_t *w = win_path(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    free(w);
+    return fd_of_handle(h, _O_RDWR);
+}
+
+int
+platform_open_new(const char *path)
+{
+    wchar_t *w = win_path(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    free(w);
+    return fd_of_handle(h, _O_WRONLY);
+}
+
 /* Fill st from an open handle. 0, or -1 (errno). */
 static int
 stat_handle(HANDLE h, struct platform_stat *st)
@@ -291,6 +316,18 @@ platform_fsync(int fd)
         return -1;
     }
     return 0;
+}
+
+void
+platform_sync_folder_of(const char *path)
+{
+    (void)path; /* MOVEFILE_WRITE_THROUGH made the rename durable */
+}
+
+int
+platform_rename(const char *from, const char *to)
+{
+    return platform_replace(from, to);
 }
 
 int

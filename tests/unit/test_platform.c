@@ -306,6 +306,39 @@ atomic_replace(void **state)
     assert_string_equal(buf, "first");
 }
 
+/* Opening modes: a new file only if absent; read-write keeps the contents. */
+static void
+create_modes(void **state)
+{
+    struct scratch *s = *state;
+    char path[600];
+    snprintf(path, sizeof(path), "%s/out.json", s->dir);
+    int fd = platform_open_new(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "12345", 5), 5);
+    assert_int_equal(close(fd), 0);
+    assert_int_equal(platform_open_new(path), -1);
+    assert_int_equal(errno, EEXIST);
+    fd = platform_open_rw(path);
+    assert_true(fd >= 0);
+    char buf[16];
+    assert_int_equal(read(fd, buf, sizeof(buf)), 5);
+    assert_memory_equal(buf, "12345", 5);
+    close(fd);
+    char other[600];
+    snprintf(other, sizeof(other), "%s/x.lock", s->dir);
+    fd = platform_open_rw(other); /* created when missing */
+    assert_true(fd >= 0);
+    close(fd);
+    struct platform_stat st;
+    assert_int_equal(platform_stat(other, &st), 0);
+    assert_int_equal(st.size, 0);
+    assert_int_equal(platform_rename(other, path), 0); /* replaces */
+    assert_int_equal(platform_stat(path, &st), 0);
+    assert_int_equal(st.size, 0);
+    platform_sync_folder_of(path);
+}
+
 /* Numeric addresses, accepted and refused exactly as POSIX inet_pton(). */
 static void
 addresses(void **state)
@@ -568,6 +601,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(file_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(read_while_written, setup, teardown),
         cmocka_unit_test_setup_teardown(atomic_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_modes, setup, teardown),
         cmocka_unit_test(addresses),
         cmocka_unit_test(posix_tz_rules),
         cmocka_unit_test(memory_stream),
