@@ -79,6 +79,20 @@ int platform_open_new(const char *path);
 /* Information about a path (links followed). 0, or -1 (errno). */
 int platform_stat(const char *path, struct platform_stat *st);
 
+/*
+ * Information about a path itself: a symbolic link (or, on Windows, any
+ * reparse point such as a junction) is PLATFORM_OTHER, not followed.
+ * 0, or -1 (errno).
+ */
+int platform_lstat(const char *path, struct platform_stat *st);
+
+/*
+ * `path` made absolute against the working folder (POSIX: the working
+ * folder, '/', path, unless path starts with '/'; Windows: GetFullPathNameW,
+ * in UTF-8). Caller owns, free with free(); NULL (errno).
+ */
+char *platform_absolute(const char *path);
+
 /* Information about an open descriptor. 0, or -1 (errno). */
 int platform_fstat(int fd, struct platform_stat *st);
 

@@ -70,6 +70,34 @@ platform_stat(const char *path, struct platform_stat *st)
 }
 
 int
+platform_lstat(const char *path, struct platform_stat *st)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return -1;
+    from_stat(&sb, st);
+    return 0;
+}
+
+char *
+platform_absolute(const char *path)
+{
+    if (path[0] == '/')
+        return strdup(path);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return NULL;
+    size_t n = strlen(cwd) + 1 + strlen(path) + 1;
+    char *abs = malloc(n);
+    if (!abs) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    snprintf(abs, n, "%s/%s", cwd, path);
+    return abs;
+}
+
+int
 platform_fstat(int fd, struct platform_stat *st)
 {
     struct stat sb;

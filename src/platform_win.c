@@ -293,6 +293,46 @@ platform_stat(const char *path, struct platform_stat *st)
 }
 
 int
+platform_lstat(const char *path, struct platform_stat *st)
+{
+    wchar_t *w = win_path(path);
+    if (!w)
+        return -1;
+    HANDLE h =
+        CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                    OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE) {
+        errno = errno_of_last_error();
+        return -1;
+    }
+    int rc = stat_handle(h, st);
+    FILE_ATTRIBUTE_TAG_INFO tag;
+    if (rc == 0 && GetFileInformationByHandleEx(h, FileAttributeTagInfo, &tag, sizeof(tag)) &&
+        (tag.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT))
+        st->kind = PLATFORM_OTHER;
+    CloseHandle(h);
+    return rc;
+}
+
+char *
+platform_absolute(const char *path)
+{
+    wchar_t *w = wide_of(path);
+    if (!w)
+        return NULL;
+    DWORD n = GetFullPathNameW(w, 0, NULL, NULL);
+    wchar_t *full = n ? malloc((size_t)n * sizeof(*full)) : NULL;
+    DWORD got = full ? GetFullPathNameW(w, n, full, NULL) : 0;
+    free(w);
+    char *abs = got && got < n ? utf8_of(full) : NULL;
+    if (!abs && !errno)
+        errno = ENOMEM;
+    free(full);
+    return abs;
+}
+
+int
 platform_fstat(int fd, struct platform_stat *st)
 {
     HANDLE h = (HANDLE)_get_osfhandle(fd);

@@ -339,6 +339,38 @@ create_modes(void **state)
     platform_sync_folder_of(path);
 }
 
+/* Absolute paths, and lstat() of files and folders. */
+static void
+absolute_and_lstat(void **state)
+{
+    struct scratch *s = *state;
+    char *abs = platform_absolute("RECV2023011115-1.LOG");
+    assert_non_null(abs);
+    size_t n = strlen(abs);
+    assert_true(n > 21 && platform_is_sep(abs[n - 21]));
+    assert_string_equal(abs + n - 20, "RECV2023011115-1.LOG");
+#ifdef _WIN32
+    assert_true(abs[1] == ':' || (abs[0] == '\\' && abs[1] == '\\'));
+#else
+    assert_true(abs[0] == '/');
+#endif
+    free(abs);
+    abs = platform_absolute(s->dir);
+    assert_non_null(abs);
+    struct platform_stat a, b;
+    assert_int_equal(platform_stat(abs, &a), 0);
+    assert_int_equal(platform_lstat(s->dir, &b), 0);
+    assert_int_equal(b.kind, PLATFORM_DIR);
+    assert_true(a.dev == b.dev && a.ino == b.ino);
+    free(abs);
+    char path[600];
+    snprintf(path, sizeof(path), "%s/f.log", s->dir);
+    write_file(path, "x");
+    assert_int_equal(platform_lstat(path, &b), 0);
+    assert_int_equal(b.kind, PLATFORM_FILE);
+    assert_int_equal(b.size, 1);
+}
+
 /* Numeric addresses, accepted and refused exactly as POSIX inet_pton(). */
 static void
 addresses(void **state)
@@ -602,6 +634,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(read_while_written, setup, teardown),
         cmocka_unit_test_setup_teardown(atomic_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(create_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(absolute_and_lstat, setup, teardown),
         cmocka_unit_test(addresses),
         cmocka_unit_test(posix_tz_rules),
         cmocka_unit_test(memory_stream),
