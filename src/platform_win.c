@@ -966,3 +966,30 @@ platform_parse_ip(const char *s, unsigned char out[16])
         return 16;
     return 0;
 }
+
+/*
+ * memchr() for the hot loops of the reader: the C runtime's (msvcrt.dll)
+ * compares byte by byte; this one 16 bytes at a time with SSE2 (every
+ * x86-64 processor has it). Linked in place of the runtime's.
+ */
+#include <emmintrin.h>
+
+void *
+memchr(const void *s, int c, size_t n)
+{
+    const unsigned char *p = s;
+    unsigned char ch = (unsigned char)c;
+    __m128i needle = _mm_set1_epi8((char)ch);
+    while (n >= 16) {
+        int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), needle));
+        if (mask)
+            return (void *)(p + __builtin_ctz((unsigned)mask));
+        p += 16;
+        n -= 16;
+    }
+    for (; n; n--, p++) {
+        if (*p == ch)
+            return (void *)p;
+    }
+    return NULL;
+}
