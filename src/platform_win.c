@@ -8,6 +8,7 @@
  */
 #include "platform.h"
 
+#include <emmintrin.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
@@ -972,8 +973,6 @@ platform_parse_ip(const char *s, unsigned char out[16])
  * compares byte by byte; this one 16 bytes at a time with SSE2 (every
  * x86-64 processor has it). Linked in place of the runtime's.
  */
-#include <emmintrin.h>
-
 void *
 memchr(const void *s, int c, size_t n)
 {
