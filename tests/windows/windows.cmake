@@ -17,7 +17,7 @@ include(${golden_cmake})
 
 # Platform cases that need extls.exe itself (the unit test test_platform
 # covers the platform module directly).
-foreach(script paths closed-pipe)
+foreach(script paths closed-pipe jobs)
   add_test(NAME win_${script}
     COMMAND ${CMAKE_COMMAND} -DWINE=${CMAKE_CROSSCOMPILING_EMULATOR} -DEXE=$<TARGET_FILE:extls>
       -DSRC=${PROJECT_SOURCE_DIR} -DGOLDEN=${CMAKE_CURRENT_SOURCE_DIR}/golden/e2e
