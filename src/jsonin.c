@@ -1,100 +1,93 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * jsonin.c: a recursive-descent reader for the "extls/1" JSON report,
- * pulling bytes from a file descriptor or memory through one small buffer.
- * It checks the JSON grammar and the schema as it goes and hands out one
- * group at a time; it builds no document tree.
+ * jsonin.c: the "extls/1" report schema over a document parsed by
+ * libjansson. The text is read whole (at most JSONIN_SIZE_MAX bytes) and
+ * parsed in one call; the tree is then checked group by group, and only a
+ * report that passes every check is handed out. Jansson's tree keeps no
+ * positions, so a schema error is located by walking the raw text (known
+ * to be valid JSON by then) to the offending value.
  */
 #include "jsonin.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "esc.h"
+#include "jsonpos.h"
 #include "xtime.h"
 
-#define JSONIN_BUF (64 * 1024)
-#define SHOWN_MAX 40 /* bytes of a bad value quoted in a message */
+_Static_assert(JSONIN_DEPTH_MAX == JSON_PARSER_MAX_DEPTH, "jsonin.h states jansson's depth");
 
-static const char *const total_names[] = {
-    "files",         "rows",         "malformed_rows",    "sessions",
-    "files_skipped", "files_failed", "sessions_excluded", "first",
-    "last",
-};
-enum {
-    T_FILES,
-    T_ROWS,
-    T_MALFORMED,
-    T_SESSIONS,
-    T_SKIPPED,
-    T_FAILED,
-    T_EXCLUDED,
-    T_FIRST,
-    T_LAST,
-    N_T
-};
+#define JSONIN_READ (64u * 1024u) /* first buffer for a file descriptor */
+#define SHOWN_MAX 40              /* bytes of a bad value quoted in a message */
+#define PATH_MAX_STEPS 4          /* root > groups > group > tls > counter */
 
 struct jsonin {
     struct jsonin_callbacks cb;
-
-    /* source */
-    int fd;                   /* -1: memory */
-    const unsigned char *mem; /* memory source and what is left of it */
-    size_t mem_len, mem_pos, chunk;
-    unsigned char *buf;           /* file descriptor reads */
-    const unsigned char *p, *end; /* unread bytes */
-    int eof;
     const char *name;
-    uint64_t line, col; /* position of *p */
-
-    /* the last string decoded: str[0..str_len), NUL-terminated */
-    char *str;
-    size_t str_len, str_cap;
-
-    /* the group being read: key values in kbuf */
-    char *kbuf;
-    size_t kbuf_len, kbuf_cap;
-    size_t koff[AGG_N_KEYS], klen[AGG_N_KEYS];
-    enum agg_key korder[AGG_N_KEYS];
-    size_t n_k;
-
-    /* the report */
-    enum agg_key first_keys[AGG_N_KEYS]; /* keys of its first group */
-    size_t n_first;
-    int have_first;
-    uint64_t group_sessions; /* sessions summed over its groups */
+    const char *text; /* the document after a byte order mark (borrowed for the read) */
+    size_t len;
+    size_t chunk, fed; /* piece size handed to jansson, bytes handed so far */
     struct report_totals totals;
-    uint64_t totals_line, totals_col;
-
-    enum extls_status st;
     char err[JSONIN_ERR_MAX];
 };
 
-/* ---- errors ---- */
+/*
+ * Where a value is: the member or element index at each level from the
+ * root (objects iterate in document order in jansson).
+ */
+struct loc {
+    size_t step[PATH_MAX_STEPS];
+    size_t n;
+};
 
-/* Record the first error, at line:col; returns -1 for the caller to pass on. */
-static int
-fail_at(struct jsonin *j, uint64_t line, uint64_t col, enum extls_status st, const char *fmt, ...)
+static struct loc
+child(struct loc l, size_t i)
 {
-    if (j->st != EXTLS_OK)
-        return -1;
-    j->st = st;
-    int n = snprintf(j->err, sizeof(j->err), "%s:%llu:%llu: ", j->name, (unsigned long long)line,
-                     (unsigned long long)col);
-    if (n < 0 || (size_t)n >= sizeof(j->err))
-        return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(j->err + n, sizeof(j->err) - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -1;
+    if (l.n < PATH_MAX_STEPS)
+        l.step[l.n++] = i;
+    return l;
 }
 
-#define FAIL(j, ...) fail_at((j), (j)->line, (j)->col, EXTLS_EPARSE, __VA_ARGS__)
+/* ---- errors ---- */
+
+/* Record the error at byte offset `off` of the text; returns `st`. */
+static enum extls_status
+vfail_at(struct jsonin *j, size_t off, enum extls_status st, const char *fmt, va_list ap)
+{
+    unsigned long long line, col;
+    jsonpos_line_col(j->text, j->len, off, &line, &col);
+    int n = snprintf(j->err, sizeof(j->err), "%s:%llu:%llu: ", j->name, line, col);
+    if (n >= 0 && (size_t)n < sizeof(j->err))
+        vsnprintf(j->err + n, sizeof(j->err) - (size_t)n, fmt, ap);
+    return st;
+}
+
+static enum extls_status
+fail_at(struct jsonin *j, size_t off, enum extls_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(j, off, st, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* A schema error at the value `l` (its last byte when `end`); returns `st`. */
+static enum extls_status
+fail(struct jsonin *j, struct loc l, int end, enum extls_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(j, jsonpos_find(j->text, j->len, l.step, l.n, end), st, fmt, ap);
+    va_end(ap);
+    return st;
+}
 
 /* At most SHOWN_MAX bytes of s for a message, other than printable ASCII as '?'. */
 static const char *
@@ -107,682 +100,217 @@ shown(const char *s, size_t len, char out[SHOWN_MAX + 4])
     return out;
 }
 
-/* ---- bytes ---- */
-
-/* Make bytes available at j->p; 0 at end of input or on a read error. */
-static int
-refill(struct jsonin *j)
+/* What a value is, for "found ..." in messages. */
+static const char *
+kind(const json_t *v)
 {
-    if (j->eof || j->st != EXTLS_OK)
-        return 0;
-    if (j->fd < 0) {
-        size_t n = j->mem_len - j->mem_pos;
-        if (j->chunk && n > j->chunk)
-            n = j->chunk;
-        if (n == 0) { /* also for data == NULL, len 0 */
-            j->eof = 1;
-            return 0;
-        }
-        j->p = j->mem + j->mem_pos;
-        j->end = j->p + n;
-        j->mem_pos += n;
-        return 1;
-    }
-    for (;;) {
-        ssize_t n = read(j->fd, j->buf, JSONIN_BUF);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            j->st = EXTLS_EIO;
-            snprintf(j->err, sizeof(j->err), "error reading '%s': %s", j->name, strerror(e));
-            return 0;
-        }
-        j->p = j->buf;
-        j->end = j->buf + n;
-        j->eof = n == 0;
-        return n != 0;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_NULL:
+        return "null";
+    default:
+        return "a boolean";
     }
 }
 
-/* The next byte without taking it; -1 at the end (or after an error). */
-static inline int
-peek(struct jsonin *j)
+/* Index of member `name` of object o (present) in document order. */
+static size_t
+index_of(json_t *o, const char *name)
 {
-    if (j->p == j->end && !refill(j))
-        return -1;
-    return *j->p;
-}
-
-/* Take the next byte; -1 at the end. */
-static inline int
-take(struct jsonin *j)
-{
-    int c = peek(j);
-    if (c < 0)
-        return c;
-    j->p++;
-    if (c == '\n') {
-        j->line++;
-        j->col = 1;
-    } else {
-        j->col++;
+    size_t i = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        if (strcmp(k, name) == 0)
+            break;
+        i++;
     }
-    return c;
+    return i;
 }
 
-static int
-unexpected(struct jsonin *j, const char *what)
+/* Member `name` of object `o` at `l`, or an error "WHERE has no member" at `l` (end when `end`). */
+static json_t *
+need(struct jsonin *j, json_t *o, struct loc l, int end, const char *where, const char *name,
+     enum extls_status *st, struct loc *at)
 {
-    int c = peek(j);
-    if (c < 0)
-        return FAIL(j, "unexpected end of input: expected %s", what);
-    if (c >= 0x20 && c < 0x7F)
-        return FAIL(j, "unexpected '%c': expected %s", c, what);
-    return FAIL(j, "unexpected byte 0x%02X: expected %s", c, what);
-}
-
-static void
-skip_ws(struct jsonin *j)
-{
-    for (int c = peek(j); c == ' ' || c == '\t' || c == '\n' || c == '\r'; c = peek(j))
-        take(j);
-}
-
-/* Take `c` after white space, or fail naming it. */
-static int
-expect(struct jsonin *j, char c, const char *what)
-{
-    skip_ws(j);
-    if (peek(j) != (unsigned char)c)
-        return unexpected(j, what);
-    take(j);
-    return 0;
-}
-
-/* ---- strings ---- */
-
-static int
-str_append(struct jsonin *j, const char *s, size_t n, uint64_t line, uint64_t col)
-{
-    if (j->str_len + n > EXTLS_FIELD_MAX)
-        return fail_at(j, line, col, EXTLS_ETOOBIG, "string longer than %u bytes",
-                       (unsigned)EXTLS_FIELD_MAX);
-    if (j->str_len + n + 1 > j->str_cap) {
-        size_t cap = j->str_cap ? j->str_cap : 256;
-        while (cap < j->str_len + n + 1)
-            cap *= 2;
-        char *p = realloc(j->str, cap);
-        if (!p) {
-            j->st = j->st ? j->st : EXTLS_ENOMEM;
-            return -1;
-        }
-        j->str = p;
-        j->str_cap = cap;
-    }
-    memcpy(j->str + j->str_len, s, n);
-    j->str_len += n;
-    j->str[j->str_len] = '\0';
-    return 0;
-}
-
-/* Four hex digits of a \u escape; -1 after failing. */
-static long
-hex4(struct jsonin *j)
-{
-    long v = 0;
-    for (int i = 0; i < 4; i++) {
-        int c = peek(j);
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
-        if (d < 0)
-            return unexpected(j, "four hex digits after \\u");
-        take(j);
-        v = v * 16 + d;
-    }
+    json_t *v = json_object_get(o, name);
+    if (!v)
+        *st = fail(j, l, end, EXTLS_EPARSE, "%s has no member '%s'", where, name);
+    else
+        *at = child(l, index_of(o, name));
     return v;
 }
 
-/* The escape after a backslash (taken; it stood at line:col) into str. */
-static int
-escape(struct jsonin *j, uint64_t line, uint64_t col, uint64_t sline, uint64_t scol)
+/* ---- values ---- */
+
+/* A counter: a non-negative integer. */
+static enum extls_status
+counter(struct jsonin *j, json_t *v, struct loc l, uint64_t *out)
 {
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    int c = peek(j);
-    const char *k = c > 0 ? strchr(from, c) : NULL;
-    if (k) {
-        take(j);
-        return str_append(j, &to[k - from], 1, sline, scol);
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        *out = (uint64_t)json_integer_value(v);
+        return EXTLS_OK;
     }
-    if (c != 'u')
-        return unexpected(j, "an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
-    take(j);
-    long cp = hex4(j);
-    if (cp < 0)
-        return -1;
-    if (cp >= 0xDC00 && cp <= 0xDFFF)
-        return fail_at(j, line, col, EXTLS_EPARSE, "lone low surrogate \\u%04lX", cp);
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-        if (peek(j) != '\\')
-            return fail_at(j, line, col, EXTLS_EPARSE, "lone high surrogate \\u%04lX", cp);
-        take(j);
-        if (peek(j) != 'u')
-            return fail_at(j, line, col, EXTLS_EPARSE, "lone high surrogate \\u%04lX", cp);
-        take(j);
-        long lo = hex4(j);
-        if (lo < 0)
-            return -1;
-        if (lo < 0xDC00 || lo > 0xDFFF)
-            return fail_at(j, line, col, EXTLS_EPARSE, "lone high surrogate \\u%04lX", cp);
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    }
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp, n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    }
-    return str_append(j, u, n, sline, scol);
+    if (json_is_integer(v))
+        return fail(j, l, 0, EXTLS_EPARSE, "negative number: counters are unsigned");
+    if (json_is_real(v))
+        return fail(j, l, 0, EXTLS_EPARSE, "not an integer: counters are whole numbers");
+    return fail(j, l, 0, EXTLS_EPARSE, "expected an unsigned integer, found %s", kind(v));
 }
 
-/* One UTF-8 sequence whose lead byte `lead` (at line:col) was taken. */
-static int
-utf8(struct jsonin *j, int lead, uint64_t line, uint64_t col, uint64_t sline, uint64_t scol)
+/* A time as extls writes it into *ms; null (when allowed) sets *is_null. */
+static enum extls_status
+time_value(struct jsonin *j, json_t *v, struct loc l, int allow_null, int64_t *ms, int *is_null)
 {
-    unsigned char s[4] = {(unsigned char)lead};
-    size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-    size_t have = 1;
-    while (have < n) {
-        int c = peek(j);
-        if (c < 0 || (c & 0xC0) != 0x80)
-            break;
-        s[have++] = (unsigned char)take(j);
-    }
-    unsigned cp;
-    if (lead < 0xC2 || lead > 0xF4 || have < n || esc_utf8_next(s, n, &cp) != n)
-        return fail_at(j, line, col, EXTLS_EPARSE, "invalid UTF-8 in a string");
-    return str_append(j, (const char *)s, n, sline, scol);
-}
-
-/* A string value (the opening quote is next) decoded into j->str. */
-static int
-parse_string(struct jsonin *j)
-{
-    uint64_t sline = j->line, scol = j->col;
-    if (peek(j) != '"')
-        return unexpected(j, "a string");
-    take(j);
-    j->str_len = 0;
-    if (str_append(j, "", 0, sline, scol) != 0)
-        return -1;
-    for (;;) {
-        /* Fast path: a run of plain ASCII in the buffer, appended at once. */
-        const unsigned char *run = j->p;
-        while (run < j->end && *run >= 0x20 && *run < 0x80 && *run != '"' && *run != '\\')
-            run++;
-        if (run > j->p) {
-            size_t n = (size_t)(run - j->p);
-            if (str_append(j, (const char *)j->p, n, sline, scol) != 0)
-                return -1;
-            j->p = run;
-            j->col += n;
-        }
-        uint64_t line = j->line, col = j->col;
-        int c = take(j);
-        if (c < 0)
-            return fail_at(j, line, col, EXTLS_EPARSE, "unexpected end of input in a string");
-        if (c == '"')
-            return 0;
-        int r;
-        if (c == '\\') {
-            r = escape(j, line, col, sline, scol);
-        } else if (c < 0x20) {
-            r = fail_at(j, line, col, EXTLS_EPARSE,
-                        "control character 0x%02X in a string (write it as \\u%04x)", c, c);
-        } else if (c < 0x80) {
-            char b = (char)c;
-            r = str_append(j, &b, 1, sline, scol);
-        } else {
-            r = utf8(j, c, line, col, sline, scol);
-        }
-        if (r != 0)
-            return -1;
-    }
-}
-
-/* ---- numbers and literals ---- */
-
-static int
-is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* A counter: an unsigned 64-bit integer in plain decimal. */
-static int
-parse_u64(struct jsonin *j, uint64_t *v)
-{
-    skip_ws(j);
-    uint64_t line = j->line, col = j->col;
-    int c = peek(j);
-    if (c == '-')
-        return FAIL(j, "negative number: counters are unsigned");
-    if (!is_digit(c))
-        return unexpected(j, "an unsigned integer");
-    uint64_t x = 0;
-    int overflow = 0;
-    if (c == '0') {
-        take(j);
-        c = peek(j);
-        if (is_digit(c))
-            return fail_at(j, line, col, EXTLS_EPARSE, "leading zero in a number");
-    }
-    for (; is_digit(c); c = peek(j)) {
-        unsigned d = (unsigned)(take(j) - '0');
-        if (x > (UINT64_MAX - d) / 10)
-            overflow = 1;
-        x = x * 10 + d;
-    }
-    if (c == '.' || c == 'e' || c == 'E')
-        return fail_at(j, line, col, EXTLS_EPARSE, "not an integer: counters are whole numbers");
-    if (overflow)
-        return fail_at(j, line, col, EXTLS_EPARSE, "number larger than 18446744073709551615");
-    *v = x;
-    return 0;
-}
-
-/* Any JSON number (skipped members). */
-static int
-skip_number(struct jsonin *j)
-{
-    if (peek(j) == '-')
-        take(j);
-    int c = peek(j);
-    if (!is_digit(c))
-        return unexpected(j, "a digit");
-    if (take(j) != '0') {
-        while (is_digit(peek(j)))
-            take(j);
-    }
-    if (peek(j) == '.') {
-        take(j);
-        if (!is_digit(peek(j)))
-            return unexpected(j, "a digit after '.'");
-        while (is_digit(peek(j)))
-            take(j);
-    }
-    c = peek(j);
-    if (c == 'e' || c == 'E') {
-        take(j);
-        c = peek(j);
-        if (c == '+' || c == '-')
-            take(j);
-        if (!is_digit(peek(j)))
-            return unexpected(j, "a digit in the exponent");
-        while (is_digit(peek(j)))
-            take(j);
-    }
-    return 0;
-}
-
-static int
-literal(struct jsonin *j, const char *word)
-{
-    uint64_t line = j->line, col = j->col;
-    for (const char *w = word; *w; w++) {
-        if (peek(j) != (unsigned char)*w)
-            return fail_at(j, line, col, EXTLS_EPARSE, "unknown literal: expected %s", word);
-        take(j);
-    }
-    return 0;
-}
-
-/* ---- structure ---- */
-
-/*
- * Called for each member of an object with its name in j->str; must read
- * the value (white space before it not yet skipped). name_line/col locate
- * the name.
- */
-typedef int (*member_fn)(struct jsonin *j, int depth, uint64_t name_line, uint64_t name_col,
-                         void *ctx);
-
-static int skip_value(struct jsonin *j, int depth);
-
-/* Take `open` ('{' or '['), which opens nesting level `depth`. */
-static int
-open_nested(struct jsonin *j, int depth, char open, const char *what)
-{
-    skip_ws(j);
-    if (depth > JSONIN_DEPTH_MAX && peek(j) == (unsigned char)open)
-        return fail_at(j, j->line, j->col, EXTLS_ETOOBIG, "nesting deeper than %d",
-                       JSONIN_DEPTH_MAX);
-    return expect(j, open, what);
-}
-
-/* An object at nesting `depth` (its '{' is next, after white space). */
-static int
-parse_object(struct jsonin *j, int depth, member_fn member, void *ctx)
-{
-    if (open_nested(j, depth, '{', "'{'") != 0)
-        return -1;
-    skip_ws(j);
-    if (peek(j) == '}') {
-        take(j);
-        return 0;
-    }
-    for (;;) {
-        skip_ws(j);
-        uint64_t line = j->line, col = j->col;
-        if (peek(j) != '"')
-            return unexpected(j, "a member name");
-        if (parse_string(j) != 0 || expect(j, ':', "':'") != 0)
-            return -1;
-        if (member(j, depth, line, col, ctx) != 0)
-            return -1;
-        skip_ws(j);
-        int c = peek(j);
-        if (c == '}') {
-            take(j);
-            return 0;
-        }
-        if (c != ',')
-            return unexpected(j, "',' or '}'");
-        take(j);
-    }
-}
-
-static int
-skip_member(struct jsonin *j, int depth, uint64_t line, uint64_t col, void *ctx)
-{
-    (void)line, (void)col, (void)ctx;
-    return skip_value(j, depth + 1);
-}
-
-/* An array at nesting `depth`, element() reading each element. */
-static int
-parse_array(struct jsonin *j, int depth, int (*element)(struct jsonin *j, int depth, void *ctx),
-            void *ctx)
-{
-    if (open_nested(j, depth, '[', "'['") != 0)
-        return -1;
-    skip_ws(j);
-    if (peek(j) == ']') {
-        take(j);
-        return 0;
-    }
-    for (;;) {
-        if (element(j, depth + 1, ctx) != 0)
-            return -1;
-        skip_ws(j);
-        int c = peek(j);
-        if (c == ']') {
-            take(j);
-            return 0;
-        }
-        if (c != ',')
-            return unexpected(j, "',' or ']'");
-        take(j);
-    }
-}
-
-static int
-skip_element(struct jsonin *j, int depth, void *ctx)
-{
-    (void)ctx;
-    return skip_value(j, depth);
-}
-
-/* Any JSON value at nesting `depth` (if it is an array or object). */
-static int
-skip_value(struct jsonin *j, int depth)
-{
-    skip_ws(j);
-    switch (peek(j)) {
-    case '{':
-        return parse_object(j, depth, skip_member, NULL);
-    case '[':
-        return parse_array(j, depth, skip_element, NULL);
-    case '"':
-        return parse_string(j);
-    case 't':
-        return literal(j, "true");
-    case 'f':
-        return literal(j, "false");
-    case 'n':
-        return literal(j, "null");
-    case '-':
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7':
-    case '8':
-    case '9':
-        return skip_number(j);
-    default:
-        return unexpected(j, "a value");
-    }
-}
-
-/* Index of j->str in names[0..n), or -1. */
-static int
-name_index(const struct jsonin *j, const char *const *names, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (strlen(names[i]) == j->str_len && memcmp(names[i], j->str, j->str_len) == 0)
-            return i;
-    }
-    return -1;
-}
-
-/* Mark member `i` of a known set seen; a second time is an error. */
-static int
-seen_once(struct jsonin *j, unsigned *seen, int i, const char *name, uint64_t line, uint64_t col)
-{
-    if (*seen & (1u << i))
-        return fail_at(j, line, col, EXTLS_EPARSE, "member '%s' given twice", name);
-    *seen |= 1u << i;
-    return 0;
-}
-
-/* The first of names[0..n) not in `seen`, as a failure at line:col. */
-static int
-missing(struct jsonin *j, unsigned seen, const char *const *names, int n, const char *where,
-        uint64_t line, uint64_t col)
-{
-    for (int i = 0; i < n; i++) {
-        if (!(seen & (1u << i)))
-            return fail_at(j, line, col, EXTLS_EPARSE, "%s has no member '%s'", where, names[i]);
-    }
-    return 0;
-}
-
-/*
- * A time as extls writes it into *ms; null (when allowed) sets *is_null.
- */
-static int
-parse_time(struct jsonin *j, int allow_null, int64_t *ms, int *is_null)
-{
-    skip_ws(j);
-    uint64_t line = j->line, col = j->col;
-    *is_null = 0;
-    if (peek(j) == 'n') {
-        if (literal(j, "null") != 0)
-            return -1;
-        if (!allow_null)
-            return fail_at(j, line, col, EXTLS_EPARSE, "a group's first and last are never null");
-        *is_null = 1;
-        return 0;
-    }
-    if (peek(j) != '"')
-        return unexpected(j, allow_null ? "a time string or null" : "a time string");
-    if (parse_string(j) != 0)
-        return -1;
-    char back[XTIME_BUF], s[SHOWN_MAX + 4];
-    if (xtime_parse(j->str, j->str_len, ms) != 0 || strlen(xtime_format(*ms, back)) != j->str_len ||
-        memcmp(back, j->str, j->str_len) != 0)
-        return fail_at(j, line, col, EXTLS_EPARSE,
-                       "bad time '%s': expected yyyy-mm-ddThh:mm:ss.fffZ",
-                       shown(j->str, j->str_len, s));
-    return 0;
+    *is_null = json_is_null(v);
+    if (*is_null && allow_null)
+        return EXTLS_OK;
+    if (*is_null)
+        return fail(j, l, 0, EXTLS_EPARSE, "a group's first and last are never null");
+    if (!json_is_string(v))
+        return fail(j, l, 0, EXTLS_EPARSE, "expected a time string%s, found %s",
+                    allow_null ? " or null" : "", kind(v));
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    char back[XTIME_BUF], out[SHOWN_MAX + 4];
+    if (xtime_parse(s, len, ms) != 0 || strlen(xtime_format(*ms, back)) != len ||
+        memcmp(back, s, len) != 0)
+        return fail(j, l, 0, EXTLS_EPARSE, "bad time '%s': expected yyyy-mm-ddThh:mm:ss.fffZ",
+                    shown(s, len, out));
+    return EXTLS_OK;
 }
 
 /* ---- the schema ---- */
 
-struct totals_ctx {
-    unsigned seen;
-    int first_null, last_null;
+static const char *const total_names[] = {
+    "files",         "rows",         "malformed_rows",    "sessions",
+    "files_skipped", "files_failed", "sessions_excluded",
 };
 
-static int
-totals_member(struct jsonin *j, int depth, uint64_t line, uint64_t col, void *ctx)
+static enum extls_status
+read_totals(struct jsonin *j, json_t *o, struct loc l)
 {
-    struct totals_ctx *t = ctx;
     struct report_totals *r = &j->totals;
-    uint64_t *counter[N_T] = {&r->files,         &r->rows,         &r->malformed, &r->sessions,
-                              &r->files_skipped, &r->files_failed, &r->excluded};
-    int i = name_index(j, total_names, N_T);
-    if (i < 0)
-        return skip_value(j, depth + 1);
-    if (seen_once(j, &t->seen, i, total_names[i], line, col) != 0)
-        return -1;
-    if (i == T_FIRST)
-        return parse_time(j, 1, &r->first_ms, &t->first_null);
-    if (i == T_LAST)
-        return parse_time(j, 1, &r->last_ms, &t->last_null);
-    return parse_u64(j, counter[i]);
-}
-
-static int
-parse_totals(struct jsonin *j, int depth)
-{
-    struct totals_ctx t = {0};
-    skip_ws(j);
-    j->totals_line = j->line;
-    j->totals_col = j->col;
-    if (parse_object(j, depth, totals_member, &t) != 0)
-        return -1;
-    uint64_t line = j->line, col = j->col - 1; /* the closing brace */
-    if (missing(j, t.seen, total_names, N_T, "totals", line, col) != 0)
-        return -1;
-    struct report_totals *r = &j->totals;
-    if (t.first_null)
+    uint64_t *counters[] = {&r->files,         &r->rows,         &r->malformed, &r->sessions,
+                            &r->files_skipped, &r->files_failed, &r->excluded};
+    enum extls_status st = EXTLS_OK;
+    struct loc at;
+    json_t *v;
+    if (!json_is_object(o))
+        return fail(j, l, 0, EXTLS_EPARSE, "expected '{' (the totals), found %s", kind(o));
+    for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+        if (!(v = need(j, o, l, 1, "totals", total_names[i], &st, &at)) ||
+            (st = counter(j, v, at, counters[i])) != EXTLS_OK)
+            return st;
+    }
+    int first_null, last_null;
+    if (!(v = need(j, o, l, 1, "totals", "first", &st, &at)) ||
+        (st = time_value(j, v, at, 1, &r->first_ms, &first_null)) != EXTLS_OK ||
+        !(v = need(j, o, l, 1, "totals", "last", &st, &at)) ||
+        (st = time_value(j, v, at, 1, &r->last_ms, &last_null)) != EXTLS_OK)
+        return st;
+    if (first_null)
         r->first_ms = INT64_MAX;
-    if (t.last_null)
+    if (last_null)
         r->last_ms = INT64_MIN;
     int none = r->sessions == 0;
-    if (t.first_null != none || t.last_null != none)
-        return fail_at(j, j->totals_line, j->totals_col, EXTLS_EPARSE,
-                       "totals: first and last must be null exactly when sessions is 0");
+    if (first_null != none || last_null != none)
+        return fail(j, l, 0, EXTLS_EPARSE,
+                    "totals: first and last must be null exactly when sessions is 0");
     if (!none && r->first_ms > r->last_ms)
-        return fail_at(j, j->totals_line, j->totals_col, EXTLS_EPARSE,
-                       "totals: first is after last");
-    return 0;
+        return fail(j, l, 0, EXTLS_EPARSE, "totals: first is after last");
+    return EXTLS_OK;
 }
 
-struct tls_ctx {
-    struct agg_group *g;
-    unsigned seen;
-};
-
-static int
-tls_member(struct jsonin *j, int depth, uint64_t line, uint64_t col, void *ctx)
+/* The key members of group `o` at `l` into g->key and order[0..*n) (document order). */
+static enum extls_status
+read_keys(struct jsonin *j, json_t *o, struct loc l, struct agg_group *g, enum agg_key *order,
+          size_t *n)
 {
-    struct tls_ctx *t = ctx;
-    int c = extls_class_parse(j->str, j->str_len);
-    if (c < 0)
-        return skip_value(j, depth + 1);
-    if (seen_once(j, &t->seen, c, extls_class_name((enum extls_class)c), line, col) != 0)
-        return -1;
-    return parse_u64(j, &t->g->count[c]);
-}
-
-static const char *const group_names[] = {"sessions", "tls", "first", "last"};
-enum { G_SESSIONS, G_TLS, G_FIRST, G_LAST, N_G };
-
-struct group_ctx {
-    struct agg_group g;
-    unsigned seen, keys_seen;
-};
-
-/* A key member's string value, appended to kbuf. */
-static int
-key_value(struct jsonin *j, struct group_ctx *gc, int k, uint64_t line, uint64_t col)
-{
-    if (seen_once(j, &gc->keys_seen, k, agg_key_name((enum agg_key)k), line, col) != 0)
-        return -1;
-    skip_ws(j);
-    if (peek(j) != '"')
-        return unexpected(j, "a string (the value of a key)");
-    if (parse_string(j) != 0)
-        return -1;
-    if (j->kbuf_len + j->str_len + 1 > j->kbuf_cap) {
-        size_t cap = j->kbuf_cap ? j->kbuf_cap : 1024;
-        while (cap < j->kbuf_len + j->str_len + 1)
-            cap *= 2;
-        char *p = realloc(j->kbuf, cap);
-        if (!p) {
-            j->st = j->st ? j->st : EXTLS_ENOMEM;
-            return -1;
+    size_t i = 0;
+    unsigned seen = 0;
+    const char *name;
+    json_t *v;
+    *n = 0;
+    json_object_foreach(o, name, v)
+    {
+        int k = agg_key_parse(name, strlen(name));
+        if (k >= 0 && (seen & (1u << k)))
+            return fail(j, child(l, i), 0, EXTLS_EPARSE, "key '%s' given twice", name);
+        if (k >= 0 && !json_is_string(v))
+            return fail(j, child(l, i), 0, EXTLS_EPARSE,
+                        "expected a string (the value of a key), found %s", kind(v));
+        if (k >= 0 && json_string_length(v) > EXTLS_FIELD_MAX)
+            return fail(j, child(l, i), 0, EXTLS_ETOOBIG, "string longer than %u bytes",
+                        (unsigned)EXTLS_FIELD_MAX);
+        if (k >= 0) {
+            seen |= 1u << k;
+            g->key[k].ptr = json_string_value(v);
+            g->key[k].len = json_string_length(v);
+            order[(*n)++] = (enum agg_key)k;
         }
-        j->kbuf = p;
-        j->kbuf_cap = cap;
+        i++;
     }
-    memcpy(j->kbuf + j->kbuf_len, j->str, j->str_len + 1);
-    j->koff[k] = j->kbuf_len;
-    j->klen[k] = j->str_len;
-    j->kbuf_len += j->str_len + 1;
-    j->korder[j->n_k++] = (enum agg_key)k;
-    return 0;
+    return EXTLS_OK;
 }
 
-static int
-group_member(struct jsonin *j, int depth, uint64_t line, uint64_t col, void *ctx)
+/* Group `o` at `l` checked into *g, its keys in order[0..*n_keys). */
+static enum extls_status
+read_group(struct jsonin *j, json_t *o, struct loc l, struct agg_group *g, enum agg_key *order,
+           size_t *n_keys)
 {
-    struct group_ctx *gc = ctx;
-    int k = agg_key_parse(j->str, j->str_len);
-    if (k >= 0)
-        return key_value(j, gc, k, line, col);
-    int i = name_index(j, group_names, N_G);
-    if (i < 0)
-        return skip_value(j, depth + 1);
-    if (seen_once(j, &gc->seen, i, group_names[i], line, col) != 0)
-        return -1;
+    memset(g, 0, sizeof(*g));
+    for (int k = 0; k < AGG_N_KEYS; k++)
+        g->key[k].ptr = "";
+    g->host.ptr = "";
+    g->host_ms = INT64_MIN;
+    if (!json_is_object(o))
+        return fail(j, l, 0, EXTLS_EPARSE, "expected '{' (a group), found %s", kind(o));
+    enum extls_status st = read_keys(j, o, l, g, order, n_keys);
+    struct loc at, tls_at;
+    json_t *v, *tls;
     int is_null;
-    switch (i) {
-    case G_SESSIONS:
-        return parse_u64(j, &gc->g.sessions);
-    case G_TLS: {
-        struct tls_ctx t = {&gc->g, 0};
-        skip_ws(j);
-        uint64_t tline = j->line, tcol = j->col;
-        if (parse_object(j, depth + 1, tls_member, &t) != 0)
-            return -1;
-        for (int c = 0; c < EXTLS_N_CLASSES; c++) {
-            if (!(t.seen & (1u << c)))
-                return fail_at(j, tline, tcol, EXTLS_EPARSE, "tls has no member '%s'",
-                               extls_class_name((enum extls_class)c));
-        }
-        return 0;
+    if (st != EXTLS_OK || !(v = need(j, o, l, 0, "the group", "sessions", &st, &at)) ||
+        (st = counter(j, v, at, &g->sessions)) != EXTLS_OK ||
+        !(tls = need(j, o, l, 0, "the group", "tls", &st, &tls_at)))
+        return st;
+    if (!json_is_object(tls))
+        return fail(j, tls_at, 0, EXTLS_EPARSE, "expected '{' (tls), found %s", kind(tls));
+    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
+        if (!(v = need(j, tls, tls_at, 0, "tls", extls_class_name((enum extls_class)c), &st,
+                       &at)) ||
+            (st = counter(j, v, at, &g->count[c])) != EXTLS_OK)
+            return st;
     }
-    case G_FIRST:
-        return parse_time(j, 0, &gc->g.first_ms, &is_null);
-    default:
-        return parse_time(j, 0, &gc->g.last_ms, &is_null);
+    if (!(v = need(j, o, l, 0, "the group", "first", &st, &at)) ||
+        (st = time_value(j, v, at, 0, &g->first_ms, &is_null)) != EXTLS_OK ||
+        !(v = need(j, o, l, 0, "the group", "last", &st, &at)) ||
+        (st = time_value(j, v, at, 0, &g->last_ms, &is_null)) != EXTLS_OK)
+        return st;
+    uint64_t sum = 0;
+    int overflow = 0;
+    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
+        overflow |= sum > UINT64_MAX - g->count[c];
+        sum += g->count[c];
     }
+    if (g->sessions == 0)
+        return fail(j, l, 0, EXTLS_EPARSE, "a group without sessions");
+    if (overflow || sum != g->sessions)
+        return fail(j, l, 0, EXTLS_EPARSE,
+                    "the tls counters do not sum to the group's %llu sessions",
+                    (unsigned long long)g->sessions);
+    if (g->first_ms > g->last_ms)
+        return fail(j, l, 0, EXTLS_EPARSE, "the group's first is after its last");
+    return EXTLS_OK;
 }
 
 /* "a,b,c" for a key list, into buf. */
@@ -796,148 +324,199 @@ key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
     return n ? buf : "(no key)";
 }
 
-/* Checks on a complete group (its '{' at line:col), then the callback. */
-static int
-group_done(struct jsonin *j, struct group_ctx *gc, uint64_t line, uint64_t col)
-{
-    struct agg_group *g = &gc->g;
-    uint64_t sum = 0;
-    int overflow = 0;
-    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
-        if (sum > UINT64_MAX - g->count[c])
-            overflow = 1;
-        sum += g->count[c];
-    }
-    if (g->sessions == 0)
-        return fail_at(j, line, col, EXTLS_EPARSE, "a group without sessions");
-    if (overflow || sum != g->sessions)
-        return fail_at(j, line, col, EXTLS_EPARSE,
-                       "the tls counters do not sum to the group's %llu sessions",
-                       (unsigned long long)g->sessions);
-    if (g->first_ms > g->last_ms)
-        return fail_at(j, line, col, EXTLS_EPARSE, "the group's first is after its last");
-    if (!j->have_first) {
-        memcpy(j->first_keys, j->korder, j->n_k * sizeof(j->korder[0]));
-        j->n_first = j->n_k;
-        j->have_first = 1;
-    } else if (j->n_k != j->n_first ||
-               memcmp(j->korder, j->first_keys, j->n_k * sizeof(j->korder[0])) != 0) {
-        char a[128], b[128];
-        return fail_at(j, line, col, EXTLS_EPARSE, "group keyed by '%s', the first group by '%s'",
-                       key_list(j->korder, j->n_k, a, sizeof(a)),
-                       key_list(j->first_keys, j->n_first, b, sizeof(b)));
-    }
-    if (j->group_sessions > UINT64_MAX - g->sessions)
-        return fail_at(j, line, col, EXTLS_ETOOBIG, "sessions over all groups pass 2^64-1");
-    j->group_sessions += g->sessions;
-    for (size_t i = 0; i < j->n_k; i++) {
-        enum agg_key k = j->korder[i];
-        g->key[k].ptr = j->kbuf + j->koff[k];
-        g->key[k].len = j->klen[k];
-    }
-    char why[JSONIN_ERR_MAX / 2] = "";
-    enum extls_status st = j->cb.group(g, j->korder, j->n_k, why, sizeof(why), j->cb.user);
-    if (st != EXTLS_OK)
-        return fail_at(j, line, col, st, "%s", why[0] ? why : extls_strerror(st));
-    return 0;
-}
-
-static int
-group_element(struct jsonin *j, int depth, void *ctx)
-{
-    (void)ctx;
-    struct group_ctx gc;
-    memset(&gc, 0, sizeof(gc));
-    for (int k = 0; k < AGG_N_KEYS; k++)
-        gc.g.key[k].ptr = "";
-    gc.g.host.ptr = "";
-    gc.g.host_ms = INT64_MIN;
-    j->kbuf_len = 0;
-    j->n_k = 0;
-    skip_ws(j);
-    uint64_t line = j->line, col = j->col;
-    if (peek(j) != '{')
-        return unexpected(j, "'{' (a group)");
-    if (parse_object(j, depth, group_member, &gc) != 0)
-        return -1;
-    if (missing(j, gc.seen, group_names, N_G, "the group", line, col) != 0)
-        return -1;
-    return group_done(j, &gc, line, col);
-}
-
-static const char *const root_names[] = {"schema", "totals", "groups"};
-enum { R_SCHEMA, R_TOTALS, R_GROUPS, N_R };
-
-static int
-root_member(struct jsonin *j, int depth, uint64_t line, uint64_t col, void *ctx)
-{
-    unsigned *seen = ctx;
-    int i = name_index(j, root_names, N_R);
-    if (i < 0)
-        return skip_value(j, depth + 1);
-    if (seen_once(j, seen, i, root_names[i], line, col) != 0)
-        return -1;
-    if (i == R_TOTALS)
-        return parse_totals(j, depth + 1);
-    if (i == R_GROUPS)
-        return parse_array(j, depth + 1, group_element, NULL);
-    skip_ws(j);
-    uint64_t vline = j->line, vcol = j->col;
-    if (parse_string(j) != 0)
-        return -1;
-    char s[SHOWN_MAX + 4];
-    if (j->str_len != 7 || memcmp(j->str, "extls/1", 7) != 0)
-        return fail_at(j, vline, vcol, EXTLS_EPARSE, "schema '%s' is not extls/1",
-                       shown(j->str, j->str_len, s));
-    return 0;
-}
-
+/*
+ * Every group of the array `groups` at `l` checked (hand == 0), or handed
+ * to the callback (hand == 1, after a check that passed).
+ */
 static enum extls_status
-read_report(struct jsonin *j, const char *name)
+walk_groups(struct jsonin *j, json_t *groups, struct loc l, int hand, uint64_t *sessions)
 {
-    j->name = name;
-    j->line = j->col = 1;
-    j->st = EXTLS_OK;
-    j->err[0] = '\0';
-    j->have_first = 0;
-    j->group_sessions = 0;
+    enum agg_key first[AGG_N_KEYS] = {0}, order[AGG_N_KEYS];
+    size_t n_first = 0, n = 0;
+    struct agg_group g;
+    size_t i;
+    json_t *o;
+    *sessions = 0;
+    json_array_foreach(groups, i, o)
+    {
+        enum extls_status st = read_group(j, o, child(l, i), &g, order, &n);
+        if (st != EXTLS_OK)
+            return st;
+        if (i == 0) {
+            memcpy(first, order, n * sizeof(order[0]));
+            n_first = n;
+        } else if (n != n_first || memcmp(order, first, n * sizeof(order[0])) != 0) {
+            char a[128], b[128];
+            return fail(j, child(l, i), 0, EXTLS_EPARSE,
+                        "group keyed by '%s', the first group by '%s'", key_list(order, n, a, 128),
+                        key_list(first, n_first, b, 128));
+        }
+        if (*sessions > UINT64_MAX - g.sessions)
+            return fail(j, child(l, i), 0, EXTLS_ETOOBIG, "sessions over all groups pass 2^64-1");
+        *sessions += g.sessions;
+        if (!hand)
+            continue;
+        char why[JSONIN_ERR_MAX / 2] = "";
+        st = j->cb.group(&g, order, n, why, sizeof(why), j->cb.user);
+        if (st != EXTLS_OK)
+            return fail(j, child(l, i), 0, st, "%s", why[0] ? why : extls_strerror(st));
+    }
+    return EXTLS_OK;
+}
+
+/* The report `root`: checked whole, then its groups handed out. */
+static enum extls_status
+read_root(struct jsonin *j, json_t *root)
+{
+    struct loc l = {{0}, 0}, at, totals_at, groups_at;
+    enum extls_status st = EXTLS_OK;
+    json_t *schema, *totals, *groups;
+    char s[SHOWN_MAX + 4];
+    uint64_t sessions;
+    if (!json_is_object(root))
+        return fail(j, l, 0, EXTLS_EPARSE, "expected '{' (an extls JSON report), found %s",
+                    kind(root));
+    if (!(schema = need(j, root, l, 1, "the report", "schema", &st, &at)))
+        return st;
+    if (!json_is_string(schema))
+        return fail(j, at, 0, EXTLS_EPARSE, "expected the string \"extls/1\", found %s",
+                    kind(schema));
+    if (strcmp(json_string_value(schema), "extls/1") != 0 || json_string_length(schema) != 7)
+        return fail(j, at, 0, EXTLS_EPARSE, "schema '%s' is not extls/1",
+                    shown(json_string_value(schema), json_string_length(schema), s));
+    if (!(totals = need(j, root, l, 1, "the report", "totals", &st, &totals_at)) ||
+        (st = read_totals(j, totals, totals_at)) != EXTLS_OK ||
+        !(groups = need(j, root, l, 1, "the report", "groups", &st, &groups_at)))
+        return st;
+    if (!json_is_array(groups))
+        return fail(j, groups_at, 0, EXTLS_EPARSE, "expected '[' (the groups), found %s",
+                    kind(groups));
+    if ((st = walk_groups(j, groups, groups_at, 0, &sessions)) != EXTLS_OK)
+        return st;
+    if (j->totals.sessions != sessions)
+        return fail(j, totals_at, 0, EXTLS_EPARSE, "totals.sessions is %llu, the groups count %llu",
+                    (unsigned long long)j->totals.sessions, (unsigned long long)sessions);
+    return walk_groups(j, groups, groups_at, 1, &sessions);
+}
+
+/*
+ * Jansson's allocations while a report is parsed, counted against a
+ * budget, so that the tree of a text made of small values (70 times the
+ * text for "{}" after "{}") cannot exhaust memory. Every block is charged
+ * with 16 bytes of malloc's overhead and never credited back (jansson's
+ * free() gets no size): the charge bounds the live bytes from above.
+ * Jansson's allocator is process-wide, hence the thread-local count.
+ */
+static _Thread_local size_t tree_charged, tree_budget; /* budget 0: none */
+static _Thread_local int tree_refused;                 /* the budget refused a block */
+
+static void *
+tree_malloc(size_t n)
+{
+    if (tree_budget && (n > tree_budget - 16 || tree_charged > tree_budget - 16 - n)) {
+        tree_refused = 1;
+        return NULL;
+    }
+    tree_charged += n + 16;
+    return malloc(n);
+}
+
+/* Jansson's reader: the next piece of the text, at most `chunk` bytes. */
+static size_t
+feed(void *buffer, size_t buflen, void *data)
+{
+    struct jsonin *j = data;
+    size_t n = j->len - j->fed;
+    if (j->chunk && n > j->chunk)
+        n = j->chunk;
+    if (n > buflen)
+        n = buflen;
+    memcpy(buffer, j->text + j->fed, n);
+    j->fed += n;
+    return n;
+}
+
+/*
+ * The offset a jansson error is about: the start of the token it quotes
+ * ("... near 'TOKEN'", the token's raw bytes, which jansson leaves out
+ * when longer than 20), the end of the input ("near end of file"), else
+ * the last byte it read.
+ */
+static size_t
+error_offset(const json_error_t *e)
+{
+    size_t pos = e->position > 0 ? (size_t)e->position : 0;
+    size_t len = strlen(e->text);
+    const char *near = strstr(e->text, " near '");
+    if (near && len > 0 && e->text[len - 1] == '\'') {
+        size_t token = (size_t)(e->text + len - 1 - (near + 7));
+        if (token <= pos)
+            return pos - token;
+    }
+    if (strstr(e->text, " near end of file"))
+        return pos;
+    return pos > 0 ? pos - 1 : 0;
+}
+
+/* The totals of an empty report (also after a failed read). */
+static void
+empty_totals(struct jsonin *j)
+{
     memset(&j->totals, 0, sizeof(j->totals));
     j->totals.first_ms = INT64_MAX;
     j->totals.last_ms = INT64_MIN;
+}
 
-    if (peek(j) == 0xEF) { /* a byte order mark: RFC 8259 lets a reader ignore it */
-        take(j);
-        if (take(j) != 0xBB || take(j) != 0xBF) {
-            fail_at(j, 1, 1, EXTLS_EPARSE, "invalid UTF-8 at the start");
-            return j->st;
+/* Parse and check text[0..len); the callback gets the groups of a good report. */
+static enum extls_status
+read_text(struct jsonin *j, const char *text, size_t len, size_t chunk, const char *name)
+{
+    j->name = name;
+    j->err[0] = '\0';
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) /* RFC 8259 lets a reader ignore it */
+        text += 3, len -= 3;
+    j->text = text;
+    j->len = len;
+    j->chunk = chunk;
+    j->fed = 0;
+    enum extls_status st;
+    if (len > JSONIN_SIZE_MAX) {
+        st = EXTLS_ETOOBIG;
+        snprintf(j->err, sizeof(j->err), "%s: larger than %u MiB, the most a report may be", name,
+                 JSONIN_SIZE_MAX >> 20);
+    } else if (jsonpos_find(text, len, NULL, 0, 0) == len) {
+        st = fail_at(j, len, EXTLS_EPARSE, "empty input: expected an extls JSON report");
+    } else {
+        json_error_t e;
+        tree_budget = JSONIN_TREE_FACTOR * len + (1u << 20);
+        tree_charged = 0;
+        tree_refused = 0;
+        json_t *root = json_load_callback(feed, j, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
+        tree_budget = 0;
+        if (!root && tree_refused) {
+            st = EXTLS_ETOOBIG;
+            snprintf(j->err, sizeof(j->err),
+                     "%s: too many small values: parsed, the report would take more than %u "
+                     "times its size",
+                     name, JSONIN_TREE_FACTOR);
+        } else if (root) {
+            st = read_root(j, root);
+            json_decref(root);
+        } else {
+            enum json_error_code code = json_error_code(&e);
+            st = code == json_error_out_of_memory    ? EXTLS_ENOMEM
+                 : code == json_error_stack_overflow ? EXTLS_ETOOBIG
+                                                     : EXTLS_EPARSE;
+            size_t off = error_offset(&e);
+            for (char *c = e.text; *c; c++) /* jansson quotes raw input */
+                *c = *c >= 0x20 && *c < 0x7F ? *c : '?';
+            fail_at(j, off, st, "%s", e.text);
         }
-        j->col = 1;
     }
-    skip_ws(j);
-    if (peek(j) < 0) {
-        if (j->st == EXTLS_OK)
-            FAIL(j, "empty input: expected an extls JSON report");
-        return j->st;
-    }
-    unsigned seen = 0;
-    if (peek(j) != '{') {
-        unexpected(j, "'{' (an extls JSON report)");
-        return j->st;
-    }
-    if (parse_object(j, 1, root_member, &seen) != 0)
-        return j->st;
-    if (missing(j, seen, root_names, N_R, "the report", j->line, j->col - 1) != 0)
-        return j->st;
-    if (j->totals.sessions != j->group_sessions) {
-        fail_at(j, j->totals_line, j->totals_col, EXTLS_EPARSE,
-                "totals.sessions is %llu, the groups count %llu",
-                (unsigned long long)j->totals.sessions, (unsigned long long)j->group_sessions);
-        return j->st;
-    }
-    skip_ws(j);
-    if (peek(j) >= 0)
-        FAIL(j, "unexpected data after the report");
-    return j->st;
+    if (st != EXTLS_OK)
+        empty_totals(j);
+    j->text = NULL;
+    return st;
 }
 
 /* ---- interface ---- */
@@ -949,48 +528,60 @@ jsonin_new(const struct jsonin_callbacks *cb)
     if (!j)
         return NULL;
     j->cb = *cb;
-    j->fd = -1;
+    empty_totals(j);
+    json_set_alloc_funcs(tree_malloc, free);
     return j;
 }
 
 void
 jsonin_free(struct jsonin *j)
 {
-    if (!j)
-        return;
-    free(j->buf);
-    free(j->str);
-    free(j->kbuf);
     free(j);
 }
 
 enum extls_status
 jsonin_read_fd(struct jsonin *j, int fd, const char *name)
 {
-    if (!j->buf) {
-        j->buf = malloc(JSONIN_BUF);
-        if (!j->buf) {
-            snprintf(j->err, sizeof(j->err), "%s", extls_strerror(EXTLS_ENOMEM));
-            return EXTLS_ENOMEM;
+    size_t cap = JSONIN_READ, len = 0;
+    char *buf = malloc(cap);
+    enum extls_status st = buf ? EXTLS_OK : EXTLS_ENOMEM;
+    while (st == EXTLS_OK && len <= JSONIN_SIZE_MAX) {
+        if (len == cap) {
+            size_t grow = cap * 2 > JSONIN_SIZE_MAX + 1u ? JSONIN_SIZE_MAX + 1u : cap * 2;
+            char *grown = realloc(buf, grow);
+            if (!grown) {
+                st = EXTLS_ENOMEM;
+                break;
+            }
+            buf = grown;
+            cap = grow;
         }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            st = EXTLS_EIO;
+            snprintf(j->err, sizeof(j->err), "error reading '%s': %s", name, strerror(e));
+        }
+        if (n <= 0)
+            break;
+        len += (size_t)n;
     }
-    j->fd = fd;
-    j->p = j->end = NULL;
-    j->eof = 0;
-    return read_report(j, name);
+    if (st == EXTLS_ENOMEM)
+        snprintf(j->err, sizeof(j->err), "%s", extls_strerror(st));
+    if (st == EXTLS_OK)
+        st = read_text(j, buf, len, 0, name);
+    else
+        empty_totals(j);
+    free(buf);
+    return st;
 }
 
 enum extls_status
 jsonin_read_mem(struct jsonin *j, const void *data, size_t len, size_t chunk, const char *name)
 {
-    j->fd = -1;
-    j->mem = data;
-    j->mem_len = len;
-    j->mem_pos = 0;
-    j->chunk = chunk;
-    j->p = j->end = NULL;
-    j->eof = 0;
-    return read_report(j, name);
+    return read_text(j, len ? data : "", len, chunk, name);
 }
 
 const char *
@@ -1003,34 +594,4 @@ const struct report_totals *
 jsonin_totals(const struct jsonin *j)
 {
     return &j->totals;
-}
-
-/* Fuzzing: count each group into a table keyed as the report. */
-static enum extls_status
-fuzz_group(const struct agg_group *g, const enum agg_key *keys, size_t n_keys, char *why,
-           size_t why_len, void *user)
-{
-    struct agg **a = user;
-    (void)why, (void)why_len;
-    if (!*a)
-        *a = agg_new(keys, n_keys);
-    if (!*a)
-        return EXTLS_ENOMEM;
-    return agg_add_group(*a, g->key, g);
-}
-
-int
-jsonin_fuzz_one(const uint8_t *data, size_t len)
-{
-    struct agg *a = NULL;
-    struct jsonin_callbacks cb = {fuzz_group, &a};
-    struct jsonin *j = jsonin_new(&cb);
-    if (j) {
-        jsonin_read_mem(j, data, len, 0, "fuzz");
-        if (a)
-            agg_sorted(a);
-    }
-    jsonin_free(j);
-    agg_free(a);
-    return 0;
 }

@@ -324,37 +324,41 @@ different_keys_refused(void **state)
                              "are grouped by 'direction': use --format json, jsonl, csv or tsv");
 }
 
-/* Sums past 2^64 - 1 are refused, not wrapped. */
+/*
+ * Sums past 2^64 - 1 are refused, not wrapped. A report's counters are at
+ * most 2^63 - 1 (jsonin.h), so it takes more than two reports.
+ */
 static void
 overflow_refused(void **state)
 {
     (void)state;
     static const char huge[] = TOTALS(
-        1, 1, 0, 18446744073709551615, 0, 0, 0, "\"" D1 "10:00:00.000Z\"",
-        "\"" D1 "10:00:00.000Z\"") "\n" GROUP("send", "Outbound", 18446744073709551615,
-                                              TLS(0, 0, 0, 0, 0, 0, 0, 0, 18446744073709551615),
+        1, 1, 0, 9223372036854775807, 0, 0, 0, "\"" D1 "10:00:00.000Z\"",
+        "\"" D1 "10:00:00.000Z\"") "\n" GROUP("send", "Outbound", 9223372036854775807,
+                                              TLS(0, 0, 0, 0, 0, 0, 0, 0, 9223372036854775807),
                                               D1 "10:00:00.000Z", D1 "10:00:00.000Z") "\n]}\n";
     char *out, msg[600];
-    const char *const v[] = {huge, report_a};
-    const char *const n[] = {"huge.json", "a.json"};
-    assert_int_equal(merge_texts(v, n, 2, REPORT_JSON, NULL, 0, &out, msg, sizeof(msg)),
+    /* 2 * (2^63 - 1) = 2^64 - 2 sessions of send/Outbound, then 3 more. */
+    const char *const v[] = {huge, huge, report_b};
+    const char *const n[] = {"huge.json", "huge2.json", "b.json"};
+    assert_int_equal(merge_texts(v, n, 3, REPORT_JSON, NULL, 0, &out, msg, sizeof(msg)),
                      EXTLS_ETOOBIG);
-    assert_string_equal(msg, "a.json:5:1: this group's sessions, added to the reports before, "
+    assert_string_equal(msg, "b.json:5:1: this group's sessions, added to the reports before, "
                              "pass 2^64-1");
     /* Totals alone: a group of its own, but files overflow. */
     static const char many_files[] =
-        TOTALS(18446744073709551615, 0, 0, 0, 0, 0, 0, "null", "null") "]}\n";
-    const char *const w[] = {report_b, many_files, report_a};
-    const char *const wn[] = {"b.json", "m.json", "a.json"};
-    assert_int_equal(merge_texts(w, wn, 3, REPORT_JSON, NULL, 0, &out, msg, sizeof(msg)),
+        TOTALS(9223372036854775807, 0, 0, 0, 0, 0, 0, "null", "null") "]}\n";
+    const char *const w[] = {report_b, many_files, many_files, report_a};
+    const char *const wn[] = {"b.json", "m.json", "m2.json", "a.json"};
+    assert_int_equal(merge_texts(w, wn, 4, REPORT_JSON, NULL, 0, &out, msg, sizeof(msg)),
                      EXTLS_ETOOBIG);
-    assert_string_equal(msg, "m.json: its totals, added to the reports before, pass 2^64-1");
+    assert_string_equal(msg, "a.json: its totals, added to the reports before, pass 2^64-1");
     /* A malformed report names its place. */
     const char *const bad[] = {report_a, "{\"schema\":\"extls/1\",\n  \"totals\":[]}"};
     const char *const bn[] = {"a.json", "bad.json"};
     assert_int_equal(merge_texts(bad, bn, 2, REPORT_JSON, NULL, 0, &out, msg, sizeof(msg)),
                      EXTLS_EPARSE);
-    assert_string_equal(msg, "bad.json:2:12: unexpected '[': expected '{'");
+    assert_string_equal(msg, "bad.json:2:12: expected '{' (the totals), found an array");
 }
 
 /* The table: per-connector section only, as the reports allow. */
