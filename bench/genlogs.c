@@ -902,7 +902,7 @@ emit(struct gen *g, struct slot *s)
         line[n++] = '\n';
     }
 
-    if (!ser->f || ms / 3600000 != ser->hour || ser->file_bytes + n > g->cap)
+    if ((!to_stdout && !ser->f) || ms / 3600000 != ser->hour || ser->file_bytes + n > g->cap)
         series_rollover(g, ser, ms);
     series_put(g, ser, line, n);
     ser->rows++;
@@ -925,11 +925,13 @@ static void
 usage(FILE *f)
 {
     fputs("usage: genlogs --out DIR|- [--mb N] [--files-mb M] [--seed S] [--malformed-every K]\n"
+          "               [--row-ms T]\n"
           "Write N MiB (default 100) of Exchange 2016/2019 SMTP protocol logs under DIR:\n"
           "FrontEnd/ProtocolLog/SmtpReceive/RECVyyyymmddHH-N.LOG and\n"
           "Hub/ProtocolLog/SmtpSend/SENDyyyymmddHH-N.LOG, a new file every M MiB\n"
           "(default 10) and every hour, with one malformed row per K rows (default\n"
-          "100000). The same options give the same bytes.\n",
+          "100000), rows T ms apart on average (default 1; e.g. 5000 makes a few MiB\n"
+          "span days). The same options give the same bytes.\n",
           f);
 }
 
@@ -948,7 +950,7 @@ int
 main(int argc, char **argv)
 {
     const char *out = NULL;
-    unsigned long long mb = 100, files_mb = 10, seed = 1, malformed_every = 100000;
+    unsigned long long mb = 100, files_mb = 10, seed = 1, malformed_every = 100000, row_ms = 1;
     for (int i = 1; i < argc; i += 2) { /* every option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -962,6 +964,8 @@ main(int argc, char **argv)
             files_mb = parse_num(a, v, 1ull << 20);
         } else if (strcmp(a, "--malformed-every") == 0) {
             malformed_every = parse_num(a, v, UINT64_MAX);
+        } else if (strcmp(a, "--row-ms") == 0) {
+            row_ms = parse_num(a, v, 1000000);
         } else if (strcmp(a, "--seed") == 0) {
             seed = parse_num(a, v, UINT64_MAX);
         } else {
@@ -969,7 +973,7 @@ main(int argc, char **argv)
             return 2;
         }
     }
-    if (!out || mb == 0 || files_mb == 0 || malformed_every == 0) {
+    if (!out || mb == 0 || files_mb == 0 || malformed_every == 0 || row_ms == 0) {
         usage(stderr);
         return 2;
     }
@@ -1013,7 +1017,7 @@ main(int argc, char **argv)
     }
 
     while (g.total < g.target) {
-        g.now_us += rng_below(&g.rng, 2000); /* 1 ms a row on average */
+        g.now_us += rng_below(&g.rng, 2000 * (unsigned)row_ms); /* row_ms a row on average */
         unsigned k = rng_below(&g.rng, N_SLOTS);
         struct slot *s = &slots[k];
         if (!s->active)

@@ -44,14 +44,19 @@ struct cli_config {
     unsigned jobs;          /* --jobs; 0: one per online CPU */
     int full_parse;         /* --full-parse */
     const char *state_path; /* --state FILE, or NULL */
+    int64_t wait_ms;        /* --wait: how long to wait for the state's lock (0: not at all) */
+    const char *output;     /* --output FILE, or NULL: standard output */
     int report_all;         /* --report all (else new) */
     int report_given;       /* --report was given */
+    int64_t hold_ms;        /* --hold: incomplete sessions quiet this long are counted */
+    int hold_given;         /* --hold was given */
     int help, version;      /* --help / --version given: print and exit 0 */
     char *const *paths;
     size_t n_paths;
 };
 
 #define CLI_MAX_JOBS 256
+#define CLI_HOLD_DEFAULT_MS (24 * 3600 * 1000LL) /* --hold default: 24 h */
 
 enum cli_status {
     CLI_OK = 0,

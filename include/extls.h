@@ -26,6 +26,7 @@ enum extls_status {
     EXTLS_EPARSE,  /* input could not be parsed */
     EXTLS_ETOOBIG, /* a hard size cap was hit */
     EXTLS_EINVAL,  /* bad argument (e.g. a regular expression that does not compile) */
+    EXTLS_EBUSY,   /* held by another process (the --state lock) */
 };
 
 /* Static text for a status code; never NULL. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * gzin.h: the plain bytes of a file descriptor, with gzip inflated on the
- * way (zlib), so that a compressed log reads like a plain one.
+ * way (ISA-L or zlib), so that a compressed log reads like a plain one.
  *
  * Model. The first two bytes of an input decide: 1F 8B (the gzip magic,
  * RFC 1952) makes it gzip, anything else (also an input shorter than two
@@ -12,9 +12,20 @@
  * data, CRC or length mismatch) make it corrupt. All bytes inflated before
  * such an error are delivered first; the error comes on the next call.
  *
- * Memory is fixed at gzin_new(): one input buffer of GZIN_BUF bytes and
- * zlib's inflate state with its 32 KiB window. Output goes straight into
- * the caller's buffer, a chunk at a time, so no file is ever held whole.
+ * Two inflaters give the same bytes and the same messages. When extls is
+ * built with Intel ISA-L (libisal-dev; CMake option EXTLS_ISAL), a regular
+ * file is inflated by ISA-L's streaming inflate, several times faster than
+ * zlib; should ISA-L find a member damaged, the file is read again from
+ * that member's first byte by zlib, which skips the bytes already
+ * delivered and names the damage in its own words. Pipes, and every input
+ * of a build without ISA-L, are inflated by zlib. (On a damaged member
+ * that zlib rejects earlier than ISA-L does, ISA-L may have delivered some
+ * bytes of it that zlib would not have; the error is reported all the same.)
+ *
+ * Memory is fixed: one input buffer of GZIN_BUF bytes, zlib's inflate
+ * state with its 32 KiB window and, for ISA-L, its state (about 100 KiB,
+ * allocated at the first gzip file). Output goes straight into the
+ * caller's buffer, a chunk at a time, so no file is ever held whole.
  *
  * Errors are sticky: after one, every gzin_read() returns it until the
  * next gzin_begin(). gzin_message() then says what happened, ready to
@@ -71,6 +82,27 @@ int gzin_is_gzip(const struct gzin *g);
 
 /* Complete gzip members inflated since gzin_begin(). */
 uint64_t gzin_members(const struct gzin *g);
+
+enum gzin_engine {
+    GZIN_ZLIB = 0, /* zlib's inflate */
+    GZIN_ISAL,     /* ISA-L's isal_inflate() (regular files only) */
+};
+
+/* 1 if this build has inflater `e` (zlib always), else 0. */
+int gzin_engine_available(enum gzin_engine e);
+
+/*
+ * The inflater for gzip regular files from the next gzin_begin() on
+ * (default: GZIN_ISAL when available). Returns 0, or -1 (nothing changed)
+ * if this build lacks it. For tests and comparisons.
+ */
+int gzin_set_engine(struct gzin *g, enum gzin_engine e);
+
+/*
+ * The inflater reading the current input: GZIN_ZLIB until a gzip input is
+ * recognised, and from a damaged member on.
+ */
+enum gzin_engine gzin_engine(const struct gzin *g);
 
 /*
  * Read at most `max` bytes per read(2) (1..GZIN_BUF; other values mean

@@ -17,14 +17,16 @@
  * - Blank lines are not rows; they are counted in stats.blank_lines.
  * - Every other line is parsed by libcsv (strict quoting, no trimming of
  *   spaces, fields capped at EXTLS_FIELD_MAX) and must have exactly as many
- *   fields as the current "#Fields:" line names. Two shortcuts yield
- *   exactly what libcsv would: a line without any '"' is split at its
- *   commas, and a line whose fields are all in the writer's canonical form
- *   (unquoted without '"', or wholly quoted with doubled inner quotes) is
- *   split at memchr speed; any other line goes to libcsv, which also names
- *   every malformed one. reader_set_full_parse() sends every line to
- *   libcsv; results are equal (tests compare both on every input). Rows that fail any of
- * this are reported through the problem callback and not delivered.
+ *   fields as the current "#Fields:" line names. A shortcut yields exactly
+ *   what libcsv would: the block scanner (scan.h) marks the line feeds,
+ *   commas and quotes of each fed piece in one pass, and a line whose
+ *   fields are all in the writer's canonical form (unquoted without '"',
+ *   or wholly quoted with doubled inner quotes) and that has at most 128
+ *   commas and quotes is cut at its marks; any other line goes to libcsv,
+ *   which also names every malformed one. reader_set_full_parse() sends
+ *   every line to libcsv; results are equal (tests compare both on every
+ *   input). Rows that fail any of this are reported through the problem
+ *   callback and not delivered.
  * - A last line without a line end (a file still being written) is
  *   reported as malformed, never delivered.
  *

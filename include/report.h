@@ -32,6 +32,9 @@ enum report_format {
 /* Format from its name ("table", "json", ...); -1 for an unknown name. */
 int report_format_parse(const char *name);
 
+/* The name of a format ("table", "json", ...). */
+const char *report_format_name(enum report_format f);
+
 /* Run-wide counters. */
 struct report_totals {
     uint64_t files;            /* inputs read (fully or partly) */
@@ -41,6 +44,7 @@ struct report_totals {
     uint64_t malformed;        /* rows reported as malformed */
     uint64_t sessions;         /* sessions counted in the groups */
     uint64_t excluded;         /* sessions left out by --since/--until/--direction/... */
+    uint64_t late_rows;        /* --state: rows of a session counted in an earlier run */
     int64_t first_ms, last_ms; /* earliest / latest counted session start; INT64_MAX/MIN if none */
 };
 

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ enum opt_id {
     OPT_HELP = 'h',
     OPT_VERSION = 'V',
     OPT_JOBS = 'j',
+    OPT_OUTPUT = 'o',
     OPT_SINCE = 256,
     OPT_UNTIL,
     OPT_FAIL_ON,
@@ -33,6 +35,8 @@ enum opt_id {
     OPT_TZ,
     OPT_WARN_ON,
     OPT_NAGIOS,
+    OPT_WAIT,
+    OPT_HOLD,
 };
 
 struct opt {
@@ -41,6 +45,27 @@ struct opt {
     const char *arg; /* NULL: no argument */
     const char *help;
 };
+
+/*
+ * --hold: N followed by m, h or d (minutes, hours, days of 24 h); N from 1
+ * up to 100 years' worth. 0 or -1.
+ */
+static int
+parse_hold(const char *s, int64_t *ms)
+{
+    char *end;
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    int64_t unit = 0;
+    if (end[0] && !end[1])
+        unit = end[0] == 'm' ? 60000 : end[0] == 'h' ? 3600000 : end[0] == 'd' ? 86400000 : 0;
+    if (errno || end == s || !unit || n == 0 || n > 36500ull * 86400000 / (uint64_t)unit)
+        return -1;
+    *ms = (int64_t)n * unit;
+    return 0;
+}
 
 static const struct opt options[] = {
     {"format", OPT_FORMAT, "FMT",
@@ -76,7 +101,17 @@ static const struct opt options[] = {
      "incremental run: read only what is new since the run that wrote FILE, carry open "
      "sessions, keep running counts in FILE"},
     {"report", OPT_REPORT, "WHAT",
-     "with --state: new (default: sessions completed in this run) or all (running counts)"},
+     "with --state: new (default: sessions completed in this run) or all (running counts and "
+     "the sessions still open)"},
+    {"hold", OPT_HOLD, "DURATION",
+     "with --state: count an incomplete session once its log has gone on this long without it: "
+     "30m, 12h, 2d (default 24h)"},
+    {"wait", OPT_WAIT, "DURATION",
+     "with --state: if another run holds FILE, wait up to DURATION for it (30, 30s, 5m, 1h; "
+     "default: exit 2 at once)"},
+    {"output", OPT_OUTPUT, "FILE",
+     "write the report to FILE, replacing it only when complete (a failed run leaves the old "
+     "one); with --state, the state advances with it"},
     {"jobs", OPT_JOBS, "N", "read N files at a time (default: one per CPU; 'sessions' uses 1)"},
     {"full-parse", OPT_FULL_PARSE, NULL,
      "parse every row with libcsv, also rows without quotes (slower; same results)"},
@@ -133,6 +168,7 @@ defaults(struct cli_config *cfg)
     cfg->by[2] = AGG_REMOTE;
     cfg->n_by = 3;
     cfg->since = INT64_MIN;
+    cfg->hold_ms = CLI_HOLD_DEFAULT_MS;
     cfg->until = INT64_MAX;
 }
 
@@ -166,6 +202,29 @@ resolve_times(struct cli_config *cfg, char *err, size_t err_len)
     if (cfg->until_text)
         when_parse(cfg->until_text, cfg->tz, now, &cfg->until);
     return CLI_OK;
+}
+
+/* --wait: N seconds, or N followed by s, m or h; at most a day. */
+static int
+parse_wait(const char *arg, int64_t *ms)
+{
+    char *end;
+    if (arg[0] < '0' || arg[0] > '9')
+        return -1;
+    unsigned long long n = strtoull(arg, &end, 10);
+    int64_t unit = 1000;
+    if (*end == 'm')
+        unit = 60 * 1000;
+    else if (*end == 'h')
+        unit = 3600 * 1000;
+    else if (*end && *end != 's')
+        return -1;
+    if (*end && end[1])
+        return -1;
+    if (n > 24ull * 3600 * 1000 / (unsigned long long)unit)
+        return -1;
+    *ms = (int64_t)n * unit;
+    return 0;
 }
 
 /* "--nagios" anywhere before "--": known even when parsing fails early. */
@@ -268,6 +327,13 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
             return usage_error(err, err_len, "--state needs a file name");
         cfg->state_path = arg;
         break;
+    case OPT_HOLD:
+        if (parse_hold(arg, &cfg->hold_ms) != 0)
+            return usage_error(err, err_len,
+                               "bad --hold '%s': use minutes, hours or days, e.g. 90m, 24h, 7d",
+                               arg);
+        cfg->hold_given = 1;
+        break;
     case OPT_REPORT:
         if (strcmp(arg, "new") == 0)
             cfg->report_all = 0;
@@ -276,6 +342,18 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         else
             return usage_error(err, err_len, "bad --report '%s': use new or all", arg);
         cfg->report_given = 1;
+        break;
+    case OPT_WAIT:
+        if (parse_wait(arg, &cfg->wait_ms) != 0)
+            return usage_error(err, err_len,
+                               "bad --wait '%s': use a number of seconds, or N with s, m or h "
+                               "(at most 24h)",
+                               arg);
+        break;
+    case OPT_OUTPUT:
+        if (!*arg)
+            return usage_error(err, err_len, "--output needs a file name");
+        cfg->output = arg;
         break;
     case OPT_VERBOSE:
         cfg->verbose = 1;
@@ -387,6 +465,15 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
         return usage_error(err, err_len, "--since must be before --until");
     if (cfg->report_given && !cfg->state_path)
         return usage_error(err, err_len, "--report goes with --state");
+    if (cfg->wait_ms && !cfg->state_path)
+        return usage_error(err, err_len, "--wait goes with --state");
+    if (cfg->output && cfg->state_path && strcmp(cfg->output, cfg->state_path) == 0)
+        return usage_error(err, err_len, "--output and --state must name different files");
+    if (cfg->output && cfg->nagios)
+        return usage_error(err, err_len,
+                           "--nagios prints its line on standard output: drop --output");
+    if (cfg->hold_given && !cfg->state_path)
+        return usage_error(err, err_len, "--hold goes with --state");
     cfg->paths = sub_argv + optind;
     cfg->n_paths = (size_t)(sub_argc - optind);
     if (cfg->n_paths == 0 && cfg->command == CLI_MERGE)
@@ -428,7 +515,8 @@ cli_help(FILE *out)
     }
     fputs("\n"
           "Classes: ssl2 ssl3 tls1_0 tls1_1 tls1_2 tls1_3 tls_unknown tls_failed none.\n"
-          "Exit status: 0 success, 1 --fail-on matched, 2 usage error or an input could not\n"
-          "be read; with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. See extls(1).\n",
+          "Exit status: 0 success, 1 --fail-on matched, 2 usage error, an input could not\n"
+          "be read, the output not written, or the --state file in use by another run;\n"
+          "with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. See extls(1).\n",
           out);
 }

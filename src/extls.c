@@ -26,6 +26,8 @@ extls_strerror(enum extls_status st)
         return "size limit exceeded";
     case EXTLS_EINVAL:
         return "invalid argument";
+    case EXTLS_EBUSY:
+        return "in use by another process";
     }
     return "unknown error";
 }

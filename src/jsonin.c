@@ -212,6 +212,11 @@ read_totals(struct jsonin *j, json_t *o, struct loc l)
             (st = counter(j, v, at, counters[i])) != EXTLS_OK)
             return st;
     }
+    /* Optional: written by --state runs when not zero. */
+    r->late_rows = 0;
+    if ((v = json_object_get(o, "late_rows")) &&
+        (st = counter(j, v, child(l, index_of(o, "late_rows")), &r->late_rows)) != EXTLS_OK)
+        return st;
     int first_null, last_null;
     if (!(v = need(j, o, l, 1, "totals", "first", &st, &at)) ||
         (st = time_value(j, v, at, 1, &r->first_ms, &first_null)) != EXTLS_OK ||

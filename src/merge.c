@@ -124,7 +124,8 @@ add_totals(struct merge *m, enum extls_status st, const char *name)
     if (add_u64(&a->files, t->files) || add_u64(&a->rows, t->rows) ||
         add_u64(&a->malformed, t->malformed) || add_u64(&a->sessions, t->sessions) ||
         add_u64(&a->files_skipped, t->files_skipped) ||
-        add_u64(&a->files_failed, t->files_failed) || add_u64(&a->excluded, t->excluded)) {
+        add_u64(&a->files_failed, t->files_failed) || add_u64(&a->excluded, t->excluded) ||
+        add_u64(&a->late_rows, t->late_rows)) {
         snprintf(m->err, sizeof(m->err), "%s: its totals, added to the reports before, pass 2^64-1",
                  name);
         return EXTLS_ETOOBIG;

@@ -11,9 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan.h"
+
 #define MAX_COLUMNS 64 /* most columns a "#Fields:" line may name */
 #define MSG_MAX 160
 #define CSV_BLK_SIZE (64u * 1024u) /* libcsv field buffer growth step */
+#define MARKS_MAX 128              /* commas and quotes a line may have for the fast path */
+#define SCAN_CHUNK 64              /* blocks scanned at a time (4 KiB of input) */
 
 static const char *const col_names[READER_N_COLS] = {
     "date-time",       "connector-id", "session-id", "sequence-number", "local-endpoint",
@@ -37,6 +41,7 @@ struct reader {
     enum extls_dir dir;        /* direction for data rows */
     int pos_of[READER_N_COLS]; /* field position of each known column, -1 if absent */
     unsigned n_fields;         /* fields a row must have */
+    int std_layout;            /* exactly the nine columns in the standard order */
 
     char *carry; /* start of a line that continues in the next feed */
     size_t carry_len, carry_cap;
@@ -49,6 +54,12 @@ struct reader {
     unsigned nf;      /* fields seen in the current row (may exceed MAX_COLUMNS) */
     int row_nomem;    /* rowbuf could not grow */
     int field_toobig; /* a field passed EXTLS_FIELD_MAX */
+
+    /* The current line's commas and quotes, in order (from the block scanner). */
+    const char *marks[MARKS_MAX + SCAN_BLOCK];
+    unsigned n_marks; /* how many (past MARKS_MAX: too many, only counted) */
+    int marks_quoted; /* some mark is a quote */
+    int marks_valid;  /* marks belong to the line being processed */
 
     struct reader_stats st;
     char msg[MSG_MAX];
@@ -111,12 +122,22 @@ csv_reset(struct reader *r)
     return csv_setup(r);
 }
 
+/* After a change of columns: are they the standard nine, in order? */
+static void
+note_layout(struct reader *r)
+{
+    r->std_layout = r->n_fields == READER_N_COLS;
+    for (int i = 0; i < READER_N_COLS; i++)
+        r->std_layout &= r->pos_of[i] == i;
+}
+
 static void
 set_standard_columns(struct reader *r)
 {
     for (int i = 0; i < READER_N_COLS; i++)
         r->pos_of[i] = i;
     r->n_fields = READER_N_COLS;
+    note_layout(r);
 }
 
 struct reader *
@@ -270,6 +291,7 @@ fields_line(struct reader *r, const char *v, size_t n)
     }
     memcpy(r->pos_of, pos_of, sizeof(pos_of));
     r->n_fields = count;
+    note_layout(r);
 }
 
 static void
@@ -325,44 +347,6 @@ on_field(void *data, size_t len, void *user)
     r->row_len += len + 1;
 }
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#define SCAN_BLOCK 16
-/* Bit i set where block[i] is a comma / a quote. */
-static inline void
-scan_block(const char *block, unsigned *commas, unsigned *quotes)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)block);
-    *commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
-    *quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-}
-#else
-#define SCAN_BLOCK 8
-/* Portable: one bit per byte, from the exact zero-byte test on 64-bit words. */
-static inline unsigned
-byte_bits(uint64_t x)
-{
-    uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
-    uint64_t hi = ~(((x & low7) + low7) | x | low7);
-    unsigned bits = 0;
-    for (unsigned k = 0; k < 8; k++)
-        bits |= (unsigned)((hi >> (8 * k + 7)) & 1) << k;
-    return bits;
-}
-
-static inline void
-scan_block(const char *block, unsigned *commas, unsigned *quotes)
-{
-    unsigned char b[8];
-    uint64_t x = 0;
-    memcpy(b, block, 8);
-    for (unsigned k = 0; k < 8; k++)
-        x |= (uint64_t)b[k] << (8 * k);
-    *commas = byte_bits(x ^ 0x2C2C2C2C2C2C2C2Cull);
-    *quotes = byte_bits(x ^ 0x2222222222222222ull);
-}
-#endif
-
 /* Record one field of the fast path. */
 static inline void
 add_field(struct reader *r, const char *ptr, size_t len)
@@ -376,90 +360,126 @@ add_field(struct reader *r, const char *ptr, size_t len)
     }
 }
 
+/* Append the positions of the bits of `bits` (a block at `blk`) to the line's marks. */
+static inline unsigned
+push_marks(const char **marks, unsigned k, const char *blk, uint64_t bits)
+{
+    if (k > MARKS_MAX)
+        return k; /* already too many: libcsv will take the line */
+    while (bits) {
+        marks[k++] = blk + __builtin_ctzll(bits);
+        bits &= bits - 1;
+    }
+    return k;
+}
+
 /*
- * The fast path: one pass over the line, a block of bytes at a time, taking
- * commas and quotes from two bit masks. It accepts exactly the writer's
- * canonical form: a field is either unquoted and free of '"', or wholly
- * quoted with inner quotes doubled and the closing quote followed by ',' or
- * the line end. For such a line libcsv (strict, no trimming, no terminators
- * inside a line) yields the same fields, which this path returns without
- * copying, but for quoted fields with doubled quotes (unquoted into rowbuf).
+ * Marks of one line [s, s + n) that holds no LF (a carried line): its
+ * commas and quotes into r->marks, from the same block scanner.
+ */
+static void
+scan_line(struct reader *r, const char *s, size_t n)
+{
+    struct scan_masks m[SCAN_CHUNK];
+    unsigned k = 0;
+    int quoted = 0;
+    size_t whole = n / SCAN_BLOCK;
+    for (size_t b = 0; b < whole && k <= MARKS_MAX; b += SCAN_CHUNK) {
+        size_t nb = whole - b < SCAN_CHUNK ? whole - b : SCAN_CHUNK;
+        scan_blocks(s + b * SCAN_BLOCK, nb, m);
+        for (size_t j = 0; j < nb; j++) {
+            quoted |= m[j].quote != 0;
+            k = push_marks(r->marks, k, s + (b + j) * SCAN_BLOCK, m[j].comma | m[j].quote);
+        }
+    }
+    if (n % SCAN_BLOCK && k <= MARKS_MAX) {
+        char pad[SCAN_BLOCK] = {0};
+        const char *blk = s + whole * SCAN_BLOCK;
+        memcpy(pad, blk, n % SCAN_BLOCK);
+        scan_blocks(pad, 1, m);
+        quoted |= m[0].quote != 0;
+        k = push_marks(r->marks, k, blk, m[0].comma | m[0].quote);
+    }
+    r->n_marks = k;
+    r->marks_quoted = quoted;
+}
+
+/*
+ * The fast path: fields from the line's marks (r->marks: its commas and
+ * quotes, in order). It accepts exactly the writer's canonical form: a
+ * field is either unquoted and free of '"', or wholly quoted with inner
+ * quotes doubled and the closing quote followed by ',' or the line end.
+ * For such a line libcsv (strict, no trimming, no terminators inside a
+ * line) yields the same fields, which this path returns without copying,
+ * but for quoted fields with doubled quotes (unquoted into rowbuf).
  * Returns 0, or -1 for any other line (nothing delivered: libcsv then
  * parses it, or names exactly what is wrong with it).
  */
 static int
-split_fast(struct reader *r, const char *s, size_t n)
+split_marks(struct reader *r, const char *s, size_t n)
 {
+    unsigned k = r->n_marks;
+    const char *const *m = r->marks;
+    const char *end = s + n, *field = s;
+    if (k > MARKS_MAX)
+        return -1;
+    if (!r->marks_quoted) {
+        for (unsigned i = 0; i < k; i++) {
+            add_field(r, field, (size_t)(m[i] - field));
+            field = m[i] + 1;
+        }
+        add_field(r, field, (size_t)(end - field));
+        return 0;
+    }
     if (!rowbuf_reserve(r, n + 1)) {
         r->row_nomem = 1;
         return 0;
     }
     char *out = r->rowbuf; /* where the next unquoted copy goes */
-    size_t field = 0;      /* start of the current field */
-    int quoted = 0;        /* inside a quoted field */
-    int escaped = 0;       /* the quoted field has doubled quotes: copy it */
-    size_t skip_until = 0; /* structural bytes before this were handled */
-    char tail[SCAN_BLOCK];
-    for (size_t b = 0; b < n; b += SCAN_BLOCK) {
-        unsigned commas, quotes;
-        if (b + SCAN_BLOCK <= n) {
-            scan_block(s + b, &commas, &quotes);
-        } else {
-            memset(tail, 0, sizeof(tail));
-            memcpy(tail, s + b, n - b);
-            scan_block(tail, &commas, &quotes);
+    for (unsigned i = 0; i < k; i++) {
+        const char *at = m[i];
+        if (*at == ',') {
+            add_field(r, field, (size_t)(at - field));
+            field = at + 1;
+            continue;
         }
-        unsigned marks = commas | quotes;
-        while (marks) {
-            size_t at = b + (size_t)__builtin_ctz(marks);
-            marks &= marks - 1;
-            if (at < skip_until)
+        if (at != field)
+            return -1; /* quote inside an unquoted field */
+        int escaped = 0;
+        for (;;) { /* to the closing quote; commas inside are data */
+            if (++i >= k)
+                return -1; /* unterminated */
+            at = m[i];
+            if (*at == ',')
                 continue;
-            if (!quoted) {
-                if (s[at] == ',') {
-                    add_field(r, s + field, at - field);
-                    field = at + 1;
-                } else if (at == field) {
-                    quoted = 1; /* opening quote */
-                    escaped = 0;
-                } else {
-                    return -1; /* quote inside an unquoted field */
-                }
+            if (at + 1 < end && at[1] == '"') {
+                escaped = 1; /* doubled quote: its second half is the next mark */
+                i++;
                 continue;
             }
-            if (s[at] == ',')
-                continue; /* a comma inside quotes is data */
-            if (at + 1 < n && s[at + 1] == '"') {
-                escaped = 1; /* doubled quote */
-                skip_until = at + 2;
-                continue;
-            }
-            if (at + 1 < n && s[at + 1] != ',')
-                return -1; /* text after the closing quote */
-            /* Closing quote: the field is s[field + 1, at). */
-            const char *body = s + field + 1;
-            size_t len = at - field - 1;
-            if (escaped) {
-                char *start = out;
-                for (size_t k = 0; k < len; k++) {
-                    *out++ = body[k];
-                    if (body[k] == '"')
-                        k++; /* keep one of each doubled pair */
-                }
-                body = start;
-                len = (size_t)(out - start);
-            }
-            quoted = 0;
-            add_field(r, body, len);
-            field = at + 2; /* past the quote and the comma */
-            skip_until = at + 2;
-            if (at + 1 == n)
-                return 0;
+            break;
         }
+        if (at + 1 < end && at[1] != ',')
+            return -1; /* text after the closing quote */
+        const char *body = field + 1;
+        size_t len = (size_t)(at - body);
+        if (escaped) {
+            char *start = out;
+            for (size_t j = 0; j < len; j++) {
+                *out++ = body[j];
+                if (body[j] == '"')
+                    j++; /* keep one of each doubled pair */
+            }
+            body = start;
+            len = (size_t)(out - start);
+        }
+        add_field(r, body, len);
+        if (at + 1 == end)
+            return 0; /* the line ends with the closing quote */
+        i++;          /* the comma after it, m[i + 1] */
+        field = at + 2;
     }
-    if (quoted)
-        return -1; /* unterminated */
-    add_field(r, s + field, n - field);
+    add_field(r, field, (size_t)(end - field));
     return 0;
 }
 
@@ -504,6 +524,61 @@ row_reset(struct reader *r)
     r->field_toobig = 0;
 }
 
+/* Hand a complete row to the row callback. */
+static void
+deliver(struct reader *r, struct reader_row *row)
+{
+    row->dir = r->dir;
+    row->line = r->st.lines;
+    r->st.rows++;
+    if (r->cb.row)
+        r->cb.row(row, r->cb.user);
+}
+
+/*
+ * The commonest line: no quote, few marks, too short for any field to pass
+ * EXTLS_FIELD_MAX. Its fields lie between its commas: each column is read
+ * straight off the marks, with no field table in between. Same result as
+ * split_marks() and the checks of data_line().
+ */
+static void
+plain_line(struct reader *r, const char *s, size_t n)
+{
+    const char *const *m = r->marks;
+    unsigned k = r->n_marks;
+    if (k + 1 != r->n_fields) {
+        snprintf(r->msg, sizeof(r->msg), "expected %u fields, found %u", r->n_fields, k + 1);
+        problem(r, READER_MALFORMED_ROW, r->msg);
+        return;
+    }
+    struct reader_row row;
+    if (r->std_layout) { /* the columns in their standard places */
+        const char *start = s;
+        for (int c = 0; c < READER_N_COLS - 1; c++) {
+            row.col[c].ptr = start;
+            row.col[c].len = (size_t)(m[c] - start);
+            start = m[c] + 1;
+        }
+        row.col[READER_N_COLS - 1].ptr = start;
+        row.col[READER_N_COLS - 1].len = (size_t)(s + n - start);
+        deliver(r, &row);
+        return;
+    }
+    for (int c = 0; c < READER_N_COLS; c++) {
+        int pos = r->pos_of[c];
+        if (pos < 0) {
+            row.col[c].ptr = empty_field;
+            row.col[c].len = 0;
+            continue;
+        }
+        const char *start = pos ? m[pos - 1] + 1 : s;
+        const char *end = (unsigned)pos < k ? m[pos] : s + n;
+        row.col[c].ptr = start;
+        row.col[c].len = (size_t)(end - start);
+    }
+    deliver(r, &row);
+}
+
 /* Parse one data line and deliver it, or report why not. */
 static enum extls_status
 data_line(struct reader *r, const char *s, size_t n)
@@ -514,9 +589,16 @@ data_line(struct reader *r, const char *s, size_t n)
                 "name does not start with RECV or SEND");
         return EXTLS_OK;
     }
+    int fast = !r->full_parse;
+    if (fast && !r->marks_valid)
+        scan_line(r, s, n);
+    if (fast && !r->marks_quoted && r->n_marks <= MARKS_MAX && n <= EXTLS_FIELD_MAX) {
+        plain_line(r, s, n);
+        return EXTLS_OK;
+    }
     row_reset(r);
     enum extls_status st = EXTLS_OK;
-    if (r->full_parse || split_fast(r, s, n) != 0) {
+    if (!fast || split_marks(r, s, n) != 0) {
         row_reset(r);
         if (split_csv(r, s, n, &st))
             return st;
@@ -547,11 +629,7 @@ data_line(struct reader *r, const char *s, size_t n)
             row.col[c].len = r->fields[pos].len;
         }
     }
-    row.dir = r->dir;
-    row.line = r->st.lines;
-    r->st.rows++;
-    if (r->cb.row)
-        r->cb.row(&row, r->cb.user);
+    deliver(r, &row);
     return EXTLS_OK;
 }
 
@@ -627,11 +705,85 @@ carry_flush(struct reader *r, int last)
             problem(r, READER_MALFORMED_ROW, r->msg);
         }
     } else {
+        r->marks_valid = 0;
         st = process_line(r, r->carry, r->carry_len, last);
     }
     r->carry_len = 0;
     r->overlong = 0;
     return st;
+}
+
+/* A line of more than EXTLS_LINE_MAX bytes inside one piece: the same report as a carried one. */
+static enum extls_status
+overlong_line(struct reader *r, const char *s, size_t n)
+{
+    enum extls_status st = carry_append(r, s, n);
+    return st == EXTLS_OK ? carry_flush(r, 0) : st;
+}
+
+/*
+ * Every complete line of [buf, buf + len), none carried: one pass of the
+ * block scanner over the piece, 4 KiB at a time, collects each line's
+ * commas and quotes while finding its end. `base` is the input offset of
+ * buf. *used is set to the bytes through the last LF.
+ */
+static enum extls_status
+feed_lines(struct reader *r, const char *buf, size_t len, uint64_t base, size_t *used)
+{
+    struct scan_masks m[SCAN_CHUNK];
+    const char *line = buf; /* start of the current line */
+    unsigned k = 0;         /* marks of the current line so far */
+    uint64_t quoted = 0;    /* quote bits seen in the current line */
+    size_t n_blocks = (len + SCAN_BLOCK - 1) / SCAN_BLOCK;
+    *used = 0;
+    for (size_t b0 = 0; b0 < n_blocks; b0 += SCAN_CHUNK) {
+        size_t nb = n_blocks - b0 < SCAN_CHUNK ? n_blocks - b0 : SCAN_CHUNK;
+        const char *chunk = buf + b0 * SCAN_BLOCK;
+        if ((b0 + nb) * SCAN_BLOCK <= len) {
+            scan_blocks(chunk, nb, m);
+        } else {
+            /* The last block is partial: scan a zero-padded copy of it. */
+            char pad[SCAN_BLOCK] = {0};
+            size_t tail = len - (b0 + nb - 1) * SCAN_BLOCK;
+            if (nb > 1)
+                scan_blocks(chunk, nb - 1, m);
+            memcpy(pad, chunk + (nb - 1) * SCAN_BLOCK, tail);
+            scan_blocks(pad, 1, m + nb - 1);
+        }
+        for (size_t j = 0; j < nb; j++) {
+            const char *blk = chunk + j * SCAN_BLOCK;
+            uint64_t nl = m[j].nl, marks = m[j].comma | m[j].quote, q = m[j].quote;
+            while (nl) {
+                uint64_t before = (nl & (0 - nl)) - 1; /* bits below the first LF */
+                const char *at = blk + __builtin_ctzll(nl);
+                k = push_marks(r->marks, k, blk, marks & before);
+                quoted |= q & before;
+                marks &= ~before;
+                q &= ~before;
+                nl &= nl - 1;
+                size_t n = (size_t)(at - line);
+                enum extls_status st;
+                if (n > EXTLS_LINE_MAX) {
+                    st = overlong_line(r, line, n);
+                } else {
+                    r->n_marks = k;
+                    r->marks_quoted = quoted != 0;
+                    r->marks_valid = 1;
+                    st = process_line(r, line, n, 0);
+                }
+                if (st != EXTLS_OK)
+                    return st;
+                line = at + 1;
+                *used = (size_t)(line - buf);
+                r->st.good_offset = base + *used;
+                k = 0;
+                quoted = 0;
+            }
+            k = push_marks(r->marks, k, blk, marks);
+            quoted |= q;
+        }
+    }
+    return EXTLS_OK;
 }
 
 enum extls_status
@@ -641,24 +793,25 @@ reader_feed(struct reader *r, const char *buf, size_t len)
     enum extls_status st = EXTLS_OK;
     uint64_t base = r->st.bytes;
     r->st.bytes += len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (r->carry_len || r->overlong) {
+        /* First the end of the line carried from the last piece. */
+        const char *nl = memchr(p, '\n', len);
         if (!nl)
-            return carry_append(r, p, (size_t)(end - p));
-        /* A line wholly inside this piece gets the same cap as a carried one. */
-        if (r->carry_len || r->overlong || (size_t)(nl - p) > EXTLS_LINE_MAX) {
-            st = carry_append(r, p, (size_t)(nl - p));
-            if (st == EXTLS_OK)
-                st = carry_flush(r, 0);
-        } else {
-            st = process_line(r, p, (size_t)(nl - p), 0);
-        }
+            return carry_append(r, p, len);
+        st = carry_append(r, p, (size_t)(nl - p));
+        if (st == EXTLS_OK)
+            st = carry_flush(r, 0);
         if (st != EXTLS_OK)
             return st;
         p = nl + 1;
         r->st.good_offset = base + (uint64_t)(p - buf);
     }
-    return EXTLS_OK;
+    size_t used;
+    st = feed_lines(r, p, (size_t)(end - p), base + (uint64_t)(p - buf), &used);
+    if (st != EXTLS_OK)
+        return st;
+    p += used;
+    return p < end ? carry_append(r, p, (size_t)(end - p)) : EXTLS_OK;
 }
 
 void
@@ -677,6 +830,7 @@ reader_resume(struct reader *r, const struct reader_pos *p)
     reader_begin(r, p->dir);
     r->n_fields = p->n_fields;
     memcpy(r->pos_of, p->pos_of, sizeof(r->pos_of));
+    note_layout(r);
     r->st.lines = p->line;
     r->st.bytes = p->offset;
     r->st.good_offset = p->offset;

@@ -23,6 +23,13 @@ report_format_parse(const char *name)
     return -1;
 }
 
+const char *
+report_format_name(enum report_format f)
+{
+    size_t n = sizeof(format_names) / sizeof(format_names[0]);
+    return (size_t)f < n ? format_names[f] : "?";
+}
+
 static void
 json_time(FILE *out, int64_t ms)
 {
@@ -38,11 +45,14 @@ json_totals(FILE *out, const struct report_totals *t)
 {
     fprintf(out,
             "{\"files\":%llu,\"rows\":%llu,\"malformed_rows\":%llu,\"sessions\":%llu,"
-            "\"files_skipped\":%llu,\"files_failed\":%llu,\"sessions_excluded\":%llu,\"first\":",
+            "\"files_skipped\":%llu,\"files_failed\":%llu,\"sessions_excluded\":%llu",
             (unsigned long long)t->files, (unsigned long long)t->rows,
             (unsigned long long)t->malformed, (unsigned long long)t->sessions,
             (unsigned long long)t->files_skipped, (unsigned long long)t->files_failed,
             (unsigned long long)t->excluded);
+    if (t->late_rows) /* --state only: absent when none */
+        fprintf(out, ",\"late_rows\":%llu", (unsigned long long)t->late_rows);
+    fputs(",\"first\":", out);
     json_time(out, t->first_ms);
     fputs(",\"last\":", out);
     json_time(out, t->last_ms);
@@ -388,6 +398,8 @@ footer(FILE *out, const struct report_totals *t)
             (unsigned long long)t->malformed, (unsigned long long)t->sessions);
     if (t->excluded)
         fprintf(out, " (%llu more excluded by filters)", (unsigned long long)t->excluded);
+    if (t->late_rows)
+        fprintf(out, ", %llu late rows", (unsigned long long)t->late_rows);
     if (t->sessions)
         fprintf(out, ", %s to %s", xtime_format(t->first_ms, a), xtime_format(t->last_ms, b));
     putc('\n', out);

@@ -13,7 +13,13 @@
  * number and message, is the same.
  *
  * With --state, where each input goes on and which sessions are carried
- * between runs is run_state.c's (run_int.h holds what the two share).
+ * between runs is run_state.c's (run_int.h holds what the two share). The
+ * order of a --state run is this file's: take the state's lock (lock.h) and
+ * finish a commit an interrupted run left (commit.h); read; write the
+ * report; deliver it (flushed and fsynced, or, with --output, complete in
+ * its temporary file, outfile.h); only then replace the state, together
+ * with the --output file. A report that is not delivered never marks its
+ * sessions done.
  *
  * Malformed rows are named as "file:line: reason" (the first 10 per input
  * unless --verbose, then a count); inputs that cannot be read are named and
@@ -36,14 +42,17 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "commit.h"
 #include "esc.h"
 #include "export.h"
 #include "filter.h"
 #include "gzin.h"
+#include "lock.h"
 #include "match.h"
 #include "merge.h"
 #include "progress.h"
 #include "nagios.h"
+#include "outfile.h"
 #include "platform.h"
 #include "reader.h"
 #include "report.h"
@@ -170,6 +179,8 @@ on_row(const struct reader_row *rr, void *user)
     w->tally.totals.rows++;
     if (row.time_ms > w->tally.clock_ms)
         w->tally.clock_ms = row.time_ms;
+    if (row.time_ms > w->res->clock_ms[row.dir])
+        w->res->clock_ms[row.dir] = row.time_ms;
     w->tally.fatal = session_table_add(w->sessions, &row, &f, w->cur);
 }
 
@@ -270,6 +281,8 @@ static void
 on_done_in_input(const struct session *s, void *user)
 {
     struct worker *w = user;
+    if (w->run->state && run_late_rows(w->run, &w->tally, w->diag, s))
+        return;
     run_count_session(w->run, &w->tally, w->filter, s);
 }
 
@@ -278,6 +291,8 @@ static void
 on_done_carried(const struct session *s, void *user)
 {
     struct run *r = user;
+    if (r->state && run_late_rows(r, &r->main, r->err, s))
+        return;
     run_count_session(r, &r->main, r->filter, s);
 }
 
@@ -317,6 +332,8 @@ read_input(struct worker *w, uint32_t idx)
     w->cur = idx;
     w->cur_malformed = 0;
     w->res = res;
+    for (int d = 0; d < 3; d++)
+        res->clock_ms[d] = INT64_MIN;
     w->diag = platform_memstream(&res->diag, &res->diag_len);
     if (!w->diag) {
         w->tally.fatal = EXTLS_ENOMEM;
@@ -525,6 +542,7 @@ tally_add(struct tally *dst, struct tally *src)
     a->malformed += b->malformed;
     a->sessions += b->sessions;
     a->excluded += b->excluded;
+    a->late_rows += b->late_rows;
     if (b->first_ms < a->first_ms)
         a->first_ms = b->first_ms;
     if (b->last_ms > a->last_ms)
@@ -765,13 +783,21 @@ teardown(struct run *r)
         state_release(r->state);
         free(r->state);
     }
+    if (r->next_state) {
+        state_release(r->next_state);
+        free(r->next_state);
+    }
+    outfile_free(r->outfile); /* removes the temporary file of a report not delivered */
     free(r->claimed);
     for (size_t i = 0; i < r->n_state_paths; i++)
         free(r->state_paths[i]);
     free(r->state_paths);
+    hashidx_release(&r->input_idx);
+    hashidx_release(&r->state_idx);
     input_list_release(&r->inputs);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->changed);
+    lock_release(r->state_lock); /* last: everything of this run is done */
 }
 
 static void
@@ -898,6 +924,103 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     return code;
 }
 
+/* `path` + `suffix` (caller owns, free()), or NULL. */
+static char *
+path_with(const char *path, const char *suffix)
+{
+    size_t len = strlen(path) + strlen(suffix) + 1;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s%s", path, suffix);
+    return p;
+}
+
+/*
+ * --state, before anything else: take the state's lock (held until the
+ * end of the run), then complete the commit of a run killed in the middle
+ * of one (commit.h), so that what it delivered and what it marked done
+ * agree. Returns -1 after printing why.
+ */
+static int
+begin_exclusive(struct run *r)
+{
+    char msg[600];
+    const char *path = r->cfg->state_path;
+    enum extls_status st = lock_acquire(&r->state_lock, path, r->cfg->wait_ms, msg, sizeof(msg));
+    if (st != EXTLS_OK) {
+        run_error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
+        return -1;
+    }
+    char *journal = path_with(path, COMMIT_SUFFIX);
+    size_t done = 0;
+    st = journal ? commit_recover(journal, &done, msg, sizeof(msg)) : EXTLS_ENOMEM;
+    free(journal);
+    if (st != EXTLS_OK) {
+        run_error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
+        return -1;
+    }
+    if (done && !r->cfg->quiet)
+        diag(r->err, "extls: ",
+             "%s: the last run was interrupted while putting its report and state in place; "
+             "completed (%zu files)",
+             path, done);
+    return 0;
+}
+
+/*
+ * The report is complete in r->out: deliver it, and only then commit the
+ * state, so that the state never marks done a session whose report was
+ * lost. Without --output the stream is flushed (and fsynced when it is a
+ * regular file) before the state is replaced. With --output, the report's
+ * temporary file is fsynced, and it replaces the old report together with
+ * the state (one commit, commit.h), or alone without --state. Returns 0,
+ * or -1 after printing why: then the old report and the old state are in
+ * place, or, when the commit point was passed, the next run completes it.
+ */
+static int
+deliver(struct run *r)
+{
+    char msg[600];
+    const char *state_path = r->cfg->state_path;
+    enum extls_status st = EXTLS_OK;
+    if (r->outfile)
+        st = outfile_finish(r->outfile, msg, sizeof(msg));
+    else if (r->next_state)
+        st = outfile_sync_stream(r->out, msg, sizeof(msg));
+    char *tmp = NULL;
+    if (st == EXTLS_OK && r->next_state)
+        st = state_save_temp(r->next_state, state_path, &tmp, msg, sizeof(msg));
+    if (st == EXTLS_OK && tmp && r->outfile) {
+        char *journal = path_with(state_path, COMMIT_SUFFIX);
+        struct commit c;
+        int committed = 0;
+        commit_init(&c);
+        commit_add(&c, outfile_temp(r->outfile), outfile_path(r->outfile));
+        commit_add(&c, tmp, state_path);
+        st = journal ? commit_apply(&c, journal, &committed, msg, sizeof(msg)) : EXTLS_ENOMEM;
+        free(journal);
+        if (committed) {
+            outfile_disown(r->outfile);
+            if (st != EXTLS_OK)
+                snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+                         "; the next run with this state completes it");
+        } else if (tmp) {
+            platform_unlink(tmp);
+        }
+    } else if (st == EXTLS_OK && tmp) {
+        st = commit_replace(tmp, state_path, msg, sizeof(msg));
+        if (st != EXTLS_OK)
+            platform_unlink(tmp);
+    } else if (st == EXTLS_OK && r->outfile) {
+        st = outfile_commit(r->outfile, msg, sizeof(msg));
+    }
+    free(tmp);
+    if (st == EXTLS_OK)
+        return 0;
+    run_error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
+    return -1;
+}
+
 int
 run(const struct cli_config *cfg, FILE *out, FILE *err)
 {
@@ -912,7 +1035,21 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.changed, NULL);
 
-    enum extls_status st = setup(&r);
+    enum extls_status st = EXTLS_OK;
+    if (cfg->state_path && begin_exclusive(&r) != 0)
+        st = EXTLS_EINVAL; /* said */
+    if (st == EXTLS_OK && cfg->output) {
+        char msg[600];
+        st = outfile_open(&r.outfile, cfg->output, msg, sizeof(msg));
+        if (st == EXTLS_OK)
+            r.out = outfile_stream(r.outfile);
+        else if (st != EXTLS_ENOMEM)
+            run_error(&r, "%s", msg);
+        if (st != EXTLS_OK && st != EXTLS_ENOMEM)
+            st = EXTLS_EINVAL; /* said */
+    }
+    if (st == EXTLS_OK)
+        st = setup(&r);
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             run_error(&r, "%s", extls_strerror(st));
@@ -928,7 +1065,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         return EXTLS_EXIT_ERROR;
     }
     if (cfg->command == CLI_SESSIONS)
-        export_header(out, cfg->format);
+        export_header(r.out, cfg->format);
 
     errors += read_all(&r);
     for (unsigned i = 0; i < r.n_workers; i++)
@@ -952,8 +1089,8 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         platform_end_if_reader_gone(r.out);
         run_error(&r, "cannot write output: %s", strerror(errno));
         code = EXTLS_EXIT_ERROR;
-    } else if (errors) {
-        code = EXTLS_EXIT_ERROR;
+    } else if (deliver(&r) != 0 || errors) {
+        code = EXTLS_EXIT_ERROR; /* deliver() said why; input errors were said as they came */
     } else if (threshold_list_match(&cfg->fail_on, r.main.count, r.main.totals.sessions)) {
         code = EXTLS_EXIT_FAIL_ON;
     }

@@ -15,7 +15,10 @@
 #include "cli.h"
 #include "filter.h"
 #include "gzin.h"
+#include "lock.h"
+#include "hashidx.h"
 #include "match.h"
+#include "outfile.h"
 #include "progress.h"
 #include "reader.h"
 #include "report.h"
@@ -26,9 +29,8 @@
 #include "when.h"
 
 #define READ_BUF (64 * 1024)
-#define MALFORMED_SHOWN 10         /* malformed rows named per input without --verbose */
-#define AHEAD_PER_JOB 2            /* inputs a worker may finish before the merge reaches them */
-#define EXPIRY_MS (60 * 60 * 1000) /* --state: a session quiet this long (log time) is over */
+#define MALFORMED_SHOWN 10 /* malformed rows named per input without --verbose */
+#define AHEAD_PER_JOB 2    /* inputs a worker may finish before the merge reaches them */
 
 struct run;
 
@@ -57,6 +59,7 @@ struct result {
     char error[256];       /* the first of them, for --nagios */
     int resumable;         /* --state: rec says where to go on next time */
     struct state_file rec; /* --state: its new record (rec.path borrowed) */
+    int64_t clock_ms[3];   /* latest row time read, per enum extls_dir; INT64_MIN: none */
 };
 
 struct worker {
@@ -90,10 +93,15 @@ struct run {
     struct filter *filter;       /* the main thread's filter, for carried sessions */
     struct tally main;           /* counts of sessions folded from carry */
     int walk_errors;             /* paths that could not be read or walked */
-    struct state *state;         /* --state: loaded at start, saved at the end; else NULL */
+    struct state *state;         /* --state: loaded at start; else NULL */
+    struct state *next_state;    /* --state: what to save once the report is delivered */
+    struct lock *state_lock;     /* --state: held for the whole run */
+    struct outfile *outfile;     /* --output: the report's temporary file; else NULL */
     unsigned char *claimed;      /* per state file record: an input has its path */
     char **state_paths;          /* files of carried sessions that are not inputs */
     size_t n_state_paths;
+    struct hashidx input_idx;  /* --state: input paths -> index */
+    struct hashidx state_idx;  /* --state: state_paths -> index */
     struct progress *progress; /* drawn by the main thread only; NULL before setup */
     char first_error[256];     /* first error printed, without "extls: " (--nagios) */
 
@@ -138,7 +146,19 @@ void run_new_record(struct worker *w, int fd, uint32_t idx);
 /* Load the state and carry its open sessions in; -1 after printing why. */
 int run_state_begin(struct run *r);
 
-/* Expire or keep open sessions, save the running counts; returns errors. */
+/*
+ * Expire or keep open sessions, and prepare the state to save (r->next_state),
+ * with the running counts; saving it is the caller's, once the report is
+ * delivered. Returns the number of errors.
+ */
 int run_state_end(struct run *r);
+
+/*
+ * A session about to be counted: is it part of one folded (counted) in an
+ * earlier run? Then its rows are late rows: added to t's totals, named on
+ * `diag` (unless --quiet), and the session is not counted. Returns 1 then,
+ * else 0. Safe from worker threads (the state is only read).
+ */
+int run_late_rows(struct run *r, struct tally *t, FILE *diag, const struct session *s);
 
 #endif /* EXTLS_RUN_INT_H */

@@ -91,8 +91,19 @@ set_tests_properties(e2e_unreadable PROPERTIES LABELS e2e TIMEOUT 60)
 # --state: two-day cron simulation, unchanged re-runs, refused states, crash safety.
 add_test(NAME e2e_state_cron
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-cron.sh $<TARGET_FILE:extls>
+    $<TARGET_FILE:fault_shim>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_state_cron PROPERTIES LABELS e2e TIMEOUT 120)
+# --state: sessions counted once and whole whatever order rows arrive in (generated trees).
+add_test(NAME e2e_state_order
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-order.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_state_order PROPERTIES LABELS e2e TIMEOUT 300)
+# docs/cron.md: its cron lines, taken from the document, run over eight simulated days.
+add_test(NAME e2e_cron_recipes
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cron-recipes.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_cron_recipes PROPERTIES LABELS e2e TIMEOUT 300)
 extls_e2e(usage_report_without_state RC 2 ARGS --report all ${S10})
 
 # --format html: whole pages (hostile strings escaped), well-formed and

@@ -8,7 +8,10 @@
 #     file still named .LOG (found by its magic bytes), the rest plain;
 #   - gzip on standard input, one file and two concatenated;
 #   - a damaged CRC: every row is still counted, the file is named with
-#     "corrupt gzip data: incorrect data check", files_failed is 1, exit 2.
+#     "corrupt gzip data: incorrect data check", files_failed is 1, exit 2,
+#     from a file (ISA-L, when built with it) and from a pipe (zlib);
+#   - damaged deflate data mid-file: the same output and message from the
+#     file and from the pipe.
 # usage: gzip.sh EXTLS SCRATCH   (run from the source root)
 set -euo pipefail
 exe=$(realpath "$1") scratch=$2
@@ -97,6 +100,25 @@ for tree in exchange2010 exchange2019; do
     sed -i 's/"files_failed":0/"files_failed":1/; s/^rc=0$/rc=2/' "$scratch/plain.out" "$scratch/plain.err"
     sed -i '$i extls: crc.LOG: corrupt gzip data: incorrect data check' "$scratch/plain.err"
     same plain gz "$tree: damaged CRC"
+    # The same through a pipe, which zlib inflates alone (files: ISA-L when built with it).
+    run "$scratch" gzpipe --format json - <"$scratch/crc.LOG.gz"
+    sed -i 's/(standard input)/crc.LOG/' "$scratch/gzpipe.err"
+    same plain gzpipe "$tree: damaged CRC on standard input"
+
+    # Damaged deflate data in the middle of a file: read as far as zlib reads it, named as
+    # zlib names it, whichever inflater read the file.
+    cp "$scratch/a.gz" "$scratch/mid.LOG.gz"
+    size=$(stat -c %s "$scratch/mid.LOG.gz")
+    printf '\377\377\377\377' |
+        dd of="$scratch/mid.LOG.gz" bs=1 seek=$((size / 2)) conv=notrunc status=none
+    run "$scratch" midfile --format json mid.LOG.gz
+    run "$scratch" midpipe --format json - <"$scratch/mid.LOG.gz"
+    sed -i 's/(standard input)/mid.LOG/' "$scratch/midpipe.err"
+    grep -q '^extls: mid.LOG: corrupt gzip data: ' "$scratch/midfile.err" || {
+        echo "FAIL: $tree: damaged deflate data not named"
+        fail=1
+    }
+    same midpipe midfile "$tree: damaged deflate data, file and pipe"
 done
 [ $fail -eq 0 ] && echo "ok: $checked comparisons of compressed and plain input agree"
 exit $fail

@@ -27,3 +27,17 @@ foreach(case long_line same_file_links symlink_loops many_files fifo truncated g
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(e2e_robustness_${case} PROPERTIES LABELS e2e TIMEOUT 300)
 endforeach()
+
+# Exactly-once reports with --state: the lock, delivery before commit,
+# kill -9 at random moments, and a failure of every write, fsync and rename
+# of the state and of --output (tests/e2e/exactly-once.sh CASE; the faults
+# come from the LD_PRELOAD shim tests/e2e/fault_shim.c).
+add_library(fault_shim MODULE e2e/fault_shim.c)
+target_link_libraries(fault_shim PRIVATE ${CMAKE_DL_LIBS})
+foreach(case concurrent undelivered kill faults)
+  add_test(NAME e2e_exactly_once_${case}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/exactly-once.sh ${case} $<TARGET_FILE:extls>
+      $<TARGET_FILE:genlogs> $<TARGET_FILE:fault_shim>
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(e2e_exactly_once_${case} PROPERTIES LABELS e2e TIMEOUT 300)
+endforeach()

@@ -12,12 +12,13 @@
 #     input: exit 2, state untouched;
 #   - a crash between writing the new state and renaming it leaves the old
 #     state valid, and the next run completes the job.
-# usage: state-cron.sh EXTLS   (run from the source root)
+# usage: state-cron.sh EXTLS FAULT_SHIM   (run from the source root)
 set -euo pipefail
-exe=$1
+exe=$1 shim=$2
 src=samples/exchange2010/V14/TransportRoles/Logs/ProtocolLog/SmtpReceive
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+[ -z "${KEEP:-}" ] || echo "scratch: $tmp"
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 logs=$tmp/logs state=$tmp/state
 mkdir -p "$logs"
 fail=0
@@ -74,15 +75,17 @@ cp "$logs/RECV20161202-1.LOG" "$tmp/keep.LOG"
 sed 's/mx1.example.net/mx9.example.net/' "$tmp/keep.LOG" >"$logs/RECV20161202-1.LOG"
 "$exe" --format csv --by direction,connector --state "$state" "$logs" >"$tmp/replaced.csv" 2>"$tmp/replaced.err"
 check "replaced file is said so" grep -q "RECV20161202-1.LOG' was truncated or replaced since the last run; reading it from the start" "$tmp/replaced.err"
-check "replaced file counted again (its 5 sessions)" \
-    test "$(awk -F, 'NR > 1 { n += $3 } END { print n + 0 }' "$tmp/replaced.csv")" -eq 5
+# Its 4 sessions that start in it are counted again; the tail of the session that
+# began in the previous file stays open (a fragment, held for the hold window).
+check "replaced file counted again (its 4 own sessions)" \
+    test "$(awk -F, 'NR > 1 { n += $3 } END { print n + 0 }' "$tmp/replaced.csv")" -eq 4
 
 # Refused states leave the file as it was.
 for damage in checksum version keys stdin; do
     cp "$tmp/state.before" "$tmp/s.$damage"
     case $damage in
     checksum) printf 'x' | dd of="$tmp/s.$damage" bs=1 seek=20 conv=notrunc status=none ;;
-    version) sed -i '1s/\t1$/\t2/' "$tmp/s.$damage" ;;
+    version) sed -i '1s/\t2$/\t1/' "$tmp/s.$damage" ;;
     esac
     cp "$tmp/s.$damage" "$tmp/s.$damage.orig"
     set +e
@@ -98,11 +101,57 @@ for damage in checksum version keys stdin; do
     check "$damage: a message" test -s "$tmp/err"
     case $damage in
     checksum) check "checksum message" grep -q "checksum mismatch (damaged or edited)" "$tmp/err" ;;
-    version) check "version message" grep -q "written by another version of extls" "$tmp/err" ;;
-    keys) check "keys message" grep -q "written for other --by keys" "$tmp/err" ;;
+    version) check "version message" grep -q "written in state format 1 by an older extls.*move it aside and start a new state file" "$tmp/err" ;;
+    keys) check "keys message" grep -q "was written with --by direction,connector, this run has --by remote" "$tmp/err" ;;
     stdin) check "stdin message" grep -q "cannot follow standard input" "$tmp/err" ;;
     esac
 done
+
+# Every option that shapes the numbers is recorded: a run with another value
+# is refused (exit 2), names the option, and leaves the state untouched.
+refuse() { # expected message part, then the options of the run
+    local want=$1
+    shift
+    cp "$tmp/state.before" "$tmp/s.opt"
+    set +e
+    "$exe" --quiet --state "$tmp/s.opt" "$@" "$logs" >/dev/null 2>"$tmp/err"
+    rc=$?
+    set -e
+    check "$*: exit 2 (got $rc)" test $rc -eq 2
+    check "$*: names it" grep -qF -- "$want" "$tmp/err"
+    check "$*: state untouched" cmp -s "$tmp/s.opt" "$tmp/state.before"
+}
+base=(--format csv --by direction,connector)
+refuse "with --direction (none), this run has --direction receive" "${base[@]}" --direction receive
+refuse "with --connector (none), this run has --connector Default" "${base[@]}" --connector Default
+refuse "with --remote (none), this run has --remote 10.0.0.0/8" "${base[@]}" --remote 10.0.0.0/8
+refuse "with --since (none), this run has --since 2016-12-01" "${base[@]}" --since 2016-12-01
+refuse "with --until (none), this run has --until 2016-12-02" "${base[@]}" --until 2016-12-02
+refuse "with --tz utc, this run has --tz local" "${base[@]}" --tz local
+refuse "with --server (none), this run has --server EX01" "${base[@]}" --server EX01
+refuse "with --hold 1440m, this run has --hold 120m" "${base[@]}" --hold 2h
+refuse "with --by direction,connector, this run has --by direction,connector,remote" \
+    --format json --by direction,connector,remote
+refuse "with --format json, jsonl, csv or tsv, this run has --format table or html" --format html
+refuse "with --format json, jsonl, csv or tsv, this run has --format (none: --nagios)" --nagios
+# ... while what only judges or shows may change: another machine format, --fail-on, -j.
+cp "$tmp/state.before" "$tmp/s.opt"
+set +e
+"$exe" --quiet --state "$tmp/s.opt" --format json --by direction,connector --fail-on tls1_3 -j 1 \
+    "$logs" >/dev/null 2>"$tmp/err"
+rc=$?
+set -e
+check "json instead of csv, --fail-on, -j 1: accepted (got $rc)" test $rc -le 1
+check "json instead of csv, --fail-on, -j 1: not refused" bash -c "! grep -q 'was written' '$tmp/err'"
+sessions_state=$tmp/sessions.state
+"$exe" sessions --quiet --state "$sessions_state" "$logs" >/dev/null
+set +e
+"$exe" --quiet --format csv --state "$sessions_state" "$logs" >/dev/null 2>"$tmp/err"
+rc=$?
+set -e
+check "a 'sessions' state used for a report: exit 2 (got $rc)" test $rc -eq 2
+check "a 'sessions' state used for a report: named" \
+    grep -qF "was written by 'extls sessions', this run is 'extls report'" "$tmp/err"
 
 # Crash between the complete temporary file and the rename, on day 2.
 rm -rf "$logs" "$state"
@@ -112,10 +161,12 @@ run >/dev/null
 cp "$state" "$tmp/state.day"
 cp "$src/RECV20161202-1.LOG" "$logs/"
 set +e
-EXTLS_STATE_CRASH=before-rename "$exe" --quiet --format csv --by direction,connector --state "$state" "$logs" >/dev/null
+# The fault shim kills extls (SIGKILL) just before its first rename in $tmp: the state's.
+ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD=$shim EXTLS_FAULT=rename:1:kill EXTLS_FAULT_DIR=$tmp \
+    "$exe" --quiet --format csv --by direction,connector --state "$state" "$logs" >/dev/null
 rc=$?
 set -e
-check "crash run exits 99 (got $rc)" test $rc -eq 99
+check "crash run killed (got $rc)" test $rc -eq 137
 check "crash: old state still in place" cmp -s "$state" "$tmp/state.day"
 run --report all >"$tmp/after-crash.csv"
 check "after the crash, the next run completes the job" cmp -s "$tmp/after-crash.csv" "$tmp/full.csv"
@@ -128,10 +179,11 @@ mkdir -p "$tmp/c"
 cut_at=$(grep -n 'Certificate subject' "$src/RECV20161201-2.LOG" | grep 08D419E2358BCBE9 |
     tail -1 | cut -d: -f1)
 head -n "$cut_at" "$src/RECV20161201-2.LOG" >"$tmp/c/RECV20161201-2.LOG"
-"$exe" sessions --quiet --format tsv --state "$tmp/c.state" "$tmp/c" >"$tmp/s1.tsv"
+# (--hold 60m: the sessions the sample cuts at its ends are counted in the second run.)
+"$exe" sessions --quiet --format tsv --hold 60m --state "$tmp/c.state" "$tmp/c" >"$tmp/s1.tsv"
 tail -n +"$((cut_at + 1))" "$src/RECV20161201-2.LOG" >>"$tmp/c/RECV20161201-2.LOG"
 cp "$src/RECV20161202-1.LOG" "$tmp/c/" # completes the session that runs past midnight
-"$exe" sessions --quiet --format tsv --state "$tmp/c.state" "$tmp/c" >"$tmp/s2.tsv"
+"$exe" sessions --quiet --format tsv --hold 60m --state "$tmp/c.state" "$tmp/c" >"$tmp/s2.tsv"
 "$exe" sessions --quiet --format tsv "$tmp/c" >"$tmp/s.tsv"
 check "sessions: two runs give the records of one run (certificate split between runs)" \
     diff <(tail -qn +2 "$tmp/s1.tsv" "$tmp/s2.tsv" | sort) <(tail -n +2 "$tmp/s.tsv" | sort)

@@ -373,6 +373,35 @@ tz_values(void **state)
 }
 
 static void
+hold_durations(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a0[] = {"extls", "--state", "s", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a0), a0), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 24 * 3600000LL);
+    char *a1[] = {"extls", "--state", "s", "--hold", "90m", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 90 * 60000LL);
+    char *a2[] = {"extls", "--state", "s", "--hold=2d", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 2 * 86400000LL);
+    char *a3[] = {"extls", "--state", "s", "--hold", "12h", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_int_equal(cfg.hold_ms, 12 * 3600000LL);
+    static const char *const bad[] = {"0h", "-1h", "1", "h", "1.5h", "1hh", "1s", "", "36501d"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char want[100];
+        snprintf(want, sizeof(want),
+                 "bad --hold '%s': use minutes, hours or days, e.g. 90m, 24h, 7d", bad[i]);
+        char *a[] = {"extls", "--state", "s", "--hold", (char *)bad[i], "x"};
+        check_usage(ARGC(a), a, want);
+    }
+    char *a4[] = {"extls", "--hold", "1h", "x"};
+    check_usage(ARGC(a4), a4, "--hold goes with --state");
+}
+
+static void
 since_must_be_before_until(void **state)
 {
     (void)state;
@@ -769,6 +798,53 @@ server_option(void **state)
     assert_int_equal(strlen(cfg.server), 255);
 }
 
+/* --wait needs --state and takes seconds, or N with s, m, h, up to a day; --output a name. */
+static void
+wait_and_output(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_int_equal(cfg.wait_ms, 0);
+    assert_null(cfg.output);
+    static const struct {
+        const char *arg;
+        long long ms;
+    } ok[] = {{"0", 0},        {"30", 30000},     {"30s", 30000},     {"5m", 300000},
+              {"1h", 3600000}, {"24h", 86400000}, {"86400", 86400000}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char *a[] = {"extls", "--state", "S", "--wait", (char *)ok[i].arg, "a.log"};
+        assert_int_equal(parse(&cfg, ARGC(a), a), CLI_OK);
+        assert_int_equal(cfg.wait_ms, ok[i].ms);
+    }
+    static const char *const bad[] = {"", "x", "-1", "5x", "5mm", "25h", "1441m", "86401", "1.5"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char want[200];
+        snprintf(want, sizeof(want),
+                 "bad --wait '%s': use a number of seconds, or N with s, m or h (at most 24h)",
+                 bad[i]);
+        char *a[] = {"extls", "--state", "S", "--wait", (char *)bad[i], "a.log"};
+        check_usage(ARGC(a), a, want);
+    }
+    char *a2[] = {"extls", "--wait", "5m", "a.log"};
+    check_usage(ARGC(a2), a2, "--wait goes with --state");
+    char *a3[] = {"extls", "-o", "r.html", "--format", "html", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    assert_ptr_equal(cfg.output, a3[2]);
+    char *a4[] = {"extls", "sessions", "--output=r.jsonl", "a.log"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+    assert_string_equal(cfg.output, "r.jsonl");
+    char *a5[] = {"extls", "--output=", "a.log"};
+    check_usage(ARGC(a5), a5, "--output needs a file name");
+    char *a6[] = {"extls", "--nagios", "-o", "x", "a.log"};
+    check_usage(ARGC(a6), a6, "--nagios prints its line on standard output: drop --output");
+    char *a8[] = {"extls", "--state", "S", "-o", "S", "a.log"};
+    check_usage(ARGC(a8), a8, "--output and --state must name different files");
+    char *a7[] = {"extls", "merge", "-o", "x", "a.json"};
+    check_usage(ARGC(a7), a7, "option '--output' does not apply to 'merge'");
+}
+
 int
 main(void)
 {
@@ -784,6 +860,7 @@ main(void)
         cmocka_unit_test(nagios_known_after_usage_errors),
         cmocka_unit_test(relative_times_use_extls_now),
         cmocka_unit_test(tz_values),
+        cmocka_unit_test(hold_durations),
         cmocka_unit_test(since_until_dates_and_times),
         cmocka_unit_test(since_must_be_before_until),
         cmocka_unit_test(bad_times_rejected),
@@ -802,6 +879,7 @@ main(void)
         cmocka_unit_test(help_lists_every_option),
         cmocka_unit_test(merge_subcommand),
         cmocka_unit_test(server_option),
+        cmocka_unit_test(wait_and_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
