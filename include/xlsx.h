@@ -8,9 +8,9 @@
  * U+FFFD, control characters their visible symbol (U+2400 + code, U+2421
  * for DEL), as on the HTML page; the underscore of a literal "_xHHHH_" is
  * written as "_x005F_" (else Excel would show the character HHHH); and it
- * is cut at 32767 UTF-16 units (the cell limit). Counts are number cells ("#,##0"), times date-time cells
- * (UTC, "yyyy-mm-dd hh:mm:ss.000"), days date cells. Every sheet has a
- * bold, frozen header row and an autofilter over its rows.
+ * is cut at 32767 UTF-16 units (the cell limit). Counts are number cells ("#,##0"), times date-time
+ * cells (UTC, "yyyy-mm-dd hh:mm:ss.000"), days date cells. Every sheet has a bold, frozen header
+ * row and an autofilter over its rows.
  *
  * The workbook is built in a temporary folder (TMPDIR, else /tmp) with
  * libxlsxwriter's constant-memory mode, so memory does not grow with the
@@ -25,6 +25,13 @@
 #include "export.h"
 #include "extls.h"
 #include "report.h"
+
+/*
+ * 1 when this extls was built with libxlsxwriter; 0 when not (then
+ * src/xlsx_none.c stands in, --format xlsx is a usage error, and the
+ * functions below are never called).
+ */
+int xlsx_available(void);
 
 /*
  * The report as a workbook on `out`: sheets "connectors" (r->by_connector),

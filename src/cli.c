@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "xlsx.h"
 #include "xtime.h"
 
 enum opt_id {
@@ -478,8 +479,17 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
             return usage_error(err, err_len, "unknown option '%s' (try --help)",
                                sub_argv[optind - 1]);
         }
-        if (id == ':')
-            return usage_error(err, err_len, "option '%s' needs a value", sub_argv[optind - 1]);
+        if (id == ':') {
+            /* BSD-style getopt (mingw-w64) reports "--quiet=1" here, not as '?'. */
+            const char *arg = sub_argv[optind - 1];
+            for (size_t i = 0; strncmp(arg, "--", 2) == 0 && strchr(arg, '=') && i < N_OPTIONS;
+                 i++) {
+                if (optopt && options[i].id == optopt && !options[i].arg)
+                    return usage_error(err, err_len, "option '--%s' takes no value",
+                                       options[i].name);
+            }
+            return usage_error(err, err_len, "option '%s' needs a value", arg);
+        }
         for (size_t i = 0; cfg->command == CLI_MERGE && !merge_option(id) && i < N_OPTIONS; i++) {
             if (options[i].id == id)
                 return usage_error(err, err_len, "option '--%s' does not apply to 'merge'",
@@ -510,6 +520,10 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
     }
     if (cfg->command == CLI_MERGE && !format_given)
         cfg->format = REPORT_JSON;
+    if (cfg->format == REPORT_XLSX && !xlsx_available())
+        return usage_error(err, err_len,
+                           "this extls was built without libxlsxwriter: --format xlsx is not "
+                           "available (use excel-csv)");
     if (cfg->command == CLI_MERGE && cfg->format == REPORT_XLSX)
         return usage_error(err, err_len,
                            "'merge' writes table, json, jsonl, csv, tsv, excel-csv, html");

@@ -2,18 +2,18 @@
 /*
  * commit.c: several temporary files renamed into place as one, through a
  * journal that the next run completes after a crash (see commit.h). Only
- * plain POSIX calls: open, write, fsync, rename, unlink.
+ * the platform module's calls: open, write, fsync, rename, unlink.
  */
 #include "commit.h"
 
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "platform.h"
 
 #define MAGIC "extls-commit-1"
 #define JOURNAL_MAX (64 * 1024) /* far more than COMMIT_MAX_PAIRS paths */
@@ -40,29 +40,17 @@ io_error(char *msg, size_t msg_len, const char *what, const char *path)
     return EXTLS_EIO;
 }
 
-/* fsync the folder holding `path`, so that a rename in it is on disk; best effort. */
+/* Make the renames in the folder holding `path` durable; best effort. */
 static void
 sync_folder(const char *path)
 {
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == path)
-        snprintf(dir, sizeof(dir), "/");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd); /* some file systems refuse it on folders */
-        close(fd);
-    }
+    platform_sync_folder_of(path);
 }
 
 enum extls_status
 commit_replace(const char *tmp, const char *final, char *msg, size_t msg_len)
 {
-    if (rename(tmp, final) != 0)
+    if (platform_rename(tmp, final) != 0)
         return io_error(msg, msg_len, "replace", final);
     sync_folder(final);
     return EXTLS_OK;
@@ -103,17 +91,12 @@ put(char *buf, size_t *len, const char *s)
 static int
 put_absolute(char *buf, size_t *len, const char *path)
 {
-    if (path[0] == '/')
-        return put(buf, len, path);
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof(cwd)))
+    char *abs = platform_absolute(path);
+    if (!abs)
         return -1;
-    size_t n = strlen(cwd) + 1 + strlen(path) + 1;
-    if (*len + n > JOURNAL_MAX)
-        return -1;
-    snprintf(buf + *len, n, "%s/%s", cwd, path);
-    *len += n;
-    return 0;
+    int rc = put(buf, len, abs);
+    free(abs);
+    return rc;
 }
 
 /* Make the renames of a journal's pairs whose temporary file is still there. */
@@ -122,13 +105,13 @@ roll_forward(const char *const *tmp, const char *const *final, size_t n, size_t 
              size_t msg_len)
 {
     for (size_t i = 0; i < n; i++) {
-        struct stat sb;
-        if (lstat(tmp[i], &sb) != 0) {
+        struct platform_stat sb;
+        if (platform_lstat(tmp[i], &sb) != 0) {
             if (errno == ENOENT)
                 continue; /* renamed already */
             return io_error(msg, msg_len, "look at", tmp[i]);
         }
-        if (rename(tmp[i], final[i]) != 0)
+        if (platform_rename(tmp[i], final[i]) != 0)
             return io_error(msg, msg_len, "replace", final[i]);
         (*n_done)++;
     }
@@ -141,7 +124,7 @@ roll_forward(const char *const *tmp, const char *const *final, size_t n, size_t 
 static enum extls_status
 drop_journal(const char *journal, char *msg, size_t msg_len)
 {
-    if (unlink(journal) != 0 && errno != ENOENT)
+    if (platform_unlink(journal) != 0 && errno != ENOENT)
         return io_error(msg, msg_len, "remove", journal);
     sync_folder(journal);
     return EXTLS_OK;
@@ -172,25 +155,25 @@ commit_apply(const struct commit *c, const char *journal, int *committed, char *
         rc = EXTLS_EIO;
         goto out;
     }
-    fd = open(jtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd = platform_open_write(jtmp);
     if (fd < 0) {
         rc = io_error(msg, msg_len, "create", jtmp);
         goto out;
     }
-    if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+    if (write_all(fd, buf, len) != 0 || platform_fsync(fd) != 0) {
         rc = io_error(msg, msg_len, "write", jtmp);
         close(fd);
-        unlink(jtmp);
+        platform_unlink(jtmp);
         goto out;
     }
     if (close(fd) != 0) {
         rc = io_error(msg, msg_len, "write", jtmp);
-        unlink(jtmp);
+        platform_unlink(jtmp);
         goto out;
     }
-    if (rename(jtmp, journal) != 0) {
+    if (platform_rename(jtmp, journal) != 0) {
         rc = io_error(msg, msg_len, "replace", journal);
-        unlink(jtmp);
+        platform_unlink(jtmp);
         goto out;
     }
     sync_folder(journal);
@@ -209,7 +192,7 @@ enum extls_status
 commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
 {
     *n_done = 0;
-    int fd = open(journal, O_RDONLY | O_CLOEXEC);
+    int fd = platform_open_read(journal);
     if (fd < 0) {
         if (errno == ENOENT)
             return EXTLS_OK;

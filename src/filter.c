@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * filter.c: session filters. The address filter compares the network
- * prefix bytewise after inet_pton(); IPv4-mapped IPv6 addresses are not
+ * prefix bytewise after platform_parse_ip(); IPv4-mapped IPv6 addresses are not
  * folded into IPv4.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "filter.h"
 
-#include <arpa/inet.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "platform.h"
 
 struct filter {
     int64_t since, until;
@@ -19,7 +20,7 @@ struct filter {
     pcre2_code *conn_re;
     pcre2_match_data *md;
     int has_net;
-    int family;            /* AF_INET or AF_INET6 */
+    int family;            /* address length: 4 (IPv4) or 16 (IPv6) */
     unsigned char net[16]; /* network address */
     unsigned prefix;       /* prefix length in bits */
     unsigned classes;      /* bit 1 << class: counted; 0: all */
@@ -90,21 +91,20 @@ filter_connector(struct filter *f, const char *pattern, char *err, size_t err_le
     return EXTLS_OK;
 }
 
-/* Parse an address into bytes; returns its family or 0. */
+/* Longest text of an IPv6 address, with its NUL (POSIX's INET6_ADDRSTRLEN). */
+#define ADDR_TEXT_MAX 46
+
+/* Parse an address into bytes; returns its length (4 or 16) or 0. */
 static int
 parse_addr(const char *s, unsigned char *out)
 {
-    if (inet_pton(AF_INET, s, out) == 1)
-        return AF_INET;
-    if (inet_pton(AF_INET6, s, out) == 1)
-        return AF_INET6;
-    return 0;
+    return platform_parse_ip(s, out);
 }
 
 enum extls_status
 filter_remote(struct filter *f, const char *spec)
 {
-    char addr[INET6_ADDRSTRLEN + 8];
+    char addr[ADDR_TEXT_MAX + 8];
     const char *slash = strchr(spec, '/');
     size_t alen = slash ? (size_t)(slash - spec) : strlen(spec);
     if (alen == 0 || alen >= sizeof(addr))
@@ -115,7 +115,7 @@ filter_remote(struct filter *f, const char *spec)
     int family = parse_addr(addr, net);
     if (!family)
         return EXTLS_EINVAL;
-    unsigned max = family == AF_INET ? 32 : 128, prefix = max;
+    unsigned max = family == 4 ? 32 : 128, prefix = max;
     if (slash) {
         const char *p = slash + 1;
         if (!*p || strlen(p) > 3)

@@ -15,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "platform.h"
+
 #ifndef EXTLS_HAVE_ISAL
 #define EXTLS_HAVE_ISAL 0 /* set by CMake when libisal-dev is found */
 #endif
@@ -395,8 +397,8 @@ read_isal(struct gzin *g, char *buf, size_t cap, size_t *n)
 static void
 choose_engine(struct gzin *g)
 {
-    struct stat st;
-    if (g->want != GZIN_ISAL || fstat(g->fd, &st) != 0 || !S_ISREG(st.st_mode))
+    struct platform_stat st;
+    if (g->want != GZIN_ISAL || platform_fstat(g->fd, &st) != 0 || st.kind != PLATFORM_FILE)
         return;
     off_t at = lseek(g->fd, 0, SEEK_CUR);
     if (at < 0 || (uint64_t)at < g->pos)

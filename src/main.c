@@ -3,13 +3,13 @@
  * main.c: parse the command line, run, return the exit code.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "esc.h"
 #include "nagios.h"
+#include "platform.h"
 #include "run.h"
 
 /* Exit status after --help / --version: a failed write is an error too. */
@@ -18,6 +18,7 @@ flushed(void)
 {
     if (fflush(stdout) == 0 && !ferror(stdout))
         return EXTLS_EXIT_OK;
+    platform_end_if_reader_gone(stdout);
     fprintf(stderr, "extls: cannot write output: %s\n", strerror(errno));
     return EXTLS_EXIT_ERROR;
 }
@@ -29,8 +30,8 @@ main(int argc, char **argv)
     char err[256];
     static char outbuf[1 << 16];
 
-    /* A reader that goes away ends extls quietly (status 141), even if SIGPIPE was ignored. */
-    signal(SIGPIPE, SIG_DFL);
+    /* SIGPIPE, UTF-8 arguments, binary standard streams (see platform.h). */
+    platform_init(&argc, &argv);
     if (cli_parse(&cfg, argc, argv, err, sizeof(err)) != CLI_OK) {
         fputs("extls: ", stderr);
         esc_text(stderr, err, strlen(err)); /* arguments are quoted in it: keep them harmless */

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "jsonin.h"
+#include "platform.h"
 
 struct merge {
     struct jsonin *in;
@@ -25,8 +25,8 @@ struct merge {
     struct agg *remote, *day; /* the same, for the table's and the page's sections */
     char *servers;            /* the server key's values, ", "-joined, for the page */
     struct file_id {
-        dev_t dev;
-        ino_t ino;
+        uint64_t dev;
+        uint64_t ino;
     } * files; /* regular files read, so that none is read twice */
     size_t n_files, cap_files;
     char err[JSONIN_ERR_MAX + 128];
@@ -146,11 +146,11 @@ add_totals(struct merge *m, enum extls_status st, const char *name)
 static int
 read_before(struct merge *m, int fd)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    struct platform_stat st;
+    if (platform_fstat(fd, &st) != 0 || st.kind != PLATFORM_FILE)
         return 0;
     for (size_t i = 0; i < m->n_files; i++) {
-        if (m->files[i].dev == st.st_dev && m->files[i].ino == st.st_ino)
+        if (m->files[i].dev == st.dev && m->files[i].ino == st.ino)
             return 1;
     }
     if (m->n_files == m->cap_files) {
@@ -161,8 +161,8 @@ read_before(struct merge *m, int fd)
         m->files = v;
         m->cap_files = cap;
     }
-    m->files[m->n_files].dev = st.st_dev;
-    m->files[m->n_files].ino = st.st_ino;
+    m->files[m->n_files].dev = st.dev;
+    m->files[m->n_files].ino = st.ino;
     m->n_files++;
     return 0;
 }

@@ -6,13 +6,12 @@
 #include "outfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commit.h"
+#include "platform.h"
 
 struct outfile {
     const char *path; /* borrowed: the final name */
@@ -32,8 +31,8 @@ enum extls_status
 outfile_open(struct outfile **out, const char *path, char *msg, size_t msg_len)
 {
     *out = NULL;
-    struct stat sb;
-    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    struct platform_stat sb;
+    if (platform_lstat(path, &sb) == 0 && sb.kind != PLATFORM_FILE) {
         snprintf(msg, msg_len,
                  "--output '%s' is not a regular file (it is replaced by a new file: name a "
                  "file, not a device, folder or link)",
@@ -51,11 +50,11 @@ outfile_open(struct outfile **out, const char *path, char *msg, size_t msg_len)
     o->path = path;
     o->tmp = tmp;
     snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int fd = platform_open_new(tmp);
     if (fd < 0 && errno == EEXIST) {
         /* Left by a killed process that had our pid: ours to replace. */
-        unlink(tmp);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        platform_unlink(tmp);
+        fd = platform_open_new(tmp);
     }
     if (fd < 0) {
         enum extls_status rc = io_error(msg, msg_len, "create", tmp, errno);
@@ -63,10 +62,10 @@ outfile_open(struct outfile **out, const char *path, char *msg, size_t msg_len)
         free(o);
         return rc;
     }
-    o->f = fdopen(fd, "w");
+    o->f = fdopen(fd, "wb"); /* "b": no newline translation on Windows */
     if (!o->f) {
         close(fd);
-        unlink(tmp);
+        platform_unlink(tmp);
         free(tmp);
         free(o);
         return EXTLS_ENOMEM;
@@ -102,7 +101,7 @@ outfile_finish(struct outfile *o, char *msg, size_t msg_len)
     o->f = NULL;
     int bad = fflush(f) != 0 || ferror(f);
     int errnum = errno;
-    if (!bad && fsync(fileno(f)) != 0) {
+    if (!bad && platform_fsync(fileno(f)) != 0) {
         bad = 1;
         errnum = errno;
     }
@@ -138,7 +137,7 @@ outfile_free(struct outfile *o)
     if (o->f)
         fclose(o->f);
     if (!o->keep)
-        unlink(o->tmp);
+        platform_unlink(o->tmp);
     free(o->tmp);
     free(o);
 }
@@ -146,13 +145,14 @@ outfile_free(struct outfile *o)
 enum extls_status
 outfile_sync_stream(FILE *f, char *msg, size_t msg_len)
 {
-    struct stat sb;
+    struct platform_stat sb;
     if (fflush(f) != 0 || ferror(f)) {
         snprintf(msg, msg_len, "cannot write output: %s", strerror(errno ? errno : EIO));
         return EXTLS_EIO;
     }
     int fd = fileno(f);
-    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(fd) != 0) {
+    if (fd >= 0 && platform_fstat(fd, &sb) == 0 && sb.kind == PLATFORM_FILE &&
+        platform_fsync(fd) != 0) {
         snprintf(msg, msg_len, "cannot write output: %s", strerror(errno));
         return EXTLS_EIO;
     }

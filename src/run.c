@@ -34,12 +34,10 @@
 #include "run_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +53,7 @@
 #include "progress.h"
 #include "nagios.h"
 #include "outfile.h"
+#include "platform.h"
 #include "reader.h"
 #include "report.h"
 #include "row.h"
@@ -357,13 +356,12 @@ walk_skip(const char *path, void *user)
 static int
 shrank(struct worker *w, int fd, uint32_t idx)
 {
-    struct stat st;
+    struct platform_stat st;
     uint64_t got = reader_stats(w->reader)->bytes;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= got)
+    if (platform_fstat(fd, &st) != 0 || st.kind != PLATFORM_FILE || (uint64_t)st.size >= got)
         return 0;
     run_werror(w, "%s: truncated while being read (%llu bytes read, %llu left)",
-               run_display_path(w->run, idx), (unsigned long long)got,
-               (unsigned long long)st.st_size);
+               run_display_path(w->run, idx), (unsigned long long)got, (unsigned long long)st.size);
     return 1;
 }
 
@@ -378,10 +376,11 @@ static int
 still_written(struct worker *w, int fd, uint32_t idx)
 {
     const struct input *in = &w->run->inputs.v[idx];
-    struct stat st;
-    if (!in->newest || gzin_is_gzip(w->gz) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    struct platform_stat st;
+    if (!in->newest || gzin_is_gzip(w->gz) || platform_fstat(fd, &st) != 0 ||
+        st.kind != PLATFORM_FILE)
         return 0;
-    return (int64_t)st.st_mtime > w->run->now_s - GROWING_S;
+    return st.mtime_s > w->run->now_s - GROWING_S;
 }
 
 /* Read one input; fills r->results[idx] (not yet marked ready). */
@@ -397,12 +396,12 @@ read_input(struct worker *w, uint32_t idx)
     w->res = res;
     for (int d = 0; d < 3; d++)
         res->clock_ms[d] = INT64_MIN;
-    w->diag = open_memstream(&res->diag, &res->diag_len);
+    w->diag = platform_memstream(&res->diag, &res->diag_len);
     if (!w->diag) {
         w->tally.fatal = EXTLS_ENOMEM;
         return;
     }
-    int fd = is_stdin ? STDIN_FILENO : open(in->path, O_RDONLY | O_CLOEXEC);
+    int fd = is_stdin ? STDIN_FILENO : platform_open_read(in->path);
     if (fd < 0) {
         run_werror(w, "%s: %s", in->path, strerror(errno));
         res->errors++;
@@ -489,7 +488,7 @@ read_input(struct worker *w, uint32_t idx)
                   (unsigned long long)(w->cur_malformed - MALFORMED_SHOWN));
     }
 out:
-    if (fclose(w->diag) != 0 && !w->tally.fatal)
+    if (platform_memstream_close(w->diag, &res->diag, &res->diag_len) != 0 && !w->tally.fatal)
         w->tally.fatal = EXTLS_ENOMEM;
     w->diag = NULL;
     res->open = session_table_drain(w->sessions, &res->n_open);
@@ -708,8 +707,7 @@ choose_workers(const struct cli_config *cfg, size_t n_inputs)
 {
     unsigned n = cfg->jobs;
     if (n == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        n = cpus > 0 ? (unsigned)cpus : 1;
+        n = platform_cpu_count();
     }
     if (cfg->command == CLI_SESSIONS)
         n = 1; /* records stream out as sessions complete, in one order */
@@ -889,8 +887,10 @@ nagios_line(FILE *out, const struct cli_config *cfg, int code, const char *first
     else
         st = nagios_status(line, &cfg->fail_on, &cfg->warn_on, c);
     fputs(line, out);
-    if (fflush(out) != 0 || ferror(out))
+    if (fflush(out) != 0 || ferror(out)) {
+        platform_end_if_reader_gone(out);
         return -1;
+    }
     return (int)st;
 }
 
@@ -972,8 +972,8 @@ static struct progress *
 make_progress(struct run *r)
 {
     int err_fd = fileno(r->err), out_fd = fileno(r->out);
-    int live = r->cfg->command == CLI_SESSIONS && out_fd >= 0 && isatty(out_fd);
-    int on = progress_wanted(err_fd >= 0 && isatty(err_fd), r->cfg->quiet, live);
+    int live = r->cfg->command == CLI_SESSIONS && platform_isatty(out_fd);
+    int on = progress_wanted(platform_isatty(err_fd), r->cfg->quiet, live);
     struct progress_io io = {progress_write, r, NULL, NULL, 0};
     if (on)
         io.width = term_width(err_fd);
@@ -1068,10 +1068,9 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
     for (size_t i = 0; st == EXTLS_OK && i < cfg->n_paths; i++) {
         const char *path = cfg->paths[i];
         int is_stdin = strcmp(path, "-") == 0;
-        int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+        int fd = is_stdin ? STDIN_FILENO : platform_open_read(path);
         if (fd < 0) {
-            snprintf(first_error, sizeof(first_error), "%s: %s", path,
-                     strerror(errno));
+            snprintf(first_error, sizeof(first_error), "%s: %s", path, strerror(errno));
             st = EXTLS_EIO;
             break;
         }
@@ -1084,7 +1083,7 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         st = merge_report(m, cfg->format, cfg->by, cfg->n_by, &rep);
     int write_failed = 0;
     if (st == EXTLS_OK && !cfg->nagios) {
-        rep.terminal = fileno(out) >= 0 && isatty(fileno(out));
+        rep.terminal = platform_isatty(fileno(out));
         rep.width = term_columns(fileno(out), getenv("COLUMNS"));
         rep.wide = cfg->wide;
         rep.generated_ms = cfg->format == REPORT_HTML ? report_time() : 0;
@@ -1092,6 +1091,8 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         write_failed = st == EXTLS_EIO;
     }
     const char *msg = first_error; /* the error, if any */
+    if (!msg[0] && write_failed)
+        platform_end_if_reader_gone(out);
     if (!msg[0] && write_failed)
         snprintf(first_error, sizeof(first_error), "cannot write output: %s", strerror(errno));
     else if (!msg[0] && st != EXTLS_OK)
@@ -1200,12 +1201,12 @@ deliver(struct run *r)
                 snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
                          "; the next run with this state completes it");
         } else if (tmp) {
-            unlink(tmp);
+            platform_unlink(tmp);
         }
     } else if (st == EXTLS_OK && tmp) {
         st = commit_replace(tmp, state_path, msg, sizeof(msg));
         if (st != EXTLS_OK)
-            unlink(tmp);
+            platform_unlink(tmp);
     } else if (st == EXTLS_OK && r->outfile) {
         st = outfile_commit(r->outfile, msg, sizeof(msg));
     }
@@ -1292,7 +1293,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     }
     if (st == EXTLS_OK) {
         int out_fd = fileno(r.out);
-        int out_tty = out_fd >= 0 && isatty(out_fd);
+        int out_tty = platform_isatty(out_fd);
         r.esc_style = report_esc_style(cfg->format, out_tty);
         if (out_tty && cfg->format == REPORT_XLSX && !cfg->nagios) {
             run_error(&r, "standard output is a terminal: an xlsx workbook is binary, redirect it "
@@ -1348,6 +1349,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         run_error(&r, "%s", extls_strerror(r.main.fatal));
         code = EXTLS_EXIT_ERROR;
     } else if (write_failed) {
+        platform_end_if_reader_gone(r.out);
         run_error(&r, "cannot write output: %s", strerror(errno));
         code = EXTLS_EXIT_ERROR;
     } else if (deliver(&r) != 0 || errors) {

@@ -12,10 +12,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "esc.h"
+#include "platform.h"
 #include "xtime.h"
 
 /* Read up to `cap` plain bytes through gzin; returns the count or -1 (error reported). */
@@ -63,7 +63,7 @@ run_resume_point(struct worker *w, int fd, uint32_t idx, const char **pending, s
     const struct state_file *rec = state_find_file(r->state, path);
     if (!rec && w->head_got == STATE_HEAD)
         rec = state_find_head(r->state, state_head_hash(w->head, STATE_HEAD), r->claimed);
-    struct stat sb;
+    struct platform_stat sb;
     int ok = rec && w->head_got >= rec->head_len &&
              state_head_hash(w->head, (size_t)rec->head_len) == rec->head_hash;
     if (ok && !gzin_is_gzip(w->gz) && w->head_got < STATE_HEAD && w->head_got == rec->pos.offset) {
@@ -73,7 +73,7 @@ run_resume_point(struct worker *w, int fd, uint32_t idx, const char **pending, s
         return 0;
     }
     if (ok && !gzin_is_gzip(w->gz))
-        ok = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= rec->pos.offset;
+        ok = platform_fstat(fd, &sb) == 0 && (uint64_t)sb.size >= rec->pos.offset;
     if (ok && !gzin_is_gzip(w->gz)) {
         /* Uncompressed: jump there. */
         if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0) {
@@ -138,15 +138,15 @@ run_new_record(struct worker *w, int fd, uint32_t idx)
 {
     struct result *res = &w->run->results[idx];
     struct state_file *f = &res->rec;
-    struct stat sb;
+    struct platform_stat sb;
     reader_get_pos(w->reader, &f->pos);
     f->head_len = f->pos.offset < STATE_HEAD ? f->pos.offset : STATE_HEAD;
     if (f->head_len > w->head_got)
         f->head_len = w->head_got; /* cannot happen: the reader saw these bytes */
     f->path = w->run->inputs.v[idx].path;
-    int have = fstat(fd, &sb) == 0;
-    f->dev = have ? (uint64_t)sb.st_dev : 0;
-    f->ino = have ? (uint64_t)sb.st_ino : 0;
+    int have = platform_fstat(fd, &sb) == 0;
+    f->dev = have ? sb.dev : 0;
+    f->ino = have ? sb.ino : 0;
     f->head_hash = state_head_hash(w->head, (size_t)f->head_len);
     res->resumable = 1;
 }

@@ -5,16 +5,15 @@
 #include "state.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hashidx.h"
+#include "platform.h"
 #include "strpool.h"
 
 #define MAGIC "extls-state"
@@ -226,6 +225,19 @@ state_find_series(const struct state *st, enum extls_dir dir, const char *folder
     return -1;
 }
 
+/* strndup(), which not every C library has: at most n bytes of s, NUL-terminated. */
+static char *
+copy_n(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
 enum extls_status
 state_add_series(struct state *st, enum extls_dir dir, const char *folder, size_t len,
                  int64_t clock_ms, uint32_t *idx)
@@ -234,7 +246,7 @@ state_add_series(struct state *st, enum extls_dir dir, const char *folder, size_
         reserve((void **)&st->series, &st->cap_series, st->n_series, sizeof(*st->series)) != 0)
         return EXTLS_ENOMEM;
     struct state_series *s = &st->series[st->n_series];
-    s->folder = strndup(folder, len);
+    s->folder = copy_n(folder, len);
     if (!s->folder)
         return EXTLS_ENOMEM;
     s->dir = dir;
@@ -269,7 +281,7 @@ state_add_folded(struct state *st, uint32_t series, enum extls_dir dir, const ch
     f->series = series;
     f->dir = dir;
     f->connector = strpool_intern(st->pool, conn, conn_len);
-    f->sid = strndup(sid, sid_len);
+    f->sid = copy_n(sid, sid_len);
     f->sid_len = sid_len;
     f->end_ms = end_ms;
     if (!f->connector || !f->sid ||
@@ -590,19 +602,6 @@ io_error(char *err, size_t err_len, const char *what, const char *path)
     return EXTLS_EIO;
 }
 
-/* The folder part of path, for the temporary file and the folder fsync. */
-static void
-folder_of(const char *path, char *dir, size_t len)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, len, ".");
-    else if (slash == path)
-        snprintf(dir, len, "/");
-    else
-        snprintf(dir, len, "%.*s", (int)(slash - path), path);
-}
-
 enum extls_status
 state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, size_t err_len)
 {
@@ -626,7 +625,7 @@ state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, s
     }
     snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
     enum extls_status rc = EXTLS_OK;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = platform_open_write(tmp);
     if (fd < 0) {
         rc = io_error(err, err_len, "create", tmp);
         goto out;
@@ -638,14 +637,14 @@ state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, s
         if (n < 0) {
             rc = io_error(err, err_len, "write", tmp);
             close(fd);
-            unlink(tmp);
+            platform_unlink(tmp);
             goto out;
         }
         done += (size_t)n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if (platform_fsync(fd) != 0 || close(fd) != 0) {
         rc = io_error(err, err_len, "write", tmp);
-        unlink(tmp);
+        platform_unlink(tmp);
         goto out;
     }
     *tmp_out = tmp;
@@ -663,18 +662,11 @@ state_save(struct state *st, const char *path, char *err, size_t err_len)
     enum extls_status rc = state_save_temp(st, path, &tmp, err, err_len);
     if (rc != EXTLS_OK || !tmp)
         return rc;
-    if (rename(tmp, path) != 0) {
+    if (platform_replace(tmp, path) != 0) {
         rc = io_error(err, err_len, "replace", path);
-        unlink(tmp);
+        platform_unlink(tmp);
         free(tmp);
         return rc;
-    }
-    char dir[4096];
-    folder_of(path, dir, sizeof(dir));
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd); /* best effort: some file systems refuse it on folders */
-        close(dfd);
     }
     free(tmp);
     return EXTLS_OK;
@@ -847,7 +839,7 @@ read_open(struct parser *p, struct state *st)
 {
     size_t plen, clen, slen, hlen;
     const char *path = take(p, &plen);
-    char *pathcopy = strndup(path, plen);
+    char *pathcopy = copy_n(path, plen);
     enum extls_dir dir = (enum extls_dir)take_range(p, EXTLS_DIR_SEND);
     const char *conn = take(p, &clen);
     const char *sid = take(p, &slen);
@@ -867,7 +859,7 @@ read_open(struct parser *p, struct state *st)
     uint64_t has_host = take_range(p, 1);
     const char *host = take(p, &hlen);
     if (has_host) {
-        s->host = strndup(host, hlen);
+        s->host = copy_n(host, hlen);
         s->host_len = hlen;
         if (!s->host || hlen > EXTLS_NAME_MAX)
             p->why = p->why ? p->why : "bad host name";
@@ -1005,7 +997,7 @@ read_file_record(struct parser *p, struct state *st)
         p->why = p->why ? p->why : "bad path";
     if (p->why)
         return;
-    char *copy = strndup(path, len);
+    char *copy = copy_n(path, len);
     f.path = copy;
     if (!copy || state_add_file(st, &f) != EXTLS_OK)
         p->why = "out of memory";
@@ -1040,7 +1032,7 @@ read_opt(struct parser *p, struct state *st)
         return;
     }
     /* Unescaped fields are not NUL-terminated in place: copy them. */
-    char *n = strndup(name, nlen), *v = strndup(value, vlen);
+    char *n = copy_n(name, nlen), *v = copy_n(value, vlen);
     enum extls_status rc = n && v ? state_set_opt(st, n, v) : EXTLS_ENOMEM;
     free(n);
     free(v);
@@ -1144,19 +1136,20 @@ parse_records(struct parser *p, struct state *st, char *text)
 enum extls_status
 state_load(struct state *st, const char *path, char *err, size_t err_len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = platform_open_read(path);
     if (fd < 0) {
         if (errno == ENOENT)
             return EXTLS_OK;
         return io_error(err, err_len, "open state", path);
     }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > STATE_MAX_BYTES) {
+    struct platform_stat sb;
+    if (platform_fstat(fd, &sb) != 0 || sb.kind != PLATFORM_FILE ||
+        (uint64_t)sb.size > STATE_MAX_BYTES) {
         close(fd);
         snprintf(err, err_len, "state '%s' is not a regular file of at most 1 GiB", path);
         return EXTLS_EPARSE;
     }
-    size_t size = (size_t)sb.st_size;
+    size_t size = (size_t)sb.size;
     char *buf = malloc(size + 1);
     if (!buf) {
         close(fd);

@@ -5,17 +5,14 @@
  */
 #include "term.h"
 
+#include "platform.h"
+
 #include <stdlib.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 unsigned
 term_width(int fd)
 {
-    struct winsize ws;
-    if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0)
-        return 0;
-    return ws.ws_col;
+    return platform_term_width(fd);
 }
 
 unsigned

@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * walk.c: directory traversal with opendir/readdir, de-duplication by
- * (device, inode), and natural sorting of the result.
+ * walk.c: directory traversal through the platform module, de-duplication
+ * by file identity (device and inode, or volume and file index on
+ * Windows), and natural sorting of the result.
  */
 #include "walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
+
+#include "platform.h"
 
 struct devino {
-    dev_t dev;
-    ino_t ino;
+    uint64_t dev;
+    uint64_t ino;
 };
 
 void
@@ -61,8 +62,11 @@ prefix_ci(const char *s, const char *p)
 enum extls_dir
 walk_dir_hint(const char *path)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
+    const char *base = path;
+    for (const char *p = path; *p; p++) {
+        if (platform_is_sep(*p))
+            base = p + 1;
+    }
     if (prefix_ci(base, "RECV"))
         return EXTLS_DIR_RECEIVE;
     if (prefix_ci(base, "SEND"))
@@ -70,7 +74,7 @@ walk_dir_hint(const char *path)
     /* The nearest folder named SmtpReceive or SmtpSend. */
     enum extls_dir dir = EXTLS_DIR_UNKNOWN;
     for (const char *p = path; p < base; p++) {
-        if (p != path && p[-1] != '/')
+        if (p != path && !platform_is_sep(p[-1]))
             continue;
         if (prefix_ci(p, "SmtpReceive/") || prefix_ci(p, "SmtpReceive\\"))
             dir = EXTLS_DIR_RECEIVE;
@@ -108,7 +112,7 @@ walk_natural_cmp(const char *a, const char *b)
 }
 
 static size_t
-devino_slot(dev_t dev, ino_t ino, size_t cap)
+devino_slot(uint64_t dev, uint64_t ino, size_t cap)
 {
     uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Full);
     return (size_t)(h ^ (h >> 31)) & (cap - 1);
@@ -117,9 +121,9 @@ devino_slot(dev_t dev, ino_t ino, size_t cap)
 /* Record (dev, ino) in an open-addressing set (ino 0 marks a free slot, so
  * it is stored as ino + 1); returns 1 if new, 0 if seen, -1 when out of memory. */
 static int
-first_visit(struct input_list *l, const struct stat *st)
+first_visit(struct input_list *l, const struct platform_stat *st)
 {
-    ino_t key = st->st_ino + 1;
+    uint64_t key = st->ino + 1;
     if ((l->n_seen + 1) * 2 > l->cap_seen) {
         size_t cap = l->cap_seen ? l->cap_seen * 2 : 256;
         struct devino *p = calloc(cap, sizeof(*p));
@@ -137,12 +141,12 @@ first_visit(struct input_list *l, const struct stat *st)
         l->seen = p;
         l->cap_seen = cap;
     }
-    size_t i = devino_slot(st->st_dev, key, l->cap_seen);
+    size_t i = devino_slot(st->dev, key, l->cap_seen);
     for (; l->seen[i].ino; i = (i + 1) & (l->cap_seen - 1)) {
-        if (l->seen[i].dev == st->st_dev && l->seen[i].ino == key)
+        if (l->seen[i].dev == st->dev && l->seen[i].ino == key)
             return 0;
     }
-    l->seen[i].dev = st->st_dev;
+    l->seen[i].dev = st->dev;
     l->seen[i].ino = key;
     l->n_seen++;
     return 1;
@@ -175,8 +179,11 @@ add(struct input_list *l, const char *path, int from_dir, int64_t size, uint32_t
 static int
 has_log_suffix(const char *path)
 {
-    const char *name = strrchr(path, '/');
-    name = name ? name + 1 : path;
+    const char *name = path;
+    for (const char *p = path; *p; p++) {
+        if (platform_is_sep(*p))
+            name = p + 1;
+    }
     size_t n = strlen(name);
     if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
         n -= 3;
@@ -223,7 +230,7 @@ static int walk_one(struct walker *w, const char *path, int from_dir);
 static int
 walk_dir(struct walker *w, const char *path)
 {
-    DIR *d = opendir(path);
+    struct platform_dir *d = platform_dir_open(path);
     if (!d) {
         walk_failed(w, path, errno);
         return 0;
@@ -231,42 +238,41 @@ walk_dir(struct walker *w, const char *path)
     size_t plen = strlen(path);
     int rc = 0;
     for (;;) {
-        errno = 0;
-        struct dirent *e = readdir(d);
-        if (!e) {
-            if (errno)
+        const char *name;
+        int got = platform_dir_next(d, &name);
+        if (got <= 0) {
+            if (got < 0)
                 walk_failed(w, path, errno);
             break;
         }
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        size_t n = plen + 1 + strlen(e->d_name) + 1;
+        size_t n = plen + 1 + strlen(name) + 1;
         char *child = malloc(n);
         if (!child) {
             rc = -1;
             break;
         }
-        snprintf(child, n, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", e->d_name);
+        snprintf(child, n, "%s%s%s", path, plen && platform_is_sep(path[plen - 1]) ? "" : "/",
+                 name);
         rc = walk_one(w, child, 1);
         free(child);
         if (rc < 0)
             break;
     }
-    closedir(d);
+    platform_dir_close(d);
     return rc;
 }
 
 static int
 walk_one(struct walker *w, const char *path, int from_dir)
 {
-    struct stat st;
+    struct platform_stat st;
     if (strcmp(path, "-") == 0 && !from_dir)
         return add(w->l, path, 0, -1, w->arg);
-    if (stat(path, &st) != 0) {
+    if (platform_stat(path, &st) != 0) {
         walk_failed(w, path, errno);
         return 0;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (st.kind == PLATFORM_DIR) {
         if (!from_dir)
             w->l->args[w->arg].is_dir = 1;
         int fresh = first_visit(w->l, &st);
@@ -274,7 +280,7 @@ walk_one(struct walker *w, const char *path, int from_dir)
             return fresh;
         return walk_dir(w, path);
     }
-    if (from_dir && (!S_ISREG(st.st_mode) || !has_log_suffix(path))) {
+    if (from_dir && (st.kind != PLATFORM_FILE || !has_log_suffix(path))) {
         w->l->skipped++;
         w->l->args[w->arg].skipped++;
         return w->l->on_skip ? note_skipped(w, path) : 0;
@@ -284,7 +290,7 @@ walk_one(struct walker *w, const char *path, int from_dir)
         w->l->args[w->arg].again++;
     if (fresh <= 0)
         return fresh;
-    return add(w->l, path, from_dir, S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1, w->arg);
+    return add(w->l, path, from_dir, st.kind == PLATFORM_FILE ? st.size : -1, w->arg);
 }
 
 static int

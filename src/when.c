@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * when.c: relative times and zone-dependent day/hour boundaries. The only
- * libc time call is localtime_r(), for the offset of the machine's zone at
+ * system time call is platform_localtime(), for the offset of the machine's zone at
  * one instant; calendar arithmetic is xtime's. Local midnights are found by
  * asking for the offset on both sides of the day (a zone changes at most
  * once in two days) and, in a daylight-saving gap, by bisection.
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "platform.h"
 #include "xtime.h"
 
 #define MS_MINUTE 60000LL
@@ -69,7 +70,7 @@ when_offset(enum when_zone zone, int64_t ms)
     int64_t sec = floor_div(ms, 1000);
     time_t t = (time_t)sec;
     struct tm tm;
-    if (!localtime_r(&t, &tm))
+    if (platform_localtime(t, &tm) != 0)
         return 0;
     int64_t local = xtime_days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
                                           (unsigned)tm.tm_mday) *
@@ -185,7 +186,7 @@ when_init(struct when *w, enum when_zone zone)
 /*
  * The zone offset at `ms`. Cached per UTC hour when the offset is the same
  * at both ends of that hour (zones change at most once an hour), so a run
- * calls localtime_r() about twice per hour of logs, not once per session.
+ * calls platform_localtime() about twice per hour of logs, not once per session.
  */
 static int64_t
 offset_at(struct when *w, int64_t ms)

@@ -357,6 +357,12 @@ totals_sheet(struct xlsx *x, const struct report_totals *t)
     finish_sheet(x, ws, r, 2);
 }
 
+int
+xlsx_available(void)
+{
+    return 1;
+}
+
 enum extls_status
 xlsx_write_report(FILE *out, struct report *r)
 {

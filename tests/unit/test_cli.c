@@ -616,14 +616,15 @@ static void
 missing_option_value(void **state)
 {
     (void)state;
-    char *a1[] = {"extls", "a.log", "--format"};
-    check_usage(ARGC(a1), a1, "option '--format' needs a value");
-    char *a2[] = {"extls", "a.log", "-f"};
-    check_usage(ARGC(a2), a2, "option '-f' needs a value");
-    char *a3[] = {"extls", "sessions", "a.log", "--since"};
-    check_usage(ARGC(a3), a3, "option '--since' needs a value");
-    char *a4[] = {"extls", "--fail-on"};
-    check_usage(ARGC(a4), a4, "option '--fail-on' needs a value");
+    /* argv[argc] is NULL as in main(): a BSD-style getopt (mingw-w64) reads it here. */
+    char *a1[] = {"extls", "a.log", "--format", NULL};
+    check_usage(ARGC(a1) - 1, a1, "option '--format' needs a value");
+    char *a2[] = {"extls", "a.log", "-f", NULL};
+    check_usage(ARGC(a2) - 1, a2, "option '-f' needs a value");
+    char *a3[] = {"extls", "sessions", "a.log", "--since", NULL};
+    check_usage(ARGC(a3) - 1, a3, "option '--since' needs a value");
+    char *a4[] = {"extls", "--fail-on", NULL};
+    check_usage(ARGC(a4) - 1, a4, "option '--fail-on' needs a value");
 }
 
 static void
