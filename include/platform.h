@@ -169,6 +169,9 @@ int platform_localtime(time_t t, struct tm *out);
  */
 void platform_end_if_reader_gone(FILE *out);
 
+/* setenv(name, value, 1): 0, or -1 (errno). */
+int platform_setenv(const char *name, const char *value);
+
 /* 1 if descriptor fd is a terminal (a console on Windows), else 0. */
 int platform_isatty(int fd);
 

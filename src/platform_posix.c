@@ -282,3 +282,9 @@ platform_parse_ip(const char *s, unsigned char out[16])
         return 16;
     return 0;
 }
+
+int
+platform_setenv(const char *name, const char *value)
+{
+    return setenv(name, value, 1);
+}

@@ -996,3 +996,13 @@ memchr(const void *s, int c, size_t n)
     }
     return NULL;
 }
+
+int
+platform_setenv(const char *name, const char *value)
+{
+    if (_putenv_s(name, value) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}

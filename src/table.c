@@ -4,6 +4,8 @@
  */
 #include "table.h"
 
+#include "platform.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,11 +182,11 @@ put_cut(FILE *out, const char *s, size_t len, size_t w)
     /* Escape into memory first: cuts fall between escaped characters. */
     char *buf = NULL;
     size_t n = 0;
-    FILE *m = open_memstream(&buf, &n);
+    FILE *m = platform_memstream(&buf, &n);
     if (!m)
         return 0;
     esc_text(m, s, len);
-    if (fclose(m) != 0) {
+    if (platform_memstream_close(m, &buf, &n) != 0) {
         free(buf);
         return 0;
     }

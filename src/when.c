@@ -56,7 +56,7 @@ when_zone_use(const char *name)
     char magic[4];
     int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
     fclose(f);
-    if (!ok || setenv("TZ", name, 1) != 0)
+    if (!ok || platform_setenv("TZ", name) != 0)
         return -1;
     tzset();
     return 0;
