@@ -36,7 +36,7 @@ struct walk_arg {
     int is_dir;       /* the argument is a directory */
     unsigned errors;  /* paths under it that could not be read or walked (itself included) */
     uint64_t skipped; /* files under it not named *.log / *.log.gz, or not regular files */
-    uint64_t again;   /* files under it already reached (through another argument or link) */
+    uint64_t again;   /* files and folders under it already reached (another argument, a link) */
 };
 
 /* Called for a file skipped by its name or type; borrowed path. */

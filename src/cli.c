@@ -520,6 +520,10 @@ cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_l
     }
     if (cfg->command == CLI_MERGE && !format_given)
         cfg->format = REPORT_JSON;
+    if (cfg->command == CLI_SESSIONS && cfg->report_all)
+        return usage_error(err, err_len,
+                           "'sessions' writes each session once, in the run that counts it: "
+                           "--report all does not apply");
     if (cfg->format == REPORT_XLSX && !xlsx_available())
         return usage_error(err, err_len,
                            "this extls was built without libxlsxwriter: --format xlsx is not "

@@ -253,6 +253,13 @@ collect_opts(const struct cli_config *cfg, struct state *st)
         snprintf(by + len, sizeof(by) - len, "%s%s", i ? "," : "", agg_key_name(cfg->by[i]));
     }
     snprintf(hold, sizeof(hold), "%" PRId64 "m", cfg->hold_ms / 60000);
+    char classes[160] = "";
+    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
+        size_t len = strlen(classes);
+        if (cfg->classes & (1u << c))
+            snprintf(classes + len, sizeof(classes) - len, "%s%s", len ? "," : "",
+                     extls_class_name((enum extls_class)c));
+    }
     const char *kv[][2] = {
         {"command", cfg->command == CLI_SESSIONS ? "sessions" : "report"},
         {"format", tables},
@@ -265,6 +272,7 @@ collect_opts(const struct cli_config *cfg, struct state *st)
         {"tz", cfg->tz == WHEN_LOCAL ? "local" : "utc"},
         {"server", text_or_empty(cfg->server)},
         {"hold", hold},
+        {"class", classes},
     };
     for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
         enum extls_status rc = state_set_opt(st, kv[i][0], kv[i][1]);

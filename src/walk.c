@@ -276,6 +276,8 @@ walk_one(struct walker *w, const char *path, int from_dir)
         if (!from_dir)
             w->l->args[w->arg].is_dir = 1;
         int fresh = first_visit(w->l, &st);
+        if (fresh == 0) /* reached through another argument: judged there */
+            w->l->args[w->arg].again++;
         if (fresh <= 0)
             return fresh;
         return walk_dir(w, path);

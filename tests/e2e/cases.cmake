@@ -280,3 +280,10 @@ extls_e2e(html_by_direction_2010 ENV SOURCE_DATE_EPOCH=1700000000 ARGS -q --form
 # A page for several servers: reports of two servers merged.
 extls_e2e(merge_html_two_servers ENV SOURCE_DATE_EPOCH=1700000000
   ARGS merge --format html tests/merge-data/server-ex2010.json tests/merge-data/server-ex2019.json)
+
+# Folders named twice or inside one another: each file is read once, and a
+# folder whose logs were all reached through another argument is not "a
+# folder without logs" (regression, 2026-12-03).
+extls_e2e(overlapping_folders ARGS -q --format csv --by direction samples samples/exchange2010 samples/exchange2019)
+# 'sessions' writes each session once: --report all is refused.
+extls_e2e(usage_sessions_report_all RC 2 ARGS sessions --state unused.state --report all samples/exchange2019)

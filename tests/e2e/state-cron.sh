@@ -132,6 +132,7 @@ refuse "with --until (none), this run has --until 2016-12-02" "${base[@]}" --unt
 refuse "with --tz utc, this run has --tz local" "${base[@]}" --tz local
 refuse "with --server (none), this run has --server EX01" "${base[@]}" --server EX01
 refuse "with --hold 1440m, this run has --hold 120m" "${base[@]}" --hold 2h
+refuse "with --class (none), this run has --class ssl2,ssl3,tls1_0,tls1_1" "${base[@]}" --class legacy
 refuse "with --by direction,connector, this run has --by direction,connector,remote" \
     --format json --by direction,connector,remote
 refuse "with --format json, jsonl, csv or tsv, this run has --format table or html" --format html

@@ -380,7 +380,7 @@ walk_per_argument(void **state)
     assert_int_equal(l.args[0].skipped, 0);
     assert_int_equal(l.args[1].skipped, 1);
     assert_int_equal(l.args[0].again, 0);
-    assert_int_equal(l.args[1].again, 1); /* the link to dup.log */
+    assert_int_equal(l.args[1].again, 2); /* the link to dup.log, the link back to a folder */
     assert_int_equal(l.args[2].again, 1); /* named twice */
     assert_int_equal(l.args[3].errors, 1);
     assert_int_equal(l.args[1].errors, 0);
