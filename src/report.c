@@ -350,7 +350,7 @@ remote_fill(struct table_cell *cells, const struct agg_group *g, const void *ctx
 static const struct agg_group **
 legacy_first(struct agg *a, size_t n)
 {
-    const struct agg_group *const *sorted = n ? agg_sorted(a) : NULL;
+    const struct agg_group *const *sorted = n && a ? agg_sorted(a) : NULL;
     if (!sorted)
         return NULL;
     const struct agg_group **v = malloc(n * sizeof(*v));

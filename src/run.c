@@ -435,10 +435,7 @@ read_input(struct worker *w, uint32_t idx)
             progress_tick(r->progress);
         if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
             /* A damaged gzip member ends the input; its partial last line is not a row. */
-            if (st == EXTLS_EIO)
-                run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
-            else
-                run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
+            run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
             read_failed = 1;
             break;
         }

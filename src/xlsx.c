@@ -191,7 +191,8 @@ put_time(struct xlsx *x, lxw_worksheet *ws, uint32_t row, uint16_t col, int64_t 
 {
     if (ms == INT64_MIN || ms == INT64_MAX)
         return;
-    double days = (double)(ms / 86400000) + (double)(ms % 86400000) / 86400000.0;
+    int64_t whole = ms / 86400000; /* days and the fraction apart: exact to the ms */
+    double days = (double)whole + (double)(ms % 86400000) / 86400000.0;
     check(x, worksheet_write_number(ws, row, col, days + XLSX_EPOCH_DAYS, x->time));
 }
 
@@ -199,14 +200,16 @@ put_time(struct xlsx *x, lxw_worksheet *ws, uint32_t row, uint16_t col, int64_t 
 static void
 put_day(struct xlsx *x, lxw_worksheet *ws, uint32_t row, uint16_t col, struct reader_field f)
 {
-    unsigned y, m, d;
-    char tail;
-    char tmp[16];
-    if (f.len == 10) {
-        memcpy(tmp, f.ptr, 10);
-        tmp[10] = '\0';
-        if (sscanf(tmp, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 && d >= 1 &&
-            d <= 31) {
+    const char *p = f.ptr;
+    int digits = f.len == 10 && p[4] == '-' && p[7] == '-';
+    for (size_t i = 0; digits && i < 10; i++)
+        digits = i == 4 || i == 7 || (p[i] >= '0' && p[i] <= '9');
+    if (digits) {
+        unsigned y =
+            (unsigned)((p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
+        unsigned m = (unsigned)((p[5] - '0') * 10 + (p[6] - '0'));
+        unsigned d = (unsigned)((p[8] - '0') * 10 + (p[9] - '0'));
+        if (m >= 1 && m <= 12 && d >= 1 && d <= 31) {
             double serial = (double)xtime_days_from_civil(y, m, d) + XLSX_EPOCH_DAYS;
             check(x, worksheet_write_number(ws, row, col, serial, x->day));
             return;
