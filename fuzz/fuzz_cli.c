@@ -24,7 +24,7 @@ static void
 check_config(const struct cli_config *c, char **argv, int argc)
 {
     FUZZ_CHECK(c->command == CLI_REPORT || c->command == CLI_SESSIONS || c->command == CLI_MERGE);
-    FUZZ_CHECK((unsigned)c->format <= REPORT_HTML);
+    FUZZ_CHECK((unsigned)c->format <= REPORT_XLSX);
     FUZZ_CHECK((c->n_by >= 1 || c->command == CLI_MERGE) && c->n_by <= AGG_N_KEYS);
     for (size_t i = 0; i < c->n_by; i++) {
         FUZZ_CHECK((unsigned)c->by[i] < AGG_N_KEYS);
@@ -35,9 +35,13 @@ check_config(const struct cli_config *c, char **argv, int argc)
                c->direction == EXTLS_DIR_SEND);
     FUZZ_CHECK(c->jobs <= CLI_MAX_JOBS);
     FUZZ_CHECK(c->fail_on.n <= THRESHOLD_MAX && c->warn_on.n <= THRESHOLD_MAX);
-    for (size_t i = 0; i < c->fail_on.n; i++)
-        FUZZ_CHECK(c->fail_on.item[i].name == THRESHOLD_LEGACY ||
-                   (c->fail_on.item[i].name >= 0 && c->fail_on.item[i].name < EXTLS_N_CLASSES));
+    /* A class, legacy, sessions or rows; sessions and rows are counts, never shares. */
+    for (size_t i = 0; i < c->fail_on.n + c->warn_on.n; i++) {
+        const struct threshold *t =
+            i < c->fail_on.n ? &c->fail_on.item[i] : &c->warn_on.item[i - c->fail_on.n];
+        FUZZ_CHECK(t->name >= 0 && t->name <= THRESHOLD_ROWS);
+        FUZZ_CHECK(!t->percent || t->name <= THRESHOLD_LEGACY);
+    }
     if (c->help || c->version)
         return;
     FUZZ_CHECK(c->since < c->until);
@@ -49,7 +53,13 @@ check_config(const struct cli_config *c, char **argv, int argc)
         FUZZ_CHECK(found);
     }
     if (c->command == CLI_SESSIONS)
-        FUZZ_CHECK(c->format == REPORT_JSONL || c->format == REPORT_CSV || c->format == REPORT_TSV);
+        FUZZ_CHECK(c->format == REPORT_JSONL || c->format == REPORT_CSV ||
+                   c->format == REPORT_TSV || c->format == REPORT_EXCEL_CSV ||
+                   c->format == REPORT_XLSX);
+    if (c->command == CLI_SESSIONS)
+        FUZZ_CHECK(!c->report_all);
+    if (c->command == CLI_MERGE)
+        FUZZ_CHECK(c->format != REPORT_XLSX);
 }
 
 static int
