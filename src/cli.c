@@ -50,21 +50,24 @@ struct opt {
 };
 
 /*
- * --hold: N followed by m, h or d (minutes, hours, days of 24 h); N from 1
- * up to 100 years' worth. 0 or -1.
+ * A duration: N followed by one of `units` (s, m, h, d), or bare N when
+ * `bare` is a unit ('s'); from `min` up to `max_ms`. 0 and *ms, or -1.
+ * --hold takes 30m, 12h, 2d; --wait 30, 30s, 5m, 1h.
  */
 static int
-parse_hold(const char *s, int64_t *ms)
+parse_duration(const char *s, const char *units, char bare, uint64_t min, int64_t max_ms,
+               int64_t *ms)
 {
     char *end;
     if (s[0] < '0' || s[0] > '9')
         return -1;
     errno = 0;
     unsigned long long n = strtoull(s, &end, 10);
-    int64_t unit = 0;
-    if (end[0] && !end[1])
-        unit = end[0] == 'm' ? 60000 : end[0] == 'h' ? 3600000 : end[0] == 'd' ? 86400000 : 0;
-    if (errno || end == s || !unit || n == 0 || n > 36500ull * 86400000 / (uint64_t)unit)
+    char u = *end ? *end : bare;
+    if (errno || !u || !strchr(units, u) || (*end && end[1]))
+        return -1;
+    int64_t unit = u == 's' ? 1000 : u == 'm' ? 60000 : u == 'h' ? 3600000 : 86400000;
+    if (n < min || n > (unsigned long long)(max_ms / unit))
         return -1;
     *ms = (int64_t)n * unit;
     return 0;
@@ -241,29 +244,6 @@ resolve_times(struct cli_config *cfg, char *err, size_t err_len)
     return CLI_OK;
 }
 
-/* --wait: N seconds, or N followed by s, m or h; at most a day. */
-static int
-parse_wait(const char *arg, int64_t *ms)
-{
-    char *end;
-    if (arg[0] < '0' || arg[0] > '9')
-        return -1;
-    unsigned long long n = strtoull(arg, &end, 10);
-    int64_t unit = 1000;
-    if (*end == 'm')
-        unit = 60 * 1000;
-    else if (*end == 'h')
-        unit = 3600 * 1000;
-    else if (*end && *end != 's')
-        return -1;
-    if (*end && end[1])
-        return -1;
-    if (n > 24ull * 3600 * 1000 / (unsigned long long)unit)
-        return -1;
-    *ms = (int64_t)n * unit;
-    return 0;
-}
-
 /* "--nagios" anywhere before "--": known even when parsing fails early. */
 static int
 nagios_given(int argc, char **argv)
@@ -384,7 +364,7 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         cfg->state_path = arg;
         break;
     case OPT_HOLD:
-        if (parse_hold(arg, &cfg->hold_ms) != 0)
+        if (parse_duration(arg, "mhd", 0, 1, 36500LL * 86400000, &cfg->hold_ms) != 0)
             return usage_error(err, err_len,
                                "bad --hold '%s': use minutes, hours or days, e.g. 90m, 24h, 7d",
                                arg);
@@ -400,7 +380,7 @@ apply(struct cli_config *cfg, int id, const char *arg, int *format_given, char *
         cfg->report_given = 1;
         break;
     case OPT_WAIT:
-        if (parse_wait(arg, &cfg->wait_ms) != 0)
+        if (parse_duration(arg, "smh", 's', 0, 86400000, &cfg->wait_ms) != 0)
             return usage_error(err, err_len,
                                "bad --wait '%s': use a number of seconds, or N with s, m or h "
                                "(at most 24h)",

@@ -507,6 +507,7 @@ tofix_section(FILE *out, const struct agg_group *const *v, size_t n, unsigned li
     free(w);
     return EXTLS_OK;
 }
+
 /* Sessions per class per day, when there is more than one day. */
 static void
 day_fill(struct table_cell *cells, const struct agg_group *g, const void *ctx)
