@@ -106,7 +106,7 @@ check_same_groups(struct agg *a, struct agg *b)
     const struct agg_group *const *va = agg_sorted(a), *const *vb = agg_sorted(b);
     for (size_t i = 0; i < agg_size(a); i++) {
         for (size_t k = 0; k < nk; k++) {
-            const struct reader_field *x = &va[i]->key[keys[k]], *y = &vb[i]->key[keys[k]];
+            const struct span *x = &va[i]->key[keys[k]], *y = &vb[i]->key[keys[k]];
             FUZZ_CHECK(x->len == y->len && memcmp(x->ptr, y->ptr, x->len) == 0);
         }
         FUZZ_CHECK(va[i]->sessions == vb[i]->sessions);

@@ -195,13 +195,13 @@ ref_cipher(struct piece f, struct piece name[3], struct piece bits[3])
 }
 
 static int
-inside(struct reader_field sub, struct piece f)
+inside(struct span sub, struct piece f)
 {
     return sub.ptr >= f.p && sub.ptr + sub.len <= f.p + f.n;
 }
 
 static int
-same(struct reader_field a, struct piece b)
+same(struct span a, struct piece b)
 {
     return a.ptr == b.p && a.len == b.n;
 }
@@ -369,11 +369,11 @@ check_decode(struct piece time, struct piece seq, struct piece endpoint, unsigne
     memset(&in, 0, sizeof(in));
     for (int c = 0; c < READER_N_COLS; c++)
         in.col[c].ptr = "";
-    in.col[READER_DATE_TIME] = (struct reader_field){time.p, time.n};
-    in.col[READER_SESSION_ID] = (struct reader_field){sid, sizeof(sid) - 1};
-    in.col[READER_SEQUENCE_NUMBER] = (struct reader_field){seq.p, seq.n};
-    in.col[READER_REMOTE_ENDPOINT] = (struct reader_field){endpoint.p, endpoint.n};
-    in.col[READER_EVENT] = (struct reader_field){&ev, 1};
+    in.col[READER_DATE_TIME] = (struct span){time.p, time.n};
+    in.col[READER_SESSION_ID] = (struct span){sid, sizeof(sid) - 1};
+    in.col[READER_SEQUENCE_NUMBER] = (struct span){seq.p, seq.n};
+    in.col[READER_REMOTE_ENDPOINT] = (struct span){endpoint.p, endpoint.n};
+    in.col[READER_EVENT] = (struct span){&ev, 1};
     in.dir = dir;
     in.line = 7;
 
@@ -406,7 +406,7 @@ check_decode(struct piece time, struct piece seq, struct piece endpoint, unsigne
     }
 
     /* row_endpoint_address(): "[v6]:port", "a.b.c.d:port", else whole. */
-    struct reader_field a = row_endpoint_address(in.col[READER_REMOTE_ENDPOINT]);
+    struct span a = row_endpoint_address(in.col[READER_REMOTE_ENDPOINT]);
     struct piece want_a = endpoint;
     const char *close =
         endpoint.n >= 2 && endpoint.p[0] == '[' ? memchr(endpoint.p, ']', endpoint.n) : NULL;
@@ -456,8 +456,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&row, 0, sizeof(row));
     row.dir = dir;
     row.event = (enum row_event)ev;
-    row.data = (struct reader_field){p[0].p, p[0].n};
-    row.context = (struct reader_field){p[1].p, p[1].n};
+    row.data = (struct span){p[0].p, p[0].n};
+    row.context = (struct span){p[1].p, p[1].n};
     struct match_facts f;
     unsigned flags = match_row(m, &row, &f);
     FUZZ_CHECK(flags == f.flags);

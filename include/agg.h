@@ -38,11 +38,11 @@ int agg_key_parse(const char *name, size_t len);
 
 /* One group; read-only for callers. */
 struct agg_group {
-    struct reader_field key[AGG_N_KEYS]; /* selected keys only; others {"", 0} */
+    struct span key[AGG_N_KEYS]; /* selected keys only; others {"", 0} */
     uint64_t sessions;
     uint64_t count[EXTLS_N_CLASSES];
     int64_t first_ms, last_ms; /* earliest / latest session start */
-    struct reader_field host;  /* host name of the latest session that had one */
+    struct span host;          /* host name of the latest session that had one */
     int64_t host_ms;
 };
 
@@ -70,8 +70,8 @@ const enum agg_key *agg_keys(const struct agg *a, size_t *n);
  * or EXTLS_ENOMEM (the session is then not counted; a new group may remain
  * with zero sessions).
  */
-enum extls_status agg_add(struct agg *a, const struct reader_field key[AGG_N_KEYS],
-                          enum extls_class cls, int64_t start_ms, struct reader_field host);
+enum extls_status agg_add(struct agg *a, const struct span key[AGG_N_KEYS], enum extls_class cls,
+                          int64_t start_ms, struct span host);
 
 /*
  * Add every group of `src` into `dst` (same keys in the same order):
@@ -90,7 +90,7 @@ enum extls_status agg_merge(struct agg *dst, const struct agg *src);
  * pass 2^64 - 1, or EXTLS_ENOMEM; on failure the group's counts are
  * unchanged (a new group may remain with zero sessions).
  */
-enum extls_status agg_add_group(struct agg *a, const struct reader_field key[AGG_N_KEYS],
+enum extls_status agg_add_group(struct agg *a, const struct span key[AGG_N_KEYS],
                                 const struct agg_group *g);
 
 /* The class counts of all groups added up (every session counts in exactly one group). */

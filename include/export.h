@@ -51,7 +51,7 @@ const char *export_column(size_t i, enum export_kind *kind);
  * empty unless --server is given).
  */
 void export_fill(struct export_record *rec, const struct session *s, const char *file,
-                 struct reader_field server);
+                 struct span server);
 
 /*
  * Write the CSV/TSV header row (nothing for JSON Lines); excel-csv starts
@@ -64,7 +64,7 @@ void export_header(FILE *out, enum report_format fmt);
  * esc_field() style of its text fields (report_esc_style()).
  */
 void export_session(FILE *out, enum report_format fmt, unsigned style, const struct session *s,
-                    const char *file, struct reader_field server);
+                    const char *file, struct span server);
 
 /*
  * The session's cipher suite as one key, "CALG_AES_128/128 CALG_SHA_256/0

@@ -19,6 +19,17 @@
 /* Longest EHLO/host name kept per session; longer names are cut. */
 #define EXTLS_NAME_MAX 255u
 
+/*
+ * A byte string borrowed from somewhere else: not owned, not necessarily
+ * NUL-terminated, may contain NULs. Whoever hands one out says how long it
+ * stays valid (a reader field: during the row callback; an interned
+ * string: until its pool is freed).
+ */
+struct span {
+    const char *ptr;
+    size_t len;
+};
+
 /* Result of every fallible library call. */
 enum extls_status {
     EXTLS_OK = 0,

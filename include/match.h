@@ -82,24 +82,24 @@ enum match_cert_kind {
 
 struct match_cert {
     enum match_cert_kind kind;
-    struct reader_field subject;    /* SUBJECT, REMOTE_ROW; ptr NULL when it could not be split */
-    struct reader_field thumbprint; /* THUMBPRINT, REMOTE_ROW */
+    struct span subject;    /* SUBJECT, REMOTE_ROW; ptr NULL when it could not be split */
+    struct span thumbprint; /* THUMBPRINT, REMOTE_ROW */
 };
 
 struct match_algo {
-    struct reader_field name; /* e.g. CALG_AES_256; borrowed from the row */
+    struct span name; /* e.g. CALG_AES_256; borrowed from the row */
     unsigned bits;
 };
 
 /* Facts of one row. Every field is borrowed from the row passed in. */
 struct match_facts {
     unsigned flags;
-    enum extls_class cls;      /* with MATCH_TLS_OK: SSL2..TLS1_3 or TLS_UNKNOWN */
-    struct reader_field proto; /* with MATCH_TLS_OK: the protocol as logged */
+    enum extls_class cls; /* with MATCH_TLS_OK: SSL2..TLS1_3 or TLS_UNKNOWN */
+    struct span proto;    /* with MATCH_TLS_OK: the protocol as logged */
     struct match_algo cipher, mac, kx;
     int reply_code;                 /* with MATCH_REPLY: 100..599 */
     enum match_host_kind host_kind; /* with MATCH_HOST */
-    struct reader_field host;
+    struct span host;
     struct match_cert cert; /* with MATCH_CERT */
 };
 

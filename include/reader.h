@@ -70,17 +70,11 @@ enum reader_col {
 /* Column name as written in "#Fields:" (e.g. "session-id"). */
 const char *reader_col_name(enum reader_col col);
 
-/* One field: borrowed, valid during the row callback only; not NUL-terminated. */
-struct reader_field {
-    const char *ptr;
-    size_t len;
-};
-
 /* One delivered row. Borrowed: valid during the row callback only. */
 struct reader_row {
-    struct reader_field col[READER_N_COLS]; /* a column absent from #Fields is "" */
-    enum extls_dir dir;                     /* never EXTLS_DIR_UNKNOWN */
-    uint64_t line;                          /* 1-based physical line number */
+    struct span col[READER_N_COLS]; /* a column absent from #Fields is "" */
+    enum extls_dir dir;             /* never EXTLS_DIR_UNKNOWN */
+    uint64_t line;                  /* 1-based physical line number */
 };
 
 enum reader_problem {

@@ -26,12 +26,12 @@ struct row {
     int64_t time_ms; /* date-time, ms since the epoch, UTC */
     uint64_t seq;    /* sequence-number */
     enum row_event event;
-    struct reader_field connector; /* connector-id, bytes as logged */
-    struct reader_field session;   /* session-id, bytes as logged (not empty) */
-    struct reader_field local;     /* local-endpoint, may be empty */
-    struct reader_field remote;    /* remote address without port; IPv6 without brackets */
-    struct reader_field data;
-    struct reader_field context;
+    struct span connector; /* connector-id, bytes as logged */
+    struct span session;   /* session-id, bytes as logged (not empty) */
+    struct span local;     /* local-endpoint, may be empty */
+    struct span remote;    /* remote address without port; IPv6 without brackets */
+    struct span data;
+    struct span context;
     uint64_t line;
 };
 
@@ -45,6 +45,6 @@ const char *row_decode(const struct reader_row *in, struct row *out);
  * Address part of an endpoint: "a.b.c.d:port" -> "a.b.c.d",
  * "[v6%scope]:port" -> "v6%scope"; anything else is returned whole.
  */
-struct reader_field row_endpoint_address(struct reader_field ep);
+struct span row_endpoint_address(struct span ep);
 
 #endif /* EXTLS_ROW_H */

@@ -49,8 +49,7 @@ void server_names_release(struct server_names *s);
  * else the connector id's server part, else "". Borrowed from the
  * arguments (or static).
  */
-struct reader_field server_of(const char *given, enum extls_dir dir, const char *connector,
-                              size_t len);
+struct span server_of(const char *given, enum extls_dir dir, const char *connector, size_t len);
 
 /* Note the server rule 2 names for a session, if any. EXTLS_OK or EXTLS_ENOMEM (s unchanged). */
 enum extls_status server_names_note(struct server_names *s, enum extls_dir dir,

@@ -60,7 +60,7 @@
 struct session_cert; /* private to session.c */
 
 struct session_algo {
-    const struct pstr *name; /* interned; NULL when not logged */
+    const struct span *name; /* interned; NULL when not logged */
     unsigned bits;
 };
 
@@ -70,7 +70,7 @@ struct session_algo {
  */
 struct session {
     enum extls_dir dir;
-    const struct pstr *connector; /* interned connector-id */
+    const struct span *connector; /* interned connector-id */
     char *sid;                    /* session-id, NUL-terminated (may point into sid_buf) */
     size_t sid_len;
     int64_t start_ms;                  /* earliest row */
@@ -81,7 +81,7 @@ struct session {
     char *host;                        /* EHLO / greeting host name; NULL if none */
     size_t host_len;
     enum match_host_kind host_kind;
-    const struct pstr *proto; /* protocol as logged; NULL without marker */
+    const struct span *proto; /* protocol as logged; NULL without marker */
     struct session_algo cipher, mac, kx;
     uint32_t file; /* input index of the row with the lowest sequence number */
     uint64_t line; /* and its line */

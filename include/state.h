@@ -67,7 +67,7 @@ struct state_series {
 struct state_folded {
     uint32_t series; /* index in series[] */
     enum extls_dir dir;
-    const struct pstr *connector; /* interned in the state's pool */
+    const struct span *connector; /* interned in the state's pool */
     char *sid;                    /* owned, NUL-terminated */
     size_t sid_len;
     int64_t end_ms; /* its latest row */

@@ -11,11 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* An interned string: `ptr` is NUL-terminated and may contain NULs before `len`. */
-struct pstr {
-    const char *ptr;
-    size_t len;
-};
+#include "extls.h"
 
 struct strpool;
 
@@ -29,7 +25,7 @@ void strpool_free(struct strpool *p);
  * The interned copy of s[0..len): borrowed, valid until strpool_free().
  * Returns NULL when out of memory (the pool is unchanged).
  */
-const struct pstr *strpool_intern(struct strpool *p, const char *s, size_t len);
+const struct span *strpool_intern(struct strpool *p, const char *s, size_t len);
 
 /* 64-bit FNV-1a of s[0..len), continuing from `h` (start with HASH_SEED). */
 #define HASH_SEED 14695981039346656037ull

@@ -101,7 +101,7 @@ agg_size(const struct agg *a)
 }
 
 static uint64_t
-key_hash(unsigned keys, const struct reader_field *key)
+key_hash(unsigned keys, const struct span *key)
 {
     uint64_t h = HASH_SEED;
     for (int k = 0; k < AGG_N_KEYS; k++) {
@@ -114,7 +114,7 @@ key_hash(unsigned keys, const struct reader_field *key)
 }
 
 static int
-key_eq(unsigned keys, const struct agg_group *g, const struct reader_field *key)
+key_eq(unsigned keys, const struct agg_group *g, const struct span *key)
 {
     for (int k = 0; k < AGG_N_KEYS; k++) {
         if (!(keys & AGG_BIT(k)))
@@ -126,7 +126,7 @@ key_eq(unsigned keys, const struct agg_group *g, const struct reader_field *key)
 }
 
 static struct item *
-item_new(unsigned keys, const struct reader_field *key, uint64_t h)
+item_new(unsigned keys, const struct span *key, uint64_t h)
 {
     size_t total = 0;
     for (int k = 0; k < AGG_N_KEYS; k++) {
@@ -180,7 +180,7 @@ grow(struct agg *a)
 
 /* Keep the host name of the latest session (ties: the smaller name). */
 static int
-update_host(struct item *it, int64_t start_ms, struct reader_field host)
+update_host(struct item *it, int64_t start_ms, struct span host)
 {
     struct agg_group *g = &it->g;
     if (!host.len)
@@ -206,11 +206,11 @@ update_host(struct item *it, int64_t start_ms, struct reader_field host)
     return 0;
 }
 
-static struct item *find_or_add(struct agg *a, const struct reader_field *key);
+static struct item *find_or_add(struct agg *a, const struct span *key);
 
 enum extls_status
-agg_add(struct agg *a, const struct reader_field key[AGG_N_KEYS], enum extls_class cls,
-        int64_t start_ms, struct reader_field host)
+agg_add(struct agg *a, const struct span key[AGG_N_KEYS], enum extls_class cls, int64_t start_ms,
+        struct span host)
 {
     struct item *it = find_or_add(a, key);
     if (!it)
@@ -228,7 +228,7 @@ agg_add(struct agg *a, const struct reader_field key[AGG_N_KEYS], enum extls_cla
 
 /* The group for `key`, created empty if new; NULL when out of memory. */
 static struct item *
-find_or_add(struct agg *a, const struct reader_field *key)
+find_or_add(struct agg *a, const struct span *key)
 {
     uint64_t h = key_hash(a->keys, key);
     size_t mask = a->cap - 1, i = h & mask;
@@ -254,7 +254,7 @@ find_or_add(struct agg *a, const struct reader_field *key)
 }
 
 enum extls_status
-agg_add_group(struct agg *a, const struct reader_field key[AGG_N_KEYS], const struct agg_group *g)
+agg_add_group(struct agg *a, const struct span key[AGG_N_KEYS], const struct agg_group *g)
 {
     struct item *d = find_or_add(a, key);
     if (!d)
@@ -288,7 +288,7 @@ agg_merge(struct agg *dst, const struct agg *src)
 }
 
 static int
-cmp_field(struct reader_field x, struct reader_field y)
+cmp_field(struct span x, struct span y)
 {
     size_t n = x.len < y.len ? x.len : y.len;
     int c = n ? memcmp(x.ptr, y.ptr, n) : 0;

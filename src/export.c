@@ -96,7 +96,7 @@ set_str(struct export_record *rec, size_t c, const char *s)
 
 void
 export_fill(struct export_record *rec, const struct session *s, const char *file,
-            struct reader_field server)
+            struct span server)
 {
     size_t c = 0;
     set_str(rec, c++, extls_dir_name(s->dir));
@@ -111,7 +111,7 @@ export_fill(struct export_record *rec, const struct session *s, const char *file
     set_text(rec, c++, s->proto ? s->proto->ptr : "", s->proto ? s->proto->len : 0);
     const struct session_algo *a[3] = {&s->cipher, &s->mac, &s->kx};
     for (int i = 0; i < 3; i++) {
-        const struct pstr *name = a[i]->name;
+        const struct span *name = a[i]->name;
         set_text(rec, c++, name ? name->ptr : "", name ? name->len : 0);
         set_num(rec, c++, a[i]->bits, name != NULL);
     }
@@ -127,7 +127,7 @@ export_fill(struct export_record *rec, const struct session *s, const char *file
 
 void
 export_session(FILE *out, enum report_format fmt, unsigned style, const struct session *s,
-               const char *file, struct reader_field server)
+               const char *file, struct span server)
 {
     struct export_record rec;
     export_fill(&rec, s, file, server);

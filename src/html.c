@@ -194,7 +194,7 @@ put_pct(FILE *out, uint64_t part, uint64_t whole)
 }
 
 static void
-put_field(FILE *out, struct reader_field f)
+put_field(FILE *out, struct span f)
 {
     html_escape(out, f.ptr, f.len);
 }
@@ -205,7 +205,7 @@ put_field(FILE *out, struct reader_field f)
  * look distinct.
  */
 static void
-put_value(FILE *out, struct reader_field f)
+put_value(FILE *out, struct span f)
 {
     int quote = f.len && (f.ptr[0] == ' ' || f.ptr[0] == '\t' || f.ptr[f.len - 1] == ' ' ||
                           f.ptr[f.len - 1] == '\t');

@@ -72,7 +72,7 @@ matcher_free(struct matcher *m)
 }
 
 static int
-run(struct matcher *m, const pcre2_code *re, struct reader_field f)
+run(struct matcher *m, const pcre2_code *re, struct span f)
 {
     if (m->jit)
         return pcre2_jit_match(re, (PCRE2_SPTR)f.ptr, f.len, 0, 0, m->md, NULL);
@@ -80,11 +80,11 @@ run(struct matcher *m, const pcre2_code *re, struct reader_field f)
 }
 
 /* Group g of the last match as a field; len 0 when unset. */
-static struct reader_field
-group(struct matcher *m, struct reader_field f, int g)
+static struct span
+group(struct matcher *m, struct span f, int g)
 {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-    struct reader_field out = {f.ptr, 0};
+    struct span out = {f.ptr, 0};
     if (ov[2 * g] != PCRE2_UNSET) {
         out.ptr = f.ptr + ov[2 * g];
         out.len = ov[2 * g + 1] - ov[2 * g];
@@ -93,7 +93,7 @@ group(struct matcher *m, struct reader_field f, int g)
 }
 
 static unsigned
-to_uint(struct reader_field f)
+to_uint(struct span f)
 {
     unsigned long v = 0;
     for (size_t i = 0; i < f.len && v < 100000000ul; i++)
@@ -157,11 +157,11 @@ match_protocol_class(const char *s, size_t len)
 
 /* Search one information-row field; 1 when it decided something. */
 static int
-info_field(struct matcher *m, struct reader_field fld, struct match_facts *f)
+info_field(struct matcher *m, struct span fld, struct match_facts *f)
 {
     if (fld.len < 7 || run(m, m->marker, fld) < 0)
         return 0;
-    struct reader_field proto = group(m, fld, 1);
+    struct span proto = group(m, fld, 1);
     if (!proto.len)
         proto = group(m, fld, 2);
     if (!proto.len) {
@@ -190,7 +190,7 @@ lower(int c)
 
 /* Case-insensitive: does f start with the word `w` (followed by end or space)? */
 static int
-starts_word(struct reader_field f, const char *w)
+starts_word(struct span f, const char *w)
 {
     size_t n = strlen(w);
     if (f.len < n)
@@ -203,10 +203,10 @@ starts_word(struct reader_field f, const char *w)
 }
 
 /* The first space-delimited token at or after offset `at`. */
-static struct reader_field
-token(struct reader_field f, size_t at)
+static struct span
+token(struct span f, size_t at)
 {
-    struct reader_field t = {f.ptr + f.len, 0};
+    struct span t = {f.ptr + f.len, 0};
     while (at < f.len && (f.ptr[at] == ' ' || f.ptr[at] == '\t'))
         at++;
     size_t end = at;
@@ -221,7 +221,7 @@ token(struct reader_field f, size_t at)
 
 /* Reply code of "NNN", "NNN text" or "NNN-text"; -1 if not a reply. */
 static int
-reply_code(struct reader_field f)
+reply_code(struct span f)
 {
     if (f.len < 3)
         return -1;
@@ -238,7 +238,7 @@ reply_code(struct reader_field f)
 
 /* "2.0.0"-like enhanced status codes are not host names. */
 static int
-is_status_code(struct reader_field t)
+is_status_code(struct span t)
 {
     return t.len >= 5 && t.ptr[0] >= '2' && t.ptr[0] <= '5' && t.ptr[1] == '.';
 }
@@ -250,9 +250,9 @@ is_status_code(struct reader_field t)
  * token followed by "Hello", or one containing a dot.
  */
 static int
-is_ehlo_greeting(struct reader_field data, struct reader_field t)
+is_ehlo_greeting(struct span data, struct span t)
 {
-    struct reader_field next = token(data, (size_t)(t.ptr + t.len - data.ptr));
+    struct span next = token(data, (size_t)(t.ptr + t.len - data.ptr));
     if (next.len == 5 && memcmp(next.ptr, "Hello", 5) == 0)
         return 1;
     return memchr(t.ptr, '.', t.len) != NULL;
@@ -262,12 +262,12 @@ is_ehlo_greeting(struct reader_field data, struct reader_field t)
 static void
 command_row(const struct row *row, struct match_facts *f)
 {
-    struct reader_field d = row->data;
+    struct span d = row->data;
     if (starts_word(d, "STARTTLS") || starts_word(d, "X-ANONYMOUSTLS")) {
         f->flags |= MATCH_TLS_CMD;
     } else if (row->dir == EXTLS_DIR_RECEIVE &&
                (starts_word(d, "EHLO") || starts_word(d, "HELO"))) {
-        struct reader_field t = token(d, 4);
+        struct span t = token(d, 4);
         if (t.len) {
             f->flags |= MATCH_HOST;
             f->host_kind = MATCH_HOST_EHLO;
@@ -287,7 +287,7 @@ reply_row(const struct row *row, struct match_facts *f)
     f->reply_code = code;
     if (row->dir != EXTLS_DIR_SEND || (code != 220 && code != 250))
         return;
-    struct reader_field t = token(row->data, 4);
+    struct span t = token(row->data, 4);
     /*
      * A firewall's SMTP inspection may mask the banner ("220 *****..."):
      * a token with '*' is no host name, and the 250 reply names the host.
@@ -303,21 +303,21 @@ reply_row(const struct row *row, struct match_facts *f)
 
 /* Is f exactly the string `s`? */
 static int
-equals(struct reader_field f, const char *s)
+equals(struct span f, const char *s)
 {
     size_t n = strlen(s);
     return f.len == n && memcmp(f.ptr, s, n) == 0;
 }
 
 static int
-starts_with(struct reader_field f, const char *s)
+starts_with(struct span f, const char *s)
 {
     size_t n = strlen(s);
     return f.len >= n && memcmp(f.ptr, s, n) == 0;
 }
 
 static int
-is_hex(struct reader_field f)
+is_hex(struct span f)
 {
     for (size_t i = 0; i < f.len; i++) {
         char c = f.ptr[i];
@@ -328,7 +328,7 @@ is_hex(struct reader_field f)
 }
 
 static int
-is_thumbprint(struct reader_field f)
+is_thumbprint(struct span f)
 {
     return f.len <= MATCH_THUMB_MAX && is_hex(f);
 }
@@ -357,10 +357,10 @@ attribute_at(const char *p, size_t n)
  * follow ',' or '+' and precedes an attribute type. The subject may be
  * empty. Returns the subject; ptr NULL when there is no such space.
  */
-static struct reader_field
-split_subject(struct reader_field names)
+static struct span
+split_subject(struct span names)
 {
-    struct reader_field subject = {NULL, 0};
+    struct span subject = {NULL, 0};
     int quoted = 0;
     for (size_t i = 0; i < names.len; i++) {
         char c = names.ptr[i];
@@ -385,9 +385,9 @@ split_subject(struct reader_field names)
  * (names may contain spaces); 0 when they do not have the expected shape.
  */
 static int
-cert_one_row(struct reader_field d, struct match_cert *c)
+cert_one_row(struct span d, struct match_cert *c)
 {
-    struct reader_field tok[5]; /* alternate names, not after, not before, thumbprint, serial */
+    struct span tok[5]; /* alternate names, not after, not before, thumbprint, serial */
     size_t end = d.len;
     for (int i = 0; i < 5; i++) {
         size_t sp = end;
@@ -405,7 +405,7 @@ cert_one_row(struct reader_field d, struct match_cert *c)
     }
     if (!is_thumbprint(tok[3]) || !is_hex(tok[4]))
         return 0;
-    struct reader_field names = {d.ptr, end};
+    struct span names = {d.ptr, end};
     if (names.len && names.ptr[0] == ' ') {
         names.ptr++;
         names.len--;
@@ -418,7 +418,7 @@ cert_one_row(struct reader_field d, struct match_cert *c)
 
 /* Offset of the first `label` in d at or after `from`; d.len when absent. */
 static size_t
-find_label(struct reader_field d, size_t from, const char *label)
+find_label(struct span d, size_t from, const char *label)
 {
     size_t n = strlen(label);
     for (size_t i = from; i + n <= d.len; i++) {
@@ -437,7 +437,7 @@ find_label(struct reader_field d, size_t from, const char *label)
  * Certificate thumbprint <thumbprint>"). 0 when it has neither shape.
  */
 static int
-cert_cu2_row(struct reader_field ctx, struct reader_field d, struct match_cert *c)
+cert_cu2_row(struct span ctx, struct span d, struct match_cert *c)
 {
     static const char subj[] = "Certificate subject ", iss[] = " Certificate issuer name ",
                       ser[] = " Certificate serial number ", thumb[] = " Certificate thumbprint ";
@@ -445,7 +445,7 @@ cert_cu2_row(struct reader_field ctx, struct reader_field d, struct match_cert *
         size_t a = find_label(d, 0, iss), b = find_label(d, a, ser), t = find_label(d, b, thumb);
         if (t == d.len)
             return 0;
-        struct reader_field tp = {d.ptr + t + sizeof(thumb) - 1, d.len - t - (sizeof(thumb) - 1)};
+        struct span tp = {d.ptr + t + sizeof(thumb) - 1, d.len - t - (sizeof(thumb) - 1)};
         if (!is_thumbprint(tp))
             return 0;
         c->kind = MATCH_CERT_REMOTE_ROW;
@@ -457,7 +457,7 @@ cert_cu2_row(struct reader_field ctx, struct reader_field d, struct match_cert *
     if (!starts_with(ctx, "Remote certificate Certificate subject") ||
         find_label(ctx, 0, "Not before") != ctx.len || find_label(ctx, 0, "alternate") != ctx.len)
         return 0;
-    struct reader_field tok[2]; /* thumbprint, serial */
+    struct span tok[2]; /* thumbprint, serial */
     size_t end = d.len;
     for (int i = 0; i < 2; i++) {
         size_t sp = end;
@@ -471,7 +471,7 @@ cert_cu2_row(struct reader_field ctx, struct reader_field d, struct match_cert *
     }
     if (!is_thumbprint(tok[0]) || !is_hex(tok[1]))
         return 0;
-    struct reader_field names = {d.ptr, end};
+    struct span names = {d.ptr, end};
     if (names.len && names.ptr[0] == ' ') {
         names.ptr++;
         names.len--;
@@ -486,7 +486,7 @@ cert_cu2_row(struct reader_field ctx, struct reader_field d, struct match_cert *
 static int
 cert_row(const struct row *row, struct match_cert *c)
 {
-    struct reader_field ctx = row->context, d = row->data;
+    struct span ctx = row->context, d = row->data;
     c->subject.ptr = NULL;
     c->subject.len = 0;
     c->thumbprint = c->subject;

@@ -247,7 +247,7 @@ server_list(const struct merge *m)
     if (v && len && (out = malloc(len + 1)) != NULL) {
         size_t at = 0;
         for (size_t i = 0; i < n; i++) {
-            struct reader_field f = v[i]->key[AGG_SERVER];
+            struct span f = v[i]->key[AGG_SERVER];
             if (!f.len)
                 continue;
             if (at) {

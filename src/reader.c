@@ -27,7 +27,7 @@ static const char *const col_names[READER_N_COLS] = {
 /* Columns a row must carry; local-endpoint alone is optional. */
 static const int col_required[READER_N_COLS] = {1, 1, 1, 1, 0, 1, 1, 1, 1};
 
-struct span {
+struct field_pos {
     const char *ptr; /* fast path: the field's bytes (in the line, or rowbuf) */
     size_t off;      /* libcsv path: offset of the field's bytes in rowbuf */
     size_t len;
@@ -50,7 +50,7 @@ struct reader {
 
     char *rowbuf; /* field bytes that differ from the line (unquoted, libcsv's copies) */
     size_t row_len, row_cap;
-    struct span fields[MAX_COLUMNS];
+    struct field_pos fields[MAX_COLUMNS];
     unsigned nf;      /* fields seen in the current row (may exceed MAX_COLUMNS) */
     int row_nomem;    /* rowbuf could not grow */
     int field_toobig; /* a field passed EXTLS_FIELD_MAX */

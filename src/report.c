@@ -201,7 +201,7 @@ report_pct(uint64_t part, uint64_t whole, char buf[REPORT_PCT_BUF])
 #define TOFIX_SHOWN 10 /* rows per to-fix list unless --wide */
 
 static void
-cell_field(struct table_cell *c, struct reader_field f)
+cell_field(struct table_cell *c, struct span f)
 {
     table_cell_value(c, f.ptr, f.len);
 }

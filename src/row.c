@@ -9,10 +9,10 @@
 
 #include "xtime.h"
 
-struct reader_field
-row_endpoint_address(struct reader_field ep)
+struct span
+row_endpoint_address(struct span ep)
 {
-    struct reader_field a = ep;
+    struct span a = ep;
     if (ep.len >= 2 && ep.ptr[0] == '[') {
         const char *close = memchr(ep.ptr, ']', ep.len);
         if (close) {
@@ -35,7 +35,7 @@ row_endpoint_address(struct reader_field ep)
 }
 
 static int
-parse_seq(struct reader_field f, uint64_t *out)
+parse_seq(struct span f, uint64_t *out)
 {
     uint64_t v = 0;
     if (f.len == 0 || f.len > 19)
@@ -52,7 +52,7 @@ parse_seq(struct reader_field f, uint64_t *out)
 const char *
 row_decode(const struct reader_row *in, struct row *out)
 {
-    const struct reader_field *c = in->col;
+    const struct span *c = in->col;
     if (xtime_parse(c[READER_DATE_TIME].ptr, c[READER_DATE_TIME].len, &out->time_ms) != 0)
         return "unparsable date-time";
     if (c[READER_SESSION_ID].len == 0)

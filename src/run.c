@@ -244,7 +244,7 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
         t->totals.last_ms = s->start_ms;
     t->count[cls]++;
     if (r->cfg->command == CLI_SESSIONS) {
-        struct reader_field server =
+        struct span server =
             server_of(r->cfg->server, s->dir, s->connector->ptr, s->connector->len);
         if (r->xlsx) {
             struct export_record rec;
@@ -266,8 +266,8 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
     if (t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_CIPHER)))
         export_cipher(s, cipher, sizeof(cipher));
     const char *dir = extls_dir_name(s->dir);
-    struct reader_field host = {s->host ? s->host : "", s->host ? s->host_len : 0};
-    struct reader_field key[AGG_N_KEYS] = {
+    struct span host = {s->host ? s->host : "", s->host ? s->host_len : 0};
+    struct span key[AGG_N_KEYS] = {
         [AGG_DIRECTION] = {dir, strlen(dir)},
         [AGG_CONNECTOR] = {s->connector->ptr, s->connector->len},
         [AGG_REMOTE] = {s->remote, strlen(s->remote)},
@@ -285,7 +285,7 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
             t->fatal = agg_add(targets[i], key, cls, s->start_ms, host);
     }
     if (t->by_day && t->fatal == EXTLS_OK) /* no host: the day section shows none */
-        t->fatal = agg_add(t->by_day, key, cls, s->start_ms, (struct reader_field){"", 0});
+        t->fatal = agg_add(t->by_day, key, cls, s->start_ms, (struct span){"", 0});
 }
 
 /* A session completed inside one input. */

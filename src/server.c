@@ -23,10 +23,10 @@ server_names_release(struct server_names *s)
 }
 
 /* The server part of a receive connector id; len 0 when it has none. */
-static struct reader_field
+static struct span
 prefix(enum extls_dir dir, const char *connector, size_t len)
 {
-    struct reader_field f = {"", 0};
+    struct span f = {"", 0};
     if (dir != EXTLS_DIR_RECEIVE)
         return f;
     const char *bs = memchr(connector, '\\', len);
@@ -37,11 +37,11 @@ prefix(enum extls_dir dir, const char *connector, size_t len)
     return f;
 }
 
-struct reader_field
+struct span
 server_of(const char *given, enum extls_dir dir, const char *connector, size_t len)
 {
     if (given) {
-        struct reader_field f = {given, strlen(given)};
+        struct span f = {given, strlen(given)};
         return f;
     }
     return prefix(dir, connector, len);
@@ -87,7 +87,7 @@ note(struct server_names *s, const char *name, size_t len)
 enum extls_status
 server_names_note(struct server_names *s, enum extls_dir dir, const char *connector, size_t len)
 {
-    struct reader_field f = prefix(dir, connector, len);
+    struct span f = prefix(dir, connector, len);
     return f.len ? note(s, f.ptr, f.len) : EXTLS_OK;
 }
 
@@ -144,7 +144,7 @@ server_fill(struct agg **a, const char *name, size_t len)
         return EXTLS_ENOMEM;
     }
     for (size_t i = 0; i < size; i++) {
-        struct reader_field key[AGG_N_KEYS];
+        struct span key[AGG_N_KEYS];
         memcpy(key, g[i]->key, sizeof(key));
         if (key[AGG_SERVER].len == 0) {
             key[AGG_SERVER].ptr = name;

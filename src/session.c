@@ -71,7 +71,7 @@ struct session_table {
     size_t cap; /* power of two */
     size_t n, peak;
     struct strpool *pool;
-    const struct pstr *conns[CONN_CACHE]; /* connectors seen last: rows repeat a few of them */
+    const struct span *conns[CONN_CACHE]; /* connectors seen last: rows repeat a few of them */
     unsigned conn_next;                   /* the entry of conns[] to replace next */
     session_done_fn *done;
     void *user;
@@ -195,15 +195,15 @@ key_hash(enum extls_dir dir, const char *sid, size_t len)
 }
 
 /* The interned connector of a row: from the small cache, else the pool. */
-static const struct pstr *
-connector_of(struct session_table *t, struct reader_field c)
+static const struct span *
+connector_of(struct session_table *t, struct span c)
 {
     for (unsigned k = 0; k < CONN_CACHE; k++) {
-        const struct pstr *p = t->conns[k];
+        const struct span *p = t->conns[k];
         if (p && p->len == c.len && memcmp(p->ptr, c.ptr, c.len) == 0)
             return p;
     }
-    const struct pstr *p = strpool_intern(t->pool, c.ptr, c.len);
+    const struct span *p = strpool_intern(t->pool, c.ptr, c.len);
     if (p) {
         t->conns[t->conn_next] = p;
         t->conn_next = (t->conn_next + 1) % CONN_CACHE;
@@ -212,8 +212,7 @@ connector_of(struct session_table *t, struct reader_field c)
 }
 
 static int
-key_eq(const struct session *s, enum extls_dir dir, struct reader_field conn, const char *sid,
-       size_t len)
+key_eq(const struct session *s, enum extls_dir dir, struct span conn, const char *sid, size_t len)
 {
     return s->dir == dir && s->sid_len == len && memcmp(s->sid, sid, len) == 0 &&
            s->connector->len == conn.len && memcmp(s->connector->ptr, conn.ptr, conn.len) == 0;
@@ -260,7 +259,7 @@ remove_at(struct session_table *t, size_t i)
 }
 
 static void
-copy_bounded(char *dst, struct reader_field f)
+copy_bounded(char *dst, struct span f)
 {
     size_t n = f.len > SESSION_ADDR_MAX ? SESSION_ADDR_MAX : f.len;
     memcpy(dst, f.ptr, n);
@@ -268,7 +267,7 @@ copy_bounded(char *dst, struct reader_field f)
 }
 
 static int
-set_string(char **dst, size_t *dst_len, struct reader_field f)
+set_string(char **dst, size_t *dst_len, struct span f)
 {
     size_t n = f.len > EXTLS_NAME_MAX ? EXTLS_NAME_MAX : f.len;
     char *p = malloc(n + 1);
@@ -459,7 +458,7 @@ cut_utf8(const char *p, size_t len, size_t max)
 
 /* A value from a row: copied (subjects cut at SESSION_SUBJECT_MAX) only if kept. */
 static int
-offer(struct session_cert *c, int k, uint64_t seq, struct reader_field f, enum cert_verdict v)
+offer(struct session_cert *c, int k, uint64_t seq, struct span f, enum cert_verdict v)
 {
     if (!wanted(c, k, seq, v))
         return 0;
@@ -584,7 +583,7 @@ merge_row(struct session_table *t, struct session *s, const struct row *r,
         return EXTLS_OK;
 
     if ((f->flags & MATCH_TLS_OK) && (!(s->flags & S_MARKER) || seq < s->marker_seq)) {
-        const struct pstr *proto = strpool_intern(t->pool, f->proto.ptr, f->proto.len);
+        const struct span *proto = strpool_intern(t->pool, f->proto.ptr, f->proto.len);
         if (!proto)
             return EXTLS_ENOMEM;
         struct session_algo a[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
@@ -668,7 +667,7 @@ session_alloc(const char *sid, size_t len)
 }
 
 static struct session *
-session_create(enum extls_dir dir, const struct pstr *conn, const struct row *r)
+session_create(enum extls_dir dir, const struct span *conn, const struct row *r)
 {
     struct session *s = session_alloc(r->session.ptr, r->session.len);
     if (!s)
@@ -699,7 +698,7 @@ session_table_add(struct session_table *t, const struct row *r, const struct mat
                 return EXTLS_ENOMEM;
             return session_table_add(t, r, f, file);
         }
-        const struct pstr *conn = connector_of(t, r->connector);
+        const struct span *conn = connector_of(t, r->connector);
         if (!conn)
             return EXTLS_ENOMEM;
         s = session_create(r->dir, conn, r);
@@ -793,7 +792,7 @@ session_table_drain(struct session_table *t, size_t *n)
 
 /* Re-intern a string of another table's pool in this one. */
 static int
-reintern(struct session_table *t, const struct pstr **p)
+reintern(struct session_table *t, const struct span **p)
 {
     if (!*p)
         return 0;
@@ -897,7 +896,7 @@ session_table_adopt(struct session_table *t, struct session *s)
         }
     }
     uint64_t h = key_hash(s->dir, s->sid, s->sid_len);
-    struct reader_field conn = {s->connector->ptr, s->connector->len};
+    struct span conn = {s->connector->ptr, s->connector->len};
     size_t mask = t->cap - 1, i = h & mask;
     struct session *d;
     while ((d = t->slot[i].s) != NULL) {

@@ -329,7 +329,7 @@ state_add_open(struct state *st, struct session *s, const char *path)
         st->cap_open = cap;
     }
     char *copy = strdup(path);
-    const struct pstr *keep[5] = {s->connector, s->proto, s->cipher.name, s->mac.name, s->kx.name};
+    const struct span *keep[5] = {s->connector, s->proto, s->cipher.name, s->mac.name, s->kx.name};
     int bad = !copy;
     for (int i = 0; i < 5 && !bad; i++) {
         if (keep[i] && !(keep[i] = strpool_intern(st->pool, keep[i]->ptr, keep[i]->len)))
@@ -434,7 +434,7 @@ put_i(struct text *t, int64_t v)
 }
 
 static void
-put_pstr(struct text *t, const struct pstr *p)
+put_pstr(struct text *t, const struct span *p)
 {
     put_u(t, p != NULL);
     put_field(t, p ? p->ptr : "", p ? p->len : 0);
@@ -790,7 +790,7 @@ take_range(struct parser *p, uint64_t max)
     return v;
 }
 
-static const struct pstr *
+static const struct span *
 take_pstr(struct parser *p, struct strpool *pool)
 {
     uint64_t present = take_range(p, 1);
@@ -798,7 +798,7 @@ take_pstr(struct parser *p, struct strpool *pool)
     const char *s = take(p, &len);
     if (!present)
         return NULL;
-    const struct pstr *ps = strpool_intern(pool, s, len);
+    const struct span *ps = strpool_intern(pool, s, len);
     if (!ps)
         p->why = p->why ? p->why : "out of memory";
     return ps;

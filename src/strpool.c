@@ -8,7 +8,7 @@
 #include <string.h>
 
 struct entry {
-    struct pstr s; /* must stay first: callers get &entry->s */
+    struct span s; /* must stay first: callers get &entry->s */
     uint64_t hash;
 };
 
@@ -78,7 +78,7 @@ grow(struct strpool *p)
     return 0;
 }
 
-const struct pstr *
+const struct span *
 strpool_intern(struct strpool *p, const char *s, size_t len)
 {
     uint64_t h = hash_bytes(HASH_SEED, s, len);

@@ -198,7 +198,7 @@ put_time(struct xlsx *x, lxw_worksheet *ws, uint32_t row, uint16_t col, int64_t 
 
 /* A day key "yyyy-mm-dd" as a date cell (anything else as text). */
 static void
-put_day(struct xlsx *x, lxw_worksheet *ws, uint32_t row, uint16_t col, struct reader_field f)
+put_day(struct xlsx *x, lxw_worksheet *ws, uint32_t row, uint16_t col, struct span f)
 {
     const char *p = f.ptr;
     int digits = f.len == 10 && p[4] == '-' && p[7] == '-';

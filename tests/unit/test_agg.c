@@ -17,24 +17,24 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static struct reader_field
+static struct span
 fld(const char *s)
 {
-    struct reader_field f = {s, strlen(s)};
+    struct span f = {s, strlen(s)};
     return f;
 }
 
 /* Field with an explicit length (may hold NUL or 0xff bytes). */
-static struct reader_field
+static struct span
 fldn(const char *s, size_t len)
 {
-    struct reader_field f = {s, len};
+    struct span f = {s, len};
     return f;
 }
 
 /* Keys of one session, every key given (the table uses the selected ones). */
 static void
-keys(struct reader_field k[AGG_N_KEYS], const char *dir, const char *conn, const char *remote,
+keys(struct span k[AGG_N_KEYS], const char *dir, const char *conn, const char *remote,
      const char *day, const char *ehlo, const char *cipher)
 {
     k[AGG_DIRECTION] = fld(dir);
@@ -47,14 +47,14 @@ keys(struct reader_field k[AGG_N_KEYS], const char *dir, const char *conn, const
 }
 
 static void
-add(struct agg *a, const struct reader_field k[AGG_N_KEYS], enum extls_class cls, int64_t start,
+add(struct agg *a, const struct span k[AGG_N_KEYS], enum extls_class cls, int64_t start,
     const char *host)
 {
     assert_int_equal(agg_add(a, k, cls, start, fld(host)), EXTLS_OK);
 }
 
 static void
-assert_field(struct reader_field f, const char *want, size_t len)
+assert_field(struct span f, const char *want, size_t len)
 {
     assert_non_null(f.ptr);
     assert_int_equal(f.len, len);
@@ -107,7 +107,7 @@ unselected_keys_ignored(void **state)
     const enum agg_key order[] = {AGG_REMOTE};
     struct agg *a = agg_new(order, N(order));
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     char remote[] = "95.10.20.33";
     keys(k, "receive", "Default EX01", remote, "2024-03-13", "a.test", "CALG_AES_128");
     add(a, k, EXTLS_TLS1_2, 1000, "a.test");
@@ -146,7 +146,7 @@ no_keys_one_group(void **state)
     size_t n = 99;
     agg_keys(a, &n);
     assert_int_equal(n, 0);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     keys(k, "receive", "A", "1", "2024-03-13", "", "");
     add(a, k, EXTLS_SSL3, 5, "");
     keys(k, "send", "B", "2", "2024-03-14", "e", "c");
@@ -167,7 +167,7 @@ counts_sum_and_first_last_start(void **state)
     const enum agg_key order[] = {AGG_DIRECTION, AGG_CONNECTOR};
     struct agg *a = agg_new(order, N(order));
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     keys(k, "receive", "Default EX01", "1.2.3.4", "2024-03-13", "h", "c");
     /* Class c gets c + 1 sessions, starts out of order, including negatives. */
     static const int64_t starts[] = {500, -20, 900, 30, 1700000000000, -21, 0};
@@ -207,7 +207,7 @@ host_after(const int64_t *start, const char *const *host, size_t n, const char *
     const enum agg_key order[] = {AGG_REMOTE};
     struct agg *a = agg_new(order, N(order));
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     keys(k, "receive", "C", "1.2.3.4", "2024-03-13", "", "");
     for (size_t i = 0; i < n; i++)
         add(a, k, EXTLS_NONE, start[i], host[i]);
@@ -262,7 +262,7 @@ check_sorted(const enum agg_key *order, size_t n_order, const struct pair *want,
 {
     struct agg *a = agg_new(order, n_order);
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     for (size_t i = 0; i < N(sort_input); i++) {
         keys(k, "receive", sort_input[i].conn, sort_input[i].remote, "2024-03-13", "e", "c");
         add(a, k, EXTLS_NONE, (int64_t)i, "");
@@ -308,7 +308,7 @@ key_boundaries_split_groups(void **state)
     const enum agg_key order[] = {AGG_CONNECTOR, AGG_REMOTE};
     struct agg *a = agg_new(order, N(order));
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     keys(k, "receive", "", "", "d", "e", "c");
     static const struct {
         const char *conn;
@@ -348,7 +348,7 @@ sorted_refreshed_after_add(void **state)
     const enum agg_key order[] = {AGG_EHLO};
     struct agg *a = agg_new(order, N(order));
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     keys(k, "receive", "C", "r", "d", "m.test", "c");
     add(a, k, EXTLS_TLS1_2, 10, "");
     keys(k, "receive", "C", "r", "d", "x.test", "c");
@@ -390,7 +390,7 @@ many_groups(void **state)
     const enum agg_key order[] = {AGG_DAY, AGG_REMOTE};
     struct agg *a = agg_new(order, N(order));
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     char remote[16];
     keys(k, "receive", "C", "", "2024-03-13", "e", "c");
     for (int pass = 0; pass < 2; pass++) {
@@ -426,7 +426,7 @@ add_group_sums_and_refuses_overflow(void **state)
     const enum agg_key order[] = {AGG_SERVER, AGG_DIRECTION};
     struct agg *a = agg_new(order, N(order));
     assert_non_null(a);
-    struct reader_field k[AGG_N_KEYS];
+    struct span k[AGG_N_KEYS];
     keys(k, "send", "Outbound", "1.2.3.4", "", "", "");
     k[AGG_SERVER] = fld("EX01");
     struct agg_group g;
@@ -493,10 +493,10 @@ legacy_first_order(void **state)
         {"receive", "10.0.0.5", EXTLS_NONE},
     };
     for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++) {
-        struct reader_field key[AGG_N_KEYS] = {{"", 0}};
-        key[AGG_DIRECTION] = (struct reader_field){add[i].dir, strlen(add[i].dir)};
-        key[AGG_REMOTE] = (struct reader_field){add[i].remote, strlen(add[i].remote)};
-        assert_int_equal(agg_add(a, key, add[i].cls, 0, (struct reader_field){"", 0}), EXTLS_OK);
+        struct span key[AGG_N_KEYS] = {{"", 0}};
+        key[AGG_DIRECTION] = (struct span){add[i].dir, strlen(add[i].dir)};
+        key[AGG_REMOTE] = (struct span){add[i].remote, strlen(add[i].remote)};
+        assert_int_equal(agg_add(a, key, add[i].cls, 0, (struct span){"", 0}), EXTLS_OK);
     }
     const struct agg_group *v[6];
     memcpy(v, agg_sorted(a), sizeof(v));

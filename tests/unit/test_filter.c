@@ -17,11 +17,11 @@
 /* 2023-01-11T16:00:00.000Z */
 #define T0 1673452800000LL
 
-static const struct pstr conn_default = {"EX01\\Default Frontend EX01", 26};
+static const struct span conn_default = {"EX01\\Default Frontend EX01", 26};
 
 /* A session with the fields filters look at. */
 static struct session
-sess(enum extls_dir dir, const struct pstr *conn, int64_t start_ms, const char *remote)
+sess(enum extls_dir dir, const struct span *conn, int64_t start_ms, const char *remote)
 {
     struct session s;
     memset(&s, 0, sizeof(s));
@@ -51,7 +51,7 @@ static int
 connector_in(const char *pattern, const char *conn, size_t len)
 {
     char err[256] = "";
-    struct pstr c = {conn, len};
+    struct span c = {conn, len};
     struct filter *f = filter_new();
     assert_non_null(f);
     assert_int_equal(filter_connector(f, pattern, err, sizeof(err)), EXTLS_OK);
@@ -197,7 +197,7 @@ bad_connector_regex_is_einval_with_message(void **state)
     assert_string_equal(err + el - tl, tail);
     /* The earlier pattern stays in force. */
     struct session relay_s = sess(EXTLS_DIR_SEND, &conn_default, T0, "192.0.2.1");
-    struct pstr relay = {"Relay out", 9};
+    struct span relay = {"Relay out", 9};
     relay_s.connector = &relay;
     struct session def_s = sess(EXTLS_DIR_SEND, &conn_default, T0, "192.0.2.1");
     assert_true(filter_match(f, &relay_s));
@@ -344,7 +344,7 @@ all_filters_must_agree(void **state)
     filter_direction(f, EXTLS_DIR_RECEIVE);
     assert_int_equal(filter_connector(f, "Default", err, sizeof(err)), EXTLS_OK);
     assert_int_equal(filter_remote(f, "192.0.2.0/24"), EXTLS_OK);
-    struct pstr relay = {"Relay", 5};
+    struct span relay = {"Relay", 5};
     struct session s = sess(EXTLS_DIR_RECEIVE, &conn_default, T0 + 1, "192.0.2.9");
     assert_true(filter_match(f, &s));
     struct session t = s;

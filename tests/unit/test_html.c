@@ -264,10 +264,10 @@ axis_steps(void **state)
 
 /* ---- whole pages ---- */
 
-static struct reader_field
+static struct span
 field(const char *s)
 {
-    struct reader_field f = {s, strlen(s)};
+    struct span f = {s, strlen(s)};
     return f;
 }
 
@@ -276,7 +276,7 @@ static void
 add(struct agg *a, const char *dir, const char *conn, const char *remote, const char *day,
     const char *host, enum extls_class cls, int64_t ms, int n)
 {
-    struct reader_field key[AGG_N_KEYS];
+    struct span key[AGG_N_KEYS];
     for (int k = 0; k < AGG_N_KEYS; k++)
         key[k] = field("");
     key[AGG_DIRECTION] = field(dir);

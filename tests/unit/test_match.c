@@ -40,10 +40,10 @@ teardown(void **state)
     return 0;
 }
 
-static struct reader_field
+static struct span
 fld(const char *s)
 {
-    struct reader_field f = {s, strlen(s)};
+    struct span f = {s, strlen(s)};
     return f;
 }
 
@@ -79,7 +79,7 @@ match(void **state, const struct row *r, struct match_facts *f)
 
 /* f is exactly the bytes s (and lies inside `within`). */
 static void
-assert_text(struct reader_field f, const char *s, const char *within)
+assert_text(struct span f, const char *s, const char *within)
 {
     if (f.len != strlen(s) || memcmp(f.ptr, s, f.len) != 0)
         fail_msg("got '%.*s', want '%s'", (int)f.len, f.ptr, s);

@@ -79,7 +79,7 @@ on_row(const struct reader_row *row, void *user)
     e->line = row->line;
     e->dir = row->dir;
     for (int c = 0; c < READER_N_COLS; c++) {
-        const struct reader_field *f = &row->col[c];
+        const struct span *f = &row->col[c];
         assert_non_null(f->ptr);
         e->col[c] = malloc(f->len + 1);
         assert_non_null(e->col[c]);

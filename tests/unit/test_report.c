@@ -40,10 +40,10 @@ struct sess {
     int64_t ms;
 };
 
-static struct reader_field
+static struct span
 field(const char *s)
 {
-    struct reader_field f = {s ? s : "", s ? strlen(s) : 0};
+    struct span f = {s ? s : "", s ? strlen(s) : 0};
     return f;
 }
 
@@ -54,7 +54,7 @@ build(const enum agg_key *keys, size_t nk, const struct sess *v, size_t n)
     struct agg *a = agg_new(keys, nk);
     assert_non_null(a);
     for (size_t i = 0; i < n; i++) {
-        struct reader_field key[AGG_N_KEYS] = {0};
+        struct span key[AGG_N_KEYS] = {0};
         for (int k = 0; k < AGG_N_KEYS; k++)
             key[k] = field("");
         key[AGG_DIRECTION] = field(v[i].dir);
@@ -579,12 +579,12 @@ write_error_is_eio(void **state)
 
 /* ---- export.c: one record per session ---- */
 
-static const struct pstr conn_ex = {"EX\\Default", 10};
-static const struct pstr conn_relay = {"Relay, \"Partner\"", 16};
-static const struct pstr proto_tls12 = {"SP_PROT_TLS1_2_SERVER", 21};
-static const struct pstr alg_aes = {"CALG_AES_256", 12};
-static const struct pstr alg_sha = {"CALG_SHA_384", 12};
-static const struct pstr alg_ecdh = {"CALG_ECDH_EPHEM", 15};
+static const struct span conn_ex = {"EX\\Default", 10};
+static const struct span conn_relay = {"Relay, \"Partner\"", 16};
+static const struct span proto_tls12 = {"SP_PROT_TLS1_2_SERVER", 21};
+static const struct span alg_aes = {"CALG_AES_256", 12};
+static const struct span alg_sha = {"CALG_SHA_384", 12};
+static const struct span alg_ecdh = {"CALG_ECDH_EPHEM", 15};
 
 static char sid1[] = "08DAF3B5D1C2A001";
 static char sid2[] = "08DAF3B5D1C2A002";
@@ -650,8 +650,8 @@ export_both(enum report_format fmt)
     FILE *out = open_memstream(&buf, &len);
     assert_non_null(out);
     export_header(out, fmt);
-    export_session(out, fmt, 0, &s1, "logs/RECV2023011116-1.LOG", (struct reader_field){"EX", 2});
-    export_session(out, fmt, 0, &s2, "-", (struct reader_field){"", 0});
+    export_session(out, fmt, 0, &s1, "logs/RECV2023011116-1.LOG", (struct span){"EX", 2});
+    export_session(out, fmt, 0, &s2, "-", (struct span){"", 0});
     assert_int_equal(fclose(out), 0);
     return buf;
 }
@@ -733,7 +733,7 @@ on_cert_session(const struct session *s, void *user)
 {
     struct cert_out *o = user;
     for (int i = 0; i < 3; i++)
-        export_session(o->out[i], cert_fmts[i], 0, s, "SEND.LOG", (struct reader_field){"", 0});
+        export_session(o->out[i], cert_fmts[i], 0, s, "SEND.LOG", (struct span){"", 0});
 }
 
 /*
@@ -782,12 +782,12 @@ export_cert_columns(void **state)
         r.time_ms = T0;
         r.seq = rows[i].seq;
         r.event = (enum row_event)rows[i].event;
-        r.connector = (struct reader_field){"Out", 3};
-        r.session = (struct reader_field){"S1", 2};
-        r.local = (struct reader_field){"", 0};
-        r.remote = (struct reader_field){"192.0.2.25", 10};
-        r.data = (struct reader_field){rows[i].data, strlen(rows[i].data)};
-        r.context = (struct reader_field){rows[i].context, strlen(rows[i].context)};
+        r.connector = (struct span){"Out", 3};
+        r.session = (struct span){"S1", 2};
+        r.local = (struct span){"", 0};
+        r.remote = (struct span){"192.0.2.25", 10};
+        r.data = (struct span){rows[i].data, strlen(rows[i].data)};
+        r.context = (struct span){rows[i].context, strlen(rows[i].context)};
         r.line = 3 + i;
         struct match_facts f;
         match_row(m, &r, &f);

@@ -16,10 +16,10 @@
 /* 2023-01-11T16:00:04.113Z: 19368 days after the epoch, 16:00:04.113. */
 #define MS_Q16 (19368LL * 86400000 + 16LL * 3600000 + 4113)
 
-static struct reader_field
+static struct span
 fld(const char *s)
 {
-    struct reader_field f = {s, strlen(s)};
+    struct span f = {s, strlen(s)};
     return f;
 }
 
@@ -45,7 +45,7 @@ good_row(void)
 
 /* The field f is exactly the bytes of s, and borrowed at `at`. */
 static void
-assert_field(struct reader_field f, const char *at, const char *s)
+assert_field(struct span f, const char *at, const char *s)
 {
     assert_int_equal(f.len, strlen(s));
     assert_memory_equal(f.ptr, s, f.len);
@@ -249,7 +249,7 @@ first_bad_field_is_reported(void **state)
 static void
 assert_address(const char *s, size_t off, const char *want)
 {
-    struct reader_field a = row_endpoint_address(fld(s));
+    struct span a = row_endpoint_address(fld(s));
     if (a.len != strlen(want) || memcmp(a.ptr, want, a.len) != 0)
         fail_msg("address of '%s' = '%.*s', want '%s'", s, (int)a.len, a.ptr, want);
     assert_ptr_equal(a.ptr, s + off);
@@ -278,11 +278,11 @@ static void
 endpoint_address_respects_length(void **state)
 {
     (void)state;
-    struct reader_field ep = {"192.0.2.1:25", 9};
-    struct reader_field a = row_endpoint_address(ep);
+    struct span ep = {"192.0.2.1:25", 9};
+    struct span a = row_endpoint_address(ep);
     assert_ptr_equal(a.ptr, ep.ptr);
     assert_int_equal(a.len, 9);
-    struct reader_field v6 = {"[2001:db8::1]:25", 5}; /* "[2001" */
+    struct span v6 = {"[2001:db8::1]:25", 5}; /* "[2001" */
     a = row_endpoint_address(v6);
     assert_ptr_equal(a.ptr, v6.ptr);
     assert_int_equal(a.len, 5);

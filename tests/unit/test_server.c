@@ -16,7 +16,7 @@
 #include "server.h"
 
 static void
-assert_field(struct reader_field f, const char *want)
+assert_field(struct span f, const char *want)
 {
     assert_int_equal(f.len, strlen(want));
     assert_memory_equal(f.ptr, want, f.len);
@@ -44,7 +44,7 @@ server_of_a_session(void **state)
     char id[EXTLS_NAME_MAX + 16];
     memset(id, 'S', EXTLS_NAME_MAX);
     strcpy(id + EXTLS_NAME_MAX, "\\Default");
-    struct reader_field f = OF(NULL, EXTLS_DIR_RECEIVE, id);
+    struct span f = OF(NULL, EXTLS_DIR_RECEIVE, id);
     assert_int_equal(f.len, EXTLS_NAME_MAX);
     assert_ptr_equal(f.ptr, id);
     memset(id, 'S', EXTLS_NAME_MAX + 1);
@@ -102,10 +102,10 @@ names_seen_in_any_order(void **state)
     server_names_release(&c);
 }
 
-static struct reader_field
+static struct span
 fld(const char *s)
 {
-    struct reader_field f = {s, strlen(s)};
+    struct span f = {s, strlen(s)};
     return f;
 }
 
@@ -114,7 +114,7 @@ static void
 add(struct agg *a, const char *dir, const char *conn, const char *server, enum extls_class cls,
     int64_t ms)
 {
-    struct reader_field key[AGG_N_KEYS];
+    struct span key[AGG_N_KEYS];
     for (int k = 0; k < AGG_N_KEYS; k++)
         key[k] = fld("");
     key[AGG_DIRECTION] = fld(dir);

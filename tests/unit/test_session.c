@@ -94,7 +94,7 @@ struct lrow {
 };
 
 static void
-copy_pstr(char *dst, size_t cap, const struct pstr *p)
+copy_pstr(char *dst, size_t cap, const struct span *p)
 {
     dst[0] = '\0';
     if (!p)
@@ -186,10 +186,10 @@ teardown(void **state)
     return 0;
 }
 
-static struct reader_field
+static struct span
 fld(const char *s)
 {
-    struct reader_field f = {s, strlen(s)};
+    struct span f = {s, strlen(s)};
     return f;
 }
 

@@ -142,13 +142,12 @@ fill(struct state *st, struct strpool *pool)
     st->aggs[0] = agg_new(keys, 2);
     assert_non_null(st->aggs[0]);
     st->n_aggs = 1;
-    struct reader_field key[AGG_N_KEYS] = {{"", 0}};
-    key[AGG_CONNECTOR] = (struct reader_field){"EX\\Default ", 11};
-    key[AGG_DAY] = (struct reader_field){"2023-10-11", 10};
-    assert_int_equal(agg_add(st->aggs[0], key, EXTLS_TLS1_0, 1000, (struct reader_field){"h1", 2}),
+    struct span key[AGG_N_KEYS] = {{"", 0}};
+    key[AGG_CONNECTOR] = (struct span){"EX\\Default ", 11};
+    key[AGG_DAY] = (struct span){"2023-10-11", 10};
+    assert_int_equal(agg_add(st->aggs[0], key, EXTLS_TLS1_0, 1000, (struct span){"h1", 2}),
                      EXTLS_OK);
-    assert_int_equal(agg_add(st->aggs[0], key, EXTLS_NONE, 900, (struct reader_field){"", 0}),
-                     EXTLS_OK);
+    assert_int_equal(agg_add(st->aggs[0], key, EXTLS_NONE, 900, (struct span){"", 0}), EXTLS_OK);
     assert_int_equal(state_set_opt(st, "direction", "receive"), EXTLS_OK);
     assert_int_equal(state_set_opt(st, "connector", "a\tb\\c"), EXTLS_OK);
     uint32_t se;
