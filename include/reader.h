@@ -148,7 +148,9 @@ struct reader_pos {
 /*
  * The position after the last complete line fed so far. A partial last
  * line is not part of it: stop with reader_stop(), and the next run
- * re-reads that line from the saved offset.
+ * re-reads that line from the saved offset. Once the input is rejected
+ * (reader_stats().rejected), the start of the line that rejected it: the
+ * lines before it were delivered, those from it on never are.
  */
 void reader_get_pos(const struct reader *r, struct reader_pos *p);
 

@@ -62,8 +62,9 @@ struct reader {
     int marks_valid;  /* marks belong to the line being processed */
 
     struct reader_stats st;
-    int saw_header; /* a '#' line was read in this input */
-    int iis;        /* "#Software:" named IIS */
+    struct reader_pos reject_pos; /* where the line that rejected the input starts */
+    int saw_header;               /* a '#' line was read in this input */
+    int iis;                      /* "#Software:" named IIS */
     char msg[MSG_MAX];
 };
 
@@ -197,10 +198,14 @@ reader_stats(const struct reader *r)
 static void
 problem(struct reader *r, enum reader_problem kind, const char *msg)
 {
-    if (kind == READER_MALFORMED_ROW)
+    if (kind == READER_MALFORMED_ROW) {
         r->st.malformed++;
-    else
+    } else if (!r->st.rejected) {
+        /* The line being read (counted already) starts where the last complete one ended. */
+        reader_get_pos(r, &r->reject_pos);
+        r->reject_pos.line = r->st.lines - 1;
         r->st.rejected = 1;
+    }
     if (r->cb.problem)
         r->cb.problem(kind, r->st.lines, msg, r->cb.user);
 }
@@ -912,6 +917,10 @@ reader_feed(struct reader *r, const char *buf, size_t len)
 void
 reader_get_pos(const struct reader *r, struct reader_pos *p)
 {
+    if (r->st.rejected) {
+        *p = r->reject_pos;
+        return;
+    }
     p->offset = r->st.good_offset;
     p->line = r->st.lines; /* a partial last line is only counted by reader_finish() */
     p->dir = r->dir;

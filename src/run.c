@@ -383,6 +383,24 @@ still_written(struct worker *w, int fd, uint32_t idx)
     return st.mtime_s > w->run->now_s - GROWING_S;
 }
 
+/*
+ * --state: does the next run go on where this one stopped reading? Yes
+ * after a clean read; after an error (a damaged gzip member, a file that
+ * shrank, a line that rejects the rest) too, once any line was read: those
+ * rows are counted now, so the next run starts after them (and meets the
+ * same error again until the file is repaired or replaced) instead of
+ * counting them again from an older record.
+ */
+static int
+resume_here(struct worker *w, int read_failed)
+{
+    struct reader_pos at;
+    if (!read_failed && !reader_stats(w->reader)->rejected)
+        return 1;
+    reader_get_pos(w->reader, &at);
+    return at.offset > 0;
+}
+
 /* Read one input; fills r->results[idx] (not yet marked ready). */
 static void
 read_input(struct worker *w, uint32_t idx)
@@ -454,7 +472,7 @@ read_input(struct worker *w, uint32_t idx)
         if (w->tally.fatal || reader_stats(w->reader)->rejected)
             break;
     }
-    if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
+    if (!w->tally.fatal && r->state && resume_here(w, read_failed)) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
         run_new_record(w, fd, idx);
     } else if (!read_failed && !w->tally.fatal && still_written(w, fd, idx)) {

@@ -539,7 +539,7 @@ run_state_end(struct run *r)
     if (!r->main.fatal && r->main.groups)
         r->main.fatal = run_fill_servers(r);
 
-    /* Files: this run's records; an input that failed keeps its old record. */
+    /* Files: this run's records; an input that failed before reading a line keeps its old one. */
     for (size_t i = 0; i < r->inputs.n && !r->main.fatal; i++) {
         const struct state_file *rec = NULL;
         if (r->results[i].resumable)

@@ -99,6 +99,11 @@ add_test(NAME e2e_state_order
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-order.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_state_order PROPERTIES LABELS e2e TIMEOUT 300)
+# --state: an input that fails part-way is counted once, and read on from there once repaired.
+add_test(NAME e2e_state_failed_input
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-failed-input.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_state_failed_input PROPERTIES LABELS e2e TIMEOUT 120)
 # docs/cron.md: its cron lines, taken from the document, run over eight simulated days.
 add_test(NAME e2e_cron_recipes
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cron-recipes.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
