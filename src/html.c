@@ -15,7 +15,6 @@
 #include "xtime.h"
 
 #define MS_PER_DAY 86400000LL
-#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
 /* Names for people, in class order. */
 static const char *const class_label[EXTLS_N_CLASSES] = {
@@ -53,58 +52,6 @@ put_rect(FILE *out, int c, unsigned x, unsigned y, unsigned w, unsigned h)
     if (over)
         fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"url(#%s)\"/>", x, y,
                 w, h, over);
-}
-
-/* U+FDD0..U+FDEF and the last two code points of every plane. */
-static int
-is_noncharacter(unsigned cp)
-{
-    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
-}
-
-void
-html_escape(FILE *out, const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    for (size_t i = 0; i < len;) {
-        unsigned cp;
-        size_t n = esc_utf8_next(s + i, len - i, &cp);
-        if (n == 0) {
-            fputs(REPLACEMENT, out);
-            i++;
-            continue;
-        }
-        switch (cp) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&#39;", out);
-            break;
-        default:
-            if (cp < 0x20) { /* control picture U+2400 + cp */
-                putc(0xE2, out);
-                putc(0x90, out);
-                putc((int)(0x80 + cp), out);
-            } else if (cp == 0x7F) {
-                fputs("\xE2\x90\xA1", out); /* U+2421 SYMBOL FOR DELETE */
-            } else if ((cp >= 0x80 && cp < 0xA0) || is_noncharacter(cp)) {
-                fputs(REPLACEMENT, out);
-            } else {
-                fwrite(s + i, 1, n, out);
-            }
-        }
-        i += n;
-    }
 }
 
 void
@@ -196,7 +143,7 @@ put_pct(FILE *out, uint64_t part, uint64_t whole)
 static void
 put_field(FILE *out, struct span f)
 {
-    html_escape(out, f.ptr, f.len);
+    esc_html(out, f.ptr, f.len);
 }
 
 /*
@@ -338,7 +285,7 @@ page_header(FILE *out, const struct report *r, const uint64_t *cls, uint64_t leg
     }
     fputs("<p class=\"meta\">Servers: ", out);
     if (r->servers && r->servers[0])
-        html_escape(out, r->servers, strlen(r->servers));
+        esc_html(out, r->servers, strlen(r->servers));
     else
         fputs("not named in the logs (give --server NAME)", out);
     if (r->generated_ms) {
