@@ -72,6 +72,13 @@ struct report_totals {
     uint64_t skipped_kind[EXTLS_N_KINDS];
 };
 
+/*
+ * Add the counters of `b` into `a` (files, rows, sessions, ..., skipped
+ * files by kind) and widen a's first/last to cover b's. Returns EXTLS_OK, or
+ * EXTLS_ETOOBIG when a sum would pass 2^64-1: `a` is then unchanged.
+ */
+enum extls_status report_totals_add(struct report_totals *a, const struct report_totals *b);
+
 struct report {
     enum report_format format;
     struct report_totals totals;

@@ -171,18 +171,6 @@ put_time(FILE *out, int64_t ms)
     fprintf(out, "<time datetime=\"%s\">%s</time>", buf, buf);
 }
 
-static uint64_t
-tls_count(const uint64_t *count)
-{
-    return extls_with_tls_count(count);
-}
-
-static uint64_t
-legacy_count(const uint64_t *count)
-{
-    return extls_legacy_count(count);
-}
-
 /* ---- page parts ---- */
 
 static const char style[] =
@@ -294,7 +282,7 @@ page_header(FILE *out, const struct report *r, const uint64_t *cls, uint64_t leg
         fputs(" by extls " EXTLS_VERSION, out);
     }
     fputs(".</p>\n", out);
-    uint64_t tls = tls_count(cls), legacy = legacy_count(cls);
+    uint64_t tls = extls_with_tls_count(cls), legacy = extls_legacy_count(cls);
     fputs("<dl class=\"totals\">\n", out);
     total_item(out, "sessions", t->sessions, 0);
     fputs("<div><dt>with TLS</dt><dd>", out);
@@ -598,7 +586,7 @@ connector_table(FILE *out, const struct agg_group *const *v, size_t n)
     fputs("<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th></tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < n; i++) {
         const struct agg_group *g = v[i];
-        uint64_t tls = tls_count(g->count), legacy = legacy_count(g->count);
+        uint64_t tls = extls_with_tls_count(g->count), legacy = extls_legacy_count(g->count);
         fputs(legacy ? "<tr class=\"legacy\"><td class=\"t\">" : "<tr><td class=\"t\">", out);
         put_field(out, g->key[AGG_DIRECTION]);
         fputs("</td><td class=\"v\">", out);
@@ -631,8 +619,8 @@ remote_table(FILE *out, const struct agg_group **v, size_t n)
     fputs("<th scope=\"col\" class=\"t\">Last seen</th></tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < n; i++) {
         const struct agg_group *g = v[i];
-        fputs(legacy_count(g->count) ? "<tr class=\"legacy\"><td class=\"t\">"
-                                     : "<tr><td class=\"t\">",
+        fputs(extls_legacy_count(g->count) ? "<tr class=\"legacy\"><td class=\"t\">"
+                                           : "<tr><td class=\"t\">",
               out);
         put_field(out, g->key[AGG_DIRECTION]);
         fputs("</td><td class=\"v\">", out);
@@ -685,7 +673,7 @@ fix_rows(FILE *out, const struct agg_group *const *v, size_t from, size_t to, in
         fputs("</td>", out);
         if (legacy) {
             fputs("<td class=\"hot\">", out);
-            put_u(out, legacy_count(g->count));
+            put_u(out, extls_legacy_count(g->count));
             fputs("</td>", out);
         }
         fputs("<td>", out);
@@ -825,7 +813,7 @@ trend_chart(FILE *out, const struct agg_group *const *v, size_t n, const struct 
     size_t slots = every_day ? (size_t)(last - first + 1) : n;
     uint64_t max = 0, step;
     for (size_t i = 0; i < n; i++) {
-        uint64_t part = legacy ? legacy_count(v[i]->count) : v[i]->count[EXTLS_NONE];
+        uint64_t part = legacy ? extls_legacy_count(v[i]->count) : v[i]->count[EXTLS_NONE];
         uint64_t bp = basis_points(part, v[i]->sessions);
         if (bp > max)
             max = bp;
@@ -886,7 +874,7 @@ trend_chart(FILE *out, const struct agg_group *const *v, size_t n, const struct 
                         DAY_TOP + TREND_H + 16, day);
             if (!g || !g->sessions)
                 continue;
-            uint64_t part = legacy ? legacy_count(g->count) : g->count[EXTLS_NONE];
+            uint64_t part = legacy ? extls_legacy_count(g->count) : g->count[EXTLS_NONE];
             unsigned y = DAY_TOP + TREND_H - scale(basis_points(part, g->sessions), top, TREND_H);
             if (pass == 0) {
                 fprintf(out, "%u,%u ", x, y);
@@ -929,7 +917,7 @@ by_table(FILE *out, struct agg *a)
     fputs("<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th></tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; v && i < n; i++) {
         const struct agg_group *g = v[i];
-        uint64_t legacy = legacy_count(g->count);
+        uint64_t legacy = extls_legacy_count(g->count);
         fputs(legacy ? "<tr class=\"legacy\">" : "<tr>", out);
         for (size_t k = 0; k < nk; k++) {
             fputs("<td class=\"v\">", out);
@@ -941,7 +929,7 @@ by_table(FILE *out, struct agg *a)
         fputs("</td>", out);
         class_cells(out, g);
         fputs("<td>", out);
-        put_pct(out, tls_count(g->count), g->sessions);
+        put_pct(out, extls_with_tls_count(g->count), g->sessions);
         fputs("</td><td>", out);
         put_pct(out, legacy, g->sessions);
         fputs("</td></tr>\n", out);
@@ -980,7 +968,7 @@ html_write(FILE *out, struct report *r)
             cls[c] += conn[i]->count[c];
     }
     for (size_t i = 0; i < n_remote; i++)
-        legacy_hosts += legacy_count(remote[i]->count) != 0;
+        legacy_hosts += extls_legacy_count(remote[i]->count) != 0;
 
     page_head(out, &r->totals);
     page_header(out, r, cls, r->by_remote ? legacy_hosts : UINT64_MAX);

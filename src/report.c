@@ -46,6 +46,40 @@ report_format_name(enum report_format f)
     return (size_t)f < n ? format_names[f] : "?";
 }
 
+/* *sum + add into *sum; nonzero (and *sum unchanged) when it passes 2^64-1. */
+static int
+add_would_overflow(uint64_t sum, uint64_t add)
+{
+    return sum > UINT64_MAX - add;
+}
+
+enum extls_status
+report_totals_add(struct report_totals *a, const struct report_totals *b)
+{
+    uint64_t *const to[] = {&a->files,     &a->files_skipped, &a->files_failed, &a->rows,
+                            &a->malformed, &a->sessions,      &a->excluded,     &a->late_rows};
+    const uint64_t from[] = {b->files,     b->files_skipped, b->files_failed, b->rows,
+                             b->malformed, b->sessions,      b->excluded,     b->late_rows};
+    size_t n = sizeof(from) / sizeof(from[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (add_would_overflow(*to[i], from[i]))
+            return EXTLS_ETOOBIG;
+    }
+    for (int k = 0; k < EXTLS_N_KINDS; k++) {
+        if (add_would_overflow(a->skipped_kind[k], b->skipped_kind[k]))
+            return EXTLS_ETOOBIG;
+    }
+    for (size_t i = 0; i < n; i++)
+        *to[i] += from[i];
+    for (int k = 0; k < EXTLS_N_KINDS; k++)
+        a->skipped_kind[k] += b->skipped_kind[k];
+    if (b->first_ms < a->first_ms)
+        a->first_ms = b->first_ms;
+    if (b->last_ms > a->last_ms)
+        a->last_ms = b->last_ms;
+    return EXTLS_OK;
+}
+
 static void
 json_time(FILE *out, int64_t ms)
 {
