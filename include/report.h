@@ -111,6 +111,14 @@ int report_is_legacy_host(const struct agg_group *g);
 int report_is_plain_partner(const struct agg_group *g);
 
 /*
+ * The groups of v[0..n) that pass `keep` (report_is_legacy_host(), ...),
+ * in their order, into w (the caller's array of n entries, borrowed
+ * pointers); returns how many.
+ */
+size_t report_select(const struct agg_group *const *v, size_t n,
+                     int (*keep)(const struct agg_group *), const struct agg_group **w);
+
+/*
  * Write the report to `out`. Returns EXTLS_OK, EXTLS_ENOMEM, or EXTLS_EIO
  * when the stream reports an error (errno is then set by the stream).
  */

@@ -469,10 +469,9 @@ report_is_plain_partner(const struct agg_group *g)
            memcmp(g->key[AGG_DIRECTION].ptr, "send", 4) == 0;
 }
 
-/* The rows of v[0..n) that pass `keep`, into w (caller's array of n). */
-static size_t
-select_rows(const struct agg_group *const *v, size_t n, int (*keep)(const struct agg_group *),
-            const struct agg_group **w)
+size_t
+report_select(const struct agg_group *const *v, size_t n, int (*keep)(const struct agg_group *),
+              const struct agg_group **w)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -494,7 +493,7 @@ tofix_section(FILE *out, const struct agg_group *const *v, size_t n, unsigned li
     const struct agg_group **w = n ? malloc(n * sizeof(*w)) : NULL;
     if (n && !w)
         return EXTLS_ENOMEM;
-    size_t n_legacy = select_rows(v, n, report_is_legacy_host, w);
+    size_t n_legacy = report_select(v, n, report_is_legacy_host, w);
     fputs("To fix first\n", out);
     if (n_legacy) {
         static const struct table_col cols[] = {
@@ -517,7 +516,7 @@ tofix_section(FILE *out, const struct agg_group *const *v, size_t n, unsigned li
             fprintf(out, "... %llu more: see the per-remote-host section, or --wide\n",
                     (unsigned long long)(n_legacy - shown));
     }
-    size_t n_plain = select_rows(v, n, report_is_plain_partner, w);
+    size_t n_plain = report_select(v, n, report_is_plain_partner, w);
     if (n_plain) {
         static const struct table_col cols[] = {
             {"remote", TABLE_SHRINK, 15, 0},
