@@ -253,99 +253,6 @@ day_bar(FILE *out, const char *day, const struct agg_group *g, unsigned x, unsig
     fputs("</g>\n", out);
 }
 
-/*
- * The per-day chart: one slot per day from the first to the last session's
- * day (empty days keep their slot) when that is at most HTML_DAYS_MAX days,
- * else one per day with sessions; v holds the days with sessions, sorted.
- * Slots are up to DAY_STEP_MAX units wide; the y axis is html_axis() of the
- * busiest day over HTML_DAY_HEIGHT units; every label_every-th day named.
- */
-void
-html_day_chart(FILE *out, const struct agg_group *const *v, size_t n, const struct report_totals *t)
-{
-    int64_t first = day_of(t->first_ms), last = day_of(t->last_ms);
-    int every_day = t->first_ms <= t->last_ms && last - first < HTML_DAYS_MAX;
-    size_t slots = every_day ? (size_t)(last - first + 1) : n;
-    uint64_t max = 0, ystep;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i]->sessions > max)
-            max = v[i]->sessions;
-    }
-    uint64_t top = html_axis(max, &ystep);
-    unsigned step = (unsigned)(1000 / slots);
-    if (step > DAY_STEP_MAX)
-        step = DAY_STEP_MAX;
-    if (step < DAY_STEP_MIN)
-        step = DAY_STEP_MIN;
-    unsigned bar_w = step - (step / 4 ? step / 4 : 1);
-    unsigned plot = (unsigned)slots * step < DAY_PLOT_MIN ? DAY_PLOT_MIN : (unsigned)slots * step;
-    unsigned x0 = DAY_LEFT + (plot - (unsigned)slots * step) / 2;
-    unsigned width = DAY_LEFT + plot + DAY_RIGHT, height = DAY_TOP + HTML_DAY_HEIGHT + DAY_BOTTOM;
-    unsigned label_every = (DAY_LABEL_W + step - 1) / step;
-    char a[XTIME_BUF], b[XTIME_BUF];
-
-    fputs("<figure>\n<figcaption>Sessions per class per day (UTC day of the session start)"
-          "</figcaption>\n",
-          out);
-    legend(out);
-    fprintf(out,
-            "<div class=\"scroll\"><svg class=\"days\" width=\"%u\" height=\"%u\" "
-            "viewBox=\"0 0 %u %u\" role=\"img\" font-size=\"11\" fill=\"#444\">\n"
-            "<title>Sessions per class per day, %s to %s</title>\n<desc>",
-            width, height, width, height, xtime_format_day(t->first_ms, a),
-            xtime_format_day(t->last_ms, b));
-    put_u(out, (uint64_t)slots);
-    fputs(every_day ? (slots == 1 ? " day" : " days")
-                    : " days with sessions (days without omitted)",
-          out);
-    fputs("; the busiest had ", out);
-    put_u(out, max);
-    fputs(max == 1 ? " session.</desc>\n" : " sessions.</desc>\n", out);
-
-    /* Grid lines and their values. */
-    for (uint64_t y = 0; y <= top; y += ystep) {
-        unsigned py = DAY_TOP + HTML_DAY_HEIGHT - scale(y, top, HTML_DAY_HEIGHT);
-        fprintf(out,
-                "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"%s\"/>"
-                "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
-                DAY_LEFT, py, DAY_LEFT + plot, py, y ? "#dddddd" : "#888888", DAY_LEFT - 6, py + 4);
-        put_u(out, y);
-        fputs("</text>\n", out);
-    }
-    size_t j = 0;
-    for (size_t i = 0; i < slots; i++) {
-        char day[XTIME_BUF];
-        const struct agg_group *g = NULL;
-        if (every_day) {
-            xtime_format_day((first + (int64_t)i) * MS_PER_DAY, day);
-            size_t dl = strlen(day);
-            while (j < n &&
-                   (v[j]->key[AGG_DAY].len != dl || memcmp(v[j]->key[AGG_DAY].ptr, day, dl) < 0))
-                j++;
-            if (j < n && v[j]->key[AGG_DAY].len == dl &&
-                memcmp(v[j]->key[AGG_DAY].ptr, day, dl) == 0)
-                g = v[j];
-        } else {
-            size_t dl =
-                v[i]->key[AGG_DAY].len < XTIME_BUF - 1 ? v[i]->key[AGG_DAY].len : XTIME_BUF - 1;
-            memcpy(day, v[i]->key[AGG_DAY].ptr, dl);
-            day[dl] = '\0';
-            g = v[i];
-        }
-        unsigned x = x0 + (unsigned)i * step;
-        day_bar(out, day, g, x + (step - bar_w) / 2, bar_w, top);
-        if (i % label_every == 0)
-            fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n", x + step / 2,
-                    DAY_TOP + HTML_DAY_HEIGHT + 16, day);
-    }
-    fputs("</svg></div>\n</figure>\n", out);
-}
-
-/* ---- trend of the shares per day ---- */
-
-#define TREND_H 160u   /* plot height */
-#define TREND_PLOT 480 /* narrowest plot width */
-
 /* A share in basis points (1/100 %), rounded; 0 without sessions. */
 static uint64_t
 basis_points(uint64_t part, uint64_t whole)
@@ -372,37 +279,183 @@ put_bp(FILE *out, uint64_t bp, uint64_t step)
 }
 
 /*
+ * The x axis of both per-day charts: one slot per day from the first to the
+ * last session's day (empty days keep their slot) when that is at most
+ * HTML_DAYS_MAX days, else one per day with sessions.
+ */
+struct day_slots {
+    int64_t first;        /* day number of the range's first day */
+    int every_day;        /* a slot for every day of the range, else one per day in v */
+    size_t n;             /* slots */
+    unsigned step;        /* width of a slot, DAY_STEP_MIN..DAY_STEP_MAX */
+    unsigned plot;        /* width of the plot area */
+    unsigned x0;          /* left edge of the first slot (the slots centred in the plot) */
+    unsigned label_every; /* a day named every label_every slots */
+};
+
+/*
+ * The slots for the n days with sessions in the range of t: `room` units
+ * shared out among them, the plot at least plot_min units wide.
+ */
+static void
+day_slots_init(struct day_slots *d, size_t n, const struct report_totals *t, unsigned room,
+               unsigned plot_min)
+{
+    int64_t last = day_of(t->last_ms);
+    d->first = day_of(t->first_ms);
+    d->every_day = t->first_ms <= t->last_ms && last - d->first < HTML_DAYS_MAX;
+    d->n = d->every_day ? (size_t)(last - d->first + 1) : n;
+    d->step = (unsigned)(room / (d->n ? d->n : 1));
+    if (d->step > DAY_STEP_MAX)
+        d->step = DAY_STEP_MAX;
+    if (d->step < DAY_STEP_MIN)
+        d->step = DAY_STEP_MIN;
+    unsigned used = (unsigned)d->n * d->step;
+    d->plot = used < plot_min ? plot_min : used;
+    d->x0 = DAY_LEFT + (d->plot - used) / 2;
+    d->label_every = (DAY_LABEL_W + d->step - 1) / d->step;
+}
+
+/*
+ * Slot i of d: its day as "yyyy-mm-dd" into `day` and its group of v[0..n)
+ * (the days with sessions, sorted), NULL for a day without sessions. *j is
+ * the caller's cursor into v, 0 before slot 0; slots go in order.
+ */
+static const struct agg_group *
+day_slot(const struct day_slots *d, const struct agg_group *const *v, size_t n, size_t i, size_t *j,
+         char day[XTIME_BUF])
+{
+    if (!d->every_day) {
+        size_t dl = v[i]->key[AGG_DAY].len < XTIME_BUF - 1 ? v[i]->key[AGG_DAY].len : XTIME_BUF - 1;
+        memcpy(day, v[i]->key[AGG_DAY].ptr, dl);
+        day[dl] = '\0';
+        return v[i];
+    }
+    xtime_format_day((d->first + (int64_t)i) * MS_PER_DAY, day);
+    size_t dl = strlen(day);
+    while (*j < n &&
+           (v[*j]->key[AGG_DAY].len != dl || memcmp(v[*j]->key[AGG_DAY].ptr, day, dl) < 0))
+        (*j)++;
+    if (*j < n && v[*j]->key[AGG_DAY].len == dl && memcmp(v[*j]->key[AGG_DAY].ptr, day, dl) == 0)
+        return v[*j];
+    return NULL;
+}
+
+/*
+ * The grid of a plot `height` units high: a line every ystep from 0 to top,
+ * each with its value (in basis points as a percentage when `bp`).
+ */
+static void
+day_grid(FILE *out, const struct day_slots *d, uint64_t top, uint64_t ystep, unsigned height,
+         int bp)
+{
+    for (uint64_t y = 0; y <= top; y += ystep) {
+        unsigned py = DAY_TOP + height - scale(y, top, height);
+        fprintf(out,
+                "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"%s\"/>"
+                "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
+                DAY_LEFT, py, DAY_LEFT + d->plot, py, y ? "#dddddd" : "#888888", DAY_LEFT - 6,
+                py + 4);
+        if (bp)
+            put_bp(out, y, ystep);
+        else
+            put_u(out, y);
+        fputs("</text>\n", out);
+    }
+}
+
+/* The name of slot i under a plot `height` units high, centred on x, if slot i is named. */
+static void
+day_label(FILE *out, const struct day_slots *d, size_t i, unsigned x, unsigned height,
+          const char *day)
+{
+    if (i % d->label_every == 0)
+        fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n", x,
+                DAY_TOP + height + 16, day);
+}
+
+/*
+ * The per-day chart: a stack per slot (day_slots), v holds the days with
+ * sessions, sorted. Slots share 1000 units; the y axis is html_axis() of
+ * the busiest day over HTML_DAY_HEIGHT units.
+ */
+void
+html_day_chart(FILE *out, const struct agg_group *const *v, size_t n, const struct report_totals *t)
+{
+    struct day_slots d;
+    day_slots_init(&d, n, t, 1000, DAY_PLOT_MIN);
+    uint64_t max = 0, ystep;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i]->sessions > max)
+            max = v[i]->sessions;
+    }
+    uint64_t top = html_axis(max, &ystep);
+    unsigned bar_w = d.step - (d.step / 4 ? d.step / 4 : 1);
+    unsigned width = DAY_LEFT + d.plot + DAY_RIGHT, height = DAY_TOP + HTML_DAY_HEIGHT + DAY_BOTTOM;
+    char a[XTIME_BUF], b[XTIME_BUF];
+
+    fputs("<figure>\n<figcaption>Sessions per class per day (UTC day of the session start)"
+          "</figcaption>\n",
+          out);
+    legend(out);
+    fprintf(out,
+            "<div class=\"scroll\"><svg class=\"days\" width=\"%u\" height=\"%u\" "
+            "viewBox=\"0 0 %u %u\" role=\"img\" font-size=\"11\" fill=\"#444\">\n"
+            "<title>Sessions per class per day, %s to %s</title>\n<desc>",
+            width, height, width, height, xtime_format_day(t->first_ms, a),
+            xtime_format_day(t->last_ms, b));
+    put_u(out, (uint64_t)d.n);
+    fputs(d.every_day ? (d.n == 1 ? " day" : " days")
+                      : " days with sessions (days without omitted)",
+          out);
+    fputs("; the busiest had ", out);
+    put_u(out, max);
+    fputs(max == 1 ? " session.</desc>\n" : " sessions.</desc>\n", out);
+    day_grid(out, &d, top, ystep, HTML_DAY_HEIGHT, 0);
+    size_t j = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        char day[XTIME_BUF];
+        const struct agg_group *g = day_slot(&d, v, n, i, &j, day);
+        unsigned x = d.x0 + (unsigned)i * d.step;
+        day_bar(out, day, g, x + (d.step - bar_w) / 2, bar_w, top);
+        day_label(out, &d, i, x + d.step / 2, HTML_DAY_HEIGHT, day);
+    }
+    fputs("</svg></div>\n</figure>\n", out);
+}
+
+/* ---- trend of the shares per day ---- */
+
+#define TREND_H 160u   /* plot height */
+#define TREND_PLOT 480 /* narrowest plot width */
+
+/* The share shown by a trend chart: legacy or no TLS, of g's sessions. */
+static uint64_t
+trend_part(const struct agg_group *g, int legacy)
+{
+    return legacy ? extls_legacy_count(g->count) : g->count[EXTLS_NONE];
+}
+
+/*
  * One small multiple: the share `what` (legacy or no TLS) of each day's
  * sessions, on its own axis (0 to html_axis() of the largest share), so a
  * share of 0.5 % fills the plot as well as one of 50 %. A point per day
- * with sessions at its slot (every day of the range when at most
- * HTML_DAYS_MAX days, else the days with sessions), joined by a line.
+ * with sessions at its slot (day_slots), joined by a line.
  */
 void
 html_trend_chart(FILE *out, const struct agg_group *const *v, size_t n,
                  const struct report_totals *t, int legacy)
 {
     const char *what = legacy ? "Legacy share (SSL 2/3, TLS 1.0/1.1)" : "No-TLS share";
-    int64_t first = day_of(t->first_ms), last = day_of(t->last_ms);
-    int every_day = t->first_ms <= t->last_ms && last - first < HTML_DAYS_MAX;
-    size_t slots = every_day ? (size_t)(last - first + 1) : n;
+    struct day_slots d;
+    day_slots_init(&d, n, t, TREND_PLOT, TREND_PLOT);
     uint64_t max = 0, step;
     for (size_t i = 0; i < n; i++) {
-        uint64_t part = legacy ? extls_legacy_count(v[i]->count) : v[i]->count[EXTLS_NONE];
-        uint64_t bp = basis_points(part, v[i]->sessions);
+        uint64_t bp = basis_points(trend_part(v[i], legacy), v[i]->sessions);
         if (bp > max)
             max = bp;
     }
     uint64_t top = html_axis(max ? max : 1, &step);
-    unsigned dx = (unsigned)(TREND_PLOT / (slots ? slots : 1));
-    if (dx > DAY_STEP_MAX)
-        dx = DAY_STEP_MAX;
-    if (dx < DAY_STEP_MIN)
-        dx = DAY_STEP_MIN;
-    unsigned plot = (unsigned)slots * dx < TREND_PLOT ? TREND_PLOT : (unsigned)slots * dx;
-    unsigned x0 = DAY_LEFT + (plot - (unsigned)slots * dx) / 2;
-    unsigned width = DAY_LEFT + plot + DAY_RIGHT, height = DAY_TOP + TREND_H + DAY_BOTTOM;
-    unsigned label_every = (DAY_LABEL_W + dx - 1) / dx;
+    unsigned width = DAY_LEFT + d.plot + DAY_RIGHT, height = DAY_TOP + TREND_H + DAY_BOTTOM;
     fprintf(out,
             "<figure>\n<figcaption>%s of each day's sessions</figcaption>\n"
             "<svg class=\"trend\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" "
@@ -410,46 +463,21 @@ html_trend_chart(FILE *out, const struct agg_group *const *v, size_t n,
             what, width, height, width, height, what);
     put_bp(out, max, 1);
     fputs(".</desc>\n", out);
-    for (uint64_t y = 0; y <= top; y += step) {
-        unsigned py = DAY_TOP + TREND_H - scale(y, top, TREND_H);
-        fprintf(out,
-                "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"%s\"/>"
-                "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
-                DAY_LEFT, py, DAY_LEFT + plot, py, y ? "#dddddd" : "#888888", DAY_LEFT - 6, py + 4);
-        put_bp(out, y, step);
-        fputs("</text>\n", out);
-    }
+    day_grid(out, &d, top, step, TREND_H, 1);
     const char *colour = legacy ? class_colour[EXTLS_TLS1_0] : "#555555";
     /* The line, then a point with its title per day. */
     fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", colour);
     for (int pass = 0; pass < 2; pass++) {
         size_t j = 0;
-        for (size_t i = 0; i < slots; i++) {
+        for (size_t i = 0; i < d.n; i++) {
             char day[XTIME_BUF];
-            const struct agg_group *g = NULL;
-            if (every_day) {
-                xtime_format_day((first + (int64_t)i) * MS_PER_DAY, day);
-                size_t dl = strlen(day);
-                while (j < n && (v[j]->key[AGG_DAY].len != dl ||
-                                 memcmp(v[j]->key[AGG_DAY].ptr, day, dl) < 0))
-                    j++;
-                if (j < n && v[j]->key[AGG_DAY].len == dl &&
-                    memcmp(v[j]->key[AGG_DAY].ptr, day, dl) == 0)
-                    g = v[j];
-            } else {
-                size_t dl =
-                    v[i]->key[AGG_DAY].len < XTIME_BUF - 1 ? v[i]->key[AGG_DAY].len : XTIME_BUF - 1;
-                memcpy(day, v[i]->key[AGG_DAY].ptr, dl);
-                day[dl] = '\0';
-                g = v[i];
-            }
-            unsigned x = x0 + (unsigned)i * dx + dx / 2;
-            if (pass == 1 && i % label_every == 0)
-                fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n", x,
-                        DAY_TOP + TREND_H + 16, day);
+            const struct agg_group *g = day_slot(&d, v, n, i, &j, day);
+            unsigned x = d.x0 + (unsigned)i * d.step + d.step / 2;
+            if (pass == 1)
+                day_label(out, &d, i, x, TREND_H, day);
             if (!g || !g->sessions)
                 continue;
-            uint64_t part = legacy ? extls_legacy_count(g->count) : g->count[EXTLS_NONE];
+            uint64_t part = trend_part(g, legacy);
             unsigned y = DAY_TOP + TREND_H - scale(basis_points(part, g->sessions), top, TREND_H);
             if (pass == 0) {
                 fprintf(out, "%u,%u ", x, y);
