@@ -133,6 +133,11 @@ is_noncharacter(unsigned cp)
     return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
 }
 
+/* The characters HTML text and attribute values must not hold as they are. */
+static const char *const html_entity[0x80] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
 void
 esc_html(FILE *out, const char *str, size_t len)
 {
@@ -145,34 +150,18 @@ esc_html(FILE *out, const char *str, size_t len)
             i++;
             continue;
         }
-        switch (cp) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&#39;", out);
-            break;
-        default:
-            if (cp < 0x20) { /* control picture U+2400 + cp */
-                putc(0xE2, out);
-                putc(0x90, out);
-                putc((int)(0x80 + cp), out);
-            } else if (cp == 0x7F) {
-                fputs("\xE2\x90\xA1", out); /* U+2421 SYMBOL FOR DELETE */
-            } else if (is_control(cp) || is_noncharacter(cp)) {
-                fputs(REPLACEMENT, out);
-            } else {
-                fwrite(s + i, 1, n, out);
-            }
+        if (cp < 0x80 && html_entity[cp]) {
+            fputs(html_entity[cp], out);
+        } else if (cp < 0x20) { /* control picture U+2400 + cp */
+            putc(0xE2, out);
+            putc(0x90, out);
+            putc((int)(0x80 + cp), out);
+        } else if (cp == 0x7F) {
+            fputs("\xE2\x90\xA1", out); /* U+2421 SYMBOL FOR DELETE */
+        } else if (is_control(cp) || is_noncharacter(cp)) {
+            fputs(REPLACEMENT, out);
+        } else {
+            fwrite(s + i, 1, n, out);
         }
         i += n;
     }

@@ -181,27 +181,39 @@ fix_list(FILE *out, const struct agg_group *const *v, size_t n, int legacy)
     fputs("</tbody>\n</table></div>\n</details>\n", out);
 }
 
+/*
+ * One to-fix list with its heading, the groups of v[0..n) that pass `keep`
+ * (legacy hosts when `legacy`, else plain send partners), gathered in w;
+ * nothing when none pass. Returns how many passed.
+ */
+static size_t
+fix_group(FILE *out, const struct agg_group *const *v, size_t n, const struct agg_group **w,
+          int legacy)
+{
+    size_t m = report_select(v, n, legacy ? report_is_legacy_host : report_is_plain_partner, w);
+    if (!m)
+        return 0;
+    fputs("<h3>", out);
+    put_u(out, m);
+    if (legacy)
+        fputs(m == 1 ? " remote host still on SSL 2/3 or TLS 1.0/1.1</h3>\n"
+                     : " remote hosts still on SSL 2/3 or TLS 1.0/1.1</h3>\n",
+              out);
+    else
+        fputs(m == 1 ? " send partner that never started TLS</h3>\n"
+                     : " send partners that never started TLS</h3>\n",
+              out);
+    fix_list(out, w, m, legacy);
+    return m;
+}
+
 /* "To fix first": v[0..n) are the remote hosts, legacy users first; w is scratch of n. */
 void
 html_fix_section(FILE *out, const struct agg_group *const *v, size_t n, const struct agg_group **w)
 {
     fputs("<section class=\"fix\">\n<h2>To fix first</h2>\n", out);
-    size_t n_legacy = report_select(v, n, report_is_legacy_host, w);
-    if (n_legacy) {
-        fputs("<h3>", out);
-        put_u(out, n_legacy);
-        fputs(n_legacy == 1 ? " remote host" : " remote hosts", out);
-        fputs(" still on SSL 2/3 or TLS 1.0/1.1</h3>\n", out);
-        fix_list(out, w, n_legacy, 1);
-    }
-    size_t n_plain = report_select(v, n, report_is_plain_partner, w);
-    if (n_plain) {
-        fputs("<h3>", out);
-        put_u(out, n_plain);
-        fputs(n_plain == 1 ? " send partner" : " send partners", out);
-        fputs(" that never started TLS</h3>\n", out);
-        fix_list(out, w, n_plain, 0);
-    }
+    size_t n_legacy = fix_group(out, v, n, w, 1);
+    size_t n_plain = fix_group(out, v, n, w, 0);
     if (!n_legacy && !n_plain)
         fputs("<p>Nothing: no remote host on SSL 2/3 or TLS 1.0/1.1, and every send partner "
               "started TLS.</p>\n",
