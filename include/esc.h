@@ -33,6 +33,16 @@ void esc_csv(FILE *out, const char *s, size_t len);
 void esc_tsv(FILE *out, const char *s, size_t len);
 
 /*
+ * HTML text or attribute value: & < > " ' as &amp; &lt; &gt; &quot; &#39;;
+ * invalid UTF-8 (one U+FFFD per byte that starts no valid sequence) and
+ * noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) as U+FFFD; C0 control
+ * characters and DEL as their Unicode control pictures (U+2400..U+241F,
+ * U+2421: a tab shows as a visible mark), C1 controls as U+FFFD. Everything
+ * else is copied unchanged, so the text is valid UTF-8 and well-formed XML.
+ */
+void esc_html(FILE *out, const char *s, size_t len);
+
+/*
  * What a CSV/TSV field is written for, as bit flags (0: a file or a pipe,
  * the format's own rules above).
  */

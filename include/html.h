@@ -40,16 +40,6 @@
 #define HTML_SPLIT_MAX 16u
 
 /*
- * Write s[0..len) as HTML text or attribute value: & < > " ' as &amp; &lt;
- * &gt; &quot; &#39;; invalid UTF-8 (one U+FFFD per byte that starts no
- * valid sequence) and noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) as
- * U+FFFD; C0 control characters and DEL as their Unicode control pictures
- * (U+2400..U+241F, U+2421: a tab shows as a visible mark), C1 controls as
- * U+FFFD. Everything else is copied unchanged.
- */
-void html_escape(FILE *out, const char *s, size_t len);
-
-/*
  * Divide `length` units into n (<= HTML_SPLIT_MAX) parts in proportion to
  * count[0..n) and store them in out[0..n). The parts sum to exactly
  * `length` (0 when every count is 0): each part is the floor of its exact

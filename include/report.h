@@ -72,6 +72,13 @@ struct report_totals {
     uint64_t skipped_kind[EXTLS_N_KINDS];
 };
 
+/*
+ * Add the counters of `b` into `a` (files, rows, sessions, ..., skipped
+ * files by kind) and widen a's first/last to cover b's. Returns EXTLS_OK, or
+ * EXTLS_ETOOBIG when a sum would pass 2^64-1: `a` is then unchanged.
+ */
+enum extls_status report_totals_add(struct report_totals *a, const struct report_totals *b);
+
 struct report {
     enum report_format format;
     struct report_totals totals;
@@ -102,6 +109,14 @@ int report_is_legacy_host(const struct agg_group *g);
 
 /* A send-direction remote host whose every session went without TLS (class none). */
 int report_is_plain_partner(const struct agg_group *g);
+
+/*
+ * The groups of v[0..n) that pass `keep` (report_is_legacy_host(), ...),
+ * in their order, into w (the caller's array of n entries, borrowed
+ * pointers); returns how many.
+ */
+size_t report_select(const struct agg_group *const *v, size_t n,
+                     int (*keep)(const struct agg_group *), const struct agg_group **w);
 
 /*
  * Write the report to `out`. Returns EXTLS_OK, EXTLS_ENOMEM, or EXTLS_EIO

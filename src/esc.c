@@ -1,10 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * esc.c: output escaping for JSON, CSV, TSV and terminal text.
+ * esc.c: output escaping for JSON, CSV, TSV, HTML and terminal text: the
+ * one place that decides how a logged byte string is written into an output.
  */
 #include "esc.h"
 
 #include <string.h>
+
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/* C0, DEL and C1 control characters: never written as they are for people. */
+static int
+is_control(unsigned cp)
+{
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+}
 
 size_t
 esc_utf8_next(const unsigned char *s, size_t len, unsigned *cp)
@@ -48,7 +58,7 @@ esc_json(FILE *out, const char *str, size_t len)
         unsigned cp;
         size_t n = esc_utf8_next(s + i, len - i, &cp);
         if (n == 0) {
-            fputs("\xEF\xBF\xBD", out);
+            fputs(REPLACEMENT, out);
             i++;
             continue;
         }
@@ -61,7 +71,7 @@ esc_json(FILE *out, const char *str, size_t len)
             fputs("\\r", out);
         } else if (cp == '\t') {
             fputs("\\t", out);
-        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+        } else if (is_control(cp)) {
             fprintf(out, "\\u%04x", cp);
         } else {
             fwrite(s + i, 1, n, out);
@@ -116,6 +126,47 @@ esc_tsv(FILE *out, const char *s, size_t len)
     fwrite(s + start, 1, len - start, out);
 }
 
+/* U+FDD0..U+FDEF and the last two code points of every plane. */
+static int
+is_noncharacter(unsigned cp)
+{
+    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
+/* The characters HTML text and attribute values must not hold as they are. */
+static const char *const html_entity[0x80] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+void
+esc_html(FILE *out, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t n = esc_utf8_next(s + i, len - i, &cp);
+        if (n == 0) {
+            fputs(REPLACEMENT, out);
+            i++;
+            continue;
+        }
+        if (cp < 0x80 && html_entity[cp]) {
+            fputs(html_entity[cp], out);
+        } else if (cp < 0x20) { /* control picture U+2400 + cp */
+            putc(0xE2, out);
+            putc(0x90, out);
+            putc((int)(0x80 + cp), out);
+        } else if (cp == 0x7F) {
+            fputs("\xE2\x90\xA1", out); /* U+2421 SYMBOL FOR DELETE */
+        } else if (is_control(cp) || is_noncharacter(cp)) {
+            fputs(REPLACEMENT, out);
+        } else {
+            fwrite(s + i, 1, n, out);
+        }
+        i += n;
+    }
+}
+
 static int
 is_wide(unsigned cp)
 {
@@ -135,7 +186,7 @@ text(FILE *out, const char *str, size_t len)
     for (size_t i = 0; i < len;) {
         unsigned cp;
         size_t n = esc_utf8_next(s + i, len - i, &cp);
-        if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+        if (n == 0 || is_control(cp)) {
             size_t bad = n ? n : 1;
             for (size_t k = 0; k < bad; k++) {
                 if (out)
@@ -179,7 +230,7 @@ control_len(const unsigned char *s, size_t len, size_t *n_char)
     unsigned cp;
     size_t n = esc_utf8_next(s, len, &cp);
     *n_char = n ? n : 1;
-    if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+    if (n == 0 || is_control(cp))
         return *n_char;
     return 0;
 }

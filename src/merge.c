@@ -107,15 +107,6 @@ merge_free(struct merge *m)
     free(m);
 }
 
-static int
-add_u64(uint64_t *a, uint64_t b)
-{
-    if (*a > UINT64_MAX - b)
-        return -1;
-    *a += b;
-    return 0;
-}
-
 /* After jsonin read one report (status st): its totals into the merge. */
 static enum extls_status
 add_totals(struct merge *m, enum extls_status st, const char *name)
@@ -124,21 +115,11 @@ add_totals(struct merge *m, enum extls_status st, const char *name)
         snprintf(m->err, sizeof(m->err), "%s", jsonin_errmsg(m->in));
         return st;
     }
-    const struct report_totals *t = jsonin_totals(m->in);
-    struct report_totals *a = &m->totals;
-    if (add_u64(&a->files, t->files) || add_u64(&a->rows, t->rows) ||
-        add_u64(&a->malformed, t->malformed) || add_u64(&a->sessions, t->sessions) ||
-        add_u64(&a->files_skipped, t->files_skipped) ||
-        add_u64(&a->files_failed, t->files_failed) || add_u64(&a->excluded, t->excluded) ||
-        add_u64(&a->late_rows, t->late_rows)) {
+    if (report_totals_add(&m->totals, jsonin_totals(m->in)) != EXTLS_OK) {
         snprintf(m->err, sizeof(m->err), "%s: its totals, added to the reports before, pass 2^64-1",
                  name);
         return EXTLS_ETOOBIG;
     }
-    if (t->first_ms < a->first_ms)
-        a->first_ms = t->first_ms;
-    if (t->last_ms > a->last_ms)
-        a->last_ms = t->last_ms;
     return EXTLS_OK;
 }
 

@@ -151,11 +151,7 @@ nagios_status(char *buf, const struct threshold_list *crit, const struct thresho
         st = NAGIOS_CRITICAL;
     else if (threshold_list_match(warn, c))
         st = NAGIOS_WARNING;
-    uint64_t legacy = 0;
-    for (int k = 0; k < EXTLS_N_CLASSES; k++) {
-        if (extls_class_is_legacy((enum extls_class)k))
-            legacy += count[k];
-    }
+    uint64_t legacy = extls_legacy_count(count);
     struct line l = {buf, 0};
     buf[0] = '\0';
     add(&l, "EXTLS %s - %llu session%s, %llu legacy", nagios_state_name(st),

@@ -46,6 +46,40 @@ report_format_name(enum report_format f)
     return (size_t)f < n ? format_names[f] : "?";
 }
 
+/* *sum + add into *sum; nonzero (and *sum unchanged) when it passes 2^64-1. */
+static int
+add_would_overflow(uint64_t sum, uint64_t add)
+{
+    return sum > UINT64_MAX - add;
+}
+
+enum extls_status
+report_totals_add(struct report_totals *a, const struct report_totals *b)
+{
+    uint64_t *const to[] = {&a->files,     &a->files_skipped, &a->files_failed, &a->rows,
+                            &a->malformed, &a->sessions,      &a->excluded,     &a->late_rows};
+    const uint64_t from[] = {b->files,     b->files_skipped, b->files_failed, b->rows,
+                             b->malformed, b->sessions,      b->excluded,     b->late_rows};
+    size_t n = sizeof(from) / sizeof(from[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (add_would_overflow(*to[i], from[i]))
+            return EXTLS_ETOOBIG;
+    }
+    for (int k = 0; k < EXTLS_N_KINDS; k++) {
+        if (add_would_overflow(a->skipped_kind[k], b->skipped_kind[k]))
+            return EXTLS_ETOOBIG;
+    }
+    for (size_t i = 0; i < n; i++)
+        *to[i] += from[i];
+    for (int k = 0; k < EXTLS_N_KINDS; k++)
+        a->skipped_kind[k] += b->skipped_kind[k];
+    if (b->first_ms < a->first_ms)
+        a->first_ms = b->first_ms;
+    if (b->last_ms > a->last_ms)
+        a->last_ms = b->last_ms;
+    return EXTLS_OK;
+}
+
 static void
 json_time(FILE *out, int64_t ms)
 {
@@ -435,10 +469,9 @@ report_is_plain_partner(const struct agg_group *g)
            memcmp(g->key[AGG_DIRECTION].ptr, "send", 4) == 0;
 }
 
-/* The rows of v[0..n) that pass `keep`, into w (caller's array of n). */
-static size_t
-select_rows(const struct agg_group *const *v, size_t n, int (*keep)(const struct agg_group *),
-            const struct agg_group **w)
+size_t
+report_select(const struct agg_group *const *v, size_t n, int (*keep)(const struct agg_group *),
+              const struct agg_group **w)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -460,7 +493,7 @@ tofix_section(FILE *out, const struct agg_group *const *v, size_t n, unsigned li
     const struct agg_group **w = n ? malloc(n * sizeof(*w)) : NULL;
     if (n && !w)
         return EXTLS_ENOMEM;
-    size_t n_legacy = select_rows(v, n, report_is_legacy_host, w);
+    size_t n_legacy = report_select(v, n, report_is_legacy_host, w);
     fputs("To fix first\n", out);
     if (n_legacy) {
         static const struct table_col cols[] = {
@@ -483,7 +516,7 @@ tofix_section(FILE *out, const struct agg_group *const *v, size_t n, unsigned li
             fprintf(out, "... %llu more: see the per-remote-host section, or --wide\n",
                     (unsigned long long)(n_legacy - shown));
     }
-    size_t n_plain = select_rows(v, n, report_is_plain_partner, w);
+    size_t n_plain = report_select(v, n, report_is_plain_partner, w);
     if (n_plain) {
         static const struct table_col cols[] = {
             {"remote", TABLE_SHRINK, 15, 0},

@@ -158,12 +158,7 @@ threshold_count(const struct threshold *t, const struct threshold_counts *c)
         return c->rows;
     if (t->name != THRESHOLD_LEGACY)
         return c->count[t->name];
-    uint64_t n = 0;
-    for (int k = 0; k < EXTLS_N_CLASSES; k++) {
-        if (extls_class_is_legacy((enum extls_class)k))
-            n += c->count[k];
-    }
-    return n;
+    return extls_legacy_count(c->count);
 }
 
 /* a * b as a 128-bit number hi:lo. */

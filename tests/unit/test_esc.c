@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_esc.c: the output escapers (JSON, CSV, TSV, terminal text) and the
+ * test_esc.c: the output escapers (JSON, CSV, TSV, HTML, terminal text) and the
  * UTF-8 decoder they share. Whole outputs are captured with open_memstream().
  */
 #include <setjmp.h>
@@ -350,6 +350,72 @@ field_terminal_escapes_controls(void **state)
     FIELD(ESC_TERMINAL | ESC_FORMULA, ',', "=\x1B[2J", "\"'=\\x1B[2J\"");
 }
 
+static void
+html_markup_characters(void **state)
+{
+    (void)state;
+    CHECK(esc_html, "<>&\"'", "&lt;&gt;&amp;&quot;&#39;");
+    CHECK(esc_html, "<script>alert('x')</script>",
+          "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+    /* An entity in the log is text, not markup: its & is escaped too. */
+    CHECK(esc_html, "a&amp;b", "a&amp;amp;b");
+    CHECK(esc_html, "", "");
+    CHECK(esc_html, "EX\\Default Frontend", "EX\\Default Frontend");
+}
+
+static void
+html_keeps_valid_utf8(void **state)
+{
+    (void)state;
+    /* ü (2 bytes), 受 (3 bytes), U+1F512 (4 bytes), U+RC itself, U+FDF0. */
+    CHECK(esc_html,
+          "Partner-Versand \xC3\xBC\x62\x65r \xE5\x8F\x97 \xF0\x9F\x94\x92 " RC " \xEF\xB7\xB0",
+          "Partner-Versand \xC3\xBC\x62\x65r \xE5\x8F\x97 \xF0\x9F\x94\x92 " RC " \xEF\xB7\xB0");
+}
+
+static void
+html_invalid_utf8_as_fffd(void **state)
+{
+    (void)state;
+    CHECK(esc_html, "\xFF", RC);
+    CHECK(esc_html, "a\x80z", "a" RC "z");
+    /* Overlong '/', a surrogate, above U+10FFFF: every byte starts no sequence. */
+    CHECK(esc_html, "\xC0\xAF", RC RC);
+    CHECK(esc_html, "\xED\xA0\x80", RC RC RC);
+    CHECK(esc_html, "\xF4\x90\x80\x80", RC RC RC RC);
+    /* Cut off at the end of the field, and before a '<'. */
+    CHECK(esc_html, "x\xE2\x82", "x" RC RC);
+    CHECK(esc_html, "\xE2\x82<", RC RC "&lt;");
+}
+
+static void
+html_controls_as_pictures(void **state)
+{
+    (void)state;
+    /* TAB U+2409, 0x01 U+2401, 0x1F U+241F, LF U+240A, CR U+240D, DEL U+2421. */
+    CHECK(esc_html, "\t\x01\x1F\n\r\x7F",
+          "\xE2\x90\x89\xE2\x90\x81\xE2\x90\x9F\xE2\x90\x8A"
+          "\xE2\x90\x8D\xE2\x90\xA1");
+    /* A NUL inside the field is kept as U+2400, the rest still written. */
+    CHECK(esc_html, "a\0b",
+          "a\xE2\x90\x80"
+          "b");
+}
+
+static void
+html_c1_and_noncharacters_as_fffd(void **state)
+{
+    (void)state;
+    CHECK(esc_html, "\xC2\x85", RC);                    /* U+0085 NEL */
+    CHECK(esc_html, "\xC2\x9F\xC2\xA0", RC "\xC2\xA0"); /* U+009F, then NBSP kept */
+    CHECK(esc_html, "\xEF\xBF\xBE", RC);                /* U+FFFE */
+    CHECK(esc_html, "\xEF\xBF\xBF", RC);                /* U+FFFF */
+    CHECK(esc_html, "\xEF\xB7\x90", RC);                /* U+FDD0 */
+    CHECK(esc_html, "\xEF\xB7\xAF", RC);                /* U+FDEF */
+    CHECK(esc_html, "\xF0\x9F\xBF\xBE", RC);            /* U+1FFFE */
+    CHECK(esc_html, "\xF4\x8F\xBF\xBF", RC);            /* U+10FFFF */
+}
+
 int
 main(void)
 {
@@ -369,6 +435,11 @@ main(void)
         cmocka_unit_test(text_ascii_and_utf8),
         cmocka_unit_test(text_wide_chars_count_two),
         cmocka_unit_test(text_controls_and_invalid_bytes_as_hex),
+        cmocka_unit_test(html_markup_characters),
+        cmocka_unit_test(html_keeps_valid_utf8),
+        cmocka_unit_test(html_invalid_utf8_as_fffd),
+        cmocka_unit_test(html_controls_as_pictures),
+        cmocka_unit_test(html_c1_and_noncharacters_as_fffd),
         cmocka_unit_test(utf8_next_boundaries),
         cmocka_unit_test(utf8_next_rejects),
     };

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_html.c: the HTML page (--format html): escaping of logged strings,
- * the bar geometry (exact widths, parts summing to the whole), the axis
- * scale, and fragments of whole pages built from hand-made tables whose
- * numbers are worked out in the comments.
+ * test_html.c: the HTML page (--format html): the bar geometry (exact widths, parts summing to the
+ * whole), the axis scale, and fragments of whole pages built from hand-made tables whose numbers
+ * are worked out in the comments.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,93 +22,6 @@
 #define DAY_MS 86400000LL
 /* 2023-01-11T16:00:00.000Z */
 #define T0 1673452800000LL
-
-/* html_escape() of s[0..len) as a string; caller frees. */
-static char *
-escaped(const char *s, size_t len)
-{
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *out = open_memstream(&buf, &n);
-    assert_non_null(out);
-    html_escape(out, s, len);
-    assert_int_equal(fclose(out), 0);
-    return buf;
-}
-
-static void
-check_escape(const char *in, size_t len, const char *want)
-{
-    char *got = escaped(in, len);
-    assert_string_equal(got, want);
-    free(got);
-}
-
-#define CHECK_ESCAPE(in, want) check_escape(in, sizeof(in) - 1, want)
-
-static void
-escape_markup_characters(void **state)
-{
-    (void)state;
-    CHECK_ESCAPE("<>&\"'", "&lt;&gt;&amp;&quot;&#39;");
-    CHECK_ESCAPE("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
-    /* An entity in the log is text, not markup: its & is escaped too. */
-    CHECK_ESCAPE("a&amp;b", "a&amp;amp;b");
-    CHECK_ESCAPE("", "");
-    CHECK_ESCAPE("EX\\Default Frontend", "EX\\Default Frontend");
-}
-
-static void
-escape_keeps_valid_utf8(void **state)
-{
-    (void)state;
-    /* ü (2 bytes), 受 (3 bytes), U+1F512 (4 bytes), U+FFFD itself, U+FDF0. */
-    CHECK_ESCAPE(
-        "Partner-Versand \xC3\xBC\x62\x65r \xE5\x8F\x97 \xF0\x9F\x94\x92 " FFFD " \xEF\xB7\xB0",
-        "Partner-Versand \xC3\xBC\x62\x65r \xE5\x8F\x97 \xF0\x9F\x94\x92 " FFFD " \xEF\xB7\xB0");
-}
-
-static void
-escape_invalid_utf8_as_fffd(void **state)
-{
-    (void)state;
-    CHECK_ESCAPE("\xFF", FFFD);
-    CHECK_ESCAPE("a\x80z", "a" FFFD "z");
-    /* Overlong '/', a surrogate, above U+10FFFF: every byte starts no sequence. */
-    CHECK_ESCAPE("\xC0\xAF", FFFD FFFD);
-    CHECK_ESCAPE("\xED\xA0\x80", FFFD FFFD FFFD);
-    CHECK_ESCAPE("\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD);
-    /* Cut off at the end of the field, and before a '<'. */
-    CHECK_ESCAPE("x\xE2\x82", "x" FFFD FFFD);
-    CHECK_ESCAPE("\xE2\x82<", FFFD FFFD "&lt;");
-}
-
-static void
-escape_controls_as_pictures(void **state)
-{
-    (void)state;
-    /* TAB U+2409, 0x01 U+2401, 0x1F U+241F, LF U+240A, CR U+240D, DEL U+2421. */
-    CHECK_ESCAPE("\t\x01\x1F\n\r\x7F", "\xE2\x90\x89\xE2\x90\x81\xE2\x90\x9F\xE2\x90\x8A"
-                                       "\xE2\x90\x8D\xE2\x90\xA1");
-    /* A NUL inside the field is kept as U+2400, the rest still written. */
-    check_escape("a\0b", 3,
-                 "a\xE2\x90\x80"
-                 "b");
-}
-
-static void
-escape_c1_and_noncharacters_as_fffd(void **state)
-{
-    (void)state;
-    CHECK_ESCAPE("\xC2\x85", FFFD);                    /* U+0085 NEL */
-    CHECK_ESCAPE("\xC2\x9F\xC2\xA0", FFFD "\xC2\xA0"); /* U+009F, then NBSP kept */
-    CHECK_ESCAPE("\xEF\xBF\xBE", FFFD);                /* U+FFFE */
-    CHECK_ESCAPE("\xEF\xBF\xBF", FFFD);                /* U+FFFF */
-    CHECK_ESCAPE("\xEF\xB7\x90", FFFD);                /* U+FDD0 */
-    CHECK_ESCAPE("\xEF\xB7\xAF", FFFD);                /* U+FDEF */
-    CHECK_ESCAPE("\xF0\x9F\xBF\xBE", FFFD);            /* U+1FFFE */
-    CHECK_ESCAPE("\xF4\x8F\xBF\xBF", FFFD);            /* U+10FFFF */
-}
 
 /* html_split() of the n counts into `length`; compares with want. */
 static void
@@ -657,11 +569,6 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(escape_markup_characters),
-        cmocka_unit_test(escape_keeps_valid_utf8),
-        cmocka_unit_test(escape_invalid_utf8_as_fffd),
-        cmocka_unit_test(escape_controls_as_pictures),
-        cmocka_unit_test(escape_c1_and_noncharacters_as_fffd),
         cmocka_unit_test(split_exact_shares),
         cmocka_unit_test(split_rounds_to_full_width),
         cmocka_unit_test(split_keeps_small_shares_visible),

@@ -839,11 +839,82 @@ export_cipher_key(void **state)
     assert_string_equal(export_cipher(&s, buf, sizeof(buf)), "");
 }
 
+/* Totals of a report with every counter set from `base` upward (1, 2, 3, ...). */
+static struct report_totals
+totals_from(uint64_t base, int64_t first_ms, int64_t last_ms)
+{
+    struct report_totals t = {base,     base + 1, base + 2, base + 3, base + 4, base + 5,
+                              base + 6, base + 7, first_ms, last_ms,  {0}};
+    for (int k = 0; k < EXTLS_N_KINDS; k++)
+        t.skipped_kind[k] = base + 8 + (uint64_t)k;
+    return t;
+}
+
+static void
+totals_add_sums_every_counter(void **state)
+{
+    (void)state;
+    struct report_totals a = totals_from(10, 5000, 9000);
+    struct report_totals b = totals_from(100, 4000, 8000);
+    assert_int_equal(report_totals_add(&a, &b), EXTLS_OK);
+    assert_int_equal(a.files, 110);
+    assert_int_equal(a.files_skipped, 112);
+    assert_int_equal(a.files_failed, 114);
+    assert_int_equal(a.rows, 116);
+    assert_int_equal(a.malformed, 118);
+    assert_int_equal(a.sessions, 120);
+    assert_int_equal(a.excluded, 122);
+    assert_int_equal(a.late_rows, 124);
+    for (int k = 0; k < EXTLS_N_KINDS; k++)
+        assert_int_equal(a.skipped_kind[k], 126 + 2 * k);
+    /* The range widens to cover both: earliest first, latest last. */
+    assert_int_equal(a.first_ms, 4000);
+    assert_int_equal(a.last_ms, 9000);
+    /* An empty run (first INT64_MAX, last INT64_MIN, as when nothing was counted) keeps it. */
+    struct report_totals none = {0};
+    none.first_ms = INT64_MAX;
+    none.last_ms = INT64_MIN;
+    assert_int_equal(report_totals_add(&a, &none), EXTLS_OK);
+    assert_int_equal(a.first_ms, 4000);
+    assert_int_equal(a.last_ms, 9000);
+    assert_int_equal(a.sessions, 120);
+}
+
+static void
+totals_add_overflow_leaves_sum_unchanged(void **state)
+{
+    (void)state;
+    struct report_totals a = totals_from(10, 5000, 9000), before, b = {0};
+    b.first_ms = 1;
+    b.last_ms = 99999;
+    b.rows = 1;
+    /* Exactly 2^64-1 still fits. */
+    a.late_rows = UINT64_MAX - 7;
+    b.late_rows = 7;
+    assert_int_equal(report_totals_add(&a, &b), EXTLS_OK);
+    assert_int_equal(a.late_rows, UINT64_MAX);
+    assert_int_equal(a.rows, 14);
+    /* One more passes it: refused, and nothing of b is added, not even the rows before it. */
+    before = a;
+    b.late_rows = 1;
+    assert_int_equal(report_totals_add(&a, &b), EXTLS_ETOOBIG);
+    assert_memory_equal(&a, &before, sizeof(a));
+    /* The same for the last counter checked, a kind of skipped file. */
+    b.late_rows = 0;
+    a.skipped_kind[EXTLS_N_KINDS - 1] = UINT64_MAX;
+    b.skipped_kind[EXTLS_N_KINDS - 1] = 1;
+    before = a;
+    assert_int_equal(report_totals_add(&a, &b), EXTLS_ETOOBIG);
+    assert_memory_equal(&a, &before, sizeof(a));
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(format_names_parse),
+        cmocka_unit_test(totals_add_sums_every_counter),
+        cmocka_unit_test(totals_add_overflow_leaves_sum_unchanged),
         cmocka_unit_test(json_document_sorted_groups),
         cmocka_unit_test(json_empty_report),
         cmocka_unit_test(jsonl_groups_then_totals),
