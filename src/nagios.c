@@ -82,57 +82,87 @@ add_matches(struct line *l, const char *label, const struct threshold_list *list
     }
 }
 
+/* Where an item alerts, as counts: above `high` and/or below `low`. */
+struct bounds {
+    int has_high, has_low;
+    uint64_t high, low;
+};
+
 /*
- * The count above which item t matches in a run of `sessions` sessions
- * (a percentage becomes the count it means here): 1 and *bound, or 0 when
- * there is no such count (it always or never matches, another operator).
+ * Add item t, in a run of `sessions` sessions (a percentage becomes the
+ * count it means here), to *b: `>` and `>=` items lower the bound above
+ * which the label alerts, `<` and `<=` items raise the one below which it
+ * does. An item that always or never matches adds nothing.
  */
-static int
-count_bound(const struct threshold *t, uint64_t sessions, uint64_t *bound)
+static void
+add_bound(struct bounds *b, const struct threshold *t, uint64_t sessions)
 {
-    uint64_t first; /* the least matching count */
+    uint64_t at; /* the value as a count: floor for > and <=, ceiling for >= and < */
     if (t->percent) {
         if (!sessions || t->value > UINT64_MAX / sessions)
-            return 0;
+            return;
         uint64_t p = t->value * sessions; /* 100000 x the count, exactly */
-        if (t->op == THRESHOLD_GT) {
-            *bound = p / 100000;
-            return 1;
-        }
-        first = p / 100000 + (p % 100000 != 0);
-    } else if (t->op == THRESHOLD_GT) {
-        *bound = t->value;
-        return 1;
+        int up = t->op == THRESHOLD_GE || t->op == THRESHOLD_LT;
+        at = p / 100000 + (up && p % 100000 != 0);
     } else {
-        first = t->value;
+        at = t->value;
     }
-    if (t->op != THRESHOLD_GE || first == 0)
-        return 0;
-    *bound = first - 1;
-    return 1;
+    uint64_t high, low;
+    switch (t->op) {
+    case THRESHOLD_GT: /* count > at */
+        high = at;
+        break;
+    case THRESHOLD_GE: /* count > at - 1 */
+        if (at == 0)
+            return;
+        high = at - 1;
+        break;
+    case THRESHOLD_LT: /* count < at */
+        if (at == 0)
+            return;
+        low = at;
+        goto lower;
+    case THRESHOLD_LE: /* count < at + 1 */
+        if (at == UINT64_MAX)
+            return;
+        low = at + 1;
+        goto lower;
+    default:
+        return;
+    }
+    if (!b->has_high || high < b->high)
+        b->high = high, b->has_high = 1;
+    return;
+lower:
+    if (!b->has_low || low > b->low)
+        b->low = low, b->has_low = 1;
 }
 
 /*
- * ";warn;crit" of a perfdata label (class `name`, or THRESHOLD_LEGACY):
- * the lowest bound of the items naming it in each list, as a Nagios range
- * "N" (alert above N); nothing when neither list names it.
+ * ";warn;crit" of a perfdata label (class `name`, THRESHOLD_LEGACY or
+ * THRESHOLD_SESSIONS): the items naming it in each list as one Nagios range,
+ * "H" (alert above H), "L:" (alert below L) or "L:H" (either); nothing when
+ * neither list names it.
  */
 static void
 add_thresholds(struct line *l, int name, const struct threshold_list *warn,
                const struct threshold_list *crit, uint64_t sessions)
 {
     const struct threshold_list *lists[2] = {warn, crit};
-    char part[2][24] = {"", ""};
+    char part[2][48] = {"", ""};
     for (int k = 0; k < 2; k++) {
-        int have = 0;
-        uint64_t low = 0, b;
+        struct bounds b = {0, 0, 0, 0};
         for (size_t i = 0; i < lists[k]->n; i++) {
-            const struct threshold *t = &lists[k]->item[i];
-            if (t->name == name && count_bound(t, sessions, &b) && (!have || b < low))
-                low = b, have = 1;
+            if (lists[k]->item[i].name == name)
+                add_bound(&b, &lists[k]->item[i], sessions);
         }
-        if (have)
-            snprintf(part[k], sizeof(part[k]), "%llu", (unsigned long long)low);
+        if (b.has_low && b.has_high)
+            snprintf(part[k], sizeof(part[k]), "%llu:%llu", (unsigned long long)b.low,
+                     (unsigned long long)b.high);
+        else if (b.has_low)
+            snprintf(part[k], sizeof(part[k]), "%llu:", (unsigned long long)b.low);
+        else if (b.has_high)
+            snprintf(part[k], sizeof(part[k]), "%llu", (unsigned long long)b.high);
     }
     if (part[1][0])
         add(l, ";%s;%s", part[0], part[1]);
@@ -159,6 +189,7 @@ nagios_status(char *buf, const struct threshold_list *crit, const struct thresho
     add_matches(&l, "critical", crit, c);
     add_matches(&l, "warning", warn, c);
     add(&l, " | sessions=%llu", (unsigned long long)sessions);
+    add_thresholds(&l, THRESHOLD_SESSIONS, warn, crit, sessions);
     for (int k = 0; k < EXTLS_N_CLASSES; k++) {
         add(&l, " %s=%llu", extls_class_name((enum extls_class)k), (unsigned long long)count[k]);
         add_thresholds(&l, k, warn, crit, sessions);

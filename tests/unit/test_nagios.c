@@ -128,7 +128,10 @@ critical_lines(void **state)
           "legacy=1\n");
 }
 
-/* Too few sessions or rows: the < and <= items, named with their value. */
+/*
+ * Too few sessions or rows: the < and <= items, named with their value; in
+ * the perfdata as the Nagios range "L:" (alert below L), with > items "L:H".
+ */
 static void
 too_few_lines(void **state)
 {
@@ -136,19 +139,27 @@ too_few_lines(void **state)
     static const uint64_t zero[EXTLS_N_CLASSES] = {0};
     check_rows("sessions<1,legacy>0", "rows<1", zero, 0, 0, NAGIOS_CRITICAL,
                "EXTLS CRITICAL - 0 sessions, 0 legacy; critical: sessions<1 (0); warning: rows<1 "
-               "(0) | sessions=0 ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 tls1_2=0 tls1_3=0 "
+               "(0) | sessions=0;;1: ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 tls1_2=0 tls1_3=0 "
                "tls_unknown=0 tls_failed=0 none=0 legacy=0;;0\n");
     /* Rows read but no session (a --since window with nothing in it). */
     check_rows("sessions<1", "rows<1", zero, 0, 12, NAGIOS_CRITICAL,
-               "EXTLS CRITICAL - 0 sessions, 0 legacy; critical: sessions<1 (0) | sessions=0 "
+               "EXTLS CRITICAL - 0 sessions, 0 legacy; critical: sessions<1 (0) | sessions=0;;1: "
                "ssl2=0 ssl3=0 tls1_0=0 tls1_1=0 tls1_2=0 tls1_3=0 tls_unknown=0 tls_failed=0 "
                "none=0 legacy=0\n");
-    /* 15 of 40 is 37.5%. */
+    /* 15 of 40 is 37.5%: <37.5% alerts below 15, <=37.5% below 16. */
     check("sessions<40,tls1_2<37.5%", "sessions<=40,tls1_2<=37.5%", counts, 40, NAGIOS_WARNING,
           "EXTLS WARNING - 40 sessions, 7 legacy; warning: sessions<=40 (40), tls1_2<=37.5% "
-          "(37.5%)" PERF);
+          "(37.5%) | sessions=40;41:;40: ssl2=1 ssl3=2 tls1_0=4 tls1_1=0 tls1_2=15;16:;15: "
+          "tls1_3=2 tls_unknown=3 tls_failed=1 none=12 legacy=7\n");
+    /* 37.499% of 40 is 14.9996: <= alerts below 15. */
     check("sessions<40,rows<1000", "tls1_2<=37.499%", counts, 40, NAGIOS_OK,
-          "EXTLS OK - 40 sessions, 7 legacy" PERF);
+          "EXTLS OK - 40 sessions, 7 legacy | sessions=40;;40: ssl2=1 ssl3=2 tls1_0=4 tls1_1=0 "
+          "tls1_2=15;15: tls1_3=2 tls_unknown=3 tls_failed=1 none=12 legacy=7\n");
+    /* Both sides on one label: "L:H"; of several items the tightest of each side. */
+    check("legacy>10,legacy<2,legacy>=9,legacy<=0", "legacy<8", counts, 40, NAGIOS_WARNING,
+          "EXTLS WARNING - 40 sessions, 7 legacy; warning: legacy<8 (7) | sessions=40 ssl2=1 "
+          "ssl3=2 tls1_0=4 tls1_1=0 tls1_2=15 tls1_3=2 tls_unknown=3 tls_failed=1 none=12 "
+          "legacy=7;8:;2:8\n");
 }
 
 static void
