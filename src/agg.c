@@ -51,11 +51,7 @@ agg_key_name(enum agg_key k)
 int
 agg_key_parse(const char *name, size_t len)
 {
-    for (int k = 0; k < AGG_N_KEYS; k++) {
-        if (strlen(key_names[k]) == len && memcmp(key_names[k], name, len) == 0)
-            return k;
-    }
-    return -1;
+    return extls_name_index(key_names, AGG_N_KEYS, name, len);
 }
 
 struct agg *
