@@ -77,6 +77,9 @@ const char *extls_class_name(enum extls_class cls);
 /* Class from its name; returns -1 for an unknown name. */
 int extls_class_parse(const char *name, size_t len);
 
+/* Index of name[0..len) in names[0..n) (exact bytes), or -1: the parser of every name table. */
+int extls_name_index(const char *const *names, int n, const char *name, size_t len);
+
 /* True for the classes an administrator wants gone: SSL 2/3, TLS 1.0/1.1. */
 int extls_class_is_legacy(enum extls_class cls);
 

@@ -24,15 +24,10 @@ void
 dict_release(struct dict *d)
 {
     const struct dict_type *t = d->type;
-    if (t && (t->key_free || t->val_free)) {
+    if (t && t->free) {
         for (size_t i = 0; i < d->cap; i++) {
-            struct dict_entry *e = &d->slot[i].e;
-            if (!e->key)
-                continue;
-            if (t->key_free)
-                t->key_free(e->key, d->user);
-            if (t->val_free)
-                t->val_free(e->val, d->user);
+            if (d->slot[i].rec)
+                t->free(d->slot[i].rec, d->user);
         }
     }
     free(d->slot);
@@ -82,10 +77,10 @@ rehash(struct dict *d, size_t cap)
     if (!slot)
         return EXTLS_ENOMEM;
     for (size_t i = 0; i < d->cap; i++) {
-        if (!d->slot[i].e.key)
+        if (!d->slot[i].rec)
             continue;
         size_t j = home(d->slot[i].hash, cap - 1);
-        while (slot[j].e.key)
+        while (slot[j].rec)
             j = (j + 1) & (cap - 1);
         slot[j] = d->slot[i];
     }
@@ -113,31 +108,31 @@ lookup(const struct dict *d, const void *key, uint64_t hash)
     if (!d->cap)
         return NULL;
     size_t mask = d->cap - 1;
-    for (size_t i = home(hash, mask); d->slot[i].e.key; i = (i + 1) & mask) {
+    for (size_t i = home(hash, mask); d->slot[i].rec; i = (i + 1) & mask) {
         struct dict_slot *s = &d->slot[i];
-        if (s->hash == hash && d->type->eq(s->e.key, key, d->user))
+        if (s->hash == hash && d->type->eq(s->rec, key, d->user))
             return s;
     }
     return NULL;
 }
 
-struct dict_entry *
+void *
 dict_find_hashed(const struct dict *d, const void *key, uint64_t hash)
 {
     struct dict_slot *s = lookup(d, key, hash);
-    return s ? &s->e : NULL;
+    return s ? s->rec : NULL;
 }
 
-struct dict_entry *
+void *
 dict_find(const struct dict *d, const void *key)
 {
     return d->n ? dict_find_hashed(d, key, dict_hash(d, key)) : NULL;
 }
 
 enum extls_status
-dict_insert_hashed(struct dict *d, uint64_t hash, void *key, void *val)
+dict_insert_hashed(struct dict *d, uint64_t hash, void *rec)
 {
-    if (!key)
+    if (!rec)
         return EXTLS_EINVAL;
     if ((d->n + 1) * 2 > d->cap) {
         enum extls_status st = dict_reserve(d, d->n + 1);
@@ -145,24 +140,23 @@ dict_insert_hashed(struct dict *d, uint64_t hash, void *key, void *val)
             return st;
     }
     size_t mask = d->cap - 1, i = home(hash, mask);
-    while (d->slot[i].e.key)
+    while (d->slot[i].rec)
         i = (i + 1) & mask;
-    d->slot[i].e.key = key;
-    d->slot[i].e.val = val;
+    d->slot[i].rec = rec;
     d->slot[i].hash = hash;
     d->n++;
     return EXTLS_OK;
 }
 
 enum extls_status
-dict_add(struct dict *d, void *key, void *val)
+dict_add(struct dict *d, void *rec)
 {
-    if (!key)
+    if (!rec)
         return EXTLS_EINVAL;
-    uint64_t h = dict_hash(d, key);
-    if (lookup(d, key, h))
+    uint64_t h = dict_hash(d, rec);
+    if (lookup(d, rec, h))
         return EXTLS_EINVAL;
-    return dict_insert_hashed(d, h, key, val);
+    return dict_insert_hashed(d, h, rec);
 }
 
 int
@@ -173,19 +167,17 @@ dict_delete(struct dict *d, const void *key)
     struct dict_slot *s = lookup(d, key, dict_hash(d, key));
     if (!s)
         return 0;
-    if (d->type->key_free)
-        d->type->key_free(s->e.key, d->user);
-    if (d->type->val_free)
-        d->type->val_free(s->e.val, d->user);
+    if (d->type->free)
+        d->type->free(s->rec, d->user);
     size_t mask = d->cap - 1, i = (size_t)(s - d->slot);
-    d->slot[i].e.key = NULL;
+    d->slot[i].rec = NULL;
     d->n--;
     /* Shift back each later entry of the run whose home is not in (i, j]. */
-    for (size_t j = (i + 1) & mask; d->slot[j].e.key; j = (j + 1) & mask) {
+    for (size_t j = (i + 1) & mask; d->slot[j].rec; j = (j + 1) & mask) {
         size_t h = home(d->slot[j].hash, mask);
         if (((j - h) & mask) >= ((j - i) & mask)) {
             d->slot[i] = d->slot[j];
-            d->slot[j].e.key = NULL;
+            d->slot[j].rec = NULL;
             i = j;
         }
     }
@@ -210,26 +202,26 @@ dict_iter_hash(struct dict_iter *it, const struct dict *d, uint64_t hash)
     it->at = d->cap ? home(hash, d->cap - 1) : 0;
 }
 
-struct dict_entry *
+void *
 dict_iter_next(struct dict_iter *it)
 {
     const struct dict *d = it->d;
     if (!it->by_hash) {
         while (it->at < d->cap) {
-            struct dict_slot *s = &d->slot[it->at++];
-            if (s->e.key)
-                return &s->e;
+            const struct dict_slot *s = &d->slot[it->at++];
+            if (s->rec)
+                return s->rec;
         }
         return NULL;
     }
     if (!d->cap)
         return NULL;
     for (;;) {
-        struct dict_slot *s = &d->slot[it->at];
-        if (!s->e.key) /* end of the run: stays here for later calls */
+        const struct dict_slot *s = &d->slot[it->at];
+        if (!s->rec) /* end of the run: stays here for later calls */
             return NULL;
         it->at = (it->at + 1) & (d->cap - 1);
         if (s->hash == it->hash)
-            return &s->e;
+            return s->rec;
     }
 }

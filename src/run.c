@@ -165,18 +165,18 @@ malformed(struct worker *w, uint64_t line, const char *why)
              (unsigned long long)line, why);
 }
 
-static void
+static enum extls_status
 on_row(const struct reader_row *rr, void *user)
 {
     struct worker *w = user;
     struct row row;
     struct match_facts f;
     if (w->tally.fatal)
-        return;
+        return w->tally.fatal;
     const char *why = row_decode(rr, &row);
     if (why) {
         malformed(w, rr->line, why);
-        return;
+        return EXTLS_OK;
     }
     match_row(w->matcher, &row, &f);
     w->tally.totals.rows++;
@@ -185,9 +185,10 @@ on_row(const struct reader_row *rr, void *user)
     if (row.time_ms > w->res->clock_ms[row.dir])
         w->res->clock_ms[row.dir] = row.time_ms;
     w->tally.fatal = session_table_add(w->sessions, &row, &f, w->cur);
+    return w->tally.fatal;
 }
 
-static void
+static enum extls_status
 on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
 {
     struct worker *w = user;
@@ -211,6 +212,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
         w->res->errors++;
         break;
     }
+    return EXTLS_OK;
 }
 
 /* The path of input index idx; indexes past the inputs name files of carried sessions. */

@@ -3,7 +3,7 @@
  * test_dict.c: the hash table: keys found again after growth, colliding
  * hashes told apart by the equality callback (called only on equal
  * hashes), deletion that keeps the rest of a probe run findable, owned
- * keys and values freed, walks by hash in insertion order, and sizes too
+ * records freed, walks by hash in insertion order, and sizes too
  * large for memory refused with EXTLS_ETOOBIG / EXTLS_ENOMEM.
  */
 #include <setjmp.h>
@@ -29,8 +29,7 @@ __asan_default_options(void)
 /* What the callbacks saw. */
 struct counts {
     unsigned eq_calls;
-    unsigned keys_freed;
-    unsigned vals_freed;
+    unsigned freed;
     uint64_t fixed_hash; /* the hash of every key of `colliding` */
 };
 
@@ -56,23 +55,31 @@ fixed_hash(const void *key, void *user)
     return ((struct counts *)user)->fixed_hash;
 }
 
-static void
-key_free(void *key, void *user)
+/* A key -> value map: records holding both, looked up by their key string. */
+struct pair {
+    char *key, *val;
+};
+
+static int
+pair_eq(const void *rec, const void *key, void *user)
 {
-    ((struct counts *)user)->keys_freed++;
-    free(key);
+    (void)user;
+    return strcmp(((const struct pair *)rec)->key, key) == 0;
 }
 
 static void
-val_free(void *val, void *user)
+pair_free(void *rec, void *user)
 {
-    ((struct counts *)user)->vals_freed++;
-    free(val);
+    struct pair *p = rec;
+    ((struct counts *)user)->freed++;
+    free(p->key);
+    free(p->val);
+    free(p);
 }
 
-static const struct dict_type strings = {str_hash, str_eq, NULL, NULL};
-static const struct dict_type owned = {str_hash, str_eq, key_free, val_free};
-static const struct dict_type colliding = {fixed_hash, str_eq, NULL, NULL};
+static const struct dict_type strings = {str_hash, str_eq, NULL};
+static const struct dict_type pairs = {str_hash, pair_eq, pair_free};
+static const struct dict_type colliding = {fixed_hash, str_eq, NULL};
 
 static char *
 key_text(unsigned i)
@@ -105,7 +112,7 @@ empty_table_finds_nothing(void **state)
     assert_int_equal(c.eq_calls, 0);
 }
 
-/* 20000 keys through many doublings: each found with its value, absent keys not. */
+/* 20000 keys through many doublings: each found as stored, absent keys not. */
 static void
 growth_keeps_every_entry(void **state)
 {
@@ -118,17 +125,14 @@ growth_keeps_every_entry(void **state)
     dict_init(&d, &strings, &c);
     for (unsigned i = 0; i < N; i++) {
         keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i], &keys[i]), EXTLS_OK);
+        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
     }
     assert_int_equal(dict_size(&d), N);
     c.eq_calls = 0;
     for (unsigned i = 0; i < N; i++) {
         char probe[32];
         snprintf(probe, sizeof(probe), "key-%u", i);
-        struct dict_entry *e = dict_find(&d, probe);
-        assert_non_null(e);
-        assert_ptr_equal(e->key, keys[i]);
-        assert_ptr_equal(e->val, &keys[i]);
+        assert_ptr_equal(dict_find(&d, probe), keys[i]);
     }
     /* Equality runs only on equal 64-bit hashes: once per hit here. */
     assert_int_equal(c.eq_calls, N);
@@ -136,15 +140,16 @@ growth_keeps_every_entry(void **state)
     assert_null(dict_find(&d, ""));
     /* A walk over all sees each entry once. */
     struct dict_iter it;
-    struct dict_entry *e;
+    const char *rec;
     size_t seen = 0;
     unsigned char *visited = calloc(N, 1);
     assert_non_null(visited);
     dict_iter_init(&it, &d);
-    while ((e = dict_iter_next(&it)) != NULL) {
-        char **slot = e->val;
-        assert_ptr_equal(*slot, e->key);
-        assert_int_equal(visited[slot - keys]++, 0);
+    while ((rec = dict_iter_next(&it)) != NULL) {
+        unsigned i = (unsigned)strtoul(rec + 4, NULL, 10);
+        assert_true(i < N);
+        assert_ptr_equal(keys[i], rec);
+        assert_int_equal(visited[i]++, 0);
         seen++;
     }
     assert_int_equal(seen, N);
@@ -163,15 +168,18 @@ equal_key_is_refused(void **state)
     struct dict d;
     char a[] = "same", b[] = "same";
     dict_init(&d, &strings, &c);
-    assert_int_equal(dict_add(&d, a, (void *)1), EXTLS_OK);
-    assert_int_equal(dict_add(&d, b, (void *)2), EXTLS_EINVAL);
-    assert_int_equal(dict_add(&d, NULL, (void *)3), EXTLS_EINVAL);
+    assert_int_equal(dict_add(&d, a), EXTLS_OK);
+    assert_int_equal(dict_add(&d, b), EXTLS_EINVAL);
+    assert_int_equal(dict_add(&d, NULL), EXTLS_EINVAL);
     assert_int_equal(dict_size(&d), 1);
-    struct dict_entry *e = dict_find(&d, "same");
-    assert_ptr_equal(e->key, a);
-    assert_ptr_equal(e->val, (void *)1);
-    e->val = (void *)7; /* values change in place */
-    assert_ptr_equal(dict_find(&d, b)->val, (void *)7);
+    assert_ptr_equal(dict_find(&d, "same"), a);
+    assert_ptr_equal(dict_find(&d, b), a);
+    /* dict_insert_hashed() keeps a second record under an equal key. */
+    assert_int_equal(dict_insert_hashed(&d, dict_hash(&d, b), b), EXTLS_OK);
+    assert_int_equal(dict_size(&d), 2);
+    assert_ptr_equal(dict_find(&d, "same"), a); /* the first one added */
+    assert_int_equal(dict_delete(&d, "same"), 1);
+    assert_ptr_equal(dict_find(&d, "same"), b);
     dict_release(&d);
 }
 
@@ -192,7 +200,7 @@ collisions_and_deletion(void **state)
     dict_init(&d, &colliding, &c);
     for (unsigned i = 0; i < N; i++) {
         keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i], NULL), EXTLS_OK);
+        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
     }
     for (unsigned i = 0; i < N; i += 3)
         assert_int_equal(dict_delete(&d, keys[i]), 1);
@@ -200,15 +208,14 @@ collisions_and_deletion(void **state)
     assert_int_equal(dict_delete(&d, "nope"), 0);
     assert_int_equal(dict_size(&d), N - (N + 2) / 3);
     for (unsigned i = 0; i < N; i++) {
-        struct dict_entry *e = dict_find(&d, keys[i]);
         if (i % 3 == 0)
-            assert_null(e);
+            assert_null(dict_find(&d, keys[i]));
         else
-            assert_ptr_equal(e->key, keys[i]);
+            assert_ptr_equal(dict_find(&d, keys[i]), keys[i]);
     }
     /* Deleted keys can come back. */
-    assert_int_equal(dict_add(&d, keys[3], NULL), EXTLS_OK);
-    assert_ptr_equal(dict_find(&d, "key-3")->key, keys[3]);
+    assert_int_equal(dict_add(&d, keys[3]), EXTLS_OK);
+    assert_ptr_equal(dict_find(&d, "key-3"), keys[3]);
     dict_release(&d);
     for (unsigned i = 0; i < N; i++)
         free(keys[i]);
@@ -227,7 +234,7 @@ deletion_rounds(void **state)
     dict_init(&d, &strings, &c);
     for (unsigned i = 0; i < N; i++) {
         keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i], NULL), EXTLS_OK);
+        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
     }
     for (unsigned i = 0; i < N; i++) {
         if (i % 2)
@@ -242,23 +249,33 @@ deletion_rounds(void **state)
     free(keys);
 }
 
-/* A table told to own its keys and values frees them on delete and release. */
+/*
+ * A key -> value map of owned records looked up by a key of another type:
+ * records freed on delete and release, values changed in place.
+ */
 static void
-owned_keys_and_values_are_freed(void **state)
+owned_records_are_freed(void **state)
 {
     (void)state;
     struct counts c = {0};
     struct dict d;
-    dict_init(&d, &owned, &c);
-    for (unsigned i = 0; i < 100; i++)
-        assert_int_equal(dict_add(&d, key_text(i), key_text(i + 1000)), EXTLS_OK);
-    assert_string_equal(dict_find(&d, "key-5")->val, "key-1005");
+    dict_init(&d, &pairs, &c);
+    for (unsigned i = 0; i < 100; i++) {
+        struct pair *p = malloc(sizeof(*p));
+        assert_non_null(p);
+        p->key = key_text(i);
+        p->val = key_text(i + 1000);
+        assert_null(dict_find(&d, p->key));
+        assert_int_equal(dict_insert_hashed(&d, dict_hash(&d, p->key), p), EXTLS_OK);
+    }
+    struct pair *p = dict_find(&d, "key-5");
+    assert_string_equal(p->val, "key-1005");
     assert_int_equal(dict_delete(&d, "key-5"), 1);
-    assert_int_equal(c.keys_freed, 1);
-    assert_int_equal(c.vals_freed, 1);
+    assert_int_equal(c.freed, 1);
+    assert_null(dict_find(&d, "key-5"));
+    assert_string_equal(((struct pair *)dict_find(&d, "key-6"))->val, "key-1006");
     dict_release(&d);
-    assert_int_equal(c.keys_freed, 100);
-    assert_int_equal(c.vals_freed, 100);
+    assert_int_equal(c.freed, 100);
     assert_int_equal(dict_size(&d), 0);
 }
 
@@ -271,18 +288,16 @@ static void
 walk_by_hash_in_insertion_order(void **state)
 {
     (void)state;
-    struct dict d;
-    static const struct dict_type positions = {NULL, NULL, NULL, NULL};
-    dict_init(&d, &positions, NULL);
+    struct dict d = {0}; /* zeroed: a table with no type */
     for (uintptr_t i = 1; i <= 500; i++)
-        assert_int_equal(dict_insert_hashed(&d, i % 5, (void *)i, NULL), EXTLS_OK);
-    assert_int_equal(dict_insert_hashed(&d, 1, NULL, NULL), EXTLS_EINVAL);
+        assert_int_equal(dict_insert_hashed(&d, i % 5, (void *)i), EXTLS_OK);
+    assert_int_equal(dict_insert_hashed(&d, 1, NULL), EXTLS_EINVAL);
     struct dict_iter it;
-    struct dict_entry *e;
+    void *rec;
     uintptr_t want = 3;
     dict_iter_hash(&it, &d, 3);
-    while ((e = dict_iter_next(&it)) != NULL) {
-        assert_int_equal((uintptr_t)e->key, want);
+    while ((rec = dict_iter_next(&it)) != NULL) {
+        assert_int_equal((uintptr_t)rec, want);
         want += 5;
     }
     assert_int_equal(want, 503);
@@ -304,7 +319,7 @@ reserve_then_add(void **state)
     const struct dict_slot *slots = d.slot;
     for (unsigned i = 0; i < 200; i++) {
         keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i], NULL), EXTLS_OK);
+        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
     }
     assert_ptr_equal(d.slot, slots);                  /* no regrowth */
     assert_int_equal(dict_reserve(&d, 10), EXTLS_OK); /* never shrinks */
@@ -323,14 +338,14 @@ huge_sizes_are_refused(void **state)
     struct dict d;
     char k[] = "k";
     dict_init(&d, &strings, &c);
-    assert_int_equal(dict_add(&d, k, NULL), EXTLS_OK);
+    assert_int_equal(dict_add(&d, k), EXTLS_OK);
     assert_int_equal(dict_reserve(&d, SIZE_MAX), EXTLS_ETOOBIG);
     assert_int_equal(dict_reserve(&d, SIZE_MAX / 4 + 1), EXTLS_ETOOBIG);
     assert_int_equal(dict_reserve(&d, (size_t)1 << 60), EXTLS_ETOOBIG); /* slots overflow size_t */
     /* Representable, but more than any address space: the allocation fails. */
     assert_int_equal(dict_reserve(&d, (size_t)1 << 55), EXTLS_ENOMEM);
     assert_int_equal(dict_size(&d), 1);
-    assert_ptr_equal(dict_find(&d, "k")->key, k);
+    assert_ptr_equal(dict_find(&d, "k"), k);
     dict_release(&d);
 }
 
@@ -356,7 +371,7 @@ main(void)
         cmocka_unit_test(equal_key_is_refused),
         cmocka_unit_test(collisions_and_deletion),
         cmocka_unit_test(deletion_rounds),
-        cmocka_unit_test(owned_keys_and_values_are_freed),
+        cmocka_unit_test(owned_records_are_freed),
         cmocka_unit_test(walk_by_hash_in_insertion_order),
         cmocka_unit_test(reserve_then_add),
         cmocka_unit_test(huge_sizes_are_refused),
