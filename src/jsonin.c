@@ -318,9 +318,8 @@ read_group(struct jsonin *j, json_t *o, struct loc l, struct agg_group *g, enum 
     return EXTLS_OK;
 }
 
-/* "a,b,c" for a key list, into buf. */
-static const char *
-key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
+const char *
+jsonin_key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
 {
     size_t at = 0;
     buf[0] = '\0';
@@ -353,8 +352,8 @@ walk_groups(struct jsonin *j, json_t *groups, struct loc l, int hand, uint64_t *
         } else if (n != n_first || memcmp(order, first, n * sizeof(order[0])) != 0) {
             char a[128], b[128];
             return fail(j, child(l, i), 0, EXTLS_EPARSE,
-                        "group keyed by '%s', the first group by '%s'", key_list(order, n, a, 128),
-                        key_list(first, n_first, b, 128));
+                        "group keyed by '%s', the first group by '%s'",
+                        jsonin_key_list(order, n, a, 128), jsonin_key_list(first, n_first, b, 128));
         }
         if (*sessions > UINT64_MAX - g.sessions)
             return fail(j, child(l, i), 0, EXTLS_ETOOBIG, "sessions over all groups pass 2^64-1");
