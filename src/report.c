@@ -136,12 +136,21 @@ json_group(FILE *out, struct agg *a, const struct agg_group *g)
             (unsigned long long)extls_with_tls_count(g->count));
 }
 
+/* The groups of a in sorted order into *v, their number into *n; EXTLS_ENOMEM if not sorted. */
+static enum extls_status
+sorted_groups(struct agg *a, const struct agg_group *const **v, size_t *n)
+{
+    *v = agg_sorted(a);
+    *n = agg_size(a);
+    return *n && !*v ? EXTLS_ENOMEM : EXTLS_OK;
+}
+
 static enum extls_status
 write_json(FILE *out, struct report *r)
 {
-    const struct agg_group *const *v = agg_sorted(r->groups);
-    size_t n = agg_size(r->groups);
-    if (n && !v)
+    const struct agg_group *const *v;
+    size_t n;
+    if (sorted_groups(r->groups, &v, &n) != EXTLS_OK)
         return EXTLS_ENOMEM;
     fputs("{\"schema\":\"extls/1\",\n\"totals\":", out);
     json_totals(out, &r->totals);
@@ -158,9 +167,9 @@ write_json(FILE *out, struct report *r)
 static enum extls_status
 write_jsonl(FILE *out, struct report *r)
 {
-    const struct agg_group *const *v = agg_sorted(r->groups);
-    size_t n = agg_size(r->groups);
-    if (n && !v)
+    const struct agg_group *const *v;
+    size_t n;
+    if (sorted_groups(r->groups, &v, &n) != EXTLS_OK)
         return EXTLS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         fputs("{\"type\":\"group\",", out);
@@ -183,10 +192,10 @@ write_delimited(FILE *out, struct report *r, char sep)
 {
     unsigned style = report_esc_style(r->format, r->terminal);
     const char *eol = r->format == REPORT_EXCEL_CSV ? "\r\n" : "\n";
-    const struct agg_group *const *v = agg_sorted(r->groups);
-    size_t n = agg_size(r->groups), nk;
+    const struct agg_group *const *v;
+    size_t n, nk;
     const enum agg_key *keys = agg_keys(r->groups, &nk);
-    if (n && !v)
+    if (sorted_groups(r->groups, &v, &n) != EXTLS_OK)
         return EXTLS_ENOMEM;
     if (r->format == REPORT_EXCEL_CSV)
         fputs(REPORT_BOM, out);

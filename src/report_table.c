@@ -170,14 +170,21 @@ connector_section(FILE *out, struct agg *a, unsigned limit, int first)
     return print_table(out, cols, k, limit, agg_sorted(a), agg_size(a), connector_fill, NULL);
 }
 
+/* The cells naming a remote host: direction, remote, EHLO name; returns how many. */
+static size_t
+host_cells(struct table_cell *cells, const struct agg_group *g)
+{
+    cell_field(&cells[0], g->key[AGG_DIRECTION]);
+    cell_field(&cells[1], g->key[AGG_REMOTE]);
+    cell_field(&cells[2], g->host);
+    return 3;
+}
+
 static void
 remote_fill(struct table_cell *cells, const struct agg_group *g, const void *ctx)
 {
     (void)ctx;
-    size_t k = 0;
-    cell_field(&cells[k++], g->key[AGG_DIRECTION]);
-    cell_field(&cells[k++], g->key[AGG_REMOTE]);
-    cell_field(&cells[k++], g->host);
+    size_t k = host_cells(cells, g);
     k = count_cells(cells, k, g, 0);
     cell_minute(&cells[k++], g->last_ms);
 }
@@ -233,10 +240,7 @@ static void
 legacy_fill(struct table_cell *cells, const struct agg_group *g, const void *ctx)
 {
     (void)ctx;
-    size_t k = 0;
-    cell_field(&cells[k++], g->key[AGG_DIRECTION]);
-    cell_field(&cells[k++], g->key[AGG_REMOTE]);
-    cell_field(&cells[k++], g->host);
+    size_t k = host_cells(cells, g);
     table_cell_num(&cells[k++], extls_legacy_count(g->count));
     table_cell_num(&cells[k++], g->sessions);
     cell_legacy_classes(&cells[k++], g);
