@@ -145,36 +145,27 @@ sorted_groups(struct agg *a, const struct agg_group *const **v, size_t *n)
     return *n && !*v ? EXTLS_ENOMEM : EXTLS_OK;
 }
 
+/* JSON, one document (`lines` 0), or JSON Lines: a line per group, then the totals. */
 static enum extls_status
-write_json(FILE *out, struct report *r)
+write_json(FILE *out, struct report *r, int lines)
 {
     const struct agg_group *const *v;
     size_t n;
     if (sorted_groups(r->groups, &v, &n) != EXTLS_OK)
         return EXTLS_ENOMEM;
-    fputs("{\"schema\":\"extls/1\",\n\"totals\":", out);
-    json_totals(out, &r->totals);
-    fputs(",\n\"groups\":[", out);
-    for (size_t i = 0; i < n; i++) {
-        fputs(i ? ",\n{" : "\n{", out);
-        json_group(out, r->groups, v[i]);
-        putc('}', out);
+    if (!lines) {
+        fputs("{\"schema\":\"extls/1\",\n\"totals\":", out);
+        json_totals(out, &r->totals);
+        fputs(",\n\"groups\":[", out);
     }
-    fputs(n ? "\n]}\n" : "]}\n", out);
-    return EXTLS_OK;
-}
-
-static enum extls_status
-write_jsonl(FILE *out, struct report *r)
-{
-    const struct agg_group *const *v;
-    size_t n;
-    if (sorted_groups(r->groups, &v, &n) != EXTLS_OK)
-        return EXTLS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        fputs("{\"type\":\"group\",", out);
+        fputs(lines ? "{\"type\":\"group\"," : i ? ",\n{" : "\n{", out);
         json_group(out, r->groups, v[i]);
-        fputs("}\n", out);
+        fputs(lines ? "}\n" : "}", out);
+    }
+    if (!lines) {
+        fputs(n ? "\n]}\n" : "]}\n", out);
+        return EXTLS_OK;
     }
     fputs("{\"type\":\"totals\",\"schema\":\"extls/1\",\"totals\":", out);
     json_totals(out, &r->totals);
@@ -277,10 +268,10 @@ report_write(FILE *out, struct report *r)
         st = report_table_write(out, r);
         break;
     case REPORT_JSON:
-        st = write_json(out, r);
+        st = write_json(out, r, 0);
         break;
     case REPORT_JSONL:
-        st = write_jsonl(out, r);
+        st = write_json(out, r, 1);
         break;
     case REPORT_CSV:
     case REPORT_EXCEL_CSV:
