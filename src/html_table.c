@@ -82,25 +82,50 @@ count_cells(FILE *out, const struct agg_group *g, int shares)
     fputs("</td>", out);
 }
 
-void
-html_connector_table(FILE *out, const struct agg_group *const *v, size_t n)
+/*
+ * The per-connector table (`remote` 0: direction, connector, counts and
+ * shares) or the per-remote-host table (direction, remote host, EHLO name,
+ * counts, last seen); legacy users highlighted.
+ */
+static void
+group_table(FILE *out, const struct agg_group *const *v, size_t n, int remote)
 {
-    fputs("<div class=\"scroll\"><table>\n<caption>TLS: share of the connector's sessions with "
-          "TLS; legacy: share of its sessions on SSL 2/3 or TLS 1.0/1.1</caption>\n"
-          "<thead><tr><th scope=\"col\" class=\"t\">Direction</th>"
-          "<th scope=\"col\" class=\"t\">Connector</th><th scope=\"col\">Sessions</th>",
+    fputs("<div class=\"scroll\"><table>\n", out);
+    fputs(remote ? "<caption>Remote hosts on SSL 2/3 or TLS 1.0/1.1 first (highlighted); EHLO "
+                   "name: the latest seen</caption>\n"
+                 : "<caption>TLS: share of the connector's sessions with TLS; legacy: share of "
+                   "its sessions on SSL 2/3 or TLS 1.0/1.1</caption>\n",
           out);
+    fputs("<thead><tr><th scope=\"col\" class=\"t\">Direction</th>", out);
+    fputs(remote ? "<th scope=\"col\" class=\"t\">Remote host</th>"
+                   "<th scope=\"col\" class=\"t\">EHLO name</th>"
+                 : "<th scope=\"col\" class=\"t\">Connector</th>",
+          out);
+    fputs("<th scope=\"col\">Sessions</th>", out);
     class_headers(out);
-    fputs("<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th></tr></thead>\n<tbody>\n", out);
+    fputs(remote ? "<th scope=\"col\" class=\"t\">Last seen</th>"
+                 : "<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th>",
+          out);
+    fputs("</tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < n; i++) {
         const struct agg_group *g = v[i];
         row_start(out, extls_legacy_count(g->count) != 0);
         td_text(out, g->key[AGG_DIRECTION]);
-        td_value(out, g->key[AGG_CONNECTOR]);
-        count_cells(out, g, 1);
+        td_value(out, g->key[remote ? AGG_REMOTE : AGG_CONNECTOR]);
+        if (remote)
+            td_value(out, g->host);
+        count_cells(out, g, !remote);
+        if (remote)
+            td_time(out, g->last_ms);
         fputs("</tr>\n", out);
     }
     fputs("</tbody>\n</table></div>\n", out);
+}
+
+void
+html_connector_table(FILE *out, const struct agg_group *const *v, size_t n)
+{
+    group_table(out, v, n, 0);
 }
 
 void
@@ -108,25 +133,7 @@ html_remote_table(FILE *out, const struct agg_group **v, size_t n)
 {
     if (n)
         qsort(v, n, sizeof(*v), agg_cmp_legacy_first);
-    fputs("<div class=\"scroll\"><table>\n<caption>Remote hosts on SSL 2/3 or TLS 1.0/1.1 "
-          "first (highlighted); EHLO name: the latest seen</caption>\n"
-          "<thead><tr><th scope=\"col\" class=\"t\">Direction</th>"
-          "<th scope=\"col\" class=\"t\">Remote host</th>"
-          "<th scope=\"col\" class=\"t\">EHLO name</th><th scope=\"col\">Sessions</th>",
-          out);
-    class_headers(out);
-    fputs("<th scope=\"col\" class=\"t\">Last seen</th></tr></thead>\n<tbody>\n", out);
-    for (size_t i = 0; i < n; i++) {
-        const struct agg_group *g = v[i];
-        row_start(out, extls_legacy_count(g->count) != 0);
-        td_text(out, g->key[AGG_DIRECTION]);
-        td_value(out, g->key[AGG_REMOTE]);
-        td_value(out, g->host);
-        count_cells(out, g, 0);
-        td_time(out, g->last_ms);
-        fputs("</tr>\n", out);
-    }
-    fputs("</tbody>\n</table></div>\n", out);
+    group_table(out, v, n, 1);
 }
 
 /* ---- to fix first ---- */
