@@ -467,9 +467,7 @@ error_offset(const json_error_t *e)
 static void
 empty_totals(struct jsonin *j)
 {
-    memset(&j->totals, 0, sizeof(j->totals));
-    j->totals.first_ms = INT64_MAX;
-    j->totals.last_ms = INT64_MIN;
+    report_totals_init(&j->totals);
 }
 
 /* Parse and check text[0..len); the callback gets the groups of a good report. */

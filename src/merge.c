@@ -74,8 +74,7 @@ merge_new(void)
         free(m);
         return NULL;
     }
-    m->totals.first_ms = INT64_MAX;
-    m->totals.last_ms = INT64_MIN;
+    report_totals_init(&m->totals);
     return m;
 }
 

@@ -56,6 +56,14 @@ add_would_overflow(uint64_t sum, uint64_t add)
     return sum > UINT64_MAX - add;
 }
 
+void
+report_totals_init(struct report_totals *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->first_ms = INT64_MAX;
+    t->last_ms = INT64_MIN;
+}
+
 enum extls_status
 report_totals_add(struct report_totals *a, const struct report_totals *b)
 {
