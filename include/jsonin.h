@@ -117,6 +117,12 @@ enum extls_status jsonin_read_mem(struct jsonin *j, const void *data, size_t len
 /* Message of the last failed read ("" after success); borrowed, valid until the next read. */
 const char *jsonin_errmsg(const struct jsonin *j);
 
+/*
+ * A group's key list for messages, "direction,connector" ("(no key)" for
+ * none): written into buf[0..len), cut to fit; returns buf or the constant.
+ */
+const char *jsonin_key_list(const enum agg_key *keys, size_t n, char *buf, size_t len);
+
 /* The totals of the last report read; borrowed, valid until the next read. */
 const struct report_totals *jsonin_totals(const struct jsonin *j);
 

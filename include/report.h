@@ -72,6 +72,9 @@ struct report_totals {
     uint64_t skipped_kind[EXTLS_N_KINDS];
 };
 
+/* Totals of nothing: every counter 0, first_ms INT64_MAX, last_ms INT64_MIN. */
+void report_totals_init(struct report_totals *t);
+
 /*
  * Add the counters of `b` into `a` (files, rows, sessions, ..., skipped
  * files by kind) and widen a's first/last to cover b's. Returns EXTLS_OK, or

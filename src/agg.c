@@ -347,24 +347,12 @@ agg_class_totals(const struct agg *a, uint64_t count[EXTLS_N_CLASSES])
     }
 }
 
-/* Sessions of a group in SSL 2/3 or TLS 1.0/1.1. */
-static uint64_t
-legacy_of(const struct agg_group *g)
-{
-    uint64_t n = 0;
-    for (int c = 0; c < EXTLS_N_CLASSES; c++) {
-        if (extls_class_is_legacy((enum extls_class)c))
-            n += g->count[c];
-    }
-    return n;
-}
-
 int
 agg_cmp_legacy_first(const void *a, const void *b)
 {
     const struct agg_group *x = *(const struct agg_group *const *)a;
     const struct agg_group *y = *(const struct agg_group *const *)b;
-    uint64_t lx = legacy_of(x), ly = legacy_of(y);
+    uint64_t lx = extls_legacy_count(x->count), ly = extls_legacy_count(y->count);
     if (lx != ly)
         return lx > ly ? -1 : 1;
     if (x->sessions != y->sessions)

@@ -49,11 +49,15 @@ esc_utf8_next(const unsigned char *s, size_t len, unsigned *cp)
     return n;
 }
 
-void
-esc_json(FILE *out, const char *str, size_t len)
+/*
+ * Walk s[0..len) as UTF-8: each valid character goes to put() (code point
+ * and its bytes), each byte that starts no valid sequence becomes U+FFFD.
+ */
+static void
+each_char(FILE *out, const char *str, size_t len,
+          void (*put)(FILE *out, unsigned cp, const unsigned char *bytes, size_t n))
 {
     const unsigned char *s = (const unsigned char *)str;
-    putc('"', out);
     for (size_t i = 0; i < len;) {
         unsigned cp;
         size_t n = esc_utf8_next(s + i, len - i, &cp);
@@ -62,22 +66,36 @@ esc_json(FILE *out, const char *str, size_t len)
             i++;
             continue;
         }
-        if (cp == '"' || cp == '\\') {
-            putc('\\', out);
-            putc((int)cp, out);
-        } else if (cp == '\n') {
-            fputs("\\n", out);
-        } else if (cp == '\r') {
-            fputs("\\r", out);
-        } else if (cp == '\t') {
-            fputs("\\t", out);
-        } else if (is_control(cp)) {
-            fprintf(out, "\\u%04x", cp);
-        } else {
-            fwrite(s + i, 1, n, out);
-        }
+        put(out, cp, s + i, n);
         i += n;
     }
+}
+
+/* One character of a JSON string. */
+static void
+json_char(FILE *out, unsigned cp, const unsigned char *bytes, size_t n)
+{
+    if (cp == '"' || cp == '\\') {
+        putc('\\', out);
+        putc((int)cp, out);
+    } else if (cp == '\n') {
+        fputs("\\n", out);
+    } else if (cp == '\r') {
+        fputs("\\r", out);
+    } else if (cp == '\t') {
+        fputs("\\t", out);
+    } else if (is_control(cp)) {
+        fprintf(out, "\\u%04x", cp);
+    } else {
+        fwrite(bytes, 1, n, out);
+    }
+}
+
+void
+esc_json(FILE *out, const char *s, size_t len)
+{
+    putc('"', out);
+    each_char(out, s, len, json_char);
     putc('"', out);
 }
 
@@ -138,33 +156,29 @@ static const char *const html_entity[0x80] = {
     ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 };
 
-void
-esc_html(FILE *out, const char *str, size_t len)
+/* One character of HTML text or of an attribute value. */
+static void
+html_char(FILE *out, unsigned cp, const unsigned char *bytes, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    for (size_t i = 0; i < len;) {
-        unsigned cp;
-        size_t n = esc_utf8_next(s + i, len - i, &cp);
-        if (n == 0) {
-            fputs(REPLACEMENT, out);
-            i++;
-            continue;
-        }
-        if (cp < 0x80 && html_entity[cp]) {
-            fputs(html_entity[cp], out);
-        } else if (cp < 0x20) { /* control picture U+2400 + cp */
-            putc(0xE2, out);
-            putc(0x90, out);
-            putc((int)(0x80 + cp), out);
-        } else if (cp == 0x7F) {
-            fputs("\xE2\x90\xA1", out); /* U+2421 SYMBOL FOR DELETE */
-        } else if (is_control(cp) || is_noncharacter(cp)) {
-            fputs(REPLACEMENT, out);
-        } else {
-            fwrite(s + i, 1, n, out);
-        }
-        i += n;
+    if (cp < 0x80 && html_entity[cp]) {
+        fputs(html_entity[cp], out);
+    } else if (cp < 0x20) { /* control picture U+2400 + cp */
+        putc(0xE2, out);
+        putc(0x90, out);
+        putc((int)(0x80 + cp), out);
+    } else if (cp == 0x7F) {
+        fputs("\xE2\x90\xA1", out); /* U+2421 SYMBOL FOR DELETE */
+    } else if (is_control(cp) || is_noncharacter(cp)) {
+        fputs(REPLACEMENT, out);
+    } else {
+        fwrite(bytes, 1, n, out);
     }
+}
+
+void
+esc_html(FILE *out, const char *s, size_t len)
+{
+    each_char(out, s, len, html_char);
 }
 
 static int

@@ -195,10 +195,8 @@ html_write(FILE *out, struct report *r)
     }
 
     uint64_t cls[EXTLS_N_CLASSES] = {0}, legacy_hosts = 0;
-    for (size_t i = 0; i < n_conn; i++) {
-        for (int c = 0; c < EXTLS_N_CLASSES; c++)
-            cls[c] += conn[i]->count[c];
-    }
+    if (r->by_connector)
+        agg_class_totals(r->by_connector, cls);
     for (size_t i = 0; i < n_remote; i++)
         legacy_hosts += extls_legacy_count(remote[i]->count) != 0;
 

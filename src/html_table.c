@@ -18,46 +18,114 @@ class_headers(FILE *out)
         fprintf(out, "<th scope=\"col\">%s</th>", html_class_label[c]);
 }
 
-/* <td> cells with a group's class counts; legacy counts above 0 stand out. */
+/* A row's start, highlighted when `hot` (a legacy user). */
 static void
-class_cells(FILE *out, const struct agg_group *g)
+row_start(FILE *out, int hot)
 {
+    fputs(hot ? "<tr class=\"legacy\">" : "<tr>", out);
+}
+
+/* A cell with a name as it was logged (direction, day). */
+static void
+td_text(FILE *out, struct span f)
+{
+    fputs("<td class=\"t\">", out);
+    put_field(out, f);
+    fputs("</td>", out);
+}
+
+/* A cell with a logged value whose edge spaces must show (put_value()). */
+static void
+td_value(FILE *out, struct span f)
+{
+    fputs("<td class=\"v\">", out);
+    put_value(out, f);
+    fputs("</td>", out);
+}
+
+static void
+td_u(FILE *out, uint64_t v)
+{
+    fputs("<td>", out);
+    put_u(out, v);
+    fputs("</td>", out);
+}
+
+static void
+td_time(FILE *out, int64_t ms)
+{
+    fputs("<td class=\"t\">", out);
+    put_time(out, ms);
+    fputs("</td>", out);
+}
+
+/*
+ * The count cells of a group: sessions, one per class (legacy counts above
+ * 0 stand out), then, when `shares`, the TLS and legacy shares.
+ */
+static void
+count_cells(FILE *out, const struct agg_group *g, int shares)
+{
+    td_u(out, g->sessions);
     for (int c = 0; c < EXTLS_N_CLASSES; c++) {
         int hot = g->count[c] && extls_class_is_legacy((enum extls_class)c);
         fputs(hot ? "<td class=\"hot\">" : "<td>", out);
         put_u(out, g->count[c]);
         fputs("</td>", out);
     }
+    if (!shares)
+        return;
+    fputs("<td>", out);
+    put_pct(out, extls_with_tls_count(g->count), g->sessions);
+    fputs("</td><td>", out);
+    put_pct(out, extls_legacy_count(g->count), g->sessions);
+    fputs("</td>", out);
+}
+
+/*
+ * The per-connector table (`remote` 0: direction, connector, counts and
+ * shares) or the per-remote-host table (direction, remote host, EHLO name,
+ * counts, last seen); legacy users highlighted.
+ */
+static void
+group_table(FILE *out, const struct agg_group *const *v, size_t n, int remote)
+{
+    fputs("<div class=\"scroll\"><table>\n", out);
+    fputs(remote ? "<caption>Remote hosts on SSL 2/3 or TLS 1.0/1.1 first (highlighted); EHLO "
+                   "name: the latest seen</caption>\n"
+                 : "<caption>TLS: share of the connector's sessions with TLS; legacy: share of "
+                   "its sessions on SSL 2/3 or TLS 1.0/1.1</caption>\n",
+          out);
+    fputs("<thead><tr><th scope=\"col\" class=\"t\">Direction</th>", out);
+    fputs(remote ? "<th scope=\"col\" class=\"t\">Remote host</th>"
+                   "<th scope=\"col\" class=\"t\">EHLO name</th>"
+                 : "<th scope=\"col\" class=\"t\">Connector</th>",
+          out);
+    fputs("<th scope=\"col\">Sessions</th>", out);
+    class_headers(out);
+    fputs(remote ? "<th scope=\"col\" class=\"t\">Last seen</th>"
+                 : "<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th>",
+          out);
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const struct agg_group *g = v[i];
+        row_start(out, extls_legacy_count(g->count) != 0);
+        td_text(out, g->key[AGG_DIRECTION]);
+        td_value(out, g->key[remote ? AGG_REMOTE : AGG_CONNECTOR]);
+        if (remote)
+            td_value(out, g->host);
+        count_cells(out, g, !remote);
+        if (remote)
+            td_time(out, g->last_ms);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody>\n</table></div>\n", out);
 }
 
 void
 html_connector_table(FILE *out, const struct agg_group *const *v, size_t n)
 {
-    fputs("<div class=\"scroll\"><table>\n<caption>TLS: share of the connector's sessions with "
-          "TLS; legacy: share of its sessions on SSL 2/3 or TLS 1.0/1.1</caption>\n"
-          "<thead><tr><th scope=\"col\" class=\"t\">Direction</th>"
-          "<th scope=\"col\" class=\"t\">Connector</th><th scope=\"col\">Sessions</th>",
-          out);
-    class_headers(out);
-    fputs("<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th></tr></thead>\n<tbody>\n", out);
-    for (size_t i = 0; i < n; i++) {
-        const struct agg_group *g = v[i];
-        uint64_t tls = extls_with_tls_count(g->count), legacy = extls_legacy_count(g->count);
-        fputs(legacy ? "<tr class=\"legacy\"><td class=\"t\">" : "<tr><td class=\"t\">", out);
-        put_field(out, g->key[AGG_DIRECTION]);
-        fputs("</td><td class=\"v\">", out);
-        put_value(out, g->key[AGG_CONNECTOR]);
-        fputs("</td><td>", out);
-        put_u(out, g->sessions);
-        fputs("</td>", out);
-        class_cells(out, g);
-        fputs("<td>", out);
-        put_pct(out, tls, g->sessions);
-        fputs("</td><td>", out);
-        put_pct(out, legacy, g->sessions);
-        fputs("</td></tr>\n", out);
-    }
-    fputs("</tbody>\n</table></div>\n", out);
+    group_table(out, v, n, 0);
 }
 
 void
@@ -65,33 +133,7 @@ html_remote_table(FILE *out, const struct agg_group **v, size_t n)
 {
     if (n)
         qsort(v, n, sizeof(*v), agg_cmp_legacy_first);
-    fputs("<div class=\"scroll\"><table>\n<caption>Remote hosts on SSL 2/3 or TLS 1.0/1.1 "
-          "first (highlighted); EHLO name: the latest seen</caption>\n"
-          "<thead><tr><th scope=\"col\" class=\"t\">Direction</th>"
-          "<th scope=\"col\" class=\"t\">Remote host</th>"
-          "<th scope=\"col\" class=\"t\">EHLO name</th><th scope=\"col\">Sessions</th>",
-          out);
-    class_headers(out);
-    fputs("<th scope=\"col\" class=\"t\">Last seen</th></tr></thead>\n<tbody>\n", out);
-    for (size_t i = 0; i < n; i++) {
-        const struct agg_group *g = v[i];
-        fputs(extls_legacy_count(g->count) ? "<tr class=\"legacy\"><td class=\"t\">"
-                                           : "<tr><td class=\"t\">",
-              out);
-        put_field(out, g->key[AGG_DIRECTION]);
-        fputs("</td><td class=\"v\">", out);
-        put_value(out, g->key[AGG_REMOTE]);
-        fputs("</td><td class=\"v\">", out);
-        put_value(out, g->host);
-        fputs("</td><td>", out);
-        put_u(out, g->sessions);
-        fputs("</td>", out);
-        class_cells(out, g);
-        fputs("<td class=\"t\">", out);
-        put_time(out, g->last_ms);
-        fputs("</td></tr>\n", out);
-    }
-    fputs("</tbody>\n</table></div>\n", out);
+    group_table(out, v, n, 1);
 }
 
 /* ---- to fix first ---- */
@@ -116,33 +158,24 @@ fix_rows(FILE *out, const struct agg_group *const *v, size_t from, size_t to, in
 {
     for (size_t i = from; i < to; i++) {
         const struct agg_group *g = v[i];
-        fputs(legacy ? "<tr class=\"legacy\">" : "<tr>", out);
-        if (legacy) {
-            fputs("<td class=\"t\">", out);
-            put_field(out, g->key[AGG_DIRECTION]);
-            fputs("</td>", out);
-        }
-        fputs("<td class=\"v\">", out);
-        put_value(out, g->key[AGG_REMOTE]);
-        fputs("</td><td class=\"v\">", out);
-        put_value(out, g->host);
-        fputs("</td>", out);
+        row_start(out, legacy);
+        if (legacy)
+            td_text(out, g->key[AGG_DIRECTION]);
+        td_value(out, g->key[AGG_REMOTE]);
+        td_value(out, g->host);
         if (legacy) {
             fputs("<td class=\"hot\">", out);
             put_u(out, extls_legacy_count(g->count));
             fputs("</td>", out);
         }
-        fputs("<td>", out);
-        put_u(out, g->sessions);
-        fputs("</td>", out);
+        td_u(out, g->sessions);
         if (legacy) {
             fputs("<td class=\"t\">", out);
             put_legacy_classes(out, g);
             fputs("</td>", out);
         }
-        fputs("<td class=\"t\">", out);
-        put_time(out, g->last_ms);
-        fputs("</td></tr>\n", out);
+        td_time(out, g->last_ms);
+        fputs("</tr>\n", out);
     }
 }
 
@@ -243,22 +276,11 @@ html_by_table(FILE *out, struct agg *a)
     fputs("<th scope=\"col\">TLS</th><th scope=\"col\">Legacy</th></tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; v && i < n; i++) {
         const struct agg_group *g = v[i];
-        uint64_t legacy = extls_legacy_count(g->count);
-        fputs(legacy ? "<tr class=\"legacy\">" : "<tr>", out);
-        for (size_t k = 0; k < nk; k++) {
-            fputs("<td class=\"v\">", out);
-            put_value(out, g->key[keys[k]]);
-            fputs("</td>", out);
-        }
-        fputs("<td>", out);
-        put_u(out, g->sessions);
-        fputs("</td>", out);
-        class_cells(out, g);
-        fputs("<td>", out);
-        put_pct(out, extls_with_tls_count(g->count), g->sessions);
-        fputs("</td><td>", out);
-        put_pct(out, legacy, g->sessions);
-        fputs("</td></tr>\n", out);
+        row_start(out, extls_legacy_count(g->count) != 0);
+        for (size_t k = 0; k < nk; k++)
+            td_value(out, g->key[keys[k]]);
+        count_cells(out, g, 1);
+        fputs("</tr>\n", out);
     }
     fputs("</tbody>\n</table></div>\n</section>\n", out);
 }

@@ -18,12 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "jsonpos.h"
 #include "xtime.h"
 
 _Static_assert(JSONIN_DEPTH_MAX == JSON_PARSER_MAX_DEPTH, "jsonin.h states jansson's depth");
 
-#define JSONIN_READ (64u * 1024u) /* first buffer for a file descriptor */
+#define JSONIN_READ (64u * 1024u) /* bytes asked of read() at a time */
 #define SHOWN_MAX 40              /* bytes of a bad value quoted in a message */
 #define PATH_MAX_STEPS 4          /* root > groups > group > tls > counter */
 
@@ -318,9 +319,8 @@ read_group(struct jsonin *j, json_t *o, struct loc l, struct agg_group *g, enum 
     return EXTLS_OK;
 }
 
-/* "a,b,c" for a key list, into buf. */
-static const char *
-key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
+const char *
+jsonin_key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
 {
     size_t at = 0;
     buf[0] = '\0';
@@ -353,8 +353,8 @@ walk_groups(struct jsonin *j, json_t *groups, struct loc l, int hand, uint64_t *
         } else if (n != n_first || memcmp(order, first, n * sizeof(order[0])) != 0) {
             char a[128], b[128];
             return fail(j, child(l, i), 0, EXTLS_EPARSE,
-                        "group keyed by '%s', the first group by '%s'", key_list(order, n, a, 128),
-                        key_list(first, n_first, b, 128));
+                        "group keyed by '%s', the first group by '%s'",
+                        jsonin_key_list(order, n, a, 128), jsonin_key_list(first, n_first, b, 128));
         }
         if (*sessions > UINT64_MAX - g.sessions)
             return fail(j, child(l, i), 0, EXTLS_ETOOBIG, "sessions over all groups pass 2^64-1");
@@ -467,9 +467,7 @@ error_offset(const json_error_t *e)
 static void
 empty_totals(struct jsonin *j)
 {
-    memset(&j->totals, 0, sizeof(j->totals));
-    j->totals.first_ms = INT64_MAX;
-    j->totals.last_ms = INT64_MIN;
+    report_totals_init(&j->totals);
 }
 
 /* Parse and check text[0..len); the callback gets the groups of a good report. */
@@ -547,21 +545,15 @@ jsonin_free(struct jsonin *j)
 enum extls_status
 jsonin_read_fd(struct jsonin *j, int fd, const char *name)
 {
-    size_t cap = JSONIN_READ, len = 0;
-    char *buf = malloc(cap);
-    enum extls_status st = buf ? EXTLS_OK : EXTLS_ENOMEM;
-    while (st == EXTLS_OK && len <= JSONIN_SIZE_MAX) {
-        if (len == cap) {
-            size_t grow = cap * 2 > JSONIN_SIZE_MAX + 1u ? JSONIN_SIZE_MAX + 1u : cap * 2;
-            char *grown = realloc(buf, grow);
-            if (!grown) {
-                st = EXTLS_ENOMEM;
-                break;
-            }
-            buf = grown;
-            cap = grow;
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
+    struct buf b;
+    buf_init(&b, JSONIN_SIZE_MAX + 1u); /* one byte more than a report may be: "too large" */
+    enum extls_status st = EXTLS_OK;
+    while (b.len <= JSONIN_SIZE_MAX) {
+        size_t want =
+            JSONIN_SIZE_MAX + 1u - b.len < JSONIN_READ ? JSONIN_SIZE_MAX + 1u - b.len : JSONIN_READ;
+        if ((st = buf_grow(&b, want)) != EXTLS_OK)
+            break;
+        ssize_t n = read(fd, b.ptr + b.len, want);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -571,15 +563,15 @@ jsonin_read_fd(struct jsonin *j, int fd, const char *name)
         }
         if (n <= 0)
             break;
-        len += (size_t)n;
+        buf_setlen(&b, b.len + (size_t)n);
     }
     if (st == EXTLS_ENOMEM)
         snprintf(j->err, sizeof(j->err), "%s", extls_strerror(st));
     if (st == EXTLS_OK)
-        st = read_text(j, buf, len, 0, name);
+        st = read_text(j, b.ptr, b.len, 0, name);
     else
         empty_totals(j);
-    free(buf);
+    buf_release(&b);
     return st;
 }
 

@@ -32,17 +32,6 @@ struct merge {
     char err[JSONIN_ERR_MAX + 128];
 };
 
-/* "a,b,c" for a key list, into buf. */
-static const char *
-key_list(const enum agg_key *keys, size_t n, char *buf, size_t len)
-{
-    size_t at = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && at < len; i++)
-        at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "", agg_key_name(keys[i]));
-    return n ? buf : "(no key)";
-}
-
 static enum extls_status
 on_group(const struct agg_group *g, const enum agg_key *keys, size_t n_keys, char *why,
          size_t why_len, void *user)
@@ -61,8 +50,8 @@ on_group(const struct agg_group *g, const enum agg_key *keys, size_t n_keys, cha
         if (n_keys != m->n_keys || memcmp(keys, m->keys, n_keys * sizeof(keys[0])) != 0) {
             char a[128], b[128];
             snprintf(why, why_len, "groups keyed by '%s', but those of '%s' by '%s'",
-                     key_list(keys, n_keys, a, sizeof(a)), m->keys_from,
-                     key_list(m->keys, m->n_keys, b, sizeof(b)));
+                     jsonin_key_list(keys, n_keys, a, sizeof(a)), m->keys_from,
+                     jsonin_key_list(m->keys, m->n_keys, b, sizeof(b)));
             return EXTLS_EPARSE;
         }
         m->cur_checked = 1;
@@ -85,8 +74,7 @@ merge_new(void)
         free(m);
         return NULL;
     }
-    m->totals.first_ms = INT64_MAX;
-    m->totals.last_ms = INT64_MIN;
+    report_totals_init(&m->totals);
     return m;
 }
 
@@ -261,7 +249,7 @@ people_report(struct merge *m, const enum agg_key *by, size_t n_by, struct repor
                  "the %s needs reports grouped by direction and connector; these are grouped by "
                  "'%s': use --format json, jsonl, csv or tsv",
                  r->format == REPORT_HTML ? "page" : "table",
-                 key_list(m->keys, m->n_keys, have, sizeof(have)));
+                 jsonin_key_list(m->keys, m->n_keys, have, sizeof(have)));
         return EXTLS_EINVAL;
     }
     m->conn = regroup(m->groups, conn_keys, 2);
@@ -311,7 +299,7 @@ merge_report(struct merge *m, enum report_format fmt, const enum agg_key *by, si
         if (!has_key(m, by[i])) {
             snprintf(m->err, sizeof(m->err),
                      "cannot group by '%s': the reports are grouped by '%s'", agg_key_name(by[i]),
-                     key_list(m->keys, m->n_keys, have, sizeof(have)));
+                     jsonin_key_list(m->keys, m->n_keys, have, sizeof(have)));
             return EXTLS_EINVAL;
         }
     }

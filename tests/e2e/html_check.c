@@ -19,6 +19,10 @@
  *    href, srcset, action or on* attribute, no url() but url(#id) with a
  *    defined id, no @import; ids are unique;
  *  - every <svg> that is not aria-hidden has <title> as its first child.
+ * It is independent of the product: it shares no code or algorithm with
+ * src/ (its UTF-8 decoder follows the Unicode Standard's table of
+ * well-formed sequences, its allowed characters the XML and HTML specs'
+ * ranges), so a mistake in esc.c's escaping is not repeated here.
  * Prints what is wrong with line numbers and exits 1, or exits 0.
  * usage: html_check FILE
  */
@@ -55,49 +59,67 @@ bad(size_t at, const char *what, const char *detail)
     errors++;
 }
 
-/* Length of the valid UTF-8 sequence at s (0 if none) and its code point. */
+/*
+ * Decoding is written from the Unicode Standard's table of well-formed
+ * UTF-8 byte sequences (chapter 3, table 3-7), not from the product's
+ * decoder: the lead byte names the range its second byte must lie in,
+ * which rules out overlong forms, surrogates and code points above
+ * U+10FFFF before anything is decoded.
+ */
+struct utf8_form {
+    unsigned char lead_lo, lead_hi;     /* lead bytes of this row */
+    unsigned char second_lo, second_hi; /* allowed second byte */
+    unsigned char n;                    /* bytes in the sequence */
+};
+
+static const struct utf8_form utf8_forms[] = {
+    {0x00, 0x7F, 0, 0, 1},       {0xC2, 0xDF, 0x80, 0xBF, 2}, {0xE0, 0xE0, 0xA0, 0xBF, 3},
+    {0xE1, 0xEC, 0x80, 0xBF, 3}, {0xED, 0xED, 0x80, 0x9F, 3}, {0xEE, 0xEF, 0x80, 0xBF, 3},
+    {0xF0, 0xF0, 0x90, 0xBF, 4}, {0xF1, 0xF3, 0x80, 0xBF, 4}, {0xF4, 0xF4, 0x80, 0x8F, 4},
+};
+
+/* Length of the well-formed sequence at s[0..len) (0 if none) and its code point. */
 static size_t
 utf8(const unsigned char *s, size_t len, unsigned *cp)
 {
-    unsigned c = s[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, min = 0x80, c &= 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, min = 0x800, c &= 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, min = 0x10000, c &= 0x07;
-    } else {
-        return 0;
-    }
-    if (len < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
+    static const unsigned lead_bits[5] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    for (size_t r = 0; r < sizeof(utf8_forms) / sizeof(utf8_forms[0]); r++) {
+        const struct utf8_form *f = &utf8_forms[r];
+        if (s[0] < f->lead_lo || s[0] > f->lead_hi)
+            continue;
+        if (len < f->n)
             return 0;
-        c = (c << 6) | (s[i] & 0x3F);
+        if (f->n > 1 && (s[1] < f->second_lo || s[1] > f->second_hi))
+            return 0;
+        unsigned v = s[0] & lead_bits[f->n];
+        for (size_t k = 1; k < f->n; k++) {
+            if (k > 1 && (s[k] < 0x80 || s[k] > 0xBF))
+                return 0;
+            v = v * 64 + (s[k] - 0x80u);
+        }
+        *cp = v;
+        return f->n;
     }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
+    return 0;
 }
 
-/* A character allowed in the page (HTML without parse errors, XML 1.0). */
+/*
+ * A character allowed in the page: XML 1.0's Char production (tab, LF, CR,
+ * U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF) without what HTML
+ * calls a parse error (CR aside, which the page never writes: the controls
+ * U+007F..U+009F and the 66 noncharacters), written as ranges of the specs.
+ */
 static int
 allowed_char(unsigned cp)
 {
-    if (cp == '\t' || cp == '\n')
-        return 1;
-    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
-        return 0;
-    if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
-        return 0;
-    return 1;
+    static const unsigned ranges[][2] = {
+        {0x09, 0x0A}, {0x20, 0x7E}, {0xA0, 0xD7FF}, {0xE000, 0xFDCF}, {0xFDF0, 0xFFFD}};
+    for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+        if (cp >= ranges[r][0] && cp <= ranges[r][1])
+            return 1;
+    }
+    /* Planes 1 to 16, but their last two code points (U+1FFFE, U+1FFFF, ...). */
+    return cp >= 0x10000 && cp <= 0x10FFFF && cp % 0x10000 < 0xFFFE;
 }
 
 static void

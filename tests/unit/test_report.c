@@ -854,7 +854,7 @@ static void
 totals_add_sums_every_counter(void **state)
 {
     (void)state;
-    struct report_totals a = totals_from(10, 5000, 9000);
+    struct report_totals a = totals_from(10, 5000, 9000), before;
     struct report_totals b = totals_from(100, 4000, 8000);
     assert_int_equal(report_totals_add(&a, &b), EXTLS_OK);
     assert_int_equal(a.files, 110);
@@ -870,14 +870,18 @@ totals_add_sums_every_counter(void **state)
     /* The range widens to cover both: earliest first, latest last. */
     assert_int_equal(a.first_ms, 4000);
     assert_int_equal(a.last_ms, 9000);
-    /* An empty run (first INT64_MAX, last INT64_MIN, as when nothing was counted) keeps it. */
-    struct report_totals none = {0};
-    none.first_ms = INT64_MAX;
-    none.last_ms = INT64_MIN;
+    /* Totals of nothing (report_totals_init()) change nothing. */
+    struct report_totals none;
+    memset(&none, 0xAB, sizeof(none));
+    report_totals_init(&none);
+    struct report_totals zero;
+    memset(&zero, 0, sizeof(zero));
+    zero.first_ms = INT64_MAX;
+    zero.last_ms = INT64_MIN;
+    assert_memory_equal(&none, &zero, sizeof(none));
+    before = a;
     assert_int_equal(report_totals_add(&a, &none), EXTLS_OK);
-    assert_int_equal(a.first_ms, 4000);
-    assert_int_equal(a.last_ms, 9000);
-    assert_int_equal(a.sessions, 120);
+    assert_memory_equal(&a, &before, sizeof(a));
 }
 
 static void
