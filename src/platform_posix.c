@@ -105,10 +105,10 @@ int
 platform_fstat(int fd, struct platform_stat *st)
 {
     struct stat sb;
-    if (fstat(fd, &sb) != 0)
-        return -1;
-    from_stat(&sb, st);
-    return 0;
+    int rc = fstat(fd, &sb); /* 0 or -1 */
+    if (rc == 0)
+        from_stat(&sb, st);
+    return rc;
 }
 
 int
