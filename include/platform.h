@@ -5,7 +5,7 @@
  * Two implementations share this interface; CMake compiles exactly one:
  * src/platform_posix.c (Linux and other POSIX systems) or, on Windows
  * (built with mingw-w64), src/platform_win.c (files and folders) with
- * src/platform_win_proc.c (process, console, clock, memory streams). The
+ * src/platform_proc_win.c (process, console, clock, memory streams). The
  * Windows side computes POSIX TZ rules (tzrule.h) and parses IP addresses
  * (iptext.h) with plain C modules. Nothing else in extls but the lock's
  * system calls (src/lock_posix.c, src/lock_win.c) includes a system header

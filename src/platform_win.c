@@ -5,7 +5,7 @@
  * (UTF-16) Win32 calls as absolute \\?\ paths; files are opened through
  * CreateFileW (read, write and delete sharing) and handed to the C runtime
  * as descriptors, so the rest of extls reads them with read() as on POSIX.
- * Process, console, clock and memory streams: platform_win_proc.c.
+ * Process, console, clock and memory streams: platform_proc_win.c.
  */
 #include "platform.h"
 

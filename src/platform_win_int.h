@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * platform_win_int.h: what the Windows files of the platform module share
- * (src/platform_win.c, src/platform_win_proc.c): UTF-8 <-> UTF-16, the
+ * (src/platform_win.c, src/platform_proc_win.c): UTF-8 <-> UTF-16, the
  * \\?\ path form, Win32 errors as errno, handles as C runtime descriptors.
  * Private to those files; the interface is platform.h.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * platform_win_proc.c: the platform interface on Windows (mingw-w64) for
+ * platform_proc_win.c: the platform interface on Windows (mingw-w64) for
  * the process as a whole (see platform.h): the UTF-8 command line, binary
  * standard streams and the console's code page, pipes whose reader has
  * gone, the terminal, processors, the environment, local time in the
