@@ -33,6 +33,7 @@ struct cli_config {
     unsigned classes;              /* --class: bit 1 << class (enum extls_class) counted; 0: all */
     int wide;                      /* --wide: the table at its full width */
     int64_t since, until;          /* INT64_MIN / INT64_MAX when not given */
+    int64_t now_ms;                /* the clock at startup, ms since 1970 (CLI_NOW_ENV) */
     const char *since_text;        /* --since as given, or NULL */
     const char *until_text;        /* --until as given, or NULL */
     enum when_zone tz;             /* --tz: zone of day boundaries and day/hour keys */
@@ -68,14 +69,25 @@ enum cli_status {
 };
 
 /*
+ * Test seam: the environment variable EXTLS_NOW, an ISO 8601 UTC time
+ * (yyyy-mm-ddThh:mm[:ss[.fff]][Z]), pins the clock so that tests of
+ * relative times (today, yesterday, -7d) and of files still being written
+ * give fixed outputs. cli_parse() reads it once, at startup, into
+ * cfg->now_ms (the system clock when it is not set or not a time), the
+ * run's one clock; a value that is not a time is a usage error when
+ * --since/--until need the clock. Not meant for production use (extls(1),
+ * ENVIRONMENT).
+ */
+#define CLI_NOW_ENV "EXTLS_NOW"
+
+/*
  * Parse argv into *cfg (fully overwritten). On CLI_EUSAGE, `err` (err_len
  * bytes) holds a one-line message without the program name, and
  * cfg->nagios still says whether "--nagios" was among the arguments, so
  * the error can be reported as a Nagios status line.
  *
- * --since/--until words relative to now (today, yesterday, -7d) use the
- * clock, or the environment variable EXTLS_NOW (an ISO 8601 UTC time) when
- * set: a testing aid.
+ * --since/--until words relative to now (today, yesterday, -7d) use
+ * cfg->now_ms: the clock, or CLI_NOW_ENV when set.
  */
 enum cli_status cli_parse(struct cli_config *cfg, int argc, char **argv, char *err, size_t err_len);
 

@@ -5,7 +5,8 @@
  * Model. A run that uses a state file first takes an exclusive lock on a
  * lock file beside it (the state's path + ".lock") and keeps it until it
  * ends. The lock is the operating system's (POSIX: a write lock on the
- * whole file with fcntl(); see lock.c), not the file's existence: it vanishes with the
+ * whole file with fcntl(), see lock_posix.c; Windows: LockFileEx(), see
+ * lock_win.c), not the file's existence: it vanishes with the
  * process, however it ends (kill -9, a crash, a reboot), so a stale lock
  * of a dead run never blocks. The file itself stays (removing it would let
  * two runs lock two different files); while locked it holds the holder's
@@ -14,7 +15,7 @@
  * A second run either fails at once or waits, polling, up to a given time.
  *
  * Everything platform-specific about locking lives behind this interface
- * (a LockFileEx() implementation can replace lock.c); nothing here prints.
+ * (src/lock_int.h); nothing here prints.
  */
 #ifndef EXTLS_LOCK_H
 #define EXTLS_LOCK_H

@@ -3,9 +3,13 @@
  * platform.h: what differs between POSIX systems and Windows, in one place.
  *
  * Two implementations share this interface; CMake compiles exactly one:
- * src/platform_posix.c (Linux and other POSIX systems) and
- * src/platform_win.c (Windows, built with mingw-w64). Nothing else in
- * extls includes a system header that exists on only one of them.
+ * src/platform_posix.c (Linux and other POSIX systems) or, on Windows
+ * (built with mingw-w64), src/platform_win.c (files and folders) with
+ * src/platform_proc_win.c (process, console, clock, memory streams). The
+ * Windows side computes POSIX TZ rules (tzrule.h) and parses IP addresses
+ * (iptext.h) with plain C modules. Nothing else in extls but the lock's
+ * system calls (src/lock_posix.c, src/lock_win.c) includes a system header
+ * that exists on only one of them.
  *
  * Paths are UTF-8 strings everywhere in extls. On Windows they are
  * converted to UTF-16 and made absolute with the \\?\ (or \\?\UNC\) prefix

@@ -33,6 +33,13 @@ int xtime_parse_bound(const char *s, size_t len, int64_t *ms);
  */
 int64_t xtime_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* The proleptic Gregorian date of `days` since 1970-01-01 (negative before): *y, *m 1-12, *d 1-31.
+ */
+void xtime_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* 1 if y is a leap year of the proleptic Gregorian calendar, else 0. */
+int xtime_is_leap(int64_t y);
+
 /* Write "yyyy-MM-ddTHH:mm:ss.fffZ" into buf (XTIME_BUF bytes); returns buf. */
 char *xtime_format(int64_t ms, char *buf);
 

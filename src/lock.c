@@ -1,105 +1,92 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lock.c: the --state lock on POSIX systems: a write lock on the whole lock
- * file with fcntl(), polled while waiting. On Linux it is an open file
- * description lock (F_OFD_SETLK, Linux 3.15+): owned by the descriptor
- * lock.c opened, so that closing some other descriptor of the same file
- * (an input named by mistake) does not release it, and two locks in one
- * process exclude each other too. Elsewhere, or on an older kernel, it is a
- * classic record lock (F_SETLK), owned by the process. Both vanish with the
- * process, and both are the locks NFS carries to the server through its lock
- * manager.
+ * lock.c: the --state lock on every system (see lock.h): the lock file
+ * beside the state, attempts polled until the wait is over, the holder's
+ * process id written into the file and read back for the message of a run
+ * that finds it taken. The system's lock calls are in lock_posix.c or
+ * lock_win.c (lock_int.h); the file is opened through the platform module.
  */
-#define _GNU_SOURCE /* F_OFD_SETLK, F_OFD_GETLK */
 #include "lock.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "lock_int.h"
+#include "platform.h"
+
 struct lock {
-    int fd; /* the open lock file, write-locked */
+    int fd; /* the open lock file, locked */
 };
 
-/* Milliseconds on a monotonic clock. */
-static int64_t
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-sleep_ms(int64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-#ifdef F_OFD_SETLK
-#define SET_LOCK F_OFD_SETLK
-#define GET_LOCK F_OFD_GETLK
-#else
-#define SET_LOCK F_SETLK
-#define GET_LOCK F_GETLK
-#endif
-
 /*
- * fcntl() lock command `cmd` (SET_LOCK or GET_LOCK) over the whole file;
- * falls back to classic record locks where a kernel does not know the OFD
- * commands (EINVAL).
- */
-static int
-whole_file(int fd, short type, int cmd, struct flock *fl)
-{
-    memset(fl, 0, sizeof(*fl));
-    fl->l_type = type;
-    fl->l_whence = SEEK_SET;
-    fl->l_start = 0;
-    fl->l_len = 0; /* to the end, however long */
-    int rc = fcntl(fd, cmd, fl);
-    if (rc != 0 && errno == EINVAL && cmd != F_SETLK && cmd != F_GETLK) {
-        fl->l_type = type;
-        rc = fcntl(fd, cmd == SET_LOCK ? F_SETLK : F_GETLK, fl);
-    }
-    return rc;
-}
-
-/*
- * The holder's process id: the kernel's when it says (classic record
- * locks; OFD locks have no owner process), else what the holder wrote into
- * the file; 0 when neither says.
+ * The holder's process id: the system's when it says, else what the holder
+ * wrote into the file; 0 when neither says.
  */
 static long
 holder_pid(int fd)
 {
-    struct flock fl;
-    if (whole_file(fd, F_WRLCK, GET_LOCK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0)
-        return (long)fl.l_pid;
+    long pid = lock_os_holder_pid(fd);
+    if (pid > 0)
+        return pid;
     char text[32];
-    ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
-    if (n <= 0)
+    size_t n = lock_os_read_head(fd, text, sizeof(text) - 1);
+    if (n == 0)
         return 0;
     text[n] = '\0';
     char *end;
-    long pid = strtol(text, &end, 10);
+    pid = strtol(text, &end, 10);
     return end != text && pid > 0 ? pid : 0;
 }
 
-/* Write our pid into the locked file; best effort, the lock is what counts. */
+/* Write our process id into the locked file; best effort, the lock is what counts. */
 static void
 write_pid(int fd)
 {
     char text[32];
-    int n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
-    if (ftruncate(fd, 0) == 0 && n > 0)
-        (void)!pwrite(fd, text, (size_t)n, 0);
+    int n = snprintf(text, sizeof(text), "%lu\n", lock_os_pid());
+    if (n > 0)
+        lock_os_write_head(fd, text, (size_t)n);
+}
+
+/* The message of a lock another run holds, with its pid when known. */
+static void
+in_use(char *msg, size_t msg_len, const char *state_path, long pid)
+{
+    if (pid)
+        snprintf(msg, msg_len, "%s: in use by another extls run (pid %ld)", state_path, pid);
+    else
+        snprintf(msg, msg_len, "%s: in use by another extls run", state_path);
+}
+
+/*
+ * Take the lock of the open lock file fd (named `path`), polling up to
+ * wait_ms. EXTLS_OK, or EXTLS_EBUSY / EXTLS_EIO with `msg`.
+ */
+static enum extls_status
+take(int fd, const char *path, const char *state_path, int64_t wait_ms, char *msg, size_t msg_len)
+{
+    int64_t deadline = lock_os_now_ms() + (wait_ms > 0 ? wait_ms : 0);
+    for (;;) {
+        char why[128];
+        enum lock_try r = lock_os_try(fd, why, sizeof(why));
+        if (r == LOCK_TAKEN)
+            return EXTLS_OK;
+        if (r == LOCK_FAILED) {
+            snprintf(msg, msg_len, "cannot lock '%s': %s", path, why);
+            return EXTLS_EIO;
+        }
+        if (r == LOCK_INTERRUPTED)
+            continue;
+        int64_t left = deadline - lock_os_now_ms();
+        if (left <= 0) {
+            in_use(msg, msg_len, state_path, holder_pid(fd));
+            return EXTLS_EBUSY;
+        }
+        lock_os_sleep_ms(left < LOCK_POLL_MS ? left : LOCK_POLL_MS);
+    }
 }
 
 enum extls_status
@@ -115,44 +102,22 @@ lock_acquire(struct lock **out, const char *state_path, int64_t wait_ms, char *m
         return EXTLS_ENOMEM;
     }
     snprintf(path, len + sizeof(LOCK_SUFFIX), "%s%s", state_path, LOCK_SUFFIX);
-    l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    /* Through the platform module: long and UNC paths, UTF-8 names on Windows. */
+    l->fd = platform_open_rw(path);
     if (l->fd < 0) {
         snprintf(msg, msg_len, "cannot create lock file '%s': %s", path, strerror(errno));
         free(path);
         free(l);
         return EXTLS_EIO;
     }
-    int64_t deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
-    for (;;) {
-        struct flock fl;
-        if (whole_file(l->fd, F_WRLCK, SET_LOCK, &fl) == 0)
-            break;
-        int e = errno;
-        if (e != EACCES && e != EAGAIN && e != EINTR) {
-            snprintf(msg, msg_len, "cannot lock '%s': %s", path, strerror(e));
-            close(l->fd);
-            free(path);
-            free(l);
-            return EXTLS_EIO;
-        }
-        int64_t left = deadline - now_ms();
-        if (e != EINTR && left <= 0) {
-            long pid = holder_pid(l->fd);
-            if (pid)
-                snprintf(msg, msg_len, "%s: in use by another extls run (pid %ld)", state_path,
-                         pid);
-            else
-                snprintf(msg, msg_len, "%s: in use by another extls run", state_path);
-            close(l->fd);
-            free(path);
-            free(l);
-            return EXTLS_EBUSY;
-        }
-        if (e != EINTR)
-            sleep_ms(left < LOCK_POLL_MS ? left : LOCK_POLL_MS);
+    enum extls_status st = take(l->fd, path, state_path, wait_ms, msg, msg_len);
+    free(path);
+    if (st != EXTLS_OK) {
+        close(l->fd);
+        free(l);
+        return st;
     }
     write_pid(l->fd);
-    free(path);
     *out = l;
     return EXTLS_OK;
 }
@@ -162,7 +127,8 @@ lock_release(struct lock *l)
 {
     if (!l)
         return;
-    (void)!ftruncate(l->fd, 0);
-    close(l->fd); /* releases the lock */
+    lock_os_write_head(l->fd, "", 0); /* the pid cleared */
+    lock_os_unlock(l->fd);
+    close(l->fd); /* releases the lock on POSIX systems */
     free(l);
 }

@@ -1,141 +1,97 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lock_win.c: the --state lock on Windows (see lock.h): LockFileEx() with
- * LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY on the whole lock
- * file, polled while waiting. The lock belongs to the handle this module
- * opened: closing another handle of the same file does not release it, two
- * locks in one process exclude each other, and Windows drops it when the
- * process ends however it ends. The holder's process id is written to the
- * lock file, outside the locked range, for the message of a run that finds
- * it taken (a locked range cannot be read by others on Windows).
+ * lock_win.c: the --state lock on Windows (see lock_int.h): LockFileEx()
+ * with LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, polled by
+ * lock.c while waiting. The lock belongs to the handle of the descriptor
+ * lock.c opened: closing another handle of the same file does not release
+ * it, two locks in one process exclude each other, and Windows drops it
+ * when the process ends however it ends. The locked range lies far past
+ * the file's content, so the holder's process id written at the start
+ * stays readable by a run that finds it taken (a locked range cannot be
+ * read by others on Windows).
  */
-#include "lock.h"
+#include "lock_int.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <io.h>
 #include <windows.h>
-
-#include "platform.h"
 
 /* The locked range: far past any content, so the pid text stays readable. */
 #define LOCK_OFFSET_HIGH 0x7FFFFFFFu
 #define LOCK_LENGTH 1u
 
-struct lock {
-    int fd;   /* the open lock file (C runtime descriptor) */
-    HANDLE h; /* its handle, locked */
-};
+static HANDLE
+handle_of(int fd)
+{
+    return (HANDLE)_get_osfhandle(fd);
+}
 
-static int
-try_lock(HANDLE h)
+enum lock_try
+lock_os_try(int fd, char *why, size_t why_len)
 {
     OVERLAPPED at = {0};
     at.OffsetHigh = LOCK_OFFSET_HIGH;
-    return LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, LOCK_LENGTH, 0,
-                      &at) != 0;
+    if (LockFileEx(handle_of(fd), LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0,
+                   LOCK_LENGTH, 0, &at))
+        return LOCK_TAKEN;
+    DWORD e = GetLastError();
+    if (e == ERROR_LOCK_VIOLATION || e == ERROR_IO_PENDING)
+        return LOCK_HELD;
+    snprintf(why, why_len, "error %lu", (unsigned long)e);
+    return LOCK_FAILED;
 }
 
-/* The holder's process id, from the lock file's text; 0 if unknown. */
-static long
-holder_pid(HANDLE h)
+long
+lock_os_holder_pid(int fd)
 {
-    char text[32];
+    (void)fd; /* Windows does not say who holds a range */
+    return 0;
+}
+
+size_t
+lock_os_read_head(int fd, char *buf, size_t cap)
+{
     DWORD n = 0;
     OVERLAPPED at = {0};
-    if (!ReadFile(h, text, sizeof(text) - 1, &n, &at) || n == 0)
+    if (!ReadFile(handle_of(fd), buf, (DWORD)cap, &n, &at))
         return 0;
-    text[n] = '\0';
-    char *end;
-    long pid = strtol(text, &end, 10);
-    return end != text && pid > 0 ? pid : 0;
-}
-
-/* Write our process id at the start of the file; best effort, the lock is what counts. */
-static void
-write_pid(HANDLE h, unsigned long pid)
-{
-    char text[32];
-    int n = snprintf(text, sizeof(text), "%lu\n", pid);
-    DWORD done;
-    OVERLAPPED at = {0};
-    LARGE_INTEGER zero = {0};
-    if (n > 0 && SetFilePointerEx(h, zero, NULL, FILE_BEGIN) && SetEndOfFile(h))
-        (void)WriteFile(h, text, (DWORD)n, &done, &at);
-}
-
-enum extls_status
-lock_acquire(struct lock **out, const char *state_path, int64_t wait_ms, char *msg, size_t msg_len)
-{
-    *out = NULL;
-    size_t len = strlen(state_path);
-    char *path = malloc(len + sizeof(LOCK_SUFFIX));
-    struct lock *l = malloc(sizeof(*l));
-    if (!path || !l) {
-        free(path);
-        free(l);
-        return EXTLS_ENOMEM;
-    }
-    snprintf(path, len + sizeof(LOCK_SUFFIX), "%s%s", state_path, LOCK_SUFFIX);
-    /* Opened through the platform module (long and UNC paths, UTF-8 names). */
-    int fd = platform_open_rw(path);
-    if (fd < 0) {
-        snprintf(msg, msg_len, "cannot create lock file '%s': %s", path, strerror(errno));
-        free(path);
-        free(l);
-        return EXTLS_EIO;
-    }
-    l->fd = fd;
-    l->h = (HANDLE)_get_osfhandle(fd);
-    ULONGLONG deadline = GetTickCount64() + (ULONGLONG)(wait_ms > 0 ? wait_ms : 0);
-    for (;;) {
-        if (try_lock(l->h))
-            break;
-        DWORD e = GetLastError();
-        if (e != ERROR_LOCK_VIOLATION && e != ERROR_IO_PENDING) {
-            snprintf(msg, msg_len, "cannot lock '%s': error %lu", path, (unsigned long)e);
-            close(fd);
-            free(path);
-            free(l);
-            return EXTLS_EIO;
-        }
-        ULONGLONG now = GetTickCount64();
-        if (now >= deadline) {
-            long pid = holder_pid(l->h);
-            if (pid)
-                snprintf(msg, msg_len, "%s: in use by another extls run (pid %ld)", state_path,
-                         pid);
-            else
-                snprintf(msg, msg_len, "%s: in use by another extls run", state_path);
-            close(fd);
-            free(path);
-            free(l);
-            return EXTLS_EBUSY;
-        }
-        ULONGLONG left = deadline - now;
-        Sleep((DWORD)(left < LOCK_POLL_MS ? left : LOCK_POLL_MS));
-    }
-    write_pid(l->h, GetCurrentProcessId());
-    free(path);
-    *out = l;
-    return EXTLS_OK;
+    return n;
 }
 
 void
-lock_release(struct lock *l)
+lock_os_write_head(int fd, const char *text, size_t n)
 {
-    if (!l)
-        return;
+    HANDLE h = handle_of(fd);
+    DWORD done;
+    OVERLAPPED at = {0};
     LARGE_INTEGER zero = {0};
-    if (SetFilePointerEx(l->h, zero, NULL, FILE_BEGIN))
-        (void)SetEndOfFile(l->h); /* the pid cleared */
+    if (SetFilePointerEx(h, zero, NULL, FILE_BEGIN) && SetEndOfFile(h) && n > 0)
+        (void)WriteFile(h, text, (DWORD)n, &done, &at);
+}
+
+void
+lock_os_unlock(int fd)
+{
     OVERLAPPED at = {0};
     at.OffsetHigh = LOCK_OFFSET_HIGH;
-    (void)UnlockFileEx(l->h, 0, LOCK_LENGTH, 0, &at);
-    close(l->fd);
-    free(l);
+    (void)UnlockFileEx(handle_of(fd), 0, LOCK_LENGTH, 0, &at);
+}
+
+unsigned long
+lock_os_pid(void)
+{
+    return GetCurrentProcessId();
+}
+
+int64_t
+lock_os_now_ms(void)
+{
+    return (int64_t)GetTickCount64();
+}
+
+void
+lock_os_sleep_ms(int64_t ms)
+{
+    Sleep((DWORD)ms);
 }

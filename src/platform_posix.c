@@ -60,24 +60,27 @@ from_stat(const struct stat *sb, struct platform_stat *st)
                                       : PLATFORM_OTHER;
 }
 
-int
-platform_stat(const char *path, struct platform_stat *st)
+/* What `call` (stat or lstat) says about path, into st. 0, or -1 (errno). */
+static int
+stat_with(int (*call)(const char *, struct stat *), const char *path, struct platform_stat *st)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0)
+    if (call(path, &sb) != 0)
         return -1;
     from_stat(&sb, st);
     return 0;
 }
 
 int
+platform_stat(const char *path, struct platform_stat *st)
+{
+    return stat_with(stat, path, st);
+}
+
+int
 platform_lstat(const char *path, struct platform_stat *st)
 {
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return -1;
-    from_stat(&sb, st);
-    return 0;
+    return stat_with(lstat, path, st);
 }
 
 char *
@@ -102,10 +105,10 @@ int
 platform_fstat(int fd, struct platform_stat *st)
 {
     struct stat sb;
-    if (fstat(fd, &sb) != 0)
-        return -1;
-    from_stat(&sb, st);
-    return 0;
+    int rc = fstat(fd, &sb); /* 0 or -1 */
+    if (rc == 0)
+        from_stat(&sb, st);
+    return rc;
 }
 
 int

@@ -172,6 +172,18 @@ xtime_days_from_civil(int64_t y, unsigned m, unsigned d)
     return days_from_civil(y, m, d);
 }
 
+void
+xtime_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+    civil_from_days(days, y, m, d);
+}
+
+int
+xtime_is_leap(int64_t y)
+{
+    return is_leap(y);
+}
+
 int
 xtime_parse_bound(const char *s, size_t len, int64_t *ms)
 {

@@ -539,6 +539,59 @@ flags_long_short_and_clustered(void **state)
     assert_int_equal(cfg.format, REPORT_CSV);
 }
 
+/* Each option without a value sets its own field, and only that one. */
+static void
+each_flag_sets_its_field(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *option;
+        size_t field;
+    } flags[] = {
+        {"--wide", offsetof(struct cli_config, wide)},
+        {"--full-parse", offsetof(struct cli_config, full_parse)},
+        {"--quiet", offsetof(struct cli_config, quiet)},
+        {"--verbose", offsetof(struct cli_config, verbose)},
+        {"--nagios", offsetof(struct cli_config, nagios)},
+        {"--help", offsetof(struct cli_config, help)},
+        {"--version", offsetof(struct cli_config, version)},
+    };
+    const size_t n = sizeof(flags) / sizeof(flags[0]);
+    for (size_t i = 0; i < n; i++) {
+        struct cli_config cfg;
+        char *argv[] = {"extls", (char *)flags[i].option, "x"};
+        assert_int_equal(parse(&cfg, ARGC(argv), argv), CLI_OK);
+        for (size_t k = 0; k < n; k++) {
+            int v;
+            memcpy(&v, (const char *)&cfg + flags[k].field, sizeof(v));
+            if (v != (k == i))
+                fail_msg("%s: %s is %d", flags[i].option, flags[k].option, v);
+        }
+    }
+}
+
+/* The run's clock: EXTLS_NOW when it is a time, else the system's, read by cli_parse(). */
+static void
+now_is_extls_now_or_the_clock(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "x"};
+    assert_int_equal(setenv(CLI_NOW_ENV, "2023-01-12T06:00:00Z", 1), 0);
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_true(cfg.now_ms == NOW);
+    /* Not a time, and no relative word needs it: the system clock. */
+    assert_int_equal(setenv(CLI_NOW_ENV, "noon", 1), 0);
+    struct timespec ts;
+    assert_int_equal(clock_gettime(CLOCK_REALTIME, &ts), 0);
+    int64_t before = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_true(cfg.now_ms >= before && cfg.now_ms < before + DAY);
+    assert_int_equal(unsetenv(CLI_NOW_ENV), 0);
+    assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
+    assert_true(cfg.now_ms >= before && cfg.now_ms < before + DAY);
+}
+
 static void
 help_and_version_need_no_paths(void **state)
 {
@@ -994,6 +1047,8 @@ main(void)
         cmocka_unit_test(direction_values),
         cmocka_unit_test(connector_and_remote_borrow_argv),
         cmocka_unit_test(flags_long_short_and_clustered),
+        cmocka_unit_test(each_flag_sets_its_field),
+        cmocka_unit_test(now_is_extls_now_or_the_clock),
         cmocka_unit_test(help_and_version_need_no_paths),
         cmocka_unit_test(no_paths_is_a_usage_error),
         cmocka_unit_test(sessions_subcommand_formats),
