@@ -334,5 +334,16 @@ cli_check(struct cli_config *cfg, int format_given, char *err, size_t err_len)
                                "--nagios prints its line on standard output: drop --output");
     if (cfg->hold_given && !cfg->state_path)
         return cli_usage_error(err, err_len, "--hold goes with --state");
+    /* A window that moves with the clock skips the sessions that start before
+     * one run's window but are read by the next one (and those still open). */
+    if (cfg->state_path && ((cfg->since_text && when_is_relative(cfg->since_text)) ||
+                            (cfg->until_text && when_is_relative(cfg->until_text))))
+        return cli_usage_error(err, err_len,
+                               "--state counts each session once, when it is read: a --since or "
+                               "--until relative to now (%s) would skip sessions between runs; "
+                               "give a fixed time or drop it",
+                               cfg->since_text && when_is_relative(cfg->since_text)
+                                   ? cfg->since_text
+                                   : cfg->until_text);
     return CLI_OK;
 }

@@ -110,6 +110,7 @@ add_test(NAME e2e_cron_recipes
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_cron_recipes PROPERTIES LABELS e2e TIMEOUT 300)
 extls_e2e(usage_report_without_state RC 2 ARGS --report all ${S10})
+extls_e2e(usage_state_relative_window RC 2 ARGS --state ${CMAKE_CURRENT_BINARY_DIR}/never-written.state --since yesterday ${S10})
 
 # --format html: whole pages (hostile strings escaped), well-formed and
 # self-contained pages (html_check, xmllint when installed), the same bytes

@@ -129,7 +129,7 @@ for dd in 12 13 14 15 16 17 18 19; do
     # README's recipes, the same morning (their state files are their own).
     export FAKE_DAY=$day EXTLS_NOW=${day}T06:15:00.000Z
     for c in "${readme_state[@]}" "${readme_daily[@]}"; do
-        sh -c "${c//ex01.state/readme.state}" 2>>"$tmp/readme/err" || true
+        sh -c "$c" 2>>"$tmp/readme/err" || true
     done
     set +e
     sh -c "${readme_nrpe[0]}" >"$tmp/readme/nrpe-$day.txt" 2>>"$tmp/readme/err"
@@ -162,8 +162,8 @@ check "README recipes: no diagnostics" test ! -s "$tmp/readme/err"
 check "README recipes: mails sent" test "$(ls "$tmp/readme"/mail-* 2>/dev/null | wc -l)" -gt 0
 check "README recipes: the page" grep -q '^<!DOCTYPE html>' "$tmp/www/ex01.html"
 check "README --state job: its state and daily tables" \
-    test -s "$tmp/var/readme.state" -a -s "$tmp/var/ex01-2024-03-19T061500.000000000.txt"
-cp "$tmp/var/readme.state" "$tmp/readme-look.state"
+    test -s "$tmp/var/ex01-table.state" -a -s "$tmp/var/ex01-2024-03-19T061500.000000000.txt"
+cp "$tmp/var/ex01-table.state" "$tmp/readme-look.state"
 "$tmp/bin/extls" --quiet --state "$tmp/readme-look.state" --report all --fail-on legacy "$tmp/logs/ex01" \
     >"$tmp/readme-all.txt" || true
 "$tmp/bin/extls" --quiet "$tmp/logs/ex01" >"$tmp/readme-plain.txt"

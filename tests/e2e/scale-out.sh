@@ -53,6 +53,17 @@ for day in "${days[@]}"; do
     same "$day: merged servers = one run" "$tmp/one-run.json" "$tmp/regrouped.json"
 done
 
+# A server folder with no logs (a failed mount): both forms say so by their exit status.
+mkdir -p "$tmp/logs-broken/EX2099"
+cp -r "$tmp/logs/EX2010" "$tmp/logs-broken/"
+for form in daily daily_xargs; do
+    rc=0
+    logs=$tmp/logs-broken reports=$tmp/reports-broken-$form day=2016-12-01 next=2016-12-02 \
+        bash -u -c "${!form}" 2>/dev/null || rc=$?
+    checked=$((checked + 1))
+    [ $rc -eq 2 ] || { echo "FAIL: $form with an empty server folder exited $rc, not 2"; fail=1; }
+done
+
 # Per server: the days merged = one run per server with --server.
 extls merge --format csv --by server,direction "$tmp/reports"/*-*-??.json >"$tmp/merged.csv"
 {

@@ -408,6 +408,28 @@ hold_durations(void **state)
     check_usage(ARGC(a4), a4, "--hold goes with --state");
 }
 
+/* --state with a window that moves with the clock is refused; a fixed one is not. */
+static void
+state_refuses_relative_window(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    char *a1[] = {"extls", "--state", "s", "--since", "yesterday", "x"};
+    check_usage(ARGC(a1), a1,
+                "--state counts each session once, when it is read: a --since or --until "
+                "relative to now (yesterday) would skip sessions between runs; give a fixed "
+                "time or drop it");
+    char *a2[] = {"extls", "--state", "s", "--since", "2024-03-01", "--until", "-1d", "x"};
+    check_usage(ARGC(a2), a2,
+                "--state counts each session once, when it is read: a --since or --until "
+                "relative to now (-1d) would skip sessions between runs; give a fixed time or "
+                "drop it");
+    char *a3[] = {"extls", "--state", "s", "--since", "2024-03-01", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a3), a3), CLI_OK);
+    char *a4[] = {"extls", "--since", "yesterday", "x"};
+    assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
+}
+
 static void
 since_must_be_before_until(void **state)
 {
@@ -1042,6 +1064,7 @@ main(void)
         cmocka_unit_test(option_taken_as_value_hinted),
         cmocka_unit_test(no_input_shows_usage),
         cmocka_unit_test(since_until_dates_and_times),
+        cmocka_unit_test(state_refuses_relative_window),
         cmocka_unit_test(since_must_be_before_until),
         cmocka_unit_test(bad_times_rejected),
         cmocka_unit_test(direction_values),
