@@ -29,9 +29,13 @@ main(int argc, char **argv)
     struct cli_config cfg;
     char err[256];
     static char outbuf[1 << 16];
+    static char errbuf[1 << 13];
 
     /* SIGPIPE, UTF-8 arguments, binary standard streams (see platform.h). */
     platform_init(&argc, &argv);
+    /* Each message leaves in one write, whole: runs sharing a log file (cron's
+     * mail, a wrapper's 2>>) never interleave inside a line. */
+    setvbuf(stderr, errbuf, _IOLBF, sizeof(errbuf));
     if (cli_parse(&cfg, argc, argv, err, sizeof(err)) != CLI_OK) {
         fputs("extls: ", stderr);
         esc_text(stderr, err, strlen(err)); /* arguments are quoted in it: keep them harmless */
