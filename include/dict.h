@@ -142,6 +142,24 @@ void dict_iter_hash(struct dict_iter *it, const struct dict *d, uint64_t hash);
 void *dict_iter_next(struct dict_iter *it);
 
 /*
+ * A position `i` in the caller's own array stored as a record, and back:
+ * kept as i + 1 so that position 0 is not the free-slot NULL. For tables
+ * whose records live in an array that may move (hashidx, the walk's
+ * seen set); the casts live here alone.
+ */
+static inline void *
+dict_pos_rec(size_t i)
+{
+    return (void *)(uintptr_t)(i + 1); // NOLINT(performance-no-int-to-ptr): an index, never dereferenced
+}
+
+static inline size_t
+dict_rec_pos(const void *rec)
+{
+    return (size_t)((uintptr_t)rec - 1);
+}
+
+/*
  * 64-bit FNV-1a of s[0..len), continuing from `h` (start with
  * DICT_HASH_SEED): the project's one byte-string hash.
  */

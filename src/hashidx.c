@@ -23,7 +23,7 @@ hashidx_add(struct hashidx *x, uint64_t hash, uint32_t pos)
 {
     if (pos == UINT32_MAX)
         return EXTLS_EINVAL;
-    return dict_insert_hashed(&x->d, hash, (void *)((uintptr_t)pos + 1));
+    return dict_insert_hashed(&x->d, hash, dict_pos_rec(pos));
 }
 
 void
@@ -38,6 +38,6 @@ hashidx_next(struct hashidx_iter *it, uint32_t *pos)
     void *rec = dict_iter_next(&it->it);
     if (!rec)
         return 0;
-    *pos = (uint32_t)((uintptr_t)rec - 1);
+    *pos = (uint32_t)dict_rec_pos(rec);
     return 1;
 }

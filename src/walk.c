@@ -179,7 +179,7 @@ static int
 devino_eq(const void *rec, const void *key, void *user)
 {
     const struct walker *w = user;
-    const struct devino *x = (const struct devino *)w->ids.ptr + ((uintptr_t)rec - 1), *y = key;
+    const struct devino *x = (const struct devino *)w->ids.ptr + dict_rec_pos(rec), *y = key;
     return x->dev == y->dev && x->ino == y->ino;
 }
 
@@ -196,7 +196,7 @@ first_visit(struct walker *w, const struct platform_stat *st)
     size_t n = w->ids.len / sizeof(want);
     if (buf_add(&w->ids, &want, sizeof(want)) != EXTLS_OK)
         return -1;
-    if (dict_insert_hashed(&w->seen, h, (void *)(uintptr_t)(n + 1)) != EXTLS_OK) {
+    if (dict_insert_hashed(&w->seen, h, dict_pos_rec(n)) != EXTLS_OK) {
         buf_setlen(&w->ids, n * sizeof(want));
         return -1;
     }
