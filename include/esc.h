@@ -37,10 +37,19 @@ void esc_tsv(FILE *out, const char *s, size_t len);
  * invalid UTF-8 (one U+FFFD per byte that starts no valid sequence) and
  * noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) as U+FFFD; C0 control
  * characters and DEL as their Unicode control pictures (U+2400..U+241F,
- * U+2421: a tab shows as a visible mark), C1 controls as U+FFFD. Everything
+ * U+2421: a tab shows as a visible mark), C1 controls as U+FFFD (esc_visible()). Everything
  * else is copied unchanged, so the text is valid UTF-8 and well-formed XML.
  */
 void esc_html(FILE *out, const char *s, size_t len);
+
+/*
+ * The visible stand-in of a character that text for people (HTML, a
+ * spreadsheet cell) must not hold as it is: C0 controls and DEL as their
+ * Unicode control pictures (U+2400..U+241F, U+2421), C1 controls and
+ * noncharacters as U+FFFD. Writes its 3 UTF-8 bytes to rep and returns 3,
+ * or returns 0 (rep untouched) for any other character.
+ */
+size_t esc_visible(unsigned cp, char rep[3]);
 
 /*
  * What a CSV/TSV field is written for, as bit flags (0: a file or a pipe,

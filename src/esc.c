@@ -156,23 +156,31 @@ static const char *const html_entity[0x80] = {
     ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 };
 
+size_t
+esc_visible(unsigned cp, char rep[3])
+{
+    if (cp < 0x20 || cp == 0x7F) { /* control pictures U+2400 + cp, U+2421 for DEL */
+        rep[0] = (char)0xE2, rep[1] = (char)0x90, rep[2] = (char)(cp == 0x7F ? 0xA1 : 0x80 + cp);
+        return 3;
+    }
+    if (is_control(cp) || is_noncharacter(cp)) {
+        memcpy(rep, REPLACEMENT, 3);
+        return 3;
+    }
+    return 0;
+}
+
 /* One character of HTML text or of an attribute value. */
 static void
 html_char(FILE *out, unsigned cp, const unsigned char *bytes, size_t n)
 {
-    if (cp < 0x80 && html_entity[cp]) {
+    char rep[3];
+    if (cp < 0x80 && html_entity[cp])
         fputs(html_entity[cp], out);
-    } else if (cp < 0x20) { /* control picture U+2400 + cp */
-        putc(0xE2, out);
-        putc(0x90, out);
-        putc((int)(0x80 + cp), out);
-    } else if (cp == 0x7F) {
-        fputs("\xE2\x90\xA1", out); /* U+2421 SYMBOL FOR DELETE */
-    } else if (is_control(cp) || is_noncharacter(cp)) {
-        fputs(REPLACEMENT, out);
-    } else {
+    else if (esc_visible(cp, rep))
+        fwrite(rep, 1, 3, out);
+    else
         fwrite(bytes, 1, n, out);
-    }
 }
 
 void

@@ -96,12 +96,6 @@ close_book(struct xlsx *x)
     x->buf = NULL;
 }
 
-static int
-is_noncharacter(unsigned cp)
-{
-    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
-}
-
 /* Does s start with "_xHHHH_", which spreadsheets read as an escaped character? */
 static int
 xml_escape_like(const unsigned char *s, size_t len)
@@ -132,16 +126,8 @@ cell_text(struct xlsx *x, const char *str, size_t len)
     for (size_t i = 0; i < len;) {
         unsigned cp;
         size_t n = esc_utf8_next(s + i, len - i, &cp);
-        const char *rep = NULL;
-        char pic[4];
-        if (n == 0 || (cp >= 0x80 && cp < 0xA0) || is_noncharacter(cp)) {
-            rep = "\xEF\xBF\xBD";
-        } else if (cp < 0x20) {
-            pic[0] = (char)0xE2, pic[1] = (char)0x90, pic[2] = (char)(0x80 + cp), pic[3] = '\0';
-            rep = pic;
-        } else if (cp == 0x7F) {
-            rep = "\xE2\x90\xA1";
-        }
+        char rep[3] = "\xEF\xBF\xBD"; /* U+FFFD for a byte that starts no character */
+        int replaced = n == 0 || esc_visible(cp, rep);
         unsigned u = n == 4 ? 2 : 1;
         int escape = xml_escape_like(s + i, len - i);
         if (units + u + (escape ? 6 : 0) > XLSX_MAX_UNITS)
@@ -151,7 +137,7 @@ cell_text(struct xlsx *x, const char *str, size_t len)
             memcpy(x->buf + o, "_x005F", 6);
             o += 6;
         }
-        if (rep) {
+        if (replaced) {
             memcpy(x->buf + o, rep, 3);
             o += 3;
         } else {

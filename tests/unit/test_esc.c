@@ -416,6 +416,47 @@ html_c1_and_noncharacters_as_fffd(void **state)
     CHECK(esc_html, "\xF4\x8F\xBF\xBF", RC);            /* U+10FFFF */
 }
 
+/* The stand-ins of text for people (HTML, spreadsheet cells), character by character. */
+static void
+visible_stand_ins(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned cp;
+        const char *rep; /* NULL: written as it is */
+    } cases[] = {
+        {0x00, "\xE2\x90\x80"},
+        {0x09, "\xE2\x90\x89"},
+        {0x1F, "\xE2\x90\x9F"},
+        {0x7F, "\xE2\x90\xA1"},
+        {0x80, RC},
+        {0x9F, RC},
+        {0xFDD0, RC},
+        {0xFDEF, RC},
+        {0xFFFE, RC},
+        {0x10FFFF, RC},
+        {0x20, NULL},
+        {'<', NULL},
+        {0x7E, NULL},
+        {0xA0, NULL},
+        {0xFDCF, NULL},
+        {0xFDF0, NULL},
+        {0xFFFD, NULL},
+        {0x1F512, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char rep[3] = {'x', 'y', 'z'};
+        size_t n = esc_visible(cases[i].cp, rep);
+        if (!cases[i].rep) {
+            assert_int_equal(n, 0);
+            assert_memory_equal(rep, "xyz", 3); /* untouched */
+        } else {
+            assert_int_equal(n, 3);
+            assert_memory_equal(rep, cases[i].rep, 3);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -440,6 +481,7 @@ main(void)
         cmocka_unit_test(html_invalid_utf8_as_fffd),
         cmocka_unit_test(html_controls_as_pictures),
         cmocka_unit_test(html_c1_and_noncharacters_as_fffd),
+        cmocka_unit_test(visible_stand_ins),
         cmocka_unit_test(utf8_next_boundaries),
         cmocka_unit_test(utf8_next_rejects),
     };

@@ -689,12 +689,26 @@ mutations_accepted_or_placed(void **state)
     assert_true(accepted < 1500);
 }
 
+/* The key list of messages: comma-joined names, "(no key)", cut to the buffer. */
+static void
+key_list_for_messages(void **state)
+{
+    (void)state;
+    const enum agg_key keys[] = {AGG_DIRECTION, AGG_CONNECTOR};
+    char buf[64], small[8];
+    assert_string_equal(jsonin_key_list(keys, 2, buf, sizeof(buf)), "direction,connector");
+    assert_string_equal(jsonin_key_list(keys, 1, buf, sizeof(buf)), "direction");
+    assert_string_equal(jsonin_key_list(keys, 0, buf, sizeof(buf)), "(no key)");
+    assert_string_equal(jsonin_key_list(keys, 2, small, sizeof(small)), "directi");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_report_under_every_chunk_size),
         cmocka_unit_test(report_without_groups),
+        cmocka_unit_test(key_list_for_messages),
         cmocka_unit_test(string_escapes_decoded),
         cmocka_unit_test(rejections_name_line_and_column),
         cmocka_unit_test(line_numbers),

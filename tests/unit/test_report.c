@@ -912,6 +912,30 @@ totals_add_overflow_leaves_sum_unchanged(void **state)
     assert_memory_equal(&a, &before, sizeof(a));
 }
 
+/* The to-fix selections keep the groups that pass, in their order, and nothing else. */
+static void
+select_keeps_order_and_only_what_passes(void **state)
+{
+    (void)state;
+    struct agg_group g[4];
+    memset(g, 0, sizeof(g));
+    for (int i = 0; i < 4; i++) {
+        g[i].key[AGG_DIRECTION] = (struct span){i % 2 ? "send" : "receive", i % 2 ? 4u : 7u};
+        g[i].sessions = 10;
+    }
+    g[0].count[EXTLS_TLS1_2] = 10;                              /* receive, modern */
+    g[1].count[EXTLS_NONE] = 10;                                /* send, never TLS */
+    g[2].count[EXTLS_TLS1_0] = 1, g[2].count[EXTLS_TLS1_2] = 9; /* receive, legacy */
+    g[3].count[EXTLS_SSL3] = 2, g[3].count[EXTLS_NONE] = 8;     /* send, legacy, some TLS */
+    const struct agg_group *v[4] = {&g[0], &g[1], &g[2], &g[3]}, *w[4] = {0};
+    assert_int_equal(report_select(v, 4, report_is_legacy_host, w), 2);
+    assert_ptr_equal(w[0], &g[2]);
+    assert_ptr_equal(w[1], &g[3]);
+    assert_int_equal(report_select(v, 4, report_is_plain_partner, w), 1);
+    assert_ptr_equal(w[0], &g[1]);
+    assert_int_equal(report_select(v, 0, report_is_legacy_host, w), 0);
+}
+
 int
 main(void)
 {
@@ -919,6 +943,7 @@ main(void)
         cmocka_unit_test(format_names_parse),
         cmocka_unit_test(totals_add_sums_every_counter),
         cmocka_unit_test(totals_add_overflow_leaves_sum_unchanged),
+        cmocka_unit_test(select_keeps_order_and_only_what_passes),
         cmocka_unit_test(json_document_sorted_groups),
         cmocka_unit_test(json_empty_report),
         cmocka_unit_test(jsonl_groups_then_totals),
