@@ -216,9 +216,14 @@ static struct item *
 find_or_add(struct agg *a, const struct span *key)
 {
     uint64_t h = key_hash(a->keys, key);
-    struct item *it = dict_find_hashed(&a->groups, key, h);
-    if (it)
-        return it;
+    /* The groups under this hash, compared here: no indirect call per session. */
+    struct dict_iter walk;
+    struct item *it;
+    dict_iter_hash(&walk, &a->groups, h);
+    while ((it = dict_iter_next(&walk)) != NULL) {
+        if (group_eq(it, key, a))
+            return it;
+    }
     it = item_new(a->keys, key);
     if (!it)
         return NULL;
