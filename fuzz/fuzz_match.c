@@ -347,6 +347,31 @@ ref_time(struct piece f, int64_t *ms)
     return 0;
 }
 
+/*
+ * Model of row_endpoint_address(): in "[...]..." what lies between the
+ * brackets (the whole text when none closes), else the text before its
+ * colon when it has exactly one, else the whole text.
+ */
+static struct piece
+ref_address(struct piece e)
+{
+    size_t colons = 0, colon = e.n, close = e.n;
+    for (size_t i = e.n; i-- > 0;) { /* from the end: the first ones win */
+        if (e.p[i] == ':') {
+            colons++;
+            colon = i;
+        }
+        if (e.p[i] == ']')
+            close = i;
+    }
+    if (e.n >= 2 && e.p[0] == '[') {
+        if (close == e.n)
+            return e;
+        return (struct piece){e.p + 1, close - 1};
+    }
+    return colons == 1 ? (struct piece){e.p, colon} : e;
+}
+
 static void
 check_decode(struct piece time, struct piece seq, struct piece endpoint, unsigned char event,
              enum extls_dir dir)
@@ -395,17 +420,7 @@ check_decode(struct piece time, struct piece seq, struct piece endpoint, unsigne
 
     /* row_endpoint_address(): "[v6]:port", "a.b.c.d:port", else whole. */
     struct span a = row_endpoint_address(in.col[READER_REMOTE_ENDPOINT]);
-    struct piece want_a = endpoint;
-    const char *close =
-        endpoint.n >= 2 && endpoint.p[0] == '[' ? memchr(endpoint.p, ']', endpoint.n) : NULL;
-    if (close) {
-        want_a.p = endpoint.p + 1;
-        want_a.n = (size_t)(close - endpoint.p) - 1;
-    } else if (!(endpoint.n >= 2 && endpoint.p[0] == '[')) {
-        const char *colon = memchr(endpoint.p, ':', endpoint.n);
-        if (colon && !memchr(colon + 1, ':', endpoint.n - (size_t)(colon - endpoint.p) - 1))
-            want_a.n = (size_t)(colon - endpoint.p);
-    }
+    struct piece want_a = ref_address(endpoint);
     FUZZ_CHECK(same(a, want_a));
 }
 

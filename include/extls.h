@@ -30,6 +30,9 @@ struct span {
     size_t len;
 };
 
+/* Bytewise order of two spans (a prefix first): <0, 0 or >0, as memcmp(). */
+int extls_span_cmp(struct span a, struct span b);
+
 /* Result of every fallible library call. */
 enum extls_status {
     EXTLS_OK = 0,

@@ -216,9 +216,14 @@ static struct item *
 find_or_add(struct agg *a, const struct span *key)
 {
     uint64_t h = key_hash(a->keys, key);
-    struct item *it = dict_find_hashed(&a->groups, key, h);
-    if (it)
-        return it;
+    /* The groups under this hash, compared here: no indirect call per session. */
+    struct dict_iter walk;
+    struct item *it;
+    dict_iter_hash(&walk, &a->groups, h);
+    while ((it = dict_iter_next(&walk)) != NULL) {
+        if (group_eq(it, key, a))
+            return it;
+    }
     it = item_new(a->keys, key);
     if (!it)
         return NULL;
@@ -265,22 +270,12 @@ agg_merge(struct agg *dst, const struct agg *src)
     return EXTLS_OK;
 }
 
-static int
-cmp_field(struct span x, struct span y)
-{
-    size_t n = x.len < y.len ? x.len : y.len;
-    int c = n ? memcmp(x.ptr, y.ptr, n) : 0;
-    if (c)
-        return c;
-    return (x.len > y.len) - (x.len < y.len);
-}
-
 /* Compare two groups by their keys in the table's order. */
 static int
 cmp_group(const struct agg *a, const struct agg_group *x, const struct agg_group *y)
 {
     for (size_t i = 0; i < a->n_order; i++) {
-        int c = cmp_field(x->key[a->order[i]], y->key[a->order[i]]);
+        int c = extls_span_cmp(x->key[a->order[i]], y->key[a->order[i]]);
         if (c)
             return c;
     }
@@ -358,7 +353,7 @@ agg_cmp_legacy_first(const void *a, const void *b)
     if (x->sessions != y->sessions)
         return x->sessions > y->sessions ? -1 : 1;
     for (int k = AGG_DIRECTION; k <= AGG_REMOTE; k++) {
-        int c = cmp_field(x->key[k], y->key[k]);
+        int c = extls_span_cmp(x->key[k], y->key[k]);
         if (c)
             return c;
     }

@@ -55,6 +55,14 @@ extls_class_name(enum extls_class cls)
 }
 
 int
+extls_span_cmp(struct span a, struct span b)
+{
+    size_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+    return c ? c : (a.len > b.len) - (a.len < b.len);
+}
+
+int
 extls_name_index(const char *const *names, int n, const char *name, size_t len)
 {
     for (int i = 0; i < n; i++) {

@@ -540,13 +540,9 @@ match_row(struct matcher *m, const struct row *row, struct match_facts *f)
             f->flags |= MATCH_CERT;
         break;
     case ROW_RECEIVE:
-        if (row->dir == EXTLS_DIR_RECEIVE)
-            command_row(row, f);
-        else
-            reply_row(row, f);
-        break;
     case ROW_SEND:
-        if (row->dir == EXTLS_DIR_SEND)
+        /* The client's commands: received in a receive log, sent in a send log. */
+        if ((row->event == ROW_RECEIVE) == (row->dir == EXTLS_DIR_RECEIVE))
             command_row(row, f);
         else
             reply_row(row, f);

@@ -58,11 +58,15 @@ strpool_free(struct strpool *p)
 const struct span *
 strpool_intern(struct strpool *p, const char *s, size_t len)
 {
-    struct span want = {s, len};
     uint64_t h = dict_hash_bytes(DICT_HASH_SEED, s, len);
-    const struct span *found = dict_find_hashed(&p->set, &want, h);
-    if (found)
-        return found;
+    /* The strings under this hash, compared here: no indirect call on the hot path. */
+    struct dict_iter it;
+    const struct span *found;
+    dict_iter_hash(&it, &p->set, h);
+    while ((found = dict_iter_next(&it)) != NULL) {
+        if (found->len == len && memcmp(found->ptr, s, len) == 0)
+            return found;
+    }
     struct span *copy = malloc(sizeof(*copy) + len + 1);
     if (!copy)
         return NULL;
