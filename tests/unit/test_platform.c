@@ -46,9 +46,15 @@ setup(void **state)
 #endif
     if (!tmp || !*tmp)
         tmp = "/tmp";
+    /* Wine reuses small process ids: a folder left by an interrupted run of
+     * another process with this id is passed over, not taken as failure. */
     static unsigned n;
-    snprintf(s->dir, sizeof(s->dir), "%s/extls-platform-%ld-%u", tmp, (long)getpid(), n++);
-    if (platform_mkdir(s->dir) != 0) {
+    int rc;
+    do {
+        snprintf(s->dir, sizeof(s->dir), "%s/extls-platform-%ld-%u", tmp, (long)getpid(), n++);
+        rc = platform_mkdir(s->dir);
+    } while (rc != 0 && errno == EEXIST && n < 1000);
+    if (rc != 0) {
         free(s);
         return -1;
     }
