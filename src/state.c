@@ -487,9 +487,9 @@ write_session(struct text *t, const struct session *s, const char *path)
     put_u(t, s->n_ok220);
     for (unsigned i = 0; i < SESSION_SEQS; i++)
         put_u(t, i < s->n_ok220 ? s->ok220_seq[i] : 0);
-    struct session_cert_item items[SESSION_CERT_ITEMS];
-    unsigned n_head, next_head;
-    size_t n = session_cert_items(s, items, &n_head, &next_head);
+    struct cert_item items[CERT_ITEMS];
+    unsigned n_head = 0, next_head = 0;
+    size_t n = s->cert ? cert_items(s->cert, items, &n_head, &next_head) : 0;
     put_u(t, n);
     put_u(t, n_head);
     put_u(t, next_head);
@@ -885,20 +885,20 @@ read_open(struct parser *p, struct state *st)
     s->n_ok220 = (unsigned)take_range(p, SESSION_SEQS);
     for (unsigned i = 0; i < SESSION_SEQS; i++)
         s->ok220_seq[i] = take_u(p);
-    struct session_cert_item items[SESSION_CERT_ITEMS];
-    size_t n_items = (size_t)take_range(p, SESSION_CERT_ITEMS);
+    struct cert_item items[CERT_ITEMS];
+    size_t n_items = (size_t)take_range(p, CERT_ITEMS);
     unsigned n_head = (unsigned)take_range(p, SESSION_SEQS);
     unsigned next_head = (unsigned)take_range(p, SESSION_SEQS);
     for (size_t i = 0; i < n_items; i++) {
-        items[i].what = (unsigned)take_range(p, SESSION_CERT_HEAD);
+        items[i].what = (unsigned)take_range(p, CERT_ITEM_HEAD);
         items[i].kind = (unsigned)take_range(p, 255);
         items[i].slot = (unsigned)take_range(p, 255);
         items[i].seq = take_u(p);
         items[i].text = take(p, &items[i].len);
-        if (items[i].what == SESSION_CERT_HEAD)
+        if (items[i].what == CERT_ITEM_HEAD)
             items[i].text = NULL;
     }
-    if (!p->why && n_items && session_cert_restore(s, items, n_items, n_head, next_head) != 0)
+    if (!p->why && n_items && !(s->cert = cert_restore(items, n_items, n_head, next_head)))
         p->why = "bad certificate record";
     if (!s->connector)
         p->why = p->why ? p->why : "out of memory";
