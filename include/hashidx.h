@@ -7,8 +7,10 @@
  * one index serves any record type (file paths, session keys, ...) and
  * a look-up costs O(1) on average instead of a scan of the array.
  *
- * Open addressing with linear probing; no removal (rebuild instead). A
- * look-up may run while no add runs (several threads may read at once).
+ * A dict (dict.h) without key callbacks: the positions are its keys,
+ * walked by hash in the order they were added; no removal (rebuild
+ * instead). A look-up may run while no add runs (several threads may
+ * read at once).
  */
 #ifndef EXTLS_HASHIDX_H
 #define EXTLS_HASHIDX_H
@@ -16,26 +18,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dict.h"
 #include "extls.h"
-
-struct hashidx_slot {
-    uint64_t hash;
-    uint32_t pos1; /* position + 1; 0: empty */
-};
 
 /* The index; all members private. Zero-initialised it is a valid empty index. */
 struct hashidx {
-    struct hashidx_slot *slot;
-    size_t cap; /* 0 or a power of two */
-    size_t n;
+    struct dict d; /* records: position + 1, as a pointer */
 };
 
 /* A walk over the positions stored under one hash; members private. */
 struct hashidx_iter {
-    const struct hashidx *x;
-    uint64_t hash;
-    size_t at;
-    int done;
+    struct dict_iter it;
 };
 
 /* An empty index (allocates nothing). */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dict.h"
 #include "extls.h"
 
 struct strpool;
@@ -27,8 +28,8 @@ void strpool_free(struct strpool *p);
  */
 const struct span *strpool_intern(struct strpool *p, const char *s, size_t len);
 
-/* 64-bit FNV-1a of s[0..len), continuing from `h` (start with HASH_SEED). */
-#define HASH_SEED 14695981039346656037ull
-uint64_t hash_bytes(uint64_t h, const void *s, size_t len);
+/* Former names of dict_hash_bytes() and DICT_HASH_SEED (dict.h), for callers not yet moved. */
+#define HASH_SEED DICT_HASH_SEED
+#define hash_bytes dict_hash_bytes
 
 #endif /* EXTLS_STRPOOL_H */

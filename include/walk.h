@@ -7,7 +7,7 @@
  * entered once, so link loops end) and its files named *.log or *.log.gz
  * (any case) are read; other files there are skipped and counted (per
  * path argument too, and named to a callback if one is set). A file reached twice
- * (given twice, or through a link) is read once. The list is sorted in
+ * in one walk_paths() call (given twice, or through a link) is read once. The list is sorted in
  * natural order of the path (digit runs compare as numbers), which puts
  * Exchange's RECVyyyymmdd[HH]-N.LOG files of one folder in the order they
  * were written. Each input gets a direction hint from its name (RECV... /
@@ -50,9 +50,6 @@ struct input_list {
     size_t n_args;
     walk_skip_fn *on_skip; /* NULL, or told of each skipped file (input_list_on_skip()) */
     void *skip_user;
-    /* private */
-    struct devino *seen;
-    size_t n_seen, cap_seen;
 };
 
 /*

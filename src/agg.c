@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * agg.c: an open-addressing hash table of groups. Each group is one
- * allocation holding the struct and its key bytes.
+ * agg.c: the groups in a dict table (key: the group's key values, value:
+ * the group). Each group is one allocation holding the struct and its key
+ * bytes.
  */
 #include "agg.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "strpool.h"
+#include "dict.h"
 
 static const char *const key_names[AGG_N_KEYS] = {
     "direction", "connector", "remote", "day", "ehlo", "cipher", "server", "hour",
@@ -16,7 +17,6 @@ static const char *const key_names[AGG_N_KEYS] = {
 
 struct item {
     struct agg_group g;
-    uint64_t hash;
     char *host_buf; /* owned copy behind g.host */
 };
 
@@ -24,10 +24,23 @@ struct agg {
     unsigned keys; /* AGG_BIT mask of order[] */
     enum agg_key order[AGG_N_KEYS];
     size_t n_order;
-    struct item **slot;
-    size_t cap, n;
+    struct dict groups; /* records: struct item *, owned; look-up key: struct span[AGG_N_KEYS] */
     const struct agg_group **sorted; /* cache for agg_sorted() */
 };
+
+static uint64_t group_hash(const void *key, void *user);
+static int group_eq(const void *stored, const void *key, void *user);
+
+static void
+item_free(void *rec, void *user)
+{
+    struct item *it = rec;
+    (void)user;
+    free(it->host_buf);
+    free(it);
+}
+
+static const struct dict_type group_table = {group_hash, group_eq, item_free};
 
 const char *
 agg_key_name(enum agg_key k)
@@ -56,12 +69,7 @@ agg_new(const enum agg_key *order, size_t n)
         a->keys |= AGG_BIT(order[i]);
     }
     a->n_order = n < AGG_N_KEYS ? n : AGG_N_KEYS;
-    a->cap = 64;
-    a->slot = calloc(a->cap, sizeof(*a->slot));
-    if (!a->slot) {
-        free(a);
-        return NULL;
-    }
+    dict_init(&a->groups, &group_table, a);
     return a;
 }
 
@@ -70,13 +78,7 @@ agg_free(struct agg *a)
 {
     if (!a)
         return;
-    for (size_t i = 0; i < a->cap; i++) {
-        if (a->slot[i]) {
-            free(a->slot[i]->host_buf);
-            free(a->slot[i]);
-        }
-    }
-    free(a->slot);
+    dict_release(&a->groups);
     free(a->sorted);
     free(a);
 }
@@ -97,36 +99,46 @@ agg_keys(const struct agg *a, size_t *n)
 size_t
 agg_size(const struct agg *a)
 {
-    return a->n;
+    return dict_size(&a->groups);
 }
 
+/* Hash of the selected key values (key: struct span[AGG_N_KEYS]). */
 static uint64_t
 key_hash(unsigned keys, const struct span *key)
 {
-    uint64_t h = HASH_SEED;
+    uint64_t h = DICT_HASH_SEED;
     for (int k = 0; k < AGG_N_KEYS; k++) {
         if (!(keys & AGG_BIT(k)))
             continue;
-        h = hash_bytes(h, key[k].ptr, key[k].len);
-        h = hash_bytes(h, "\xff", 1); /* separator: ("ab","") != ("a","b") */
+        h = dict_hash_bytes(h, key[k].ptr, key[k].len);
+        h = dict_hash_bytes(h, "\xff", 1); /* separator: ("ab","") != ("a","b") */
     }
     return h;
 }
 
-static int
-key_eq(unsigned keys, const struct agg_group *g, const struct span *key)
+static uint64_t
+group_hash(const void *key, void *user)
 {
+    return key_hash(((const struct agg *)user)->keys, key);
+}
+
+/* Group `rec` has the selected key values of `key` (struct span[AGG_N_KEYS]). */
+static int
+group_eq(const void *rec, const void *key, void *user)
+{
+    const struct span *x = ((const struct item *)rec)->g.key, *y = key;
+    unsigned keys = ((const struct agg *)user)->keys;
     for (int k = 0; k < AGG_N_KEYS; k++) {
         if (!(keys & AGG_BIT(k)))
             continue;
-        if (g->key[k].len != key[k].len || memcmp(g->key[k].ptr, key[k].ptr, key[k].len) != 0)
+        if (x[k].len != y[k].len || memcmp(x[k].ptr, y[k].ptr, x[k].len) != 0)
             return 0;
     }
     return 1;
 }
 
 static struct item *
-item_new(unsigned keys, const struct span *key, uint64_t h)
+item_new(unsigned keys, const struct span *key)
 {
     size_t total = 0;
     for (int k = 0; k < AGG_N_KEYS; k++) {
@@ -152,30 +164,7 @@ item_new(unsigned keys, const struct span *key, uint64_t h)
     it->g.last_ms = INT64_MIN;
     it->g.host.ptr = "";
     it->g.host_ms = INT64_MIN;
-    it->hash = h;
     return it;
-}
-
-static int
-grow(struct agg *a)
-{
-    size_t cap = a->cap * 2;
-    struct item **slot = calloc(cap, sizeof(*slot));
-    if (!slot)
-        return -1;
-    for (size_t i = 0; i < a->cap; i++) {
-        struct item *it = a->slot[i];
-        if (!it)
-            continue;
-        size_t j = it->hash & (cap - 1);
-        while (slot[j])
-            j = (j + 1) & (cap - 1);
-        slot[j] = it;
-    }
-    free(a->slot);
-    a->slot = slot;
-    a->cap = cap;
-    return 0;
 }
 
 /* Keep the host name of the latest session (ties: the smaller name). */
@@ -231,23 +220,16 @@ static struct item *
 find_or_add(struct agg *a, const struct span *key)
 {
     uint64_t h = key_hash(a->keys, key);
-    size_t mask = a->cap - 1, i = h & mask;
-    struct item *it;
-    while ((it = a->slot[i]) != NULL) {
-        if (it->hash == h && key_eq(a->keys, &it->g, key))
-            return it;
-        i = (i + 1) & mask;
-    }
-    if ((a->n + 1) * 2 > a->cap) {
-        if (grow(a) != 0)
-            return NULL;
-        return find_or_add(a, key);
-    }
-    it = item_new(a->keys, key, h);
+    struct item *it = dict_find_hashed(&a->groups, key, h);
+    if (it)
+        return it;
+    it = item_new(a->keys, key);
     if (!it)
         return NULL;
-    a->slot[i] = it;
-    a->n++;
+    if (dict_insert_hashed(&a->groups, h, it) != EXTLS_OK) {
+        item_free(it, NULL);
+        return NULL;
+    }
     free(a->sorted);
     a->sorted = NULL;
     return it;
@@ -276,10 +258,10 @@ agg_add_group(struct agg *a, const struct span key[AGG_N_KEYS], const struct agg
 enum extls_status
 agg_merge(struct agg *dst, const struct agg *src)
 {
-    for (size_t i = 0; i < src->cap; i++) {
-        const struct item *s = src->slot[i];
-        if (!s)
-            continue;
+    struct dict_iter it;
+    const struct item *s;
+    dict_iter_init(&it, &src->groups);
+    while ((s = dict_iter_next(&it)) != NULL) {
         enum extls_status st = agg_add_group(dst, s->g.key, &s->g);
         if (st != EXTLS_OK)
             return st;
@@ -331,23 +313,25 @@ sort_groups(const struct agg *a, const struct agg_group **v, const struct agg_gr
 const struct agg_group *const *
 agg_sorted(struct agg *a)
 {
-    if (a->n == 0)
+    size_t n = dict_size(&a->groups);
+    if (n == 0)
         return NULL;
     if (a->sorted)
         return a->sorted;
-    const struct agg_group **tmp = malloc(a->n * sizeof(*tmp));
-    a->sorted = malloc(a->n * sizeof(*a->sorted));
+    const struct agg_group **tmp = malloc(n * sizeof(*tmp));
+    a->sorted = malloc(n * sizeof(*a->sorted));
     if (!a->sorted || !tmp) {
         free(tmp);
         free(a->sorted);
         a->sorted = NULL;
         return NULL;
     }
-    size_t n = 0;
-    for (size_t i = 0; i < a->cap; i++) {
-        if (a->slot[i])
-            a->sorted[n++] = &a->slot[i]->g;
-    }
+    struct dict_iter it;
+    const struct item *g;
+    size_t k = 0;
+    dict_iter_init(&it, &a->groups);
+    while ((g = dict_iter_next(&it)) != NULL)
+        a->sorted[k++] = &g->g;
     sort_groups(a, a->sorted, tmp, n);
     free(tmp);
     return a->sorted;
@@ -358,11 +342,12 @@ agg_class_totals(const struct agg *a, uint64_t count[EXTLS_N_CLASSES])
 {
     for (int c = 0; c < EXTLS_N_CLASSES; c++)
         count[c] = 0;
-    for (size_t i = 0; i < a->cap; i++) {
-        if (!a->slot[i])
-            continue;
+    struct dict_iter it;
+    const struct item *g;
+    dict_iter_init(&it, &a->groups);
+    while ((g = dict_iter_next(&it)) != NULL) {
         for (int c = 0; c < EXTLS_N_CLASSES; c++)
-            count[c] += a->slot[i]->g.count[c];
+            count[c] += g->g.count[c];
     }
 }
 

@@ -1,46 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * strpool.c: an open-addressing hash set of heap-allocated strings.
+ * strpool.c: a set of heap-allocated strings over the dict table (key: the
+ * string's span, owned by the table).
  */
 #include "strpool.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct entry {
-    struct span s; /* must stay first: callers get &entry->s */
-    uint64_t hash;
-};
-
 struct strpool {
-    struct entry **slot;
-    size_t cap; /* power of two */
-    size_t n;
+    struct dict set; /* records: struct span *, at the head of one allocation with the bytes */
 };
 
-uint64_t
-hash_bytes(uint64_t h, const void *s, size_t len)
+static uint64_t
+span_hash(const void *key, void *user)
 {
-    const unsigned char *p = s;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
+    const struct span *s = key;
+    (void)user;
+    return dict_hash_bytes(DICT_HASH_SEED, s->ptr, s->len);
 }
+
+static int
+span_eq(const void *stored, const void *key, void *user)
+{
+    const struct span *a = stored, *b = key;
+    (void)user;
+    return a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
+}
+
+static void
+span_free(void *key, void *user)
+{
+    (void)user;
+    free(key);
+}
+
+static const struct dict_type span_set = {span_hash, span_eq, span_free};
 
 struct strpool *
 strpool_new(void)
 {
-    struct strpool *p = calloc(1, sizeof(*p));
-    if (!p)
-        return NULL;
-    p->cap = 64;
-    p->slot = calloc(p->cap, sizeof(*p->slot));
-    if (!p->slot) {
-        free(p);
-        return NULL;
-    }
+    struct strpool *p = malloc(sizeof(*p));
+    if (p)
+        dict_init(&p->set, &span_set, NULL);
     return p;
 }
 
@@ -49,60 +51,30 @@ strpool_free(struct strpool *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->cap; i++)
-        free(p->slot[i]);
-    free(p->slot);
+    dict_release(&p->set);
     free(p);
-}
-
-/* Double the table; on failure the pool is unchanged. */
-static int
-grow(struct strpool *p)
-{
-    size_t cap = p->cap * 2;
-    struct entry **slot = calloc(cap, sizeof(*slot));
-    if (!slot)
-        return -1;
-    for (size_t i = 0; i < p->cap; i++) {
-        struct entry *e = p->slot[i];
-        if (!e)
-            continue;
-        size_t j = e->hash & (cap - 1);
-        while (slot[j])
-            j = (j + 1) & (cap - 1);
-        slot[j] = e;
-    }
-    free(p->slot);
-    p->slot = slot;
-    p->cap = cap;
-    return 0;
 }
 
 const struct span *
 strpool_intern(struct strpool *p, const char *s, size_t len)
 {
-    uint64_t h = hash_bytes(HASH_SEED, s, len);
-    size_t i = h & (p->cap - 1);
-    for (struct entry *e; (e = p->slot[i]) != NULL; i = (i + 1) & (p->cap - 1)) {
-        if (e->hash == h && e->s.len == len && memcmp(e->s.ptr, s, len) == 0)
-            return &e->s;
-    }
-    if ((p->n + 1) * 2 > p->cap) {
-        if (grow(p) != 0)
-            return NULL;
-        return strpool_intern(p, s, len);
-    }
-    struct entry *e = malloc(sizeof(*e) + len + 1);
-    if (!e)
+    struct span want = {s, len};
+    uint64_t h = dict_hash_bytes(DICT_HASH_SEED, s, len);
+    const struct span *found = dict_find_hashed(&p->set, &want, h);
+    if (found)
+        return found;
+    struct span *copy = malloc(sizeof(*copy) + len + 1);
+    if (!copy)
         return NULL;
-    char *copy = (char *)(e + 1);
+    char *bytes = (char *)(copy + 1);
     if (len)
-        memcpy(copy, s, len);
-    copy[len] = '\0';
-    e->s.ptr = copy;
-    e->s.len = len;
-    e->hash = h;
-    p->slot[i] = e;
-    p->n++;
-    return &e->s;
+        memcpy(bytes, s, len);
+    bytes[len] = '\0';
+    copy->ptr = bytes;
+    copy->len = len;
+    if (dict_insert_hashed(&p->set, h, copy) != EXTLS_OK) {
+        free(copy);
+        return NULL;
+    }
+    return copy;
 }

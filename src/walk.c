@@ -12,8 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+#include "dict.h"
 #include "platform.h"
 
+/* A file's identity. */
 struct devino {
     uint64_t dev;
     uint64_t ino;
@@ -31,7 +34,6 @@ input_list_release(struct input_list *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i].path);
     free(l->v);
-    free(l->seen);
     free(l->args);
     input_list_init(l);
 }
@@ -111,47 +113,6 @@ walk_natural_cmp(const char *a, const char *b)
     return (unsigned char)*a - (unsigned char)*b;
 }
 
-static size_t
-devino_slot(uint64_t dev, uint64_t ino, size_t cap)
-{
-    uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Full);
-    return (size_t)(h ^ (h >> 31)) & (cap - 1);
-}
-
-/* Record (dev, ino) in an open-addressing set (ino 0 marks a free slot, so
- * it is stored as ino + 1); returns 1 if new, 0 if seen, -1 when out of memory. */
-static int
-first_visit(struct input_list *l, const struct platform_stat *st)
-{
-    uint64_t key = st->ino + 1;
-    if ((l->n_seen + 1) * 2 > l->cap_seen) {
-        size_t cap = l->cap_seen ? l->cap_seen * 2 : 256;
-        struct devino *p = calloc(cap, sizeof(*p));
-        if (!p)
-            return -1;
-        for (size_t i = 0; i < l->cap_seen; i++) {
-            if (!l->seen[i].ino)
-                continue;
-            size_t j = devino_slot(l->seen[i].dev, l->seen[i].ino, cap);
-            while (p[j].ino)
-                j = (j + 1) & (cap - 1);
-            p[j] = l->seen[i];
-        }
-        free(l->seen);
-        l->seen = p;
-        l->cap_seen = cap;
-    }
-    size_t i = devino_slot(st->dev, key, l->cap_seen);
-    for (; l->seen[i].ino; i = (i + 1) & (l->cap_seen - 1)) {
-        if (l->seen[i].dev == st->dev && l->seen[i].ino == key)
-            return 0;
-    }
-    l->seen[i].dev = st->dev;
-    l->seen[i].ino = key;
-    l->n_seen++;
-    return 1;
-}
-
 static int
 add(struct input_list *l, const char *path, int from_dir, int64_t size, uint32_t arg)
 {
@@ -198,7 +159,45 @@ struct walker {
     uint32_t arg;   /* the path argument being walked */
     char **skipped; /* with a skip callback: the paths skipped, told in order at the end */
     size_t n_skipped, cap_skipped;
+    struct buf ids;   /* struct devino of each file and folder reached, in order */
+    struct dict seen; /* records: index in ids + 1; look-up key: struct devino */
 };
+
+static uint64_t
+devino_hash(const void *key, void *user)
+{
+    const struct devino *d = key;
+    (void)user;
+    return (d->dev * 0x9E3779B97F4A7C15ull) ^ (d->ino * 0xC2B2AE3D27D4EB4Full);
+}
+
+static int
+devino_eq(const void *rec, const void *key, void *user)
+{
+    const struct walker *w = user;
+    const struct devino *x = (const struct devino *)w->ids.ptr + ((uintptr_t)rec - 1), *y = key;
+    return x->dev == y->dev && x->ino == y->ino;
+}
+
+static const struct dict_type devino_set = {devino_hash, devino_eq, NULL};
+
+/* Record the identity of `st`; returns 1 if new, 0 if seen, -1 when out of memory. */
+static int
+first_visit(struct walker *w, const struct platform_stat *st)
+{
+    struct devino want = {st->dev, st->ino};
+    uint64_t h = devino_hash(&want, NULL);
+    if (dict_find_hashed(&w->seen, &want, h))
+        return 0;
+    size_t n = w->ids.len / sizeof(want);
+    if (buf_add(&w->ids, &want, sizeof(want)) != EXTLS_OK)
+        return -1;
+    if (dict_insert_hashed(&w->seen, h, (void *)(uintptr_t)(n + 1)) != EXTLS_OK) {
+        buf_setlen(&w->ids, n * sizeof(want));
+        return -1;
+    }
+    return 1;
+}
 
 /* Keep a skipped path for the callback; -1 when out of memory. */
 static int
@@ -275,7 +274,7 @@ walk_one(struct walker *w, const char *path, int from_dir)
     if (st.kind == PLATFORM_DIR) {
         if (!from_dir)
             w->l->args[w->arg].is_dir = 1;
-        int fresh = first_visit(w->l, &st);
+        int fresh = first_visit(w, &st);
         if (fresh == 0) /* reached through another argument: judged there */
             w->l->args[w->arg].again++;
         if (fresh <= 0)
@@ -287,7 +286,7 @@ walk_one(struct walker *w, const char *path, int from_dir)
         w->l->args[w->arg].skipped++;
         return w->l->on_skip ? note_skipped(w, path) : 0;
     }
-    int fresh = first_visit(w->l, &st);
+    int fresh = first_visit(w, &st);
     if (fresh == 0)
         w->l->args[w->arg].again++;
     if (fresh <= 0)
@@ -303,44 +302,76 @@ cmp_input(const void *a, const void *b)
     return c ? c : strcmp(x->path, y->path);
 }
 
-/* Hash of an input's series: its folder, and its name up to the first digit (case folded). */
-static uint64_t
-series_hash(const char *path)
+/*
+ * An input's series (the dict key: its path) is its folder and its name
+ * up to the first digit, ASCII case ignored: the byte at p as a series
+ * compares it (folded in the name, which starts at base).
+ */
+static int
+series_byte(const char *p, const char *base)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const char *p = path; *p; p++) {
-        if (p >= base && *p >= '0' && *p <= '9')
-            break;
-        h = (h ^ (unsigned char)(p >= base ? lower((unsigned char)*p) : *p)) * 0x100000001b3ull;
+    return p >= base ? lower((unsigned char)*p) : (unsigned char)*p;
+}
+
+/* The end of path's series text (its first digit in the name, or its end); *base: its name. */
+static const char *
+series_end(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    const char *p = *base;
+    while (*p && !(*p >= '0' && *p <= '9'))
+        p++;
+    return p;
+}
+
+static uint64_t
+series_hash(const void *key, void *user)
+{
+    const char *path = key, *base, *end = series_end(path, &base);
+    uint64_t h = DICT_HASH_SEED;
+    (void)user;
+    for (const char *p = path; p < end; p++) {
+        unsigned char c = (unsigned char)series_byte(p, base);
+        h = dict_hash_bytes(h, &c, 1);
     }
-    return h | 1; /* 0 marks a free slot */
+    return h;
+}
+
+static int
+series_eq(const void *stored, const void *key, void *user)
+{
+    const char *x = stored, *y = key, *bx, *by;
+    const char *ex = series_end(x, &bx), *ey = series_end(y, &by);
+    (void)user;
+    if (ex - x != ey - y || bx - x != by - y)
+        return 0;
+    for (; x < ex; x++, y++) {
+        if (series_byte(x, bx) != series_byte(y, by))
+            return 0;
+    }
+    return 1;
 }
 
 /*
  * Mark the last input of each series (sorted list), from the end with a
- * set of the series seen; a hash collision can only leave an input
- * unmarked. Returns -1 when out of memory.
+ * set of the series seen. Returns -1 when out of memory.
  */
 static int
 mark_newest(struct input_list *l)
 {
-    size_t cap = 16;
-    while (cap < 2 * l->n)
-        cap *= 2;
-    uint64_t *seen = calloc(cap, sizeof(*seen));
-    if (!seen)
+    static const struct dict_type series_set = {series_hash, series_eq, NULL};
+    struct dict seen;
+    dict_init(&seen, &series_set, NULL);
+    if (dict_reserve(&seen, l->n) != EXTLS_OK)
         return -1;
     for (size_t i = l->n; i-- > 0;) {
-        uint64_t h = series_hash(l->v[i].path);
-        size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
-        while (seen[k] && seen[k] != h)
-            k = (k + 1) & (cap - 1);
-        l->v[i].newest = !seen[k] && strcmp(l->v[i].path, "-") != 0;
-        seen[k] = h;
+        char *path = l->v[i].path;
+        /* EXTLS_EINVAL: a later input of its series is there (no growth: reserved). */
+        int fresh = dict_add(&seen, path) == EXTLS_OK;
+        l->v[i].newest = fresh && strcmp(path, "-") != 0;
     }
-    free(seen);
+    dict_release(&seen);
     return 0;
 }
 
@@ -368,7 +399,9 @@ tell_skipped(struct walker *w)
 int
 walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err, void *user)
 {
-    struct walker w = {l, err, user, 0, 0, NULL, 0, 0};
+    struct walker w = {.l = l, .err = err, .user = user};
+    buf_init(&w.ids, BUF_NO_MAX);
+    dict_init(&w.seen, &devino_set, &w);
     free(l->args);
     l->args = calloc(n ? n : 1, sizeof(*l->args));
     l->n_args = l->args ? n : 0;
@@ -379,6 +412,8 @@ walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *er
         w.arg = (uint32_t)i;
         rc = walk_one(&w, paths[i], 0) < 0 ? -1 : 0;
     }
+    dict_release(&w.seen);
+    buf_release(&w.ids);
     tell_skipped(&w);
     if (rc < 0)
         return -1;
