@@ -7,6 +7,7 @@
 #include "session.h"
 
 #include "cert.h"
+#include "hash64.h"
 #include "session_int.h"
 
 #include <stdlib.h>
@@ -103,33 +104,15 @@ session_cert_thumbprint(const struct session *s)
 }
 
 /*
- * Hash of a session key from its direction and session id, eight bytes at
- * a time (ids are 16 hex digits). The connector is left out, so a row is
- * found without interning its connector first; sessions with the same id
- * on two connectors share a hash and are told apart by key_eq().
+ * Hash of a session key from its direction and session id. The connector
+ * is left out, so a row is found without interning its connector first;
+ * sessions with the same id on two connectors share a hash and are told
+ * apart by key_eq().
  */
 static uint64_t
 key_hash(enum extls_dir dir, const char *sid, size_t len)
 {
-    uint64_t h = ((uint64_t)dir << 61) ^ len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, sid + i, 8);
-        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-        h = (h << 31) | (h >> 33);
-    }
-    if (i < len) {
-        uint64_t w = 0;
-        memcpy(&w, sid + i, len - i);
-        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    }
-    /* MurmurHash3's finaliser: every input bit reaches the low bits used as index. */
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDull;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ull;
-    return h ^ (h >> 33);
+    return hash64(sid, len) ^ ((uint64_t)dir * 0x9E3779B97F4A7C15ull);
 }
 
 /* The interned connector of a row: from the small cache, else the pool. */
