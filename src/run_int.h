@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * run_int.h: what run.c (the pipeline) and run_state.c (its --state glue)
- * share: the run, its workers, their counts and per-input results. Private
- * to those two files.
+ * run_int.h: what the files of one run share: the run, its workers, their
+ * counts and per-input results. run.c orchestrates; pool.c runs the
+ * workers, input.c reads one input, count.c turns finished sessions into
+ * counts, diag.c words every diagnostic, verdict.c judges the exit status,
+ * merge_cmd.c is 'extls merge', run_state.c the --state glue. Private to
+ * those files.
  */
 #ifndef EXTLS_RUN_INT_H
 #define EXTLS_RUN_INT_H
@@ -25,6 +28,7 @@
 #include "server.h"
 #include "session.h"
 #include "state.h"
+#include "threshold.h"
 #include "walk.h"
 #include "when.h"
 
@@ -142,6 +146,86 @@ void run_count_session(struct run *r, struct tally *t, struct filter *flt, const
 
 /* Server rule 3 (server.h) for --by server, and the warning about unnamed sessions. */
 enum extls_status run_fill_servers(struct run *r);
+
+/* diag.c: diagnostics (every message a run writes to stderr but the progress line). */
+
+/* One line on out: prefix, then the message escaped (esc_text()). */
+void diag_line(FILE *out, const char *prefix, const char *fmt, ...);
+
+/* A note in the diagnostics of the input a worker reads (printed when it is merged). */
+void diag_wnote(struct worker *w, const char *fmt, ...);
+
+/* A malformed row: counted, and named as file:line: why (the first few unless --verbose). */
+void diag_malformed(struct worker *w, uint64_t line, const char *why);
+
+/* The reader's problem callback (user: the worker). */
+void diag_on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user);
+
+/* walk_paths() callbacks (user: the run): a path that cannot be read, a path skipped. */
+void diag_walk_error(const char *path, int errnum, void *user);
+void diag_walk_skip(const char *path, void *user);
+
+/* Name the path arguments that held no logs; the number of errors. */
+int diag_check_found(struct run *r);
+
+/* count.c: finished sessions into counts. */
+
+/* session_table callbacks: count a session folded in a worker's input / from the carry table. */
+void count_done_in_input(const struct session *s, void *user);
+void count_done_carried(const struct session *s, void *user);
+
+/* A tally with the tables the command needs; EXTLS_OK or EXTLS_ENOMEM. */
+enum extls_status tally_init(struct tally *t, const struct cli_config *cfg);
+
+/* Free a tally's tables. */
+void tally_release(struct tally *t);
+
+/* Add src's counts into dst (src keeps its own). */
+void tally_add(struct tally *dst, struct tally *src);
+
+/* The filter of the run's options (caller owns, filter_free()); -1-style status after printing why.
+ */
+enum extls_status count_make_filter(struct run *r, struct filter **out);
+
+/* input.c: one input. */
+
+/* The reader's row callback (user: the worker). */
+void input_on_row(const struct reader_row *rr, void *user);
+
+/* Read input idx into the worker's session table and tally; its result in w->res. */
+void input_read(struct worker *w, uint32_t idx);
+
+/* pool.c: the workers. */
+
+/* Set up a worker of run r; EXTLS_OK or EXTLS_ENOMEM. */
+enum extls_status worker_init(struct run *r, struct worker *w);
+
+/* Free a worker's reader, matcher, table, filter and tally. */
+void worker_release(struct worker *w);
+
+/* How many workers for n_inputs inputs (--jobs, or the processors). */
+unsigned pool_choose_workers(const struct cli_config *cfg, size_t n_inputs);
+
+/* Read every input with the workers, merging results in input order; the number of errors. */
+int pool_read_all(struct run *r);
+
+/* verdict.c: the exit status. */
+
+/* The report's time: SOURCE_DATE_EPOCH when set, else the clock (ms since 1970). */
+int64_t run_report_time(void);
+
+/* Write the Nagios line for code and counts c; its Nagios status, or -1 on a write error. */
+int verdict_nagios_line(FILE *out, const struct cli_config *cfg, int code, const char *first_error,
+                        const struct threshold_counts *c);
+
+/* The counts --fail-on and the Nagios thresholds judge, with `rows` rows read. */
+void verdict_counts(const struct run *r, uint64_t rows, struct threshold_counts *c);
+
+/* The Nagios line of a run and its exit status. */
+int verdict_finish_nagios(struct run *r, int code, uint64_t rows);
+
+/* merge_cmd.c: 'extls merge'; the exit status. */
+int run_merge(const struct cli_config *cfg, FILE *out, FILE *err);
 
 /* run_state.c: --state. */
 
