@@ -94,6 +94,10 @@ const struct span *record_take_span(struct record_in *in, struct strpool *pool);
 /* The next field copied into dst (cap bytes with its NUL); longer is an error. */
 void record_take_text(struct record_in *in, char *dst, size_t cap);
 
+/* strndup(), which not every C library has: at most n bytes of s, NUL-terminated; NULL on ENOMEM.
+ */
+char *record_copy_n(const char *s, size_t n);
+
 /* The next field copied to the heap, NUL-terminated (caller owns, free()); NULL when out of memory.
  */
 char *record_take_copy(struct record_in *in, size_t *len);

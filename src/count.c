@@ -153,14 +153,51 @@ tally_init(struct tally *t, const struct cli_config *cfg)
     return t->groups ? EXTLS_OK : EXTLS_ENOMEM;
 }
 
+/* The places of a tally's tables (NULL tables included). */
+static void
+tally_slots(struct tally *t, struct agg **slot[TALLY_TABLES])
+{
+    slot[0] = &t->groups;
+    slot[1] = &t->by_connector;
+    slot[2] = &t->by_remote;
+    slot[3] = &t->by_day;
+}
+
 void
 tally_release(struct tally *t)
 {
-    agg_free(t->groups);
-    agg_free(t->by_connector);
-    agg_free(t->by_remote);
-    agg_free(t->by_day);
+    struct agg **slot[TALLY_TABLES];
+    tally_slots(t, slot);
+    for (int i = 0; i < TALLY_TABLES; i++)
+        agg_free(*slot[i]);
     server_names_release(&t->servers);
+}
+
+size_t
+tally_tables(struct tally *t, struct agg **out)
+{
+    struct agg **slot[TALLY_TABLES];
+    size_t n = 0;
+    tally_slots(t, slot);
+    for (int i = 0; i < TALLY_TABLES; i++) {
+        if (*slot[i])
+            out[n++] = *slot[i];
+    }
+    return n;
+}
+
+void
+tally_add_totals(struct report_totals *a, const struct report_totals *b)
+{
+    a->rows += b->rows;
+    a->malformed += b->malformed;
+    a->sessions += b->sessions;
+    a->excluded += b->excluded;
+    a->late_rows += b->late_rows;
+    if (b->first_ms < a->first_ms)
+        a->first_ms = b->first_ms;
+    if (b->last_ms > a->last_ms)
+        a->last_ms = b->last_ms;
 }
 
 /*
@@ -172,9 +209,10 @@ tally_release(struct tally *t)
 void
 tally_add(struct tally *dst, struct tally *src)
 {
-    struct agg **d[4] = {&dst->groups, &dst->by_connector, &dst->by_remote, &dst->by_day};
-    struct agg **s[4] = {&src->groups, &src->by_connector, &src->by_remote, &src->by_day};
-    for (int i = 0; i < 4; i++) {
+    struct agg **d[TALLY_TABLES], **s[TALLY_TABLES];
+    tally_slots(dst, d);
+    tally_slots(src, s);
+    for (int i = 0; i < TALLY_TABLES; i++) {
         if (!*d[i] || !*s[i] || dst->fatal)
             continue;
         if (agg_size(*d[i]) < agg_size(*s[i])) {
@@ -186,17 +224,7 @@ tally_add(struct tally *dst, struct tally *src)
         agg_free(*s[i]);
         *s[i] = NULL;
     }
-    struct report_totals *a = &dst->totals;
-    const struct report_totals *b = &src->totals;
-    a->rows += b->rows;
-    a->malformed += b->malformed;
-    a->sessions += b->sessions;
-    a->excluded += b->excluded;
-    a->late_rows += b->late_rows;
-    if (b->first_ms < a->first_ms)
-        a->first_ms = b->first_ms;
-    if (b->last_ms > a->last_ms)
-        a->last_ms = b->last_ms;
+    tally_add_totals(&dst->totals, &src->totals);
     if (src->clock_ms > dst->clock_ms)
         dst->clock_ms = src->clock_ms;
     for (int c = 0; c < EXTLS_N_CLASSES; c++)

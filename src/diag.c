@@ -78,19 +78,26 @@ diag_line(FILE *out, const char *prefix, const char *fmt, ...)
     va_end(ap);
 }
 
+/* An error line on out; the message is also kept in first[] when that is still empty. */
+static void
+verror(FILE *out, char *first, size_t first_len, const char *fmt, va_list ap)
+{
+    if (!first[0]) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(first, first_len, fmt, copy);
+        va_end(copy);
+    }
+    vdiag(out, "extls: ", fmt, ap);
+}
+
 void
 run_error(struct run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     progress_clear(r->progress);
-    if (!r->first_error[0]) {
-        va_list copy;
-        va_copy(copy, ap);
-        vsnprintf(r->first_error, sizeof(r->first_error), fmt, copy);
-        va_end(copy);
-    }
-    vdiag(r->err, "extls: ", fmt, ap);
+    verror(r->err, r->first_error, sizeof(r->first_error), fmt, ap);
     va_end(ap);
 }
 
@@ -110,13 +117,7 @@ run_werror(struct worker *w, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (!w->res->error[0]) {
-        va_list copy;
-        va_copy(copy, ap);
-        vsnprintf(w->res->error, sizeof(w->res->error), fmt, copy);
-        va_end(copy);
-    }
-    vdiag(w->diag, "extls: ", fmt, ap);
+    verror(w->diag, w->res->error, sizeof(w->res->error), fmt, ap);
     va_end(ap);
 }
 

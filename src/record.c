@@ -238,14 +238,20 @@ record_take_text(struct record_in *in, char *dst, size_t cap)
 }
 
 char *
+record_copy_n(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+char *
 record_take_copy(struct record_in *in, size_t *len)
 {
     const char *s = record_take(in, len);
-    size_t n = strnlen(s, *len);
-    char *copy = malloc(n + 1);
-    if (!copy)
-        return NULL;
-    memcpy(copy, s, n);
-    copy[n] = '\0';
-    return copy;
+    return record_copy_n(s, *len);
 }

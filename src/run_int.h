@@ -180,6 +180,14 @@ enum extls_status tally_init(struct tally *t, const struct cli_config *cfg);
 /* Free a tally's tables. */
 void tally_release(struct tally *t);
 
+#define TALLY_TABLES 4 /* groups, by connector, by remote, by day */
+
+/* The tally's tables that exist, in that order, into out[TALLY_TABLES]; their count. */
+size_t tally_tables(struct tally *t, struct agg **out);
+
+/* Add the row and session totals of b into a (not the file counts). */
+void tally_add_totals(struct report_totals *a, const struct report_totals *b);
+
 /* Add src's counts into dst (src keeps its own). */
 void tally_add(struct tally *dst, struct tally *src);
 

@@ -151,19 +151,6 @@ run_new_record(struct worker *w, int fd, uint32_t idx)
     res->resumable = 1;
 }
 
-/* The tables of a tally, in a fixed order. */
-static size_t
-tally_tables(struct tally *t, struct agg **out)
-{
-    size_t n = 0;
-    struct agg *all[STATE_MAX_AGGS] = {t->groups, t->by_connector, t->by_remote, t->by_day};
-    for (int i = 0; i < STATE_MAX_AGGS; i++) {
-        if (all[i])
-            out[n++] = all[i];
-    }
-    return n;
-}
-
 /* Do two tables group by the same keys in the same order? */
 static int
 same_keys(const struct agg *a, const struct agg *b)
@@ -569,15 +556,7 @@ run_state_end(struct run *r)
     t->files = next.n_files;
     t->files_skipped = run_totals.files_skipped;
     t->files_failed = run_totals.files_failed;
-    t->rows += o->rows;
-    t->malformed += o->malformed;
-    t->sessions += o->sessions;
-    t->excluded += o->excluded;
-    t->late_rows += o->late_rows;
-    if (o->first_ms < t->first_ms)
-        t->first_ms = o->first_ms;
-    if (o->last_ms > t->last_ms)
-        t->last_ms = o->last_ms;
+    tally_add_totals(t, o);
 
     int errors = 0;
     if (!r->main.fatal && r->cfg->report_all && r->cfg->command == CLI_REPORT) {

@@ -267,7 +267,7 @@ read_opt(struct record_in *p, struct state *st)
         return;
     }
     /* Unescaped fields are not NUL-terminated in place: copy them. */
-    char *n = state_copy_n(name, nlen), *v = state_copy_n(value, vlen);
+    char *n = record_copy_n(name, nlen), *v = record_copy_n(value, vlen);
     enum extls_status rc = n && v ? state_set_opt(st, n, v) : EXTLS_ENOMEM;
     free(n);
     free(v);

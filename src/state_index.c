@@ -120,19 +120,6 @@ state_find_series(const struct state *st, enum extls_dir dir, const char *folder
     return -1;
 }
 
-/* strndup(), which not every C library has: at most n bytes of s, NUL-terminated. */
-char *
-state_copy_n(const char *s, size_t n)
-{
-    size_t len = strnlen(s, n);
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return NULL;
-    memcpy(copy, s, len);
-    copy[len] = '\0';
-    return copy;
-}
-
 enum extls_status
 state_add_series(struct state *st, enum extls_dir dir, const char *folder, size_t len,
                  int64_t clock_ms, uint32_t *idx)
@@ -141,7 +128,7 @@ state_add_series(struct state *st, enum extls_dir dir, const char *folder, size_
         reserve((void **)&st->series, &st->cap_series, st->n_series, sizeof(*st->series)) != 0)
         return EXTLS_ENOMEM;
     struct state_series *s = &st->series[st->n_series];
-    s->folder = state_copy_n(folder, len);
+    s->folder = record_copy_n(folder, len);
     if (!s->folder)
         return EXTLS_ENOMEM;
     s->dir = dir;
@@ -176,7 +163,7 @@ state_add_folded(struct state *st, uint32_t series, enum extls_dir dir, const ch
     f->series = series;
     f->dir = dir;
     f->connector = strpool_intern(st->pool, conn, conn_len);
-    f->sid = state_copy_n(sid, sid_len);
+    f->sid = record_copy_n(sid, sid_len);
     f->sid_len = sid_len;
     f->end_ms = end_ms;
     if (!f->connector || !f->sid ||
@@ -309,7 +296,7 @@ state_read_file_record(struct record_in *p, struct state *st)
         record_fail(p, "bad path");
     if (p->why)
         return;
-    char *copy = state_copy_n(path, len);
+    char *copy = record_copy_n(path, len);
     f.path = copy;
     if (!copy || state_add_file(st, &f) != EXTLS_OK)
         p->why = "out of memory";

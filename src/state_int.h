@@ -10,10 +10,6 @@
 #include "record.h"
 #include "state.h"
 
-/* strndup(), which not every C library has: at most n bytes of s, NUL-terminated; NULL on ENOMEM.
- */
-char *state_copy_n(const char *s, size_t n);
-
 /* Append the "file", "series", "open" and "folded" records, in that order. */
 void state_write_tables(const struct state *st, struct record_out *t);
 
