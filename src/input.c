@@ -28,6 +28,7 @@
 #include "outfile.h"
 #include "platform.h"
 #include "reader.h"
+#include "resume.h"
 #include "report.h"
 #include "row.h"
 #include "server.h"
@@ -98,6 +99,37 @@ still_written(struct worker *w, int fd, uint32_t idx)
     return st.mtime_s > w->run->now_s - GROWING_S;
 }
 
+/*
+ * --state: position input idx (open as fd, gzin begun) where the last run
+ * stopped (resume.h), or at its start; bytes the reader must see next in
+ * *pending. Returns -1 on an error (reported, or out of memory: fatal).
+ */
+static int
+resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_t *n_pending)
+{
+    struct run *r = w->run;
+    const struct input *in = &r->inputs.v[idx];
+    struct resume_place place;
+    enum extls_status st =
+        resume_point(&w->resume, r->state, r->claimed, in->path, run_display_path(r, idx), in->hint,
+                     fd, w->gz, w->reader, w->buf, READ_BUF, &place);
+    if (st == EXTLS_ENOMEM) {
+        w->tally.fatal = st;
+        return -1;
+    }
+    if (st != EXTLS_OK) {
+        run_werror(w, "%s", w->resume.err);
+        return -1;
+    }
+    if (place.replaced)
+        run_werror(w,
+                   "'%s' was truncated or replaced since the last run; reading it from the start",
+                   in->path);
+    *pending = place.pending;
+    *n_pending = place.n_pending;
+    return 0;
+}
+
 /* Read one input; fills r->results[idx] (not yet marked ready). */
 void
 input_read(struct worker *w, uint32_t idx)
@@ -128,7 +160,7 @@ input_read(struct worker *w, uint32_t idx)
     size_t n_pending = 0;
     if (!r->state || is_stdin) {
         reader_begin(w->reader, in->hint);
-    } else if (run_resume_point(w, fd, idx, &pending, &n_pending) != 0) {
+    } else if (resume_input(w, fd, idx, &pending, &n_pending) != 0) {
         res->errors++;
         res->failed = 1;
         close(fd);
@@ -171,7 +203,8 @@ input_read(struct worker *w, uint32_t idx)
     }
     if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
-        run_new_record(w, fd, idx);
+        resume_record(&w->resume, w->reader, fd, in->path, &res->rec);
+        res->resumable = 1;
     } else if (!read_failed && !w->tally.fatal && still_written(w, fd, idx)) {
         const struct reader_stats *rs = reader_stats(w->reader);
         if (rs->bytes > rs->good_offset && !rs->rejected && r->cfg->verbose && !r->cfg->quiet)

@@ -24,6 +24,7 @@
 #include "outfile.h"
 #include "progress.h"
 #include "reader.h"
+#include "resume.h"
 #include "report.h"
 #include "server.h"
 #include "session.h"
@@ -87,8 +88,7 @@ struct worker {
     pthread_t thread;
     int prints_progress; /* run by the main thread: may draw the progress line */
 
-    char head[STATE_HEAD]; /* --state: the first plain bytes of the input being read */
-    size_t head_got;
+    struct resume resume;   /* --state: where the input being read goes on */
     uint32_t cur;           /* index of the input being read */
     uint64_t cur_malformed; /* malformed rows in it */
     struct result *res;     /* its result */
@@ -236,17 +236,6 @@ int verdict_finish_nagios(struct run *r, int code, uint64_t rows);
 int run_merge(const struct cli_config *cfg, FILE *out, FILE *err);
 
 /* run_state.c: --state. */
-
-/*
- * Position input idx (open as fd, gzin begun) where the last run stopped,
- * or at its start; bytes already read that the reader must see next are
- * left in *pending. Returns -1 on a read error (reported).
- */
-int run_resume_point(struct worker *w, int fd, uint32_t idx, const char **pending,
-                     size_t *n_pending);
-
-/* The state record of input idx after reading it. */
-void run_new_record(struct worker *w, int fd, uint32_t idx);
 
 /* Load the state and carry its open sessions in; -1 after printing why. */
 int run_state_begin(struct run *r);
