@@ -133,12 +133,12 @@ model_line(struct model *m, const char *s, size_t n)
     }
 }
 
-static void
+static enum extls_status
 on_row(const struct reader_row *row, void *user)
 {
     struct seen *z = user;
     if (!z->probe_line || row->line != z->probe_line)
-        return; /* a data line of the input itself */
+        return EXTLS_OK; /* a data line of the input itself */
     const struct model *m = z->m;
     FUZZ_CHECK(row->dir == m->dir);
     for (int c = 0; c < READER_N_COLS; c++) {
@@ -149,9 +149,10 @@ on_row(const struct reader_row *row, void *user)
         FUZZ_CHECK(memcmp(row->col[c].ptr, want, row->col[c].len) == 0);
     }
     z->probe_rows++;
+    return EXTLS_OK;
 }
 
-static void
+static enum extls_status
 on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
 {
     struct seen *z = user;
@@ -160,6 +161,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
         snprintf(z->bad_msg, sizeof(z->bad_msg), "%s", msg);
         z->probe_bad++;
     }
+    return EXTLS_OK;
 }
 
 /* "v0,v1,...,v<n-1>\n" */

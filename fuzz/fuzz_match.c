@@ -10,6 +10,7 @@
  * remote-endpoint (missing pieces are empty).
  */
 #define _DEFAULT_SOURCE /* timegm() */
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -141,30 +142,17 @@ ref_marker(struct piece f, struct piece *proto)
     return 0;
 }
 
-/* "<lit><non-space run>" at *i; the run in *out. */
+/*
+ * "<lit><run>" at *i, the run non-empty and of the bytes `digits` says
+ * (digits, or anything but white space); the run in *out, *i past it.
+ */
 static int
-ref_word_after(struct piece f, size_t *i, const char *lit, struct piece *out)
+ref_run_after(struct piece f, size_t *i, const char *lit, int digits, struct piece *out)
 {
     if (!at(f, *i, lit))
         return 0;
     size_t a = *i + strlen(lit), b = a;
-    while (b < f.n && !pcre_space((unsigned char)f.p[b]))
-        b++;
-    if (b == a)
-        return 0;
-    out->p = f.p + a;
-    out->n = b - a;
-    *i = b;
-    return 1;
-}
-
-static int
-ref_digits_after(struct piece f, size_t *i, const char *lit, struct piece *out)
-{
-    if (!at(f, *i, lit))
-        return 0;
-    size_t a = *i + strlen(lit), b = a;
-    while (b < f.n && is_digit(f.p[b]))
+    while (b < f.n && (digits ? is_digit(f.p[b]) : !pcre_space((unsigned char)f.p[b])))
         b++;
     if (b == a)
         return 0;
@@ -184,8 +172,8 @@ ref_cipher(struct piece f, struct piece name[3], struct piece bits[3])
         size_t i = start;
         int k = 0;
         for (; k < 3; k++) {
-            if (!ref_word_after(f, &i, intro[k], &name[k]) ||
-                !ref_digits_after(f, &i, " with strength ", &bits[k]))
+            if (!ref_run_after(f, &i, intro[k], 0, &name[k]) ||
+                !ref_run_after(f, &i, " with strength ", 1, &bits[k]))
                 break;
         }
         if (k == 3 && at(f, i, " bits"))
@@ -244,24 +232,24 @@ check_info(const struct match_facts *f, struct piece data, struct piece context)
     }
 }
 
+/*
+ * The first word of f (up to its first space or tab) is `upper` (written
+ * in capitals; the C locale's toupper() folds the field's ASCII letters).
+ */
 static int
-lower(int c)
+ref_starts_word(struct piece f, const char *upper)
 {
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-/* Case-insensitive word `w` at the start of f, followed by the end, a space or a tab. */
-static int
-ref_starts_word(struct piece f, const char *w)
-{
-    size_t n = strlen(w);
-    if (f.n < n)
+    size_t n = strlen(upper);
+    size_t w = 0;
+    while (w < f.n && f.p[w] != ' ' && f.p[w] != '\t')
+        w++;
+    if (w != n)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        if (lower((unsigned char)f.p[i]) != lower((unsigned char)w[i]))
+        if (toupper((unsigned char)f.p[i]) != (unsigned char)upper[i])
             return 0;
     }
-    return f.n == n || f.p[n] == ' ' || f.p[n] == '\t';
+    return 1;
 }
 
 /* Rows from the TLS client (commands) and from the TLS server (replies). */

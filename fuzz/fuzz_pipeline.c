@@ -104,7 +104,7 @@ put_field(FILE *log, const char *what, const char *p, size_t n)
         fwrite(p, 1, n, log);
 }
 
-static void
+static enum extls_status
 on_row(const struct reader_row *rr, void *user)
 {
     struct pass *p = user;
@@ -116,16 +116,17 @@ on_row(const struct reader_row *rr, void *user)
         fprintf(p->o->log, " bad %s\n", why);
         p->o->malformed++;
         p->o->decode_bad++;
-        return;
+        return EXTLS_OK;
     }
     unsigned flags = match_row(p->matcher, &row, &f);
     fprintf(p->o->log, " seq=%llu ev=%c facts=%#x\n", (unsigned long long)row.seq, row.event,
             flags);
     p->o->rows++;
     FUZZ_CHECK(session_table_add(p->sessions, &row, &f, p->file) == EXTLS_OK);
+    return EXTLS_OK;
 }
 
-static void
+static enum extls_status
 on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
 {
     struct pass *p = user;
@@ -135,6 +136,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
         p->o->malformed++;
     else
         p->o->rejected = 1;
+    return EXTLS_OK;
 }
 
 static void

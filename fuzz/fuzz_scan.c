@@ -69,7 +69,7 @@ put(struct trace *t, const void *s, size_t n)
     t->len += n;
 }
 
-static void
+static enum extls_status
 on_row(const struct reader_row *row, void *user)
 {
     struct trace *t = user;
@@ -80,9 +80,10 @@ on_row(const struct reader_row *row, void *user)
         put(t, &row->col[c].len, sizeof(row->col[c].len));
         put(t, row->col[c].ptr, row->col[c].len);
     }
+    return EXTLS_OK;
 }
 
-static void
+static enum extls_status
 on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
 {
     struct trace *t = user;
@@ -90,6 +91,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
     put(t, &kind, sizeof(kind));
     put(t, &line, sizeof(line));
     put(t, msg, strlen(msg) + 1);
+    return EXTLS_OK;
 }
 
 static struct trace traces[2];

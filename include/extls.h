@@ -30,6 +30,9 @@ struct span {
     size_t len;
 };
 
+/* Bytewise order of two spans (a prefix first): <0, 0 or >0, as memcmp(). */
+int extls_span_cmp(struct span a, struct span b);
+
 /* Result of every fallible library call. */
 enum extls_status {
     EXTLS_OK = 0,
@@ -76,6 +79,9 @@ const char *extls_class_name(enum extls_class cls);
 
 /* Class from its name; returns -1 for an unknown name. */
 int extls_class_parse(const char *name, size_t len);
+
+/* Index of name[0..len) in names[0..n) (exact bytes), or -1: the parser of every name table. */
+int extls_name_index(const char *const *names, int n, const char *name, size_t len);
 
 /* True for the classes an administrator wants gone: SSL 2/3, TLS 1.0/1.1. */
 int extls_class_is_legacy(enum extls_class cls);

@@ -86,11 +86,13 @@ enum reader_problem {
 /*
  * Callbacks, registered once. `msg` is borrowed for the call; it holds the
  * reason only (e.g. "expected 9 fields, found 8"), the caller adds the
- * location.
+ * location. Each returns EXTLS_OK to go on, or an error status that stops
+ * the reader: reader_feed() / reader_finish() return it (see there).
  */
 struct reader_callbacks {
-    void (*row)(const struct reader_row *row, void *user);
-    void (*problem)(enum reader_problem kind, uint64_t line, const char *msg, void *user);
+    enum extls_status (*row)(const struct reader_row *row, void *user);
+    enum extls_status (*problem)(enum reader_problem kind, uint64_t line, const char *msg,
+                                 void *user);
     void *user;
 };
 
@@ -126,11 +128,15 @@ void reader_begin(struct reader *r, enum extls_dir dir_hint);
 
 /*
  * Feed the next `len` bytes of the input, in pieces of any size. Rows are
- * delivered as their line completes. Returns EXTLS_OK or EXTLS_ENOMEM.
+ * delivered as their line completes. Returns EXTLS_OK, EXTLS_ENOMEM, or
+ * the error status a callback returned. On an error the reader stops
+ * where it is (no more lines of the piece are read, no more callbacks
+ * made) and every later reader_feed() / reader_finish() returns the same
+ * status, until reader_begin() or reader_resume().
  */
 enum extls_status reader_feed(struct reader *r, const char *buf, size_t len);
 
-/* End of input: reports an unterminated last line. Returns EXTLS_OK or EXTLS_ENOMEM. */
+/* End of input: reports an unterminated last line. Returns as reader_feed(). */
 enum extls_status reader_finish(struct reader *r);
 
 /*

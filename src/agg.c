@@ -51,11 +51,7 @@ agg_key_name(enum agg_key k)
 int
 agg_key_parse(const char *name, size_t len)
 {
-    for (int k = 0; k < AGG_N_KEYS; k++) {
-        if (strlen(key_names[k]) == len && memcmp(key_names[k], name, len) == 0)
-            return k;
-    }
-    return -1;
+    return extls_name_index(key_names, AGG_N_KEYS, name, len);
 }
 
 struct agg *
@@ -269,22 +265,12 @@ agg_merge(struct agg *dst, const struct agg *src)
     return EXTLS_OK;
 }
 
-static int
-cmp_field(struct span x, struct span y)
-{
-    size_t n = x.len < y.len ? x.len : y.len;
-    int c = n ? memcmp(x.ptr, y.ptr, n) : 0;
-    if (c)
-        return c;
-    return (x.len > y.len) - (x.len < y.len);
-}
-
 /* Compare two groups by their keys in the table's order. */
 static int
 cmp_group(const struct agg *a, const struct agg_group *x, const struct agg_group *y)
 {
     for (size_t i = 0; i < a->n_order; i++) {
-        int c = cmp_field(x->key[a->order[i]], y->key[a->order[i]]);
+        int c = extls_span_cmp(x->key[a->order[i]], y->key[a->order[i]]);
         if (c)
             return c;
     }
@@ -374,7 +360,7 @@ agg_cmp_legacy_first(const void *a, const void *b)
     if (x->sessions != y->sessions)
         return x->sessions > y->sessions ? -1 : 1;
     for (int k = AGG_DIRECTION; k <= AGG_REMOTE; k++) {
-        int c = cmp_field(x->key[k], y->key[k]);
+        int c = extls_span_cmp(x->key[k], y->key[k]);
         if (c)
             return c;
     }

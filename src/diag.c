@@ -139,7 +139,7 @@ diag_malformed(struct worker *w, uint64_t line, const char *why)
                   (unsigned long long)line, why);
 }
 
-void
+enum extls_status
 diag_on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
 {
     struct worker *w = user;
@@ -163,6 +163,7 @@ diag_on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *
         w->res->errors++;
         break;
     }
+    return EXTLS_OK;
 }
 
 /*

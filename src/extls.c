@@ -55,13 +55,27 @@ extls_class_name(enum extls_class cls)
 }
 
 int
-extls_class_parse(const char *name, size_t len)
+extls_span_cmp(struct span a, struct span b)
 {
-    for (int i = 0; i < EXTLS_N_CLASSES; i++) {
-        if (strlen(class_names[i]) == len && memcmp(class_names[i], name, len) == 0)
+    size_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+    return c ? c : (a.len > b.len) - (a.len < b.len);
+}
+
+int
+extls_name_index(const char *const *names, int n, const char *name, size_t len)
+{
+    for (int i = 0; i < n; i++) {
+        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
             return i;
     }
     return -1;
+}
+
+int
+extls_class_parse(const char *name, size_t len)
+{
+    return extls_name_index(class_names, EXTLS_N_CLASSES, name, len);
 }
 
 int

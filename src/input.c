@@ -41,18 +41,18 @@
 #include "xtime.h"
 #include "xlsx.h"
 
-void
+enum extls_status
 input_on_row(const struct reader_row *rr, void *user)
 {
     struct worker *w = user;
     struct row row;
     struct match_facts f;
     if (w->tally.fatal)
-        return;
+        return w->tally.fatal;
     const char *why = row_decode(rr, &row);
     if (why) {
         diag_malformed(w, rr->line, why);
-        return;
+        return EXTLS_OK;
     }
     match_row(w->matcher, &row, &f);
     w->tally.totals.rows++;
@@ -61,6 +61,7 @@ input_on_row(const struct reader_row *rr, void *user)
     if (row.time_ms > w->res->clock_ms[row.dir])
         w->res->clock_ms[row.dir] = row.time_ms;
     w->tally.fatal = session_table_add(w->sessions, &row, &f, w->cur);
+    return w->tally.fatal;
 }
 
 /*

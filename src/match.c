@@ -380,16 +380,15 @@ split_subject(struct span names)
 }
 
 /*
- * The one-row form: " <subject> <issuer> <serial> <thumbprint> <not before>
- * <not after> <alternate names>". The last five are taken from the right
- * (names may contain spaces); 0 when they do not have the expected shape.
+ * The last n space-separated tokens of d, right to left, into tok[0..n)
+ * (names before them may contain spaces); *names receives what precedes
+ * them, less one leading space. 0 when d has fewer.
  */
 static int
-cert_one_row(struct span d, struct match_cert *c)
+right_tokens(struct span d, struct span *tok, int n, struct span *names)
 {
-    struct span tok[5]; /* alternate names, not after, not before, thumbprint, serial */
     size_t end = d.len;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < n; i++) {
         size_t sp = end;
         while (sp > 0 && d.ptr[sp - 1] != ' ')
             sp--;
@@ -399,21 +398,44 @@ cert_one_row(struct span d, struct match_cert *c)
         tok[i].len = end - sp;
         end = sp - 1;
     }
+    names->ptr = d.ptr;
+    names->len = end;
+    if (names->len && names->ptr[0] == ' ') {
+        names->ptr++;
+        names->len--;
+    }
+    return 1;
+}
+
+/* c is the remote certificate's one row: its thumbprint and the subject out of `names`. */
+static int
+remote_row(struct match_cert *c, struct span thumbprint, struct span names)
+{
+    c->kind = MATCH_CERT_REMOTE_ROW;
+    c->thumbprint = thumbprint;
+    c->subject = split_subject(names);
+    return 1;
+}
+
+/*
+ * The one-row form: " <subject> <issuer> <serial> <thumbprint> <not before>
+ * <not after> <alternate names>". The last five are taken from the right
+ * (names may contain spaces); 0 when they do not have the expected shape.
+ */
+static int
+cert_one_row(struct span d, struct match_cert *c)
+{
+    struct span tok[5]; /* alternate names, not after, not before, thumbprint, serial */
+    struct span names;
+    if (!right_tokens(d, tok, 5, &names))
+        return 0;
     for (int i = 1; i <= 2; i++) {
         if (tok[i].len == 0 || tok[i].ptr[0] < '0' || tok[i].ptr[0] > '9')
             return 0;
     }
     if (!is_thumbprint(tok[3]) || !is_hex(tok[4]))
         return 0;
-    struct span names = {d.ptr, end};
-    if (names.len && names.ptr[0] == ' ') {
-        names.ptr++;
-        names.len--;
-    }
-    c->kind = MATCH_CERT_REMOTE_ROW;
-    c->thumbprint = tok[3];
-    c->subject = split_subject(names);
-    return 1;
+    return remote_row(c, tok[3], names);
 }
 
 /* Offset of the first `label` in d at or after `from`; d.len when absent. */
@@ -458,28 +480,10 @@ cert_cu2_row(struct span ctx, struct span d, struct match_cert *c)
         find_label(ctx, 0, "Not before") != ctx.len || find_label(ctx, 0, "alternate") != ctx.len)
         return 0;
     struct span tok[2]; /* thumbprint, serial */
-    size_t end = d.len;
-    for (int i = 0; i < 2; i++) {
-        size_t sp = end;
-        while (sp > 0 && d.ptr[sp - 1] != ' ')
-            sp--;
-        if (sp == 0)
-            return 0;
-        tok[i].ptr = d.ptr + sp;
-        tok[i].len = end - sp;
-        end = sp - 1;
-    }
-    if (!is_thumbprint(tok[0]) || !is_hex(tok[1]))
+    struct span names;
+    if (!right_tokens(d, tok, 2, &names) || !is_thumbprint(tok[0]) || !is_hex(tok[1]))
         return 0;
-    struct span names = {d.ptr, end};
-    if (names.len && names.ptr[0] == ' ') {
-        names.ptr++;
-        names.len--;
-    }
-    c->kind = MATCH_CERT_REMOTE_ROW;
-    c->thumbprint = tok[0];
-    c->subject = split_subject(names);
-    return 1;
+    return remote_row(c, tok[0], names);
 }
 
 /* Information rows of certificate blocks; 1 when c is set. */
@@ -536,13 +540,9 @@ match_row(struct matcher *m, const struct row *row, struct match_facts *f)
             f->flags |= MATCH_CERT;
         break;
     case ROW_RECEIVE:
-        if (row->dir == EXTLS_DIR_RECEIVE)
-            command_row(row, f);
-        else
-            reply_row(row, f);
-        break;
     case ROW_SEND:
-        if (row->dir == EXTLS_DIR_SEND)
+        /* The client's commands: received in a receive log, sent in a send log. */
+        if ((row->event == ROW_RECEIVE) == (row->dir == EXTLS_DIR_RECEIVE))
             command_row(row, f);
         else
             reply_row(row, f);

@@ -159,7 +159,8 @@ void diag_wnote(struct worker *w, const char *fmt, ...);
 void diag_malformed(struct worker *w, uint64_t line, const char *why);
 
 /* The reader's problem callback (user: the worker). */
-void diag_on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user);
+enum extls_status diag_on_problem(enum reader_problem kind, uint64_t line, const char *msg,
+                                  void *user);
 
 /* walk_paths() callbacks (user: the run): a path that cannot be read, a path skipped. */
 void diag_walk_error(const char *path, int errnum, void *user);
@@ -198,7 +199,7 @@ enum extls_status count_make_filter(struct run *r, struct filter **out);
 /* input.c: one input. */
 
 /* The reader's row callback (user: the worker). */
-void input_on_row(const struct reader_row *rr, void *user);
+enum extls_status input_on_row(const struct reader_row *rr, void *user);
 
 /* Read input idx into the worker's session table and tally; its result in w->res. */
 void input_read(struct worker *w, uint32_t idx);

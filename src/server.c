@@ -50,8 +50,7 @@ server_of(const char *given, enum extls_dir dir, const char *connector, size_t l
 static int
 cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-    int c = memcmp(a, b, alen < blen ? alen : blen);
-    return c ? c : (alen > blen) - (alen < blen);
+    return extls_span_cmp((struct span){a, alen}, (struct span){b, blen});
 }
 
 /* Replace *slot by a copy of name; -1 when out of memory (slot unchanged). */

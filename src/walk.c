@@ -61,14 +61,22 @@ prefix_ci(const char *s, const char *p)
     return 1;
 }
 
-enum extls_dir
-walk_dir_hint(const char *path)
+/* The file name of a path: after its last separator. */
+static const char *
+base_name(const char *path)
 {
     const char *base = path;
     for (const char *p = path; *p; p++) {
         if (platform_is_sep(*p))
             base = p + 1;
     }
+    return base;
+}
+
+enum extls_dir
+walk_dir_hint(const char *path)
+{
+    const char *base = base_name(path);
     if (prefix_ci(base, "RECV"))
         return EXTLS_DIR_RECEIVE;
     if (prefix_ci(base, "SEND"))
@@ -140,11 +148,7 @@ add(struct input_list *l, const char *path, int from_dir, int64_t size, uint32_t
 static int
 has_log_suffix(const char *path)
 {
-    const char *name = path;
-    for (const char *p = path; *p; p++) {
-        if (platform_is_sep(*p))
-            name = p + 1;
-    }
+    const char *name = base_name(path);
     size_t n = strlen(name);
     if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
         n -= 3;

@@ -91,6 +91,28 @@ key_text(unsigned i)
     return s;
 }
 
+/* "key-0" .. "key-<n-1>", each added to d (when d is not NULL); free with free_keys(). */
+static char **
+make_keys(unsigned n, struct dict *d)
+{
+    char **keys = calloc(n, sizeof(*keys));
+    assert_non_null(keys);
+    for (unsigned i = 0; i < n; i++) {
+        keys[i] = key_text(i);
+        if (d)
+            assert_int_equal(dict_add(d, keys[i]), EXTLS_OK);
+    }
+    return keys;
+}
+
+static void
+free_keys(char **keys, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
 static void
 empty_table_finds_nothing(void **state)
 {
@@ -120,13 +142,8 @@ growth_keeps_every_entry(void **state)
     enum { N = 20000 };
     struct counts c = {0};
     struct dict d;
-    char **keys = calloc(N, sizeof(*keys));
-    assert_non_null(keys);
     dict_init(&d, &strings, &c);
-    for (unsigned i = 0; i < N; i++) {
-        keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
-    }
+    char **keys = make_keys(N, &d);
     assert_int_equal(dict_size(&d), N);
     c.eq_calls = 0;
     for (unsigned i = 0; i < N; i++) {
@@ -155,9 +172,7 @@ growth_keeps_every_entry(void **state)
     assert_int_equal(seen, N);
     free(visited);
     dict_release(&d);
-    for (unsigned i = 0; i < N; i++)
-        free(keys[i]);
-    free(keys);
+    free_keys(keys, N);
 }
 
 static void
@@ -195,13 +210,9 @@ collisions_and_deletion(void **state)
     enum { N = 40 };
     struct counts c = {0};
     struct dict d;
-    char *keys[N];
     c.fixed_hash = 0x123456789abcdefull;
     dict_init(&d, &colliding, &c);
-    for (unsigned i = 0; i < N; i++) {
-        keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
-    }
+    char **keys = make_keys(N, &d);
     for (unsigned i = 0; i < N; i += 3)
         assert_int_equal(dict_delete(&d, keys[i]), 1);
     assert_int_equal(dict_delete(&d, "key-0"), 0); /* gone already */
@@ -217,8 +228,7 @@ collisions_and_deletion(void **state)
     assert_int_equal(dict_add(&d, keys[3]), EXTLS_OK);
     assert_ptr_equal(dict_find(&d, "key-3"), keys[3]);
     dict_release(&d);
-    for (unsigned i = 0; i < N; i++)
-        free(keys[i]);
+    free_keys(keys, N);
 }
 
 /* Deletion among ordinary hashes, many rounds: the table stays consistent. */
@@ -229,13 +239,8 @@ deletion_rounds(void **state)
     enum { N = 3000 };
     struct counts c = {0};
     struct dict d;
-    char **keys = calloc(N, sizeof(*keys));
-    assert_non_null(keys);
     dict_init(&d, &strings, &c);
-    for (unsigned i = 0; i < N; i++) {
-        keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
-    }
+    char **keys = make_keys(N, &d);
     for (unsigned i = 0; i < N; i++) {
         if (i % 2)
             assert_int_equal(dict_delete(&d, keys[i]), 1);
@@ -244,9 +249,7 @@ deletion_rounds(void **state)
     for (unsigned i = 0; i < N; i++)
         assert_int_equal(dict_find(&d, keys[i]) != NULL, i % 2 == 0);
     dict_release(&d);
-    for (unsigned i = 0; i < N; i++)
-        free(keys[i]);
-    free(keys);
+    free_keys(keys, N);
 }
 
 /*
@@ -313,20 +316,15 @@ reserve_then_add(void **state)
     (void)state;
     struct counts c = {0};
     struct dict d;
-    char *keys[200];
     dict_init(&d, &strings, &c);
     assert_int_equal(dict_reserve(&d, 200), EXTLS_OK);
     const struct dict_slot *slots = d.slot;
-    for (unsigned i = 0; i < 200; i++) {
-        keys[i] = key_text(i);
-        assert_int_equal(dict_add(&d, keys[i]), EXTLS_OK);
-    }
+    char **keys = make_keys(200, &d);
     assert_ptr_equal(d.slot, slots);                  /* no regrowth */
     assert_int_equal(dict_reserve(&d, 10), EXTLS_OK); /* never shrinks */
     assert_ptr_equal(d.slot, slots);
     dict_release(&d);
-    for (unsigned i = 0; i < 200; i++)
-        free(keys[i]);
+    free_keys(keys, 200);
 }
 
 /* Sizes beyond memory: refused, the table unchanged and still usable. */

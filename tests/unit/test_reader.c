@@ -71,7 +71,7 @@ recorder_clear(struct recorder *rec)
 }
 
 /* Row callback: copy every field (borrowed for the call only). */
-static void
+static enum extls_status
 on_row(const struct reader_row *row, void *user)
 {
     struct event *e = recorder_push(user);
@@ -87,9 +87,10 @@ on_row(const struct reader_row *row, void *user)
         e->col[c][f->len] = '\0';
         e->col_len[c] = f->len;
     }
+    return EXTLS_OK;
 }
 
-static void
+static enum extls_status
 on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
 {
     struct event *e = recorder_push(user);
@@ -98,6 +99,7 @@ on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
     assert_non_null(msg);
     e->msg = strdup(msg);
     assert_non_null(e->msg);
+    return EXTLS_OK;
 }
 
 static int
@@ -1416,6 +1418,79 @@ block_scanner_equals_libcsv_on_random_documents(void **state)
     free(doc.p);
 }
 
+/* Callbacks that fail on the n-th call (rows and problems alike), counting the calls. */
+struct failing {
+    unsigned calls, fail_at;
+    enum extls_status st;
+};
+
+static enum extls_status
+failing_call(struct failing *f)
+{
+    return ++f->calls == f->fail_at ? f->st : EXTLS_OK;
+}
+
+static enum extls_status
+failing_row(const struct reader_row *row, void *user)
+{
+    (void)row;
+    return failing_call(user);
+}
+
+static enum extls_status
+failing_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
+{
+    (void)kind;
+    (void)line;
+    (void)msg;
+    return failing_call(user);
+}
+
+/*
+ * A callback's error stops the reader at once: reader_feed() returns it,
+ * no later line of the piece is read, and the reader keeps refusing
+ * (reader_finish() too) until reader_begin().
+ */
+static void
+callback_error_stops_reader(void **state)
+{
+    (void)state;
+    static const char text[] = "#Log-type: SMTP Receive Protocol Log\n"
+                               "a,b,c,d,e,f,g,h,i\n"
+                               "a,b,c\n" /* malformed: the problem callback, call 2 */
+                               "a,b,c,d,e,f,g,h,i\n"
+                               "a,b,c,d,e,f,g,h,i";
+    struct failing f = {0, 2, EXTLS_ETOOBIG};
+    struct reader_callbacks cb = {failing_row, failing_problem, &f};
+    struct reader *r = reader_new(&cb);
+    assert_non_null(r);
+    reader_begin(r, EXTLS_DIR_UNKNOWN);
+    assert_int_equal(reader_feed(r, text, sizeof(text) - 1), EXTLS_ETOOBIG);
+    assert_int_equal(f.calls, 2);
+    assert_int_equal(reader_stats(r)->rows, 1);
+    assert_int_equal(reader_stats(r)->lines, 3);
+    assert_int_equal(reader_feed(r, "\n", 1), EXTLS_ETOOBIG);
+    assert_int_equal(reader_finish(r), EXTLS_ETOOBIG);
+    assert_int_equal(f.calls, 2);
+    assert_int_equal(reader_stats(r)->lines, 3);
+    /* A new input reads again; the unterminated last line is reported at the end. */
+    f.fail_at = 0;
+    reader_begin(r, EXTLS_DIR_UNKNOWN);
+    assert_int_equal(reader_feed(r, text, sizeof(text) - 1), EXTLS_OK);
+    assert_int_equal(reader_finish(r), EXTLS_OK);
+    assert_int_equal(f.calls, 2 + 4);
+    assert_int_equal(reader_stats(r)->rows, 2);
+    /* An error from the problem callback about the unterminated last line, in reader_finish(). */
+    f.calls = 0;
+    f.fail_at = 4;
+    f.st = EXTLS_ENOMEM;
+    reader_begin(r, EXTLS_DIR_UNKNOWN);
+    assert_int_equal(reader_feed(r, text, sizeof(text) - 1), EXTLS_OK);
+    assert_int_equal(reader_finish(r), EXTLS_ENOMEM);
+    assert_int_equal(f.calls, 4);
+    reader_free(r);
+}
+
 int
 main(void)
 {
@@ -1455,6 +1530,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(row_straddling_64k_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(begin_resets_state, setup, teardown),
+        cmocka_unit_test(callback_error_stops_reader),
         cmocka_unit_test(free_null_is_noop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
