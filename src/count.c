@@ -110,7 +110,7 @@ void
 count_done_in_input(const struct session *s, void *user)
 {
     struct worker *w = user;
-    if (w->run->state && run_late_rows(w->run, &w->tally, w->diag, s))
+    if (w->run->incr.state && run_late_rows(w->run, &w->tally, w->diag, s))
         return;
     run_count_session(w->run, &w->tally, w->filter, s);
 }
@@ -120,7 +120,7 @@ void
 count_done_carried(const struct session *s, void *user)
 {
     struct run *r = user;
-    if (r->state && run_late_rows(r, &r->main, r->err, s))
+    if (r->incr.state && run_late_rows(r, &r->main, r->err, s))
         return;
     run_count_session(r, &r->main, r->filter, s);
 }

@@ -112,8 +112,8 @@ resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_
     const struct input *in = &r->inputs.v[idx];
     struct resume_place place;
     enum extls_status st =
-        resume_point(&w->resume, r->state, r->claimed, in->path, run_display_path(r, idx), in->hint,
-                     fd, w->gz, w->reader, w->buf, READ_BUF, &place);
+        resume_point(&w->resume, r->incr.state, r->incr.claimed, in->path, run_display_path(r, idx),
+                     in->hint, fd, w->gz, w->reader, w->buf, READ_BUF, &place);
     if (st == EXTLS_ENOMEM) {
         w->tally.fatal = st;
         return -1;
@@ -159,7 +159,7 @@ input_read(struct worker *w, uint32_t idx)
     gzin_begin(w->gz, fd);
     const char *pending = NULL;
     size_t n_pending = 0;
-    if (!r->state || is_stdin) {
+    if (!r->incr.state || is_stdin) {
         reader_begin(w->reader, in->hint);
     } else if (resume_input(w, fd, idx, &pending, &n_pending) != 0) {
         res->errors++;
@@ -202,7 +202,7 @@ input_read(struct worker *w, uint32_t idx)
         if (w->tally.fatal || reader_stats(w->reader)->rejected)
             break;
     }
-    if (!read_failed && !w->tally.fatal && r->state && !reader_stats(w->reader)->rejected) {
+    if (!read_failed && !w->tally.fatal && r->incr.state && !reader_stats(w->reader)->rejected) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
         resume_record(&w->resume, w->reader, fd, in->path, &res->rec);
         res->resumable = 1;

@@ -74,7 +74,7 @@ run_input_path(const struct run *r, uint32_t idx)
     if (idx < r->inputs.n)
         return r->inputs.v[idx].path;
     idx -= (uint32_t)r->inputs.n;
-    return idx < r->n_state_paths ? r->state_paths[idx] : "?";
+    return idx < r->incr.n_state_paths ? r->incr.state_paths[idx] : "?";
 }
 
 /* The servers a run reports on, for the page ("EX01", "EX01 ... EX09"); into buf. */
@@ -153,27 +153,14 @@ teardown(struct run *r)
     free(r->workers);
     free(r->results);
     tally_release(&r->main);
-    if (r->state) {
-        state_release(r->state);
-        free(r->state);
-    }
-    if (r->next_state) {
-        state_release(r->next_state);
-        free(r->next_state);
-    }
+    run_incr_release(&r->incr);
     outfile_free(r->outfile); /* removes the temporary file of a report not delivered */
-    free(r->claimed);
     free(r->found);
     xlsx_free(r->xlsx);
-    for (size_t i = 0; i < r->n_state_paths; i++)
-        free(r->state_paths[i]);
-    free(r->state_paths);
-    hashidx_release(&r->input_idx);
-    hashidx_release(&r->state_idx);
     input_list_release(&r->inputs);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->changed);
-    lock_release(r->state_lock); /* last: everything of this run is done */
+    lock_release(r->incr.state_lock); /* last: everything of this run is done */
 }
 
 static void
@@ -293,7 +280,8 @@ begin_exclusive(struct run *r)
 {
     char msg[600];
     const char *path = r->cfg->state_path;
-    enum extls_status st = lock_acquire(&r->state_lock, path, r->cfg->wait_ms, msg, sizeof(msg));
+    enum extls_status st =
+        lock_acquire(&r->incr.state_lock, path, r->cfg->wait_ms, msg, sizeof(msg));
     if (st != EXTLS_OK) {
         run_error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
         return -1;
@@ -332,11 +320,11 @@ deliver(struct run *r)
     enum extls_status st = EXTLS_OK;
     if (r->outfile)
         st = outfile_finish(r->outfile, msg, sizeof(msg));
-    else if (r->next_state)
+    else if (r->incr.next_state)
         st = outfile_sync_stream(r->out, msg, sizeof(msg));
     char *tmp = NULL;
-    if (st == EXTLS_OK && r->next_state)
-        st = state_save_temp(r->next_state, state_path, &tmp, msg, sizeof(msg));
+    if (st == EXTLS_OK && r->incr.next_state)
+        st = state_save_temp(r->incr.next_state, state_path, &tmp, msg, sizeof(msg));
     if (st == EXTLS_OK && tmp && r->outfile) {
         char *journal = path_with(state_path, COMMIT_SUFFIX);
         struct commit c;
@@ -433,8 +421,8 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     uint64_t rows = r.main.totals.rows; /* read by this run (--report all adds earlier ones) */
     if (!r.main.fatal && r.merged == r.inputs.n)
         errors += diag_check_found(&r);
-    if (!r.main.fatal && r.state) {
-        int loaded = r.state->loaded, malformed = r.main.totals.malformed != 0;
+    if (!r.main.fatal && r.incr.state) {
+        int loaded = r.incr.state->loaded, malformed = r.main.totals.malformed != 0;
         errors += run_state_end(&r);
         /* A normal outcome, said in one line: rows<1 makes it an alert. */
         if (!r.main.fatal && loaded && !rows && !malformed && !errors && !cfg->quiet)

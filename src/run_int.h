@@ -95,6 +95,18 @@ struct worker {
     FILE *diag;             /* its diagnostics (memory stream) */
 };
 
+/* What a run holds only for --state: run_state.c sets it up and tears it down. */
+struct run_incr {
+    struct state *state;      /* loaded at start; NULL without --state */
+    struct state *next_state; /* what to save once the report is delivered */
+    struct lock *state_lock;  /* held for the whole run */
+    unsigned char *claimed;   /* per state file record: an input has its path */
+    char **state_paths;       /* files of carried sessions that are not inputs */
+    size_t n_state_paths;
+    struct hashidx input_idx; /* input paths -> index */
+    struct hashidx state_idx; /* state_paths -> index */
+};
+
 struct run {
     const struct cli_config *cfg;
     FILE *out, *err;
@@ -106,21 +118,14 @@ struct run {
     struct filter *filter;       /* the main thread's filter, for carried sessions */
     struct tally main;           /* counts of sessions folded from carry */
     int walk_errors;             /* paths that could not be read or walked */
-    struct state *state;         /* --state: loaded at start; else NULL */
-    struct state *next_state;    /* --state: what to save once the report is delivered */
-    struct lock *state_lock;     /* --state: held for the whole run */
+    struct run_incr incr;        /* --state only (run_state.c's) */
     struct outfile *outfile;     /* --output: the report's temporary file; else NULL */
-    unsigned char *claimed;      /* per state file record: an input has its path */
-    char **state_paths;          /* files of carried sessions that are not inputs */
-    size_t n_state_paths;
-    struct hashidx input_idx;  /* --state: input paths -> index */
-    struct hashidx state_idx;  /* --state: state_paths -> index */
-    struct arg_found *found;   /* per path argument: what its inputs were */
-    int64_t now_s;             /* the run's time (EXTLS_NOW if set), for "still being written" */
-    struct progress *progress; /* drawn by the main thread only; NULL before setup */
-    char first_error[256];     /* first error printed, without "extls: " (--nagios) */
-    unsigned esc_style;        /* esc_field() style of CSV/TSV text (report_esc_style()) */
-    struct xlsx *xlsx;         /* 'sessions --format xlsx': the workbook; else NULL */
+    struct arg_found *found;     /* per path argument: what its inputs were */
+    int64_t now_s;               /* the run's time (EXTLS_NOW if set), for "still being written" */
+    struct progress *progress;   /* drawn by the main thread only; NULL before setup */
+    char first_error[256];       /* first error printed, without "extls: " (--nagios) */
+    unsigned esc_style;          /* esc_field() style of CSV/TSV text (report_esc_style()) */
+    struct xlsx *xlsx;           /* 'sessions --format xlsx': the workbook; else NULL */
 
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -237,6 +242,9 @@ int verdict_finish_nagios(struct run *r, int code, uint64_t rows);
 int run_merge(const struct cli_config *cfg, FILE *out, FILE *err);
 
 /* run_state.c: --state. */
+
+/* Free what --state held but its lock (released last, by the caller). */
+void run_incr_release(struct run_incr *incr);
 
 /* Load the state and carry its open sessions in; -1 after printing why. */
 int run_state_begin(struct run *r);

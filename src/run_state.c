@@ -18,6 +18,23 @@
 #include "platform.h"
 #include "xtime.h"
 
+void
+run_incr_release(struct run_incr *incr)
+{
+    struct state *st[2] = {incr->state, incr->next_state};
+    for (int i = 0; i < 2; i++) {
+        if (st[i])
+            state_release(st[i]);
+        free(st[i]);
+    }
+    free(incr->claimed);
+    for (size_t i = 0; i < incr->n_state_paths; i++)
+        free(incr->state_paths[i]);
+    free(incr->state_paths);
+    hashidx_release(&incr->input_idx);
+    hashidx_release(&incr->state_idx);
+}
+
 /* Do two tables group by the same keys in the same order? */
 static int
 same_keys(const struct agg *a, const struct agg *b)
@@ -39,7 +56,7 @@ input_index(const struct run *r, const char *path)
 {
     struct hashidx_iter it;
     uint32_t i;
-    hashidx_find(&r->input_idx, path_hash(path), &it);
+    hashidx_find(&r->incr.input_idx, path_hash(path), &it);
     while (hashidx_next(&it, &i)) {
         if (i < r->inputs.n && strcmp(r->inputs.v[i].path, path) == 0)
             return (long)i;
@@ -57,22 +74,23 @@ file_index(struct run *r, const char *path)
     struct hashidx_iter it;
     uint32_t i;
     uint64_t h = path_hash(path);
-    hashidx_find(&r->state_idx, h, &it);
+    hashidx_find(&r->incr.state_idx, h, &it);
     while (hashidx_next(&it, &i)) {
-        if (i < r->n_state_paths && strcmp(r->state_paths[i], path) == 0)
+        if (i < r->incr.n_state_paths && strcmp(r->incr.state_paths[i], path) == 0)
             return (uint32_t)(r->inputs.n + i);
     }
-    char **p = realloc(r->state_paths, (r->n_state_paths + 1) * sizeof(*p));
+    char **p = realloc(r->incr.state_paths, (r->incr.n_state_paths + 1) * sizeof(*p));
     char *copy = strdup(path);
     if (p)
-        r->state_paths = p;
-    if (!p || !copy || hashidx_add(&r->state_idx, h, (uint32_t)r->n_state_paths) != EXTLS_OK) {
+        r->incr.state_paths = p;
+    if (!p || !copy ||
+        hashidx_add(&r->incr.state_idx, h, (uint32_t)r->incr.n_state_paths) != EXTLS_OK) {
         free(copy);
         r->main.fatal = EXTLS_ENOMEM;
         return 0;
     }
-    p[r->n_state_paths] = copy;
-    return (uint32_t)(r->inputs.n + r->n_state_paths++);
+    p[r->incr.n_state_paths] = copy;
+    return (uint32_t)(r->inputs.n + r->incr.n_state_paths++);
 }
 
 /* The text of a time for option records: the value itself, so "-7d" stays "-7d". */
@@ -143,7 +161,7 @@ collect_opts(const struct cli_config *cfg, struct state *st)
 static int
 check_opts(struct run *r, const struct state *want)
 {
-    const struct state *have = r->state;
+    const struct state *have = r->incr.state;
     for (size_t i = 0; i < want->n_opts; i++) {
         const char *name = want->opts[i].name, *mine = want->opts[i].value;
         const char *theirs = state_get_opt(have, name);
@@ -181,17 +199,17 @@ run_state_begin(struct run *r)
             return -1;
         }
     }
-    r->state = malloc(sizeof(*r->state));
-    if (!r->state || state_init(r->state) != EXTLS_OK) {
+    r->incr.state = malloc(sizeof(*r->incr.state));
+    if (!r->incr.state || state_init(r->incr.state) != EXTLS_OK) {
         run_error(r, "%s", extls_strerror(EXTLS_ENOMEM));
         return -1;
     }
-    enum extls_status st = state_load(r->state, path, msg, sizeof(msg));
+    enum extls_status st = state_load(r->incr.state, path, msg, sizeof(msg));
     if (st != EXTLS_OK) {
         run_error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
         return -1;
     }
-    if (r->state->loaded) {
+    if (r->incr.state->loaded) {
         struct state want;
         int bad = state_init(&want) != EXTLS_OK || collect_opts(r->cfg, &want) != EXTLS_OK;
         if (bad)
@@ -204,15 +222,15 @@ run_state_begin(struct run *r)
     }
     struct agg *mine[STATE_MAX_AGGS];
     size_t n = tally_tables(&r->main, mine);
-    if (r->state->loaded && r->state->n_aggs != n) {
+    if (r->incr.state->loaded && r->incr.state->n_aggs != n) {
         run_error(r,
                   "state '%s' was written for another output (format or command); use the same "
                   "options, or a new state file",
                   path);
         return -1;
     }
-    for (size_t i = 0; i < r->state->n_aggs; i++) {
-        if (!same_keys(r->state->aggs[i], mine[i])) {
+    for (size_t i = 0; i < r->incr.state->n_aggs; i++) {
+        if (!same_keys(r->incr.state->aggs[i], mine[i])) {
             run_error(r,
                       "state '%s' was written for other --by keys; use the same options, or a new "
                       "state file",
@@ -221,23 +239,24 @@ run_state_begin(struct run *r)
         }
     }
     for (size_t i = 0; i < r->inputs.n; i++) {
-        if (hashidx_add(&r->input_idx, path_hash(r->inputs.v[i].path), (uint32_t)i) != EXTLS_OK) {
+        if (hashidx_add(&r->incr.input_idx, path_hash(r->inputs.v[i].path), (uint32_t)i) !=
+            EXTLS_OK) {
             run_error(r, "%s", extls_strerror(EXTLS_ENOMEM));
             return -1;
         }
     }
-    r->claimed = calloc(r->state->n_files + 1, 1);
-    if (!r->claimed) {
+    r->incr.claimed = calloc(r->incr.state->n_files + 1, 1);
+    if (!r->incr.claimed) {
         run_error(r, "%s", extls_strerror(EXTLS_ENOMEM));
         return -1;
     }
-    for (size_t i = 0; i < r->state->n_files; i++)
-        r->claimed[i] = input_index(r, r->state->files[i].path) >= 0;
+    for (size_t i = 0; i < r->incr.state->n_files; i++)
+        r->incr.claimed[i] = input_index(r, r->incr.state->files[i].path) >= 0;
     /* Sessions left open last time come first: their rows precede this run's. */
-    for (size_t i = 0; i < r->state->n_open && !r->main.fatal; i++) {
-        struct session *s = r->state->open[i];
-        s->file = file_index(r, r->state->open_path[i]);
-        r->state->open[i] = NULL;
+    for (size_t i = 0; i < r->incr.state->n_open && !r->main.fatal; i++) {
+        struct session *s = r->incr.state->open[i];
+        s->file = file_index(r, r->incr.state->open_path[i]);
+        r->incr.state->open[i] = NULL;
         if (!r->main.fatal)
             r->main.fatal = session_table_adopt(r->carry, s);
         else
@@ -249,7 +268,7 @@ run_state_begin(struct run *r)
 int
 run_late_rows(struct run *r, struct tally *t, FILE *diag, const struct session *s)
 {
-    const struct state_folded *f = state_find_folded(r->state, s->dir, s->connector->ptr,
+    const struct state_folded *f = state_find_folded(r->incr.state, s->dir, s->connector->ptr,
                                                      s->connector->len, s->sid, s->sid_len);
     if (!f)
         return 0;
@@ -305,7 +324,7 @@ series_of(struct state *st, const char *path, enum extls_dir dir, int64_t clock_
 static enum extls_status
 advance_clocks(struct run *r, struct state *next)
 {
-    const struct state *old = r->state;
+    const struct state *old = r->incr.state;
     for (size_t i = 0; i < old->n_series; i++) {
         const struct state_series *se = &old->series[i];
         uint32_t idx;
@@ -334,7 +353,7 @@ before(int64_t t, int64_t clock, int64_t span)
  * --state, after reading: sessions of a series quiet for the hold window
  * (by that series' clock) are counted and remembered as folded, the
  * others carried; late rows were set aside as they came. The running
- * counts and file records go to the new state, moved into r->next_state for
+ * counts and file records go to the new state, moved into r->incr.next_state for
  * run.c to save once the report is delivered. With
  * --report all the report shows the running counts plus the sessions
  * still open as they stand (they stay open in the state), else this run's.
@@ -344,7 +363,7 @@ int
 run_state_end(struct run *r)
 {
     struct state next;
-    struct state *old = r->state;
+    struct state *old = r->incr.state;
     int64_t hold = r->cfg->hold_ms;
     if (state_init(&next) != EXTLS_OK) {
         r->main.fatal = EXTLS_ENOMEM;
@@ -442,12 +461,12 @@ run_state_end(struct run *r)
             agg_class_totals(r->main.groups ? r->main.groups : mine[0], r->main.count);
     }
     /* Moved, not copied: the state owns only heap blocks, none pointing into itself. */
-    r->next_state = r->main.fatal ? NULL : malloc(sizeof(*r->next_state));
-    if (r->next_state)
-        *r->next_state = next;
+    r->incr.next_state = r->main.fatal ? NULL : malloc(sizeof(*r->incr.next_state));
+    if (r->incr.next_state)
+        *r->incr.next_state = next;
     else
         state_release(&next);
-    if (!r->next_state && !r->main.fatal)
+    if (!r->incr.next_state && !r->main.fatal)
         r->main.fatal = EXTLS_ENOMEM;
     return errors;
 }
