@@ -6,38 +6,14 @@
 #include "run_int.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "agg.h"
-#include "commit.h"
-#include "esc.h"
-#include "export.h"
-#include "filter.h"
-#include "gzin.h"
-#include "lock.h"
-#include "match.h"
 #include "merge.h"
-#include "progress.h"
 #include "nagios.h"
-#include "outfile.h"
 #include "platform.h"
-#include "reader.h"
-#include "report.h"
-#include "row.h"
-#include "server.h"
-#include "session.h"
-#include "state.h"
 #include "term.h"
-#include "threshold.h"
-#include "walk.h"
-#include "when.h"
-#include "xtime.h"
-#include "xlsx.h"
 
 /*
  * 'extls merge': every report read, or nothing written. Then the report
