@@ -87,16 +87,16 @@ teardown(void **state)
     return 0;
 }
 
-/* A record of `path` saved after SAVED bytes of TEXT (its head hashed over them). */
+/* A record of `path` whose first head_len bytes were head, saved at offset. */
 static void
-add_record(struct fixture *x, const char *path, size_t head_len)
+add_record(struct fixture *x, const char *path, const char *head, size_t head_len, uint64_t offset)
 {
     struct state_file rec;
     memset(&rec, 0, sizeof(rec));
     rec.path = (char *)path;
     rec.head_len = head_len;
-    rec.head_hash = state_head_hash(TEXT, head_len);
-    rec.pos.offset = SAVED;
+    rec.head_hash = state_head_hash(head, head_len);
+    rec.pos.offset = offset;
     rec.pos.line = 1;
     rec.pos.dir = EXTLS_DIR_RECEIVE;
     for (int c = 0; c < READER_N_COLS; c++)
@@ -145,8 +145,8 @@ static void
 test_known_files(void **state)
 {
     struct fixture *x = *state;
-    add_record(x, x->plain, strlen(TEXT));
-    add_record(x, x->gz, strlen(TEXT));
+    add_record(x, x->plain, TEXT, strlen(TEXT), SAVED);
+    add_record(x, x->gz, TEXT, strlen(TEXT), SAVED);
     const char *paths[] = {x->plain, x->gz};
     for (int i = 0; i < 2; i++) {
         struct resume_place place;
@@ -162,46 +162,22 @@ test_known_files(void **state)
     }
 }
 
-/* First bytes that do not hash as recorded: replaced, read from the start. */
+/* Read from the start and said: first bytes that do not hash as recorded; a gzip file shorter
+ * than its saved place. */
 static void
-test_replaced_file(void **state)
+test_replaced_files(void **state)
 {
     struct fixture *x = *state;
-    struct state_file rec;
-    memset(&rec, 0, sizeof(rec));
-    rec.path = x->plain;
-    rec.head_len = 4;
-    rec.head_hash = state_head_hash("LINE", 4);
-    rec.pos.offset = SAVED;
-    rec.pos.dir = EXTLS_DIR_RECEIVE;
-    assert_int_equal(state_add_file(&x->st, &rec), EXTLS_OK);
-    struct resume_place place;
-    char got[128];
-    assert_int_equal(resume(x, x->plain, &place, got, sizeof(got)), EXTLS_OK);
-    assert_true(place.replaced);
-    assert_string_equal(got, TEXT);
-}
-
-/* A gzip file shorter than its saved place: replaced, read from the start. */
-static void
-test_gzip_shorter(void **state)
-{
-    struct fixture *x = *state;
-    struct state_file rec;
-    memset(&rec, 0, sizeof(rec));
-    rec.path = x->gz;
-    rec.head_len = strlen(TEXT);
-    rec.head_hash = state_head_hash(TEXT, strlen(TEXT));
-    rec.pos.offset = 1000;
-    rec.pos.dir = EXTLS_DIR_RECEIVE;
-    for (int c = 0; c < READER_N_COLS; c++)
-        rec.pos.pos_of[c] = -1;
-    assert_int_equal(state_add_file(&x->st, &rec), EXTLS_OK);
-    struct resume_place place;
-    char got[128];
-    assert_int_equal(resume(x, x->gz, &place, got, sizeof(got)), EXTLS_OK);
-    assert_true(place.replaced);
-    assert_string_equal(got, TEXT);
+    add_record(x, x->plain, "LINE", 4, SAVED);
+    add_record(x, x->gz, TEXT, strlen(TEXT), 1000);
+    const char *paths[] = {x->plain, x->gz};
+    for (int i = 0; i < 2; i++) {
+        struct resume_place place;
+        char got[128];
+        assert_int_equal(resume(x, paths[i], &place, got, sizeof(got)), EXTLS_OK);
+        assert_true(place.replaced);
+        assert_string_equal(got, TEXT);
+    }
 }
 
 int
@@ -210,8 +186,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_new_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_known_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_replaced_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gzip_shorter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
