@@ -233,3 +233,31 @@ count_make_filter(struct run *r, struct filter **out)
     }
     return EXTLS_OK;
 }
+
+/*
+ * Server rule 3 (server.h) for --by server, and a warning about sessions
+ * left without a server name.
+ */
+enum extls_status
+run_fill_servers(struct run *r)
+{
+    size_t len = 0;
+    const struct server_names *seen = &r->main.servers;
+    const char *only = server_names_only(seen, &len);
+    enum extls_status st = only ? server_fill(&r->main.groups, only, len) : EXTLS_OK;
+    uint64_t unnamed = server_unnamed(r->main.groups);
+    if (st != EXTLS_OK || !unnamed || r->cfg->quiet)
+        return st;
+    if (seen->min)
+        run_error(r,
+                  "%llu sessions have no server name: send logs name none, and the receive "
+                  "connectors name several servers ('%s' to '%s'); run once per server with "
+                  "--server NAME",
+                  (unsigned long long)unnamed, seen->min, seen->max);
+    else
+        run_error(r,
+                  "%llu sessions have no server name: send logs name none, and no receive "
+                  "connector names one; give --server NAME",
+                  (unsigned long long)unnamed);
+    return EXTLS_OK;
+}

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * run.c: the pipeline of one run, and every diagnostic it prints.
+ * run.c: the order of one run, and nothing else: set up, read every input
+ * (pool.c: the workers; input.c: one input), count (count.c), write the
+ * report, deliver it, save the state (run_state.c), judge the exit status
+ * (verdict.c); every message is worded by diag.c.
  *
  * Each input is read by a worker with its own reader, matcher, session
  * table, filter and counts. Sessions that complete inside one input are
@@ -13,7 +16,8 @@
  * number and message, is the same.
  *
  * With --state, where each input goes on and which sessions are carried
- * between runs is run_state.c's (run_int.h holds what the two share). The
+ * between runs is run_state.c's and resume.c's (run_int.h holds what the
+ * files of a run share). The
  * order of a --state run is this file's: take the state's lock (lock.h) and
  * finish a commit an interrupted run left (commit.h); read; write the
  * report; deliver it (flushed and fsynced, or, with --output, complete in
@@ -203,34 +207,6 @@ setup(struct run *r)
         if (st != EXTLS_OK)
             return st;
     }
-    return EXTLS_OK;
-}
-
-/*
- * Server rule 3 (server.h) for --by server, and a warning about sessions
- * left without a server name.
- */
-enum extls_status
-run_fill_servers(struct run *r)
-{
-    size_t len = 0;
-    const struct server_names *seen = &r->main.servers;
-    const char *only = server_names_only(seen, &len);
-    enum extls_status st = only ? server_fill(&r->main.groups, only, len) : EXTLS_OK;
-    uint64_t unnamed = server_unnamed(r->main.groups);
-    if (st != EXTLS_OK || !unnamed || r->cfg->quiet)
-        return st;
-    if (seen->min)
-        run_error(r,
-                  "%llu sessions have no server name: send logs name none, and the receive "
-                  "connectors name several servers ('%s' to '%s'); run once per server with "
-                  "--server NAME",
-                  (unsigned long long)unnamed, seen->min, seen->max);
-    else
-        run_error(r,
-                  "%llu sessions have no server name: send logs name none, and no receive "
-                  "connector names one; give --server NAME",
-                  (unsigned long long)unnamed);
     return EXTLS_OK;
 }
 
