@@ -31,7 +31,10 @@ input_on_row(const struct reader_row *rr, void *user)
         w->tally.clock_ms = row.time_ms;
     if (row.time_ms > w->res->clock_ms[row.dir])
         w->res->clock_ms[row.dir] = row.time_ms;
-    w->tally.fatal = session_table_add(w->sessions, &row, &f, w->cur);
+    /* Counting a session folded here may have failed too: keep that error. */
+    enum extls_status st = session_table_add(w->sessions, &row, &f, w->cur);
+    if (st != EXTLS_OK)
+        w->tally.fatal = st;
     return w->tally.fatal;
 }
 
