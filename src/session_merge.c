@@ -190,6 +190,7 @@ session_of_row(struct strpool *pool, struct session *one, const struct row *r,
         one->proto = strpool_intern(pool, f->proto.ptr, f->proto.len);
         if (!one->proto)
             return EXTLS_ENOMEM;
+        one->cipher = one->mac = one->kx = (struct session_algo){NULL, 0};
         if (f->flags & MATCH_CIPHER) {
             const struct match_algo *m[3] = {&f->cipher, &f->mac, &f->kx};
             struct session_algo *a[3] = {&one->cipher, &one->mac, &one->kx};
@@ -239,8 +240,14 @@ enum extls_status
 session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
                   const struct match_facts *f, uint32_t file)
 {
+    /* Only what session_merge() reads unconditionally is set here: the rest
+     * is set with the flag that makes it read (zeroing the whole struct per
+     * row costs a fifth of the run time). */
     struct session one;
-    memset(&one, 0, sizeof(one));
+    one.flags = 0;
+    one.n_cmd = one.n_ok220 = 0;
+    one.host = NULL;
+    one.cert = NULL;
     enum extls_status st = session_of_row(pool, &one, r, f, file);
     if (st == EXTLS_OK)
         session_merge(s, &one);
