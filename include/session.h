@@ -25,28 +25,16 @@
  *      the next sequence number) is a 220 -> tls_unknown;
  *   4. otherwise -> none.
  *
- * The remote party's certificate (receive: the client's, when it presented
- * one; send: the server's), never our own: its subject and thumbprint from
- *   - the one-row form "Remote certificate Subject ..." (match.h);
- *   - a 6-row block: a "Certificate subject" row at seq h+1 and a
- *     "Certificate thumbprint" row at h+4 belong to the "Remote
- *     certificate" header at seq h (rows of a block are numbered in a run);
- *   - "Received certificate" at seq h: the thumbprint row at h+1.
- * Each value is taken from the lowest sequence number that qualifies. A
- * value row that arrives before its header (a block cut by a file boundary,
- * files read newest first) waits until the header with seq h is seen; two
- * of each value can wait (a boundary cuts at most one block), the lowest
- * seqs when more do. The seqs and kinds of the last SESSION_SEQS headers
- * seen are kept for value rows that come after them. This state is
- * allocated at a session's first certificate row: 216 bytes on 64-bit
- * systems, plus at most three subjects (taken, two waiting) of up to
- * SESSION_SUBJECT_MAX + 1 bytes and three thumbprints of up to 41.
+ * The remote party's certificate is reassembled by cert.h from the
+ * session's certificate rows, in any order; a session has one from its
+ * first certificate row on.
  */
 #ifndef EXTLS_SESSION_H
 #define EXTLS_SESSION_H
 
 #include <stdint.h>
 
+#include "cert.h"
 #include "extls.h"
 #include "match.h"
 #include "row.h"
@@ -54,10 +42,8 @@
 
 #define SESSION_ADDR_MAX 63 /* longest endpoint kept (bytes) */
 #define SESSION_SEQS 4      /* STARTTLS commands / 220 replies remembered per session */
-#define SESSION_SUBJECT_MAX EXTLS_NAME_MAX /* longest certificate subject kept (bytes) */
-#define SESSION_THUMB_MAX MATCH_THUMB_MAX  /* longest thumbprint kept (hex digits) */
-
-struct session_cert; /* private to session.c */
+#define SESSION_SUBJECT_MAX CERT_SUBJECT_MAX /* longest certificate subject kept (bytes) */
+#define SESSION_THUMB_MAX CERT_THUMB_MAX     /* longest thumbprint kept (hex digits) */
 
 struct session_algo {
     const struct span *name; /* interned; NULL when not logged */
@@ -95,7 +81,7 @@ struct session {
     int lead_220;
     uint64_t cmd_seq[SESSION_SEQS], ok220_seq[SESSION_SEQS];
     unsigned n_cmd, n_ok220;
-    struct session_cert *cert; /* NULL until a certificate row is seen */
+    struct cert *cert; /* NULL until a certificate row is seen */
 };
 
 /* The class of a session (rules above). */
@@ -113,34 +99,6 @@ const char *session_cert_subject(const struct session *s, size_t *len);
  * NUL-terminated); NULL when none was logged. Borrowed like s.
  */
 const char *session_cert_thumbprint(const struct session *s);
-
-/*
- * The certificate bookkeeping of a session as flat items, for the state
- * file (--state) to carry an open session to the next run exactly.
- */
-enum session_cert_what {
-    SESSION_CERT_TAKEN = 0, /* kind: 0 subject, 1 thumbprint */
-    SESSION_CERT_WAIT,      /* kind as above; slot: which waiting place */
-    SESSION_CERT_HEAD,      /* kind: enum match_cert_kind (0: empty); slot: ring place */
-};
-#define SESSION_CERT_ITEMS 12 /* most items a session has */
-
-struct session_cert_item {
-    unsigned what; /* enum session_cert_what */
-    unsigned kind;
-    unsigned slot;
-    uint64_t seq;
-    const char *text; /* TAKEN/WAIT: borrowed bytes; HEAD: NULL */
-    size_t len;
-};
-
-/* Fill out[] (SESSION_CERT_ITEMS places); returns the count (0: no certificate rows seen). */
-size_t session_cert_items(const struct session *s, struct session_cert_item *out, unsigned *n_head,
-                          unsigned *next_head);
-
-/* Rebuild the bookkeeping from items (texts copied); 0, or -1 when invalid or out of memory. */
-int session_cert_restore(struct session *s, const struct session_cert_item *items, size_t n,
-                         unsigned n_head, unsigned next_head);
 
 /* Called once per session when it is folded; `s` is borrowed for the call. */
 typedef void session_done_fn(const struct session *s, void *user);

@@ -18,150 +18,21 @@
 #include "platform.h"
 #include "xtime.h"
 
-/* Read up to `cap` plain bytes through gzin; returns the count or -1 (error reported). */
-static ssize_t
-read_plain(struct worker *w, uint32_t idx, char *buf, size_t cap)
-{
-    size_t got = 0;
-    while (got < cap) {
-        size_t n;
-        enum extls_status st = gzin_read(w->gz, buf + got, cap - got, &n);
-        if (st != EXTLS_OK) {
-            if (st == EXTLS_ENOMEM)
-                w->tally.fatal = st;
-            else
-                run_werror(w, "%s: %s", run_display_path(w->run, idx), gzin_message(w->gz));
-            return -1;
-        }
-        if (n == 0)
-            break;
-        got += n;
-    }
-    return (ssize_t)got;
-}
-
-/*
- * --state: position input idx (open as fd, gzin begun) where the last run
- * stopped, or at its start. Reads its first STATE_HEAD plain bytes into
- * w->head (they identify the file); the file is the one read last time
- * when those bytes match its record's (and, uncompressed, it is not
- * shorter), found by path or, renamed, by those bytes. Bytes already read
- * that the reader must see next are left in *pending. Returns -1 on a read
- * error (reported).
- */
-int
-run_resume_point(struct worker *w, int fd, uint32_t idx, const char **pending, size_t *n_pending)
-{
-    struct run *r = w->run;
-    const char *path = r->inputs.v[idx].path;
-    ssize_t got = read_plain(w, idx, w->head, STATE_HEAD);
-    *pending = NULL;
-    *n_pending = 0;
-    if (got < 0)
-        return -1;
-    w->head_got = (size_t)got;
-    const struct state_file *rec = state_find_file(r->state, path);
-    if (!rec && w->head_got == STATE_HEAD)
-        rec = state_find_head(r->state, state_head_hash(w->head, STATE_HEAD), r->claimed);
-    struct platform_stat sb;
-    int ok = rec && w->head_got >= rec->head_len &&
-             state_head_hash(w->head, (size_t)rec->head_len) == rec->head_hash;
-    if (ok && !gzin_is_gzip(w->gz) && w->head_got < STATE_HEAD && w->head_got == rec->pos.offset) {
-        /* A small file read to its end, which is where the last run stopped: no seek
-         * (a file known and unchanged, the common case, costs no more system calls). */
-        reader_resume(w->reader, &rec->pos);
-        return 0;
-    }
-    if (ok && !gzin_is_gzip(w->gz))
-        ok = platform_fstat(fd, &sb) == 0 && (uint64_t)sb.size >= rec->pos.offset;
-    if (ok && !gzin_is_gzip(w->gz)) {
-        /* Uncompressed: jump there. */
-        if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0) {
-            run_werror(w, "cannot seek in '%s': %s", path, strerror(errno));
-            return -1;
-        }
-        gzin_begin(w->gz, fd);
-        reader_resume(w->reader, &rec->pos);
-        return 0;
-    }
-    if (ok) {
-        /* Compressed: inflate again up to there. */
-        uint64_t at = w->head_got;
-        if (rec->pos.offset <= at) {
-            *pending = w->head + rec->pos.offset;
-            *n_pending = (size_t)(at - rec->pos.offset);
-            reader_resume(w->reader, &rec->pos);
-            return 0;
-        }
-        for (;;) {
-            ssize_t n = read_plain(w, idx, w->buf, READ_BUF);
-            if (n < 0)
-                return -1;
-            if (n == 0)
-                break; /* ended before the saved position: replaced */
-            if (at + (uint64_t)n > rec->pos.offset) {
-                size_t skip = (size_t)(rec->pos.offset - at);
-                *pending = w->buf + skip;
-                *n_pending = (size_t)n - skip;
-                reader_resume(w->reader, &rec->pos);
-                return 0;
-            }
-            at += (uint64_t)n;
-            if (at == rec->pos.offset) {
-                reader_resume(w->reader, &rec->pos);
-                return 0;
-            }
-        }
-        if (lseek(fd, 0, SEEK_SET) < 0) {
-            run_werror(w, "cannot seek in '%s': %s", path, strerror(errno));
-            return -1;
-        }
-        gzin_begin(w->gz, fd);
-        got = read_plain(w, idx, w->head, STATE_HEAD);
-        if (got < 0)
-            return -1;
-        w->head_got = (size_t)got;
-    }
-    if (rec)
-        run_werror(w,
-                   "'%s' was truncated or replaced since the last run; reading it from the start",
-                   path);
-    reader_begin(w->reader, r->inputs.v[idx].hint);
-    *pending = w->head;
-    *n_pending = w->head_got;
-    return 0;
-}
-
-/* --state: the record of input idx after reading it. */
 void
-run_new_record(struct worker *w, int fd, uint32_t idx)
+run_incr_release(struct run_incr *incr)
 {
-    struct result *res = &w->run->results[idx];
-    struct state_file *f = &res->rec;
-    struct platform_stat sb;
-    reader_get_pos(w->reader, &f->pos);
-    f->head_len = f->pos.offset < STATE_HEAD ? f->pos.offset : STATE_HEAD;
-    if (f->head_len > w->head_got)
-        f->head_len = w->head_got; /* cannot happen: the reader saw these bytes */
-    f->path = w->run->inputs.v[idx].path;
-    int have = platform_fstat(fd, &sb) == 0;
-    f->dev = have ? sb.dev : 0;
-    f->ino = have ? sb.ino : 0;
-    f->head_hash = state_head_hash(w->head, (size_t)f->head_len);
-    res->resumable = 1;
-}
-
-/* The tables of a tally, in a fixed order. */
-static size_t
-tally_tables(struct tally *t, struct agg **out)
-{
-    size_t n = 0;
-    struct agg *all[STATE_MAX_AGGS] = {t->groups, t->by_connector, t->by_remote, t->by_day};
-    for (int i = 0; i < STATE_MAX_AGGS; i++) {
-        if (all[i])
-            out[n++] = all[i];
+    struct state *st[2] = {incr->state, incr->next_state};
+    for (int i = 0; i < 2; i++) {
+        if (st[i])
+            state_release(st[i]);
+        free(st[i]);
     }
-    return n;
+    free(incr->claimed);
+    for (size_t i = 0; i < incr->n_state_paths; i++)
+        free(incr->state_paths[i]);
+    free(incr->state_paths);
+    hashidx_release(&incr->input_idx);
+    hashidx_release(&incr->state_idx);
 }
 
 /* Do two tables group by the same keys in the same order? */
@@ -185,7 +56,7 @@ input_index(const struct run *r, const char *path)
 {
     struct hashidx_iter it;
     uint32_t i;
-    hashidx_find(&r->input_idx, path_hash(path), &it);
+    hashidx_find(&r->incr.input_idx, path_hash(path), &it);
     while (hashidx_next(&it, &i)) {
         if (i < r->inputs.n && strcmp(r->inputs.v[i].path, path) == 0)
             return (long)i;
@@ -203,22 +74,23 @@ file_index(struct run *r, const char *path)
     struct hashidx_iter it;
     uint32_t i;
     uint64_t h = path_hash(path);
-    hashidx_find(&r->state_idx, h, &it);
+    hashidx_find(&r->incr.state_idx, h, &it);
     while (hashidx_next(&it, &i)) {
-        if (i < r->n_state_paths && strcmp(r->state_paths[i], path) == 0)
+        if (i < r->incr.n_state_paths && strcmp(r->incr.state_paths[i], path) == 0)
             return (uint32_t)(r->inputs.n + i);
     }
-    char **p = realloc(r->state_paths, (r->n_state_paths + 1) * sizeof(*p));
+    char **p = realloc(r->incr.state_paths, (r->incr.n_state_paths + 1) * sizeof(*p));
     char *copy = strdup(path);
     if (p)
-        r->state_paths = p;
-    if (!p || !copy || hashidx_add(&r->state_idx, h, (uint32_t)r->n_state_paths) != EXTLS_OK) {
+        r->incr.state_paths = p;
+    if (!p || !copy ||
+        hashidx_add(&r->incr.state_idx, h, (uint32_t)r->incr.n_state_paths) != EXTLS_OK) {
         free(copy);
         r->main.fatal = EXTLS_ENOMEM;
         return 0;
     }
-    p[r->n_state_paths] = copy;
-    return (uint32_t)(r->inputs.n + r->n_state_paths++);
+    p[r->incr.n_state_paths] = copy;
+    return (uint32_t)(r->inputs.n + r->incr.n_state_paths++);
 }
 
 /* The text of a time for option records: the value itself, so "-7d" stays "-7d". */
@@ -289,7 +161,7 @@ collect_opts(const struct cli_config *cfg, struct state *st)
 static int
 check_opts(struct run *r, const struct state *want)
 {
-    const struct state *have = r->state;
+    const struct state *have = r->incr.state;
     for (size_t i = 0; i < want->n_opts; i++) {
         const char *name = want->opts[i].name, *mine = want->opts[i].value;
         const char *theirs = state_get_opt(have, name);
@@ -327,17 +199,17 @@ run_state_begin(struct run *r)
             return -1;
         }
     }
-    r->state = malloc(sizeof(*r->state));
-    if (!r->state || state_init(r->state) != EXTLS_OK) {
+    r->incr.state = malloc(sizeof(*r->incr.state));
+    if (!r->incr.state || state_init(r->incr.state) != EXTLS_OK) {
         run_error(r, "%s", extls_strerror(EXTLS_ENOMEM));
         return -1;
     }
-    enum extls_status st = state_load(r->state, path, msg, sizeof(msg));
+    enum extls_status st = state_load(r->incr.state, path, msg, sizeof(msg));
     if (st != EXTLS_OK) {
         run_error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);
         return -1;
     }
-    if (r->state->loaded) {
+    if (r->incr.state->loaded) {
         struct state want;
         int bad = state_init(&want) != EXTLS_OK || collect_opts(r->cfg, &want) != EXTLS_OK;
         if (bad)
@@ -350,15 +222,15 @@ run_state_begin(struct run *r)
     }
     struct agg *mine[STATE_MAX_AGGS];
     size_t n = tally_tables(&r->main, mine);
-    if (r->state->loaded && r->state->n_aggs != n) {
+    if (r->incr.state->loaded && r->incr.state->n_aggs != n) {
         run_error(r,
                   "state '%s' was written for another output (format or command); use the same "
                   "options, or a new state file",
                   path);
         return -1;
     }
-    for (size_t i = 0; i < r->state->n_aggs; i++) {
-        if (!same_keys(r->state->aggs[i], mine[i])) {
+    for (size_t i = 0; i < r->incr.state->n_aggs; i++) {
+        if (!same_keys(r->incr.state->aggs[i], mine[i])) {
             run_error(r,
                       "state '%s' was written for other --by keys; use the same options, or a new "
                       "state file",
@@ -367,23 +239,24 @@ run_state_begin(struct run *r)
         }
     }
     for (size_t i = 0; i < r->inputs.n; i++) {
-        if (hashidx_add(&r->input_idx, path_hash(r->inputs.v[i].path), (uint32_t)i) != EXTLS_OK) {
+        if (hashidx_add(&r->incr.input_idx, path_hash(r->inputs.v[i].path), (uint32_t)i) !=
+            EXTLS_OK) {
             run_error(r, "%s", extls_strerror(EXTLS_ENOMEM));
             return -1;
         }
     }
-    r->claimed = calloc(r->state->n_files + 1, 1);
-    if (!r->claimed) {
+    r->incr.claimed = calloc(r->incr.state->n_files + 1, 1);
+    if (!r->incr.claimed) {
         run_error(r, "%s", extls_strerror(EXTLS_ENOMEM));
         return -1;
     }
-    for (size_t i = 0; i < r->state->n_files; i++)
-        r->claimed[i] = input_index(r, r->state->files[i].path) >= 0;
+    for (size_t i = 0; i < r->incr.state->n_files; i++)
+        r->incr.claimed[i] = input_index(r, r->incr.state->files[i].path) >= 0;
     /* Sessions left open last time come first: their rows precede this run's. */
-    for (size_t i = 0; i < r->state->n_open && !r->main.fatal; i++) {
-        struct session *s = r->state->open[i];
-        s->file = file_index(r, r->state->open_path[i]);
-        r->state->open[i] = NULL;
+    for (size_t i = 0; i < r->incr.state->n_open && !r->main.fatal; i++) {
+        struct session *s = r->incr.state->open[i];
+        s->file = file_index(r, r->incr.state->open_path[i]);
+        r->incr.state->open[i] = NULL;
         if (!r->main.fatal)
             r->main.fatal = session_table_adopt(r->carry, s);
         else
@@ -395,7 +268,7 @@ run_state_begin(struct run *r)
 int
 run_late_rows(struct run *r, struct tally *t, FILE *diag, const struct session *s)
 {
-    const struct state_folded *f = state_find_folded(r->state, s->dir, s->connector->ptr,
+    const struct state_folded *f = state_find_folded(r->incr.state, s->dir, s->connector->ptr,
                                                      s->connector->len, s->sid, s->sid_len);
     if (!f)
         return 0;
@@ -451,7 +324,7 @@ series_of(struct state *st, const char *path, enum extls_dir dir, int64_t clock_
 static enum extls_status
 advance_clocks(struct run *r, struct state *next)
 {
-    const struct state *old = r->state;
+    const struct state *old = r->incr.state;
     for (size_t i = 0; i < old->n_series; i++) {
         const struct state_series *se = &old->series[i];
         uint32_t idx;
@@ -480,7 +353,7 @@ before(int64_t t, int64_t clock, int64_t span)
  * --state, after reading: sessions of a series quiet for the hold window
  * (by that series' clock) are counted and remembered as folded, the
  * others carried; late rows were set aside as they came. The running
- * counts and file records go to the new state, moved into r->next_state for
+ * counts and file records go to the new state, moved into r->incr.next_state for
  * run.c to save once the report is delivered. With
  * --report all the report shows the running counts plus the sessions
  * still open as they stand (they stay open in the state), else this run's.
@@ -490,7 +363,7 @@ int
 run_state_end(struct run *r)
 {
     struct state next;
-    struct state *old = r->state;
+    struct state *old = r->incr.state;
     int64_t hold = r->cfg->hold_ms;
     if (state_init(&next) != EXTLS_OK) {
         r->main.fatal = EXTLS_ENOMEM;
@@ -569,15 +442,7 @@ run_state_end(struct run *r)
     t->files = next.n_files;
     t->files_skipped = run_totals.files_skipped;
     t->files_failed = run_totals.files_failed;
-    t->rows += o->rows;
-    t->malformed += o->malformed;
-    t->sessions += o->sessions;
-    t->excluded += o->excluded;
-    t->late_rows += o->late_rows;
-    if (o->first_ms < t->first_ms)
-        t->first_ms = o->first_ms;
-    if (o->last_ms > t->last_ms)
-        t->last_ms = o->last_ms;
+    tally_add_totals(t, o);
 
     int errors = 0;
     if (!r->main.fatal && r->cfg->report_all && r->cfg->command == CLI_REPORT) {
@@ -596,12 +461,12 @@ run_state_end(struct run *r)
             agg_class_totals(r->main.groups ? r->main.groups : mine[0], r->main.count);
     }
     /* Moved, not copied: the state owns only heap blocks, none pointing into itself. */
-    r->next_state = r->main.fatal ? NULL : malloc(sizeof(*r->next_state));
-    if (r->next_state)
-        *r->next_state = next;
+    r->incr.next_state = r->main.fatal ? NULL : malloc(sizeof(*r->incr.next_state));
+    if (r->incr.next_state)
+        *r->incr.next_state = next;
     else
         state_release(&next);
-    if (!r->next_state && !r->main.fatal)
+    if (!r->incr.next_state && !r->main.fatal)
         r->main.fatal = EXTLS_ENOMEM;
     return errors;
 }

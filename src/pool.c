@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pool.c: the worker pool: workers set up and released, inputs handed out in order, results merged
+ * strictly in input order.
+ */
+#include "run.h"
+#include "run_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+
+/* Merge input idx's result into the run (main thread, in input order). */
+static void
+merge_result(struct run *r, uint32_t idx)
+{
+    struct result *res = &r->results[idx];
+    if (res->diag_len) {
+        progress_clear(r->progress);
+        fwrite(res->diag, 1, res->diag_len, r->err);
+    }
+    free(res->diag);
+    res->diag = NULL;
+    r->main.totals.files += (uint64_t)res->read;
+    r->main.totals.files_skipped += (uint64_t)res->skipped;
+    r->main.totals.skipped_kind[res->kind] += (uint64_t)res->skipped;
+    r->main.totals.files_failed += (uint64_t)res->failed;
+    struct arg_found *f = &r->found[r->inputs.v[idx].arg];
+    if (res->errors)
+        f->errors++;
+    else if (res->kind == EXTLS_KIND_PROTOCOL)
+        f->protocol++;
+    else
+        f->kind[res->kind]++;
+    if (res->errors && !r->first_error[0])
+        memcpy(r->first_error, res->error, sizeof(r->first_error));
+    for (size_t i = 0; i < res->n_open; i++) {
+        if (r->main.fatal) {
+            session_free(res->open[i]);
+            continue;
+        }
+        r->main.fatal = session_table_adopt(r->carry, res->open[i]);
+    }
+    free(res->open);
+    res->open = NULL;
+    res->n_open = 0;
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct run *r = w->run;
+    unsigned ahead = r->n_workers * AHEAD_PER_JOB;
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        while (!r->stop && r->next < r->inputs.n && r->next >= r->merged + ahead)
+            pthread_cond_wait(&r->changed, &r->lock);
+        if (r->stop || r->next >= r->inputs.n)
+            break;
+        uint32_t idx = r->next++;
+        pthread_mutex_unlock(&r->lock);
+        input_read(w, idx);
+        pthread_mutex_lock(&r->lock);
+        r->results[idx].ready = 1;
+        if (w->tally.fatal)
+            r->stop = 1;
+        pthread_cond_broadcast(&r->changed);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+enum extls_status
+worker_init(struct run *r, struct worker *w)
+{
+    struct reader_callbacks cb = {input_on_row, diag_on_problem, w};
+    w->run = r;
+    enum extls_status st = count_make_filter(r, &w->filter);
+    if (st != EXTLS_OK)
+        return st;
+    st = tally_init(&w->tally, r->cfg);
+    if (st != EXTLS_OK)
+        return st;
+    w->reader = reader_new(&cb);
+    w->matcher = matcher_new();
+    w->sessions = session_table_new(count_done_in_input, w);
+    w->gz = gzin_new();
+    w->buf = malloc(READ_BUF);
+    if (!w->reader || !w->matcher || !w->sessions || !w->gz || !w->buf)
+        return EXTLS_ENOMEM;
+    reader_set_full_parse(w->reader, r->cfg->full_parse);
+    return EXTLS_OK;
+}
+
+void
+worker_release(struct worker *w)
+{
+    reader_free(w->reader);
+    matcher_free(w->matcher);
+    session_table_free(w->sessions);
+    filter_free(w->filter);
+    tally_release(&w->tally);
+    gzin_free(w->gz);
+    free(w->buf);
+}
+
+unsigned
+pool_choose_workers(const struct cli_config *cfg, size_t n_inputs)
+{
+    unsigned n = cfg->jobs;
+    if (n == 0) {
+        n = platform_cpu_count();
+    }
+    if (cfg->command == CLI_SESSIONS)
+        n = 1; /* records stream out as sessions complete, in one order */
+    if (n > n_inputs)
+        n = n_inputs ? (unsigned)n_inputs : 1;
+    return n > CLI_MAX_JOBS ? CLI_MAX_JOBS : n;
+}
+
+/*
+ * Wait (lock held) for a worker to signal; while the progress line is
+ * shown, wake every interval to redraw it (the main thread is its printer).
+ */
+static void
+wait_changed(struct run *r)
+{
+    if (!progress_active(r->progress)) {
+        pthread_cond_wait(&r->changed, &r->lock);
+        return;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += PROGRESS_INTERVAL_MS * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_cond_timedwait(&r->changed, &r->lock, &until);
+    pthread_mutex_unlock(&r->lock);
+    progress_tick(r->progress);
+    pthread_mutex_lock(&r->lock);
+}
+
+/* Read every input and merge in order; returns the number of input errors. */
+int
+pool_read_all(struct run *r)
+{
+    int errors = 0;
+    int threaded = r->n_workers > 1;
+    unsigned started = 0;
+    if (threaded) {
+        for (; started < r->n_workers; started++) {
+            if (pthread_create(&r->workers[started].thread, NULL, worker_main,
+                               &r->workers[started]) != 0)
+                break;
+        }
+        if (started == 0)
+            threaded = 0;
+    }
+    if (!threaded)
+        r->workers[0].prints_progress = 1; /* no other thread runs */
+    for (uint32_t i = 0; i < r->inputs.n; i++) {
+        if (threaded) {
+            pthread_mutex_lock(&r->lock);
+            while (!r->results[i].ready && !r->stop)
+                wait_changed(r);
+            int ready = r->results[i].ready;
+            pthread_mutex_unlock(&r->lock);
+            if (!ready)
+                break;
+        } else {
+            input_read(&r->workers[0], i);
+            if (r->workers[0].tally.fatal)
+                break;
+        }
+        errors += r->results[i].errors;
+        merge_result(r, i);
+        pthread_mutex_lock(&r->lock);
+        r->merged = i + 1;
+        if (r->main.fatal)
+            r->stop = 1;
+        pthread_cond_broadcast(&r->changed);
+        pthread_mutex_unlock(&r->lock);
+        if (r->main.fatal)
+            break;
+    }
+    if (threaded) {
+        pthread_mutex_lock(&r->lock);
+        r->stop = 1;
+        pthread_cond_broadcast(&r->changed);
+        pthread_mutex_unlock(&r->lock);
+        for (unsigned i = 0; i < started; i++)
+            pthread_join(r->workers[i].thread, NULL);
+    }
+    progress_stop(r->progress);
+    return errors;
+}
