@@ -5,7 +5,7 @@
  * FrontEnd receive and a Hub send file series (BOM, header, CRLF rows,
  * hourly names, rollover at a size cap) with many sessions interleaved, so
  * some sessions cross files. Not part of extls (never installed); it borrows only its calendar
- * (xtime.h). The same options always give the same bytes.
+ * (isotime.h). The same options always give the same bytes.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* gmtime_r, mkdir, clock_gettime when built alone */
@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "xtime.h"
+#include "isotime.h"
 
 #define MIB (1024ull * 1024ull)
 #define OUT_BUF (4u * 1024u * 1024u) /* write buffer per file series */
@@ -121,14 +121,14 @@ fmt(char *dst, size_t cap, const char *f, ...)
     return (size_t)n;
 }
 
-/* ---- calendar: the project's own (xtime.h) ---- */
+/* ---- calendar: the project's own (isotime.h) ---- */
 
 /* yyyymmdd of day `day` (days since 1970-01-01), for file names. */
 static void
 compact_day(int64_t day, char out[9])
 {
-    char iso[XTIME_BUF];
-    xtime_format_day(day * 86400000, iso);
+    char iso[ISOTIME_BUF];
+    isotime_format_day(day * 86400000, iso);
     memcpy(out, iso, 4);
     memcpy(out + 4, iso + 5, 2);
     memcpy(out + 6, iso + 8, 2);
@@ -352,8 +352,8 @@ series_rollover(struct gen *g, struct series *s, int64_t ms)
         die("cannot create '%s': %s (use an empty --out folder)", path, strerror(errno));
     s->files++;
     s->file_bytes = 0;
-    char date[XTIME_BUF], head[512];
-    xtime_format(ms, date);
+    char date[ISOTIME_BUF], head[512];
+    isotime_format(ms, date);
     size_t n = fmt(head, sizeof(head),
                    "\xEF\xBB\xBF#Software: Microsoft Exchange Server\r\n"
                    "#Version: 15.0.0.0\r\n"
@@ -547,8 +547,8 @@ build_receive(struct gen *g, struct slot *s)
 {
     struct rng *r = &g->rng;
     int64_t ms = g->now_us / 1000;
-    char when[XTIME_BUF];
-    xtime_format(ms, when);
+    char when[ISOTIME_BUF];
+    isotime_format(ms, when);
     const char *cmd = s->conn->anon ? "X-ANONYMOUSTLS" : "STARTTLS";
 
     add_row(s, '+', "", "");
@@ -790,8 +790,8 @@ put_time(struct gen *g, char *p, int64_t ms)
 {
     int64_t day = ms / 86400000;
     if (day != g->day) {
-        char iso[XTIME_BUF];
-        fmt(g->day_str, sizeof(g->day_str), "%sT", xtime_format_day(ms, iso));
+        char iso[ISOTIME_BUF];
+        fmt(g->day_str, sizeof(g->day_str), "%sT", isotime_format_day(ms, iso));
         g->day = day;
     }
     unsigned r = (unsigned)(ms % 86400000);
@@ -991,8 +991,8 @@ main(int argc, char **argv)
     g.day = -1;
     g.malformed_every = malformed_every;
     g.malformed_phase = rng_next(&g.rng) % malformed_every;
-    g.now_us =
-        xtime_days_from_civil(2024, 3, 11) * 86400000000ll + (8 * 3600 + 59 * 60 + 10) * 1000000ll;
+    g.now_us = isotime_days_from_civil(2024, 3, 11) * 86400000000ll +
+               (8 * 3600 + 59 * 60 + 10) * 1000000ll;
     g.next_sid[D_RECV] = 0x08DC41A200000000ull + (seed % 4096) * 0x1000000ull;
     g.next_sid[D_SEND] = g.next_sid[D_RECV] + 0x80000000ull;
     init_remotes(&g.rng);

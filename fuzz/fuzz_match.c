@@ -3,7 +3,7 @@
  * fuzz_match.c: match_row(), match_protocol_class() and row_decode() on
  * arbitrary field values, each compared with an independent reimplementation
  * of what match.h and row.h promise (written from the documentation, not
- * from match.c / row.c / xtime.c).
+ * from match.c / row.c / isotime.c).
  *
  * Input: byte 0 picks the event, byte 1 the direction; the rest is cut at
  * NUL bytes into data, context, date-time, sequence-number and
@@ -17,7 +17,7 @@
 #include "fuzz.h"
 #include "match.h"
 #include "row.h"
-#include "xtime.h"
+#include "isotime.h"
 
 struct piece {
     const char *p;
@@ -404,11 +404,11 @@ check_decode(struct piece time, struct piece seq, struct piece endpoint, unsigne
                        : !ev_ok  ? "unknown event"
                                  : NULL;
     struct row out;
-    /* Once with the minute cache of xtime_parse() primed elsewhere, once with this minute. */
+    /* Once with the minute cache of isotime_parse() primed elsewhere, once with this minute. */
     for (int pass = 0; pass < 2; pass++) {
         int64_t ignored;
         if (pass == 0)
-            FUZZ_CHECK(xtime_parse("1999-12-31T23:59:59.999Z", 24, &ignored) == 0);
+            FUZZ_CHECK(isotime_parse("1999-12-31T23:59:59.999Z", 24, &ignored) == 0);
         const char *why = row_decode(&in, &out);
         FUZZ_CHECK(why == want || (why && want && strcmp(why, want) == 0));
         if (why)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_pipeline.c: arbitrary bytes through reader -> row -> match ->
- * session, the pipeline of one input in src/run.c, with invariants checked
+ * session, the pipeline of one input in src/run/run.c, with invariants checked
  * on every input, not only "no crash":
  *
  *   1. every folded session is counted in exactly one class (the class

@@ -129,7 +129,7 @@ add_test(NAME e2e_html_chromium
 set_tests_properties(e2e_html_wellformed e2e_html_chromium PROPERTIES LABELS e2e TIMEOUT 300)
 set_tests_properties(e2e_html_chromium PROPERTIES SKIP_RETURN_CODE 77)
 
-# The server key (server.h) and extls merge (merge.h, docs/scale-out.md).
+# The server key (servername.h) and extls merge (merge.h, docs/scale-out.md).
 set(MD tests/merge-data)
 extls_e2e(by_server_2019 ARGS -q --format csv --by server,direction,connector ${S19})
 extls_e2e(by_server_two_trees ARGS --format tsv --by server,direction ${S10} ${S19})

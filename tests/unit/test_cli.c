@@ -65,7 +65,7 @@ defaults_with_one_path(void **state)
     assert_int_equal(cfg.fail_on.n, 0);
     assert_int_equal(cfg.warn_on.n, 0);
     assert_int_equal(cfg.nagios, 0);
-    assert_int_equal(cfg.tz, WHEN_UTC);
+    assert_int_equal(cfg.tz, CALENDAR_UTC);
     assert_null(cfg.since_text);
     assert_null(cfg.until_text);
     assert_int_equal(cfg.quiet, 0);
@@ -327,7 +327,7 @@ relative_times_use_extls_now(void **state)
     tzset();
     char *a4[] = {"extls", "--since", "yesterday", "--tz", "local", "x"};
     assert_int_equal(parse(&cfg, ARGC(a4), a4), CLI_OK);
-    assert_int_equal(cfg.tz, WHEN_LOCAL);
+    assert_int_equal(cfg.tz, CALENDAR_LOCAL);
     /* 06:00Z is 01:00 on the 12th in New York: yesterday began 2023-01-11T05:00Z. */
     assert_true(cfg.since == DAY0 + 5 * 3600000LL);
     char *a5[] = {"extls", "--tz", "local", "--until", "2023-01-11", "x"};
@@ -364,10 +364,10 @@ tz_values(void **state)
     struct cli_config cfg;
     char *a1[] = {"extls", "--tz", "utc", "x"};
     assert_int_equal(parse(&cfg, ARGC(a1), a1), CLI_OK);
-    assert_int_equal(cfg.tz, WHEN_UTC);
+    assert_int_equal(cfg.tz, CALENDAR_UTC);
     char *a2[] = {"extls", "--tz=local", "x"};
     assert_int_equal(parse(&cfg, ARGC(a2), a2), CLI_OK);
-    assert_int_equal(cfg.tz, WHEN_LOCAL);
+    assert_int_equal(cfg.tz, CALENDAR_LOCAL);
     /* tz database names are tried as zone files (tz-iana.sh); these are none. */
     char *a3[] = {"extls", "--tz", "Mars/Olympus_Mons", "x"};
     check_usage(ARGC(a3), a3,

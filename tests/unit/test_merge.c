@@ -346,11 +346,12 @@ static void
 overflow_refused(void **state)
 {
     (void)state;
-    static const char huge[] = TOTALS(
-        1, 1, 0, 9223372036854775807, 0, 0, 0, "\"" D1 "10:00:00.000Z\"",
-        "\"" D1 "10:00:00.000Z\"") "\n" GROUP("send", "Outbound", 9223372036854775807,
-                                              TLS(0, 0, 0, 0, 0, 0, 0, 0, 9223372036854775807),
-                                              D1 "10:00:00.000Z", D1 "10:00:00.000Z", 0, 0) "\n]}\n";
+    static const char huge[] =
+        TOTALS(1, 1, 0, 9223372036854775807, 0, 0, 0, "\"" D1 "10:00:00.000Z\"",
+               "\"" D1
+               "10:00:00.000Z\"") "\n" GROUP("send", "Outbound", 9223372036854775807,
+                                             TLS(0, 0, 0, 0, 0, 0, 0, 0, 9223372036854775807),
+                                             D1 "10:00:00.000Z", D1 "10:00:00.000Z", 0, 0) "\n]}\n";
     char *out, msg[600];
     /* 2 * (2^63 - 1) = 2^64 - 2 sessions of send/Outbound, then 3 more. */
     const char *const v[] = {huge, huge, report_b};

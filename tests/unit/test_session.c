@@ -18,7 +18,7 @@
 #include "match.h"
 #include "row.h"
 #include "session.h"
-#include "xtime.h"
+#include "isotime.h"
 
 #define MAX_GOT 16
 #define RECV EXTLS_DIR_RECEIVE
@@ -197,7 +197,7 @@ static int64_t
 ms(const char *iso)
 {
     int64_t v = 0;
-    assert_int_equal(xtime_parse(iso, strlen(iso), &v), 0);
+    assert_int_equal(isotime_parse(iso, strlen(iso), &v), 0);
     return v;
 }
 
@@ -230,7 +230,7 @@ static void
 feed_log(struct fx *x, enum extls_dir dir, const char *conn, const char *sid,
          const struct lrow *rows, size_t from, size_t to, int backwards)
 {
-    char time[XTIME_BUF];
+    char time[ISOTIME_BUF];
     for (size_t k = from; k < to; k++) {
         const struct lrow *r = &rows[backwards ? to - 1 - (k - from) : k];
         snprintf(time, sizeof(time), DAY "%sZ", r->tod);

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/run_int.h"
+#include "../../src/run/run_int.h"
 #include "nagios.h"
 #include "run.h"
 
