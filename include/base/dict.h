@@ -150,9 +150,8 @@ void *dict_iter_next(struct dict_iter *it);
 static inline void *
 dict_pos_rec(size_t i)
 {
-    return (
-        void *)(uintptr_t)(i +
-                           1); // NOLINT(performance-no-int-to-ptr): an index, never dereferenced
+    /* An index, never dereferenced. */
+    return (void *)(uintptr_t)(i + 1); // NOLINT(performance-no-int-to-ptr)
 }
 
 static inline size_t

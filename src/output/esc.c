@@ -164,7 +164,7 @@ esc_visible(unsigned cp, char rep[3])
         return 3;
     }
     if (is_control(cp) || is_noncharacter(cp)) {
-        memcpy(rep, REPLACEMENT, 3);
+        rep[0] = (char)0xEF, rep[1] = (char)0xBF, rep[2] = (char)0xBD; /* REPLACEMENT, no NUL */
         return 3;
     }
     return 0;
