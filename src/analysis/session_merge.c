@@ -62,6 +62,24 @@ remember(uint64_t *arr, unsigned *n, uint64_t seq)
         arr[(*n)++] = seq;
 }
 
+/*
+ * The rules of the facts kept from one row (the one with the lowest
+ * sequence number for the endpoints): session_merge() applies them, and
+ * session_merge_row() asks them first, so that a row copies only the facts
+ * that will be kept.
+ */
+static int
+remote_wins(const struct session *s, uint64_t seq)
+{
+    return !(s->flags & S_REMOTE) || seq < s->remote_seq;
+}
+
+static int
+local_wins(const struct session *s, uint64_t seq)
+{
+    return !(s->flags & S_LOCAL) || seq < s->local_seq;
+}
+
 /* Is (kind, seq) a better host source than what s has? */
 static int
 better_host(const struct session *s, enum match_host_kind kind, uint64_t seq)
@@ -96,13 +114,12 @@ session_merge(struct session *dst, struct session *src)
         dst->flags |= S_DISCONNECT;
         dst->disc_seq = src->disc_seq;
     }
-    if ((src->flags & S_REMOTE) &&
-        (!(dst->flags & S_REMOTE) || src->remote_seq < dst->remote_seq)) {
+    if ((src->flags & S_REMOTE) && remote_wins(dst, src->remote_seq)) {
         memcpy(dst->remote, src->remote, sizeof(dst->remote));
         dst->remote_seq = src->remote_seq;
         dst->flags |= S_REMOTE;
     }
-    if ((src->flags & S_LOCAL) && (!(dst->flags & S_LOCAL) || src->local_seq < dst->local_seq)) {
+    if ((src->flags & S_LOCAL) && local_wins(dst, src->local_seq)) {
         memcpy(dst->local, src->local, sizeof(dst->local));
         dst->local_seq = src->local_seq;
         dst->flags |= S_LOCAL;
@@ -155,14 +172,16 @@ session_merge(struct session *dst, struct session *src)
 }
 
 /*
- * Make `one` (zeroed by the caller) the session of row r alone: every fact
- * of the row, with no rule applied, so that merge_session() is the only
- * place that decides which fact wins. Strings are interned in t's pool,
- * the host name and certificate are on the heap (one owns them).
+ * Make `one` (zeroed by the caller) the session of row r alone, to be
+ * merged into `into`: every fact of the row, except the endpoints and the
+ * host name when the rules above say `into` keeps its own (they would be
+ * copied only to be dropped), so that session_merge() decides which fact
+ * wins. Strings are interned in the pool, the host name and certificate
+ * are on the heap (one owns them).
  */
 static enum extls_status
-session_of_row(struct strpool *pool, struct session *one, const struct row *r,
-               const struct match_facts *f, uint32_t file)
+session_of_row(struct strpool *pool, struct session *one, const struct session *into,
+               const struct row *r, const struct match_facts *f, uint32_t file)
 {
     uint64_t seq = r->seq;
     one->start_ms = one->end_ms = r->time_ms;
@@ -176,12 +195,12 @@ session_of_row(struct strpool *pool, struct session *one, const struct row *r,
         one->flags |= S_DISCONNECT;
         one->disc_seq = seq;
     }
-    if (r->remote.len) {
+    if (r->remote.len && remote_wins(into, seq)) {
         copy_bounded(one->remote, r->remote);
         one->remote_seq = seq;
         one->flags |= S_REMOTE;
     }
-    if (r->local.len) {
+    if (r->local.len && local_wins(into, seq)) {
         copy_bounded(one->local, r->local);
         one->local_seq = seq;
         one->flags |= S_LOCAL;
@@ -221,7 +240,7 @@ session_of_row(struct strpool *pool, struct session *one, const struct row *r,
         if (f->reply_code == 220)
             remember(one->ok220_seq, &one->n_ok220, seq);
     }
-    if (f->flags & MATCH_HOST) {
+    if ((f->flags & MATCH_HOST) && better_host(into, f->host_kind, seq)) {
         if (set_string(&one->host, &one->host_len, f->host) != 0)
             return EXTLS_ENOMEM;
         one->host_kind = f->host_kind;
@@ -248,7 +267,7 @@ session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
     one.n_cmd = one.n_ok220 = 0;
     one.host = NULL;
     one.cert = NULL;
-    enum extls_status st = session_of_row(pool, &one, r, f, file);
+    enum extls_status st = session_of_row(pool, &one, s, r, f, file);
     if (st == EXTLS_OK)
         session_merge(s, &one);
     free(one.host);
