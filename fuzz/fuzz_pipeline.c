@@ -147,7 +147,7 @@ put_algo(FILE *log, const char *what, const struct session_algo *a)
     fprintf(log, "/%u", a->bits);
 }
 
-static void
+static enum extls_status
 on_done(const struct session *s, void *user)
 {
     struct outcome *o = user;
@@ -181,6 +181,7 @@ on_done(const struct session *s, void *user)
     put_algo(o->log, "mac", &s->mac);
     put_algo(o->log, "kx", &s->kx);
     fputc('\n', o->log);
+    return EXTLS_OK;
 }
 
 static void

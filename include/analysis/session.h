@@ -100,8 +100,13 @@ const char *session_cert_subject(const struct session *s, size_t *len);
  */
 const char *session_cert_thumbprint(const struct session *s);
 
-/* Called once per session when it is folded; `s` is borrowed for the call. */
-typedef void session_done_fn(const struct session *s, void *user);
+/*
+ * Called once per session when it is folded; `s` is borrowed for the call.
+ * Returns EXTLS_OK or an error, which the table function that folded the
+ * session returns (the session is folded and freed either way; a flush
+ * then folds the rest without calling done again).
+ */
+typedef enum extls_status session_done_fn(const struct session *s, void *user);
 
 struct session_table;
 

@@ -247,16 +247,18 @@ put_at(struct session_table *t, size_t i, uint64_t h, struct session *s)
         t->peak = t->n;
 }
 
-/* Fold the session in slot i when all its rows are in. */
-static void
+/* Fold the session in slot i when all its rows are in; done's status. */
+static enum extls_status
 fold_if_complete(struct session_table *t, size_t i)
 {
     struct session *s = t->slot[i].s;
+    enum extls_status st = EXTLS_OK;
     if (session_is_complete(s)) {
         remove_at(t, i);
-        t->done(s, t->user);
+        st = t->done(s, t->user);
         session_free(s);
     }
+    return st;
 }
 
 enum extls_status
@@ -280,8 +282,7 @@ session_table_add(struct session_table *t, const struct row *r, const struct mat
     enum extls_status st = session_merge_row(t->pool, s, r, f, file);
     if (st != EXTLS_OK)
         return st;
-    fold_if_complete(t, i);
-    return EXTLS_OK;
+    return fold_if_complete(t, i);
 }
 
 /* Flush order: earliest start first, then direction, connector, session-id. */
@@ -336,12 +337,14 @@ session_table_flush(struct session_table *t)
     struct session **all = session_table_drain(t, &n);
     if (!all)
         return t->n ? EXTLS_ENOMEM : EXTLS_OK;
+    enum extls_status st = EXTLS_OK;
     for (size_t i = 0; i < n; i++) {
-        t->done(all[i], t->user);
+        if (st == EXTLS_OK)
+            st = t->done(all[i], t->user);
         session_free(all[i]);
     }
     free(all);
-    return EXTLS_OK;
+    return st;
 }
 
 /* Re-intern a string of another table's pool in this one. */
@@ -382,6 +385,5 @@ session_table_adopt(struct session_table *t, struct session *s)
         session_merge(d, s);
         session_free(s);
     }
-    fold_if_complete(t, i);
-    return EXTLS_OK;
+    return fold_if_complete(t, i);
 }

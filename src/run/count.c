@@ -11,17 +11,19 @@
 #include "xlsx.h"
 
 /* Count one finished session (or write it out) in a tally. */
-void
+enum extls_status
 run_count_session(struct run *r, struct tally *t, struct filter *flt, const struct session *s)
 {
-    if (t->fatal)
-        return;
+    enum extls_status st;
     int by_server = t->groups && (agg_keys_mask(t->groups) & AGG_BIT(AGG_SERVER));
-    if ((by_server || r->cfg->format == REPORT_HTML) && !r->cfg->server)
-        t->fatal = server_names_note(&t->servers, s->dir, s->connector->ptr, s->connector->len);
+    if ((by_server || r->cfg->format == REPORT_HTML) && !r->cfg->server) {
+        st = server_names_note(&t->servers, s->dir, s->connector->ptr, s->connector->len);
+        if (st != EXTLS_OK)
+            return st;
+    }
     if (!filter_match(flt, s)) {
         t->totals.excluded++;
-        return;
+        return EXTLS_OK;
     }
     enum extls_class cls = session_classify(s);
     t->totals.sessions++;
@@ -36,12 +38,10 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
         if (r->xlsx) {
             struct export_record rec;
             export_fill(&rec, s, run_input_path(r, s->file), server);
-            t->fatal = xlsx_session(r->xlsx, &rec);
-        } else {
-            export_session(r->out, r->cfg->format, r->esc_style, s, run_input_path(r, s->file),
-                           server);
+            return xlsx_session(r->xlsx, &rec);
         }
-        return;
+        export_session(r->out, r->cfg->format, r->esc_style, s, run_input_path(r, s->file), server);
+        return EXTLS_OK;
     }
 
     /* Day, hour and cipher cost work: only when grouped by them. */
@@ -68,31 +68,32 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
     };
     struct agg *targets[3] = {t->groups, t->by_connector, t->by_remote};
     for (int i = 0; i < 3; i++) {
-        if (targets[i] && t->fatal == EXTLS_OK)
-            t->fatal = agg_add(targets[i], key, cls, s->start_ms, host);
+        if (targets[i] && (st = agg_add(targets[i], key, cls, s->start_ms, host)) != EXTLS_OK)
+            return st;
     }
-    if (t->by_day && t->fatal == EXTLS_OK) /* no host: the day section shows none */
-        t->fatal = agg_add(t->by_day, key, cls, s->start_ms, (struct span){"", 0});
+    if (t->by_day) /* no host: the day section shows none */
+        return agg_add(t->by_day, key, cls, s->start_ms, (struct span){"", 0});
+    return EXTLS_OK;
 }
 
 /* A session completed inside one input. */
-void
+enum extls_status
 count_done_in_input(const struct session *s, void *user)
 {
     struct worker *w = user;
     if (w->run->incr.state && run_late_rows(w->run, &w->tally, w->diag, s))
-        return;
-    run_count_session(w->run, &w->tally, w->filter, s);
+        return EXTLS_OK;
+    return run_count_session(w->run, &w->tally, w->filter, s);
 }
 
 /* A session completed when inputs were joined (main thread). */
-void
+enum extls_status
 count_done_carried(const struct session *s, void *user)
 {
     struct run *r = user;
     if (r->incr.state && run_late_rows(r, &r->main, r->err, s))
-        return;
-    run_count_session(r, &r->main, r->filter, s);
+        return EXTLS_OK;
+    return run_count_session(r, &r->main, r->filter, s);
 }
 
 /* Per-tally tables for the chosen output. */

@@ -147,7 +147,8 @@ const char *run_display_path(const struct run *r, uint32_t idx);
 const char *run_input_path(const struct run *r, uint32_t idx);
 
 /* Count one finished session (or write it out) in a tally. */
-void run_count_session(struct run *r, struct tally *t, struct filter *flt, const struct session *s);
+enum extls_status run_count_session(struct run *r, struct tally *t, struct filter *flt,
+                                    const struct session *s);
 
 /* Server rule 3 (servername.h) for --by server, and the warning about unnamed sessions. */
 enum extls_status run_fill_servers(struct run *r);
@@ -177,8 +178,8 @@ int diag_check_found(struct run *r);
 /* count.c: finished sessions into counts. */
 
 /* session_table callbacks: count a session folded in a worker's input / from the carry table. */
-void count_done_in_input(const struct session *s, void *user);
-void count_done_carried(const struct session *s, void *user);
+enum extls_status count_done_in_input(const struct session *s, void *user);
+enum extls_status count_done_carried(const struct session *s, void *user);
 
 /* A tally with the tables the command needs; EXTLS_OK or EXTLS_ENOMEM. */
 enum extls_status tally_init(struct tally *t, const struct cli_config *cfg);

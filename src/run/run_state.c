@@ -400,9 +400,10 @@ run_state_end(struct run *r)
             r->main.fatal = EXTLS_ENOMEM;
             session_free(s);
         } else if (before(s->end_ms, next.series[se].clock_ms, hold)) {
-            run_count_session(r, &r->main, r->filter, s);
-            r->main.fatal = state_add_folded(&next, (uint32_t)se, s->dir, s->connector->ptr,
-                                             s->connector->len, s->sid, s->sid_len, s->end_ms);
+            r->main.fatal = run_count_session(r, &r->main, r->filter, s);
+            if (!r->main.fatal)
+                r->main.fatal = state_add_folded(&next, (uint32_t)se, s->dir, s->connector->ptr,
+                                                 s->connector->len, s->sid, s->sid_len, s->end_ms);
             session_free(s);
         } else {
             r->main.fatal = state_add_open(&next, s, path);
@@ -452,7 +453,7 @@ run_state_end(struct run *r)
         r->main.totals = *t;
         /* ... and the sessions still open, as they stand (they stay open in the state). */
         for (size_t i = 0; i < next.n_open && !r->main.fatal; i++)
-            run_count_session(r, &r->main, r->filter, next.open[i]);
+            r->main.fatal = run_count_session(r, &r->main, r->filter, next.open[i]);
         size_t len = 0;
         const char *only = server_names_only(&r->main.servers, &len);
         if (!r->main.fatal && only && r->main.groups)

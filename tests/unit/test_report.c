@@ -728,12 +728,13 @@ struct cert_out {
 
 static const enum report_format cert_fmts[3] = {REPORT_JSONL, REPORT_CSV, REPORT_TSV};
 
-static void
+static enum extls_status
 on_cert_session(const struct session *s, void *user)
 {
     struct cert_out *o = user;
     for (int i = 0; i < 3; i++)
         export_session(o->out[i], cert_fmts[i], 0, s, "SEND.LOG", (struct span){"", 0});
+    return EXTLS_OK;
 }
 
 /*

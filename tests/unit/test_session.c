@@ -104,7 +104,7 @@ copy_pstr(char *dst, size_t cap, const struct span *p)
     dst[p->len] = '\0';
 }
 
-static void
+static enum extls_status
 on_done(const struct session *s, void *user)
 {
     struct fx *x = user;
@@ -158,6 +158,7 @@ on_done(const struct session *s, void *user)
         g->has_thumb = 1;
         strcpy(g->thumb, thumb);
     }
+    return EXTLS_OK;
 }
 
 static int
@@ -201,10 +202,10 @@ ms(const char *iso)
     return v;
 }
 
-/* One row: decode by hand, match, add. */
-static void
-feed(struct fx *x, enum extls_dir dir, const char *conn, const char *sid, uint64_t seq,
-     const char *time, char event, const char *data, const char *context)
+/* One row: decode by hand, match, add; session_table_add()'s status. */
+static enum extls_status
+feed_status(struct fx *x, enum extls_dir dir, const char *conn, const char *sid, uint64_t seq,
+            const char *time, char event, const char *data, const char *context)
 {
     struct row r;
     memset(&r, 0, sizeof(r));
@@ -222,7 +223,15 @@ feed(struct fx *x, enum extls_dir dir, const char *conn, const char *sid, uint64
     struct match_facts f;
     memset(&f, 0, sizeof(f));
     match_row(x->m, &r, &f);
-    assert_int_equal(session_table_add(x->t, &r, &f, x->file), EXTLS_OK);
+    return session_table_add(x->t, &r, &f, x->file);
+}
+
+/* One row, which must be added without error. */
+static void
+feed(struct fx *x, enum extls_dir dir, const char *conn, const char *sid, uint64_t seq,
+     const char *time, char event, const char *data, const char *context)
+{
+    assert_int_equal(feed_status(x, dir, conn, sid, seq, time, event, data, context), EXTLS_OK);
 }
 
 /* Feed rows[from..to) of a log excerpt, forwards or backwards. */
@@ -1330,13 +1339,54 @@ lowest_seq_certificate_wins(void **state)
     assert_cert(&x->got[0], "CN=second", "3333");
 }
 
-/* No done callback may run on the per-input tables of the split tests. */
+/* A done callback that fails, counting its calls. */
+static enum extls_status
+on_done_fails(const struct session *s, void *user)
+{
+    (void)s;
+    ++*(unsigned *)user;
+    return EXTLS_ENOMEM;
+}
+
+/*
+ * The error of the done callback is what the folding call returns: the
+ * add of a session's last row, and a flush (which calls done no more
+ * after the first error, yet frees every session: ASan/valgrind check).
+ */
 static void
+done_error_is_returned(void **state)
+{
+    struct fx *x = *state;
+    unsigned calls = 0;
+    struct session_table *keep = x->t;
+    x->t = session_table_new(on_done_fails, &calls);
+    assert_non_null(x->t);
+    char time[ISOTIME_BUF];
+    size_t last = N(recv_tls12) - 1;
+    feed_log(x, EXTLS_DIR_RECEIVE, "EX\\Default", "SID1", recv_tls12, 0, last, 0);
+    snprintf(time, sizeof(time), DAY "%sZ", recv_tls12[last].tod);
+    assert_int_equal(feed_status(x, EXTLS_DIR_RECEIVE, "EX\\Default", "SID1", recv_tls12[last].seq,
+                                 time, recv_tls12[last].event, recv_tls12[last].data,
+                                 recv_tls12[last].context),
+                     EXTLS_ENOMEM);
+    assert_int_equal(calls, 1);
+    feed_log(x, EXTLS_DIR_RECEIVE, "EX\\Default", "SID2", recv_tls12, 0, 5, 0);
+    feed_log(x, EXTLS_DIR_RECEIVE, "EX\\Default", "SID3", recv_tls12, 0, 5, 0);
+    assert_int_equal(session_table_flush(x->t), EXTLS_ENOMEM);
+    assert_int_equal(calls, 2);
+    assert_false(session_table_open(x->t));
+    session_table_free(x->t);
+    x->t = keep;
+}
+
+/* No done callback may run on the per-input tables of the split tests. */
+static enum extls_status
 on_done_never(const struct session *s, void *user)
 {
     (void)s;
     (void)user;
     fail_msg("a part of a split session was folded on its own");
+    return EXTLS_OK;
 }
 
 /* Rows [from, to) of an excerpt into table t (as input `file`), through the real matcher. */
@@ -1585,16 +1635,17 @@ struct many {
     size_t n, bad;
 };
 
-static void
+static enum extls_status
 on_many(const struct session *s, void *user)
 {
     struct many *m = user;
     unsigned long id = strtoul(s->sid + 4, NULL, 16);
     if (id >= m->n || s->rows != 4 || session_classify(s) != m->want[id]) {
         m->bad++;
-        return;
+        return EXTLS_OK;
     }
     m->folds[id]++;
+    return EXTLS_OK;
 }
 
 /* Rows of session `id`, numbered seq..seq+n; its class depends on id % 4. */
@@ -1731,6 +1782,7 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
+        T(done_error_is_returned),
         T(tls12_session_folds_on_disconnect),
         T(reversed_session_gives_same_facts),
         T(lowest_seq_wins_for_remote_local_host_origin),
