@@ -363,14 +363,16 @@ static const struct dict_type arg_set = {NULL, arg_eq, NULL};
 /*
  * Were the files under path argument i all seen by this run? Not when it
  * could not be read or walked wholly (a missing folder, a failed mount,
- * an unlistable subfolder) or yielded no log (an empty folder; its files
- * read through another argument excepted).
+ * an unlistable subfolder), when one of its inputs could not be read (it
+ * may have been a renamed file whose record has its old path), or when it
+ * yielded no log (an empty folder; its files read through another argument
+ * excepted).
  */
 static int
 arg_walked(const struct run *r, size_t i)
 {
     const struct walk_arg *a = i < r->inputs.n_args ? &r->inputs.args[i] : NULL;
-    if (!a || a->errors)
+    if (!a || a->errors || r->found[i].errors)
         return 0;
     return r->found[i].protocol != 0 || a->again != 0;
 }
