@@ -2,14 +2,20 @@
 /*
  * resume.h: where an input goes on in an incremental run (--state).
  *
- * An input is the file read last time when its first STATE_HEAD plain
- * bytes hash as its record says (and, uncompressed, it is not shorter than
- * where the last run stopped); its record is found by path or, for a file
- * renamed since (archived), by those bytes. Then reading goes on there: an
- * uncompressed file is seeked, a gzip file inflated again up to there.
- * Otherwise the input is read from its start and the caller is told it
- * was replaced (when a record existed). After reading, resume_record()
- * makes the input's new record.
+ * An input is the file read last time when its first plain bytes hash as
+ * its record says (the first STATE_HEAD, or all it had when it was
+ * shorter). Its record is found by path; else (renamed, archived, or its
+ * folder named another way: a link, a relative path) by its identity
+ * (device and inode, state_find_identity()); else, with a full head, by
+ * those bytes. Then reading goes on there: an uncompressed file is
+ * seeked, a gzip file inflated again up to there. A file with its head
+ * but now shorter than where the last run stopped (a copy job in the
+ * middle of overwriting it) is not read at all: the caller is told, and
+ * its record stays as it was until it has grown back. Otherwise the input
+ * is read from its start, and the caller is told it was replaced when a
+ * record of its path existed (a record matched by identity alone, whose
+ * inode now belongs to another file, is not worth a word). After reading,
+ * resume_record() makes the input's new record.
  *
  * The module knows the state's records, the input's descriptor, its gzin
  * and its reader, passed in; nothing of the run or its workers. It never
@@ -37,6 +43,9 @@ struct resume_place {
     const char *pending; /* bytes already read that the reader must see next (borrowed from */
     size_t n_pending;    /* rs->head or buf); NULL/0 when none */
     int replaced;        /* a record existed but the input is not that file: read from its start */
+    int shorter;         /* the file of rec, shorter now than rec's place: read nothing, keep rec
+                            as it is (the reader is resumed at its place) */
+    const struct state_file *rec; /* the record resumed after (borrowed from the state), or NULL */
 };
 
 /*

@@ -93,7 +93,7 @@ struct state {
     struct strpool *pool; /* connectors and names of the open sessions */
     char *raw;            /* the file's bytes as loaded, to skip identical rewrites */
     size_t raw_len;
-    struct hashidx by_path, by_head, by_series, by_key; /* look-ups into the arrays */
+    struct hashidx by_path, by_head, by_id, by_series, by_key; /* look-ups into the arrays */
 };
 
 /* An empty state (a first run). */
@@ -141,6 +141,17 @@ const struct state_file *state_find_file(const struct state *st, const char *pat
  */
 const struct state_file *state_find_head(const struct state *st, uint64_t head_hash,
                                          const unsigned char *skip);
+
+/*
+ * The first record (lowest index) of the file with identity (dev, ino)
+ * whose recorded head is the start of head[0..head_got): the same file,
+ * whatever its path now (renamed, archived, or its folder named another
+ * way), small files included. NULL when none, and when the records of
+ * that identity have another head (the inode was reused by another file).
+ * Identity (0, 0), unknown, matches nothing. O(1) on average.
+ */
+const struct state_file *state_find_identity(const struct state *st, uint64_t dev, uint64_t ino,
+                                             const void *head, size_t head_got);
 
 /*
  * Record an option (both strings copied; value NULL is stored as ""). The

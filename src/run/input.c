@@ -95,10 +95,13 @@ resume_here(struct worker *w, int read_failed)
 /*
  * --state: position input idx (open as fd, gzin begun) where the last run
  * stopped (resume.h), or at its start; bytes the reader must see next in
- * *pending. Returns -1 on an error (reported, or out of memory: fatal).
+ * *pending. *shorter: the file is shorter than where the last run stopped
+ * (said, unless --quiet): read nothing now. Returns -1 on an error
+ * (reported, or out of memory: fatal).
  */
 static int
-resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_t *n_pending)
+resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_t *n_pending,
+             int *shorter)
 {
     struct run *r = w->run;
     const struct input *in = &r->inputs.v[idx];
@@ -118,6 +121,11 @@ resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_
         run_werror(w,
                    "'%s' was truncated or replaced since the last run; reading it from the start",
                    in->path);
+    if (place.shorter && !r->cfg->quiet)
+        diag_wnote(w, "%s: shorter than when last read; read again once it has grown back",
+                   run_display_path(r, idx));
+    w->res->from = place.rec;
+    *shorter = place.shorter;
     *pending = place.pending;
     *n_pending = place.n_pending;
     return 0;
@@ -151,9 +159,10 @@ input_read(struct worker *w, uint32_t idx)
     gzin_begin(w->gz, fd);
     const char *pending = NULL;
     size_t n_pending = 0;
+    int shorter = 0;
     if (!r->incr.state || is_stdin) {
         reader_begin(w->reader, in->hint);
-    } else if (resume_input(w, fd, idx, &pending, &n_pending) != 0) {
+    } else if (resume_input(w, fd, idx, &pending, &n_pending, &shorter) != 0) {
         res->errors++;
         res->failed = 1;
         close(fd);
@@ -166,7 +175,7 @@ input_read(struct worker *w, uint32_t idx)
     }
     int read_failed = 0;
     uint64_t counted = 0; /* bytes of this input added to the progress */
-    for (;;) {
+    for (; !shorter;) {
         size_t n;
         enum extls_status st = gzin_read(w->gz, w->buf, READ_BUF, &n);
         progress_add(r->progress, gzin_bytes_in(w->gz) - counted);
@@ -194,7 +203,11 @@ input_read(struct worker *w, uint32_t idx)
         if (w->tally.fatal || reader_stats(w->reader)->rejected)
             break;
     }
-    if (!w->tally.fatal && r->incr.state && resume_here(w, read_failed)) {
+    if (shorter) {
+        res->rec = *res->from; /* unchanged, till it has grown back */
+        res->rec.path = in->path;
+        res->resumable = 1;
+    } else if (!w->tally.fatal && r->incr.state && resume_here(w, read_failed)) {
         reader_stop(w->reader); /* a partial last line waits for the next run */
         resume_record(&w->resume, w->reader, fd, in->path, &res->rec);
         res->resumable = 1;

@@ -74,6 +74,8 @@ struct result {
     int resumable;         /* --state: rec says where to go on next time */
     struct state_file rec; /* --state: its new record (rec.path borrowed) */
     int64_t clock_ms[3];   /* latest row time read, per enum extls_dir; INT64_MIN: none */
+    /* --state: the old record it went on from (borrowed from the loaded state), or NULL */
+    const struct state_file *from;
 };
 
 struct worker {

@@ -41,21 +41,47 @@ seek_error(struct resume *rs, const char *path)
     return EXTLS_EIO;
 }
 
-/* The record of the file whose first bytes rs holds: by path, else (a full head) by content. */
+/* Do the input's first bytes (in rs) hash as rec's head? */
+static int
+head_matches(const struct resume *rs, const struct state_file *rec)
+{
+    return rs->head_got >= rec->head_len &&
+           state_head_hash(rs->head, (size_t)rec->head_len) == rec->head_hash;
+}
+
+/*
+ * The record of the file (open as fd) whose first bytes rs holds, with a
+ * head that matches: by path, else by identity, else (a full head, and no
+ * record of the path) by content. NULL when none; *by_path is then the
+ * record of the path whose head differs (replaced), or NULL.
+ */
 static const struct state_file *
 find_record(const struct resume *rs, const struct state *st, const unsigned char *claimed,
-            const char *path)
+            const char *path, int fd, const struct state_file **by_path)
 {
     const struct state_file *rec = state_find_file(st, path);
-    if (!rec && rs->head_got == STATE_HEAD)
-        rec = state_find_head(st, state_head_hash(rs->head, STATE_HEAD), claimed);
-    return rec;
+    *by_path = NULL;
+    if (rec && head_matches(rs, rec))
+        return rec; /* the common case: no system call */
+    *by_path = rec;
+    struct platform_stat sb;
+    const struct state_file *same = NULL;
+    if (platform_fstat(fd, &sb) == 0)
+        same = state_find_identity(st, sb.dev, sb.ino, rs->head, rs->head_got);
+    if (same)
+        return same;
+    if (!rec && rs->head_got == STATE_HEAD) {
+        same = state_find_head(st, state_head_hash(rs->head, STATE_HEAD), claimed);
+        if (same && head_matches(rs, same))
+            return same;
+    }
+    return NULL;
 }
 
 /*
  * A gzip input that is the file of rec: inflate again up to rec's place.
  * Returns EXTLS_OK with *found 1 when there, 0 when the input ended
- * before it (replaced).
+ * before it (shorter now).
  */
 static enum extls_status
 inflate_to(struct resume *rs, const struct state_file *rec, const char *display, struct gzin *gz,
@@ -74,7 +100,7 @@ inflate_to(struct resume *rs, const struct state_file *rec, const char *display,
         if (st != EXTLS_OK)
             return st;
         if (n == 0)
-            break; /* ended before the saved position: replaced */
+            break; /* ended before the saved position: shorter now */
         if (at + (uint64_t)n > rec->pos.offset) {
             size_t skip = (size_t)(rec->pos.offset - at);
             place->pending = buf + skip;
@@ -98,45 +124,46 @@ resume_point(struct resume *rs, const struct state *st, const unsigned char *cla
     enum extls_status err = read_plain(rs, gz, display, rs->head, STATE_HEAD, &rs->head_got);
     if (err != EXTLS_OK)
         return err;
-    const struct state_file *rec = find_record(rs, st, claimed, path);
+    const struct state_file *by_path;
+    const struct state_file *rec = find_record(rs, st, claimed, path, fd, &by_path);
     struct platform_stat sb;
-    int ok = rec && rs->head_got >= rec->head_len &&
-             state_head_hash(rs->head, (size_t)rec->head_len) == rec->head_hash;
     int gzip = gzin_is_gzip(gz);
-    if (ok && !gzip && rs->head_got < STATE_HEAD && rs->head_got == rec->pos.offset) {
+    if (rec && !gzip && rs->head_got < STATE_HEAD && rs->head_got == rec->pos.offset) {
         /* A small file read to its end, which is where the last run stopped: no seek
          * (a file known and unchanged, the common case, costs no more system calls). */
         reader_resume(rd, &rec->pos);
+        place->rec = rec;
         return EXTLS_OK;
     }
-    if (ok && !gzip)
-        ok = platform_fstat(fd, &sb) == 0 && (uint64_t)sb.size >= rec->pos.offset;
-    if (ok && !gzip) {
+    if (rec && !gzip && platform_fstat(fd, &sb) != 0) {
+        by_path = rec; /* its size unknown: read it from the start, and say so */
+        rec = NULL;
+    }
+    if (rec && !gzip) {
+        place->rec = rec;
+        reader_resume(rd, &rec->pos);
+        if ((uint64_t)sb.size < rec->pos.offset) {
+            place->shorter = 1; /* read nothing until it has grown back */
+            return EXTLS_OK;
+        }
         /* Uncompressed: jump there. */
         if (lseek(fd, (off_t)rec->pos.offset, SEEK_SET) < 0)
             return seek_error(rs, path);
         gzin_begin(gz, fd);
-        reader_resume(rd, &rec->pos);
         return EXTLS_OK;
     }
-    if (ok) {
+    if (rec) {
         /* Compressed: inflate again up to there. */
         int found;
         err = inflate_to(rs, rec, display, gz, buf, cap, place, &found);
         if (err != EXTLS_OK)
             return err;
-        if (found) {
-            reader_resume(rd, &rec->pos);
-            return EXTLS_OK;
-        }
-        if (lseek(fd, 0, SEEK_SET) < 0)
-            return seek_error(rs, path);
-        gzin_begin(gz, fd);
-        err = read_plain(rs, gz, display, rs->head, STATE_HEAD, &rs->head_got);
-        if (err != EXTLS_OK)
-            return err;
+        place->rec = rec;
+        place->shorter = !found;
+        reader_resume(rd, &rec->pos);
+        return EXTLS_OK;
     }
-    place->replaced = rec != NULL;
+    place->replaced = by_path != NULL;
     reader_begin(rd, hint);
     place->pending = rs->head;
     place->n_pending = rs->head_got;

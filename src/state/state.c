@@ -44,6 +44,7 @@ state_init(struct state *st)
     st->totals.last_ms = INT64_MIN;
     hashidx_init(&st->by_path);
     hashidx_init(&st->by_head);
+    hashidx_init(&st->by_id);
     hashidx_init(&st->by_series);
     hashidx_init(&st->by_key);
     st->pool = strpool_new();
@@ -78,6 +79,7 @@ state_release(struct state *st)
     free(st->raw);
     hashidx_release(&st->by_path);
     hashidx_release(&st->by_head);
+    hashidx_release(&st->by_id);
     hashidx_release(&st->by_series);
     hashidx_release(&st->by_key);
     memset(st, 0, sizeof(*st));

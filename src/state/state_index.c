@@ -46,6 +46,13 @@ path_hash(const char *path)
     return state_checksum(path, strlen(path));
 }
 
+static uint64_t
+id_hash(uint64_t dev, uint64_t ino)
+{
+    uint64_t id[2] = {dev, ino};
+    return hash_bytes(HASH_SEED, id, sizeof(id));
+}
+
 enum extls_status
 state_add_file(struct state *st, const struct state_file *f)
 {
@@ -59,7 +66,8 @@ state_add_file(struct state *st, const struct state_file *f)
         return EXTLS_ENOMEM;
     uint32_t at = (uint32_t)st->n_files;
     if (hashidx_add(&st->by_path, path_hash(d->path), at) != EXTLS_OK ||
-        (d->head_len == STATE_HEAD && hashidx_add(&st->by_head, d->head_hash, at) != EXTLS_OK)) {
+        (d->head_len == STATE_HEAD && hashidx_add(&st->by_head, d->head_hash, at) != EXTLS_OK) ||
+        ((d->dev || d->ino) && hashidx_add(&st->by_id, id_hash(d->dev, d->ino), at) != EXTLS_OK)) {
         free(d->path);
         return EXTLS_ENOMEM; /* a stale index entry is harmless: look-ups compare the record */
     }
@@ -94,6 +102,26 @@ state_find_head(const struct state *st, uint64_t head_hash, const unsigned char 
         if (f->head_len != STATE_HEAD || f->head_hash != head_hash)
             continue;
         if (!best || f < best)
+            best = f; /* the first record, as a scan would find */
+    }
+    return best;
+}
+
+const struct state_file *
+state_find_identity(const struct state *st, uint64_t dev, uint64_t ino, const void *head,
+                    size_t head_got)
+{
+    struct hashidx_iter it;
+    uint32_t i;
+    if (!dev && !ino)
+        return NULL;
+    hashidx_find(&st->by_id, id_hash(dev, ino), &it);
+    const struct state_file *best = NULL;
+    while (hashidx_next(&it, &i)) {
+        const struct state_file *f = i < st->n_files ? &st->files[i] : NULL;
+        if (!f || f->dev != dev || f->ino != ino || (best && f > best) || f->head_len > head_got)
+            continue;
+        if (state_head_hash(head, (size_t)f->head_len) == f->head_hash)
             best = f; /* the first record, as a scan would find */
     }
     return best;

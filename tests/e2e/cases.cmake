@@ -104,6 +104,21 @@ add_test(NAME e2e_state_failed_input
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-failed-input.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_state_failed_input PROPERTIES LABELS e2e TIMEOUT 120)
+# --state: records of files a run did not see are kept unless their folder was walked wholly.
+add_test(NAME e2e_state_unseen
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-unseen.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_state_unseen PROPERTIES LABELS e2e TIMEOUT 120)
+# --state: a file renamed, or its folder named another way, is known by its identity (small files too).
+add_test(NAME e2e_state_identity
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-identity.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_state_identity PROPERTIES LABELS e2e TIMEOUT 120)
+# --state: a file shorter than when last read (a copy overwriting it) is left until it has grown back.
+add_test(NAME e2e_state_shorter
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-shorter.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_state_shorter PROPERTIES LABELS e2e TIMEOUT 120)
 # docs/cron.md: its cron lines, taken from the document, run over eight simulated days.
 add_test(NAME e2e_cron_recipes
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cron-recipes.sh $<TARGET_FILE:genlogs> $<TARGET_FILE:extls>

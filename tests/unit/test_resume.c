@@ -2,9 +2,9 @@
 /*
  * test_resume.c: where an input goes on with --state: a new file from its
  * start, a known plain file seeked to its saved place, a known gzip file
- * inflated up to it, a replaced file and a gzip file shorter than its
- * saved place read again from the start (and said), and the record made
- * after.
+ * inflated up to it, replaced files read again from the start (and said),
+ * files shorter than their saved place not read at all, a small file
+ * renamed since found by its identity, and the record made after.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -162,22 +162,93 @@ test_known_files(void **state)
     }
 }
 
-/* Read from the start and said: first bytes that do not hash as recorded; a gzip file shorter
- * than its saved place. */
+/* Read from the start and said: first bytes that do not hash as recorded. */
 static void
 test_replaced_files(void **state)
 {
     struct fixture *x = *state;
     add_record(x, x->plain, "LINE", 4, SAVED);
-    add_record(x, x->gz, TEXT, strlen(TEXT), 1000);
+    add_record(x, x->gz, "LINE", 4, SAVED);
     const char *paths[] = {x->plain, x->gz};
     for (int i = 0; i < 2; i++) {
         struct resume_place place;
         char got[128];
         assert_int_equal(resume(x, paths[i], &place, got, sizeof(got)), EXTLS_OK);
         assert_true(place.replaced);
+        assert_false(place.shorter);
+        assert_null(place.rec);
         assert_string_equal(got, TEXT);
     }
+}
+
+/*
+ * A plain and a gzip file with their recorded head but shorter than their
+ * saved place (a copy in the middle of overwriting them): nothing read,
+ * not replaced, the reader left at the saved place.
+ */
+static void
+test_shorter_files(void **state)
+{
+    struct fixture *x = *state;
+    add_record(x, x->plain, TEXT, SAVED, 1000);
+    add_record(x, x->gz, TEXT, SAVED, 1000);
+    const char *paths[] = {x->plain, x->gz};
+    for (int i = 0; i < 2; i++) {
+        struct resume_place place;
+        int fd = platform_open_read(paths[i]);
+        assert_true(fd >= 0);
+        gzin_begin(x->gzin, fd);
+        assert_int_equal(resume_point(&x->rs, &x->st, NULL, paths[i], paths[i], EXTLS_DIR_UNKNOWN,
+                                      fd, x->gzin, x->reader, x->buf, sizeof(x->buf), &place),
+                         EXTLS_OK);
+        assert_true(place.shorter);
+        assert_false(place.replaced);
+        assert_ptr_equal(place.rec, &x->st.files[i]);
+        assert_int_equal(place.n_pending, 0);
+        struct reader_pos at;
+        reader_get_pos(x->reader, &at);
+        assert_int_equal(at.offset, 1000); /* resumed there: the place stays */
+        close(fd);
+    }
+}
+
+/*
+ * A small file renamed since (its record has another path, and the same
+ * device and inode): found by identity and gone on from its saved place.
+ * The same identity with another head (the inode reused by another file):
+ * read from the start, and not said to be replaced.
+ */
+static void
+test_renamed_small_file(void **state)
+{
+    struct fixture *x = *state;
+    struct platform_stat sb;
+    assert_int_equal(platform_stat(x->plain, &sb), 0);
+    struct state_file rec;
+    memset(&rec, 0, sizeof(rec));
+    rec.path = x->other;
+    rec.dev = sb.dev;
+    rec.ino = sb.ino;
+    rec.head_len = SAVED;
+    rec.head_hash = state_head_hash(TEXT, SAVED);
+    rec.pos.offset = SAVED;
+    rec.pos.line = 1;
+    rec.pos.dir = EXTLS_DIR_RECEIVE;
+    for (int c = 0; c < READER_N_COLS; c++)
+        rec.pos.pos_of[c] = -1;
+    assert_int_equal(state_add_file(&x->st, &rec), EXTLS_OK);
+    struct resume_place place;
+    char got[128];
+    assert_int_equal(resume(x, x->plain, &place, got, sizeof(got)), EXTLS_OK);
+    assert_false(place.replaced);
+    assert_ptr_equal(place.rec, &x->st.files[0]);
+    assert_string_equal(got, TEXT + SAVED);
+
+    x->st.files[0].head_hash = state_head_hash("LINE", 4); /* now another file's */
+    assert_int_equal(resume(x, x->plain, &place, got, sizeof(got)), EXTLS_OK);
+    assert_false(place.replaced);
+    assert_null(place.rec);
+    assert_string_equal(got, TEXT);
 }
 
 int
@@ -187,6 +258,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_new_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_known_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replaced_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shorter_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_renamed_small_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_state.c: the --state file: exact round trips of every field, atomic
- * replacement, and strict refusal of damaged, truncated or foreign files.
+ * replacement, and strict refusal of damaged, truncated or foreign files;
+ * the look-up of a file record by identity.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -400,6 +401,57 @@ save_into_missing_folder_fails_cleanly(void **state)
     state_release(&a);
 }
 
+/* A file record (dev, ino) whose first head_len bytes of text were recorded. */
+static void
+add_known(struct state *st, const char *path, uint64_t dev, uint64_t ino, const char *text,
+          size_t head_len)
+{
+    struct state_file f;
+    memset(&f, 0, sizeof(f));
+    f.path = (char *)path;
+    f.dev = dev;
+    f.ino = ino;
+    f.head_len = head_len;
+    f.head_hash = state_head_hash(text, head_len);
+    f.pos.offset = head_len;
+    f.pos.dir = EXTLS_DIR_RECEIVE;
+    assert_int_equal(state_add_file(st, &f), EXTLS_OK);
+}
+
+/*
+ * By identity: a small file under another path is found when its recorded
+ * head is the start of what it holds now; an inode reused by another file,
+ * a head longer than the bytes given, and the unknown identity (0, 0) are
+ * not. Several records of one identity: the first whose head matches.
+ */
+static void
+identity_finds_same_file(void **state)
+{
+    (void)state;
+    static const char text[] = "#Software: Microsoft Exchange Server\r\nrow one\r\n";
+    static const char other[] = "#Software: something else entirely\r\n";
+    size_t len = strlen(text);
+    struct state a;
+    assert_int_equal(state_init(&a), EXTLS_OK);
+    add_known(&a, "logs/RECV1.LOG", 7, 42, text, 20);
+    add_known(&a, "old/x.log", 0, 0, text, 20);
+    add_known(&a, "logs/SEND1.LOG", 7, 43, other, strlen(other));
+    add_known(&a, "logs/RECV1-again.LOG", 7, 42, text, len);
+    /* renamed, read further since: the first record of the identity */
+    const struct state_file *f = state_find_identity(&a, 7, 42, text, len);
+    assert_non_null(f);
+    assert_string_equal(f->path, "logs/RECV1.LOG");
+    /* fewer bytes than the second record's head: still the first */
+    f = state_find_identity(&a, 7, 42, text, 20);
+    assert_non_null(f);
+    assert_string_equal(f->path, "logs/RECV1.LOG");
+    assert_null(state_find_identity(&a, 7, 42, text, 19));  /* shorter than any head */
+    assert_null(state_find_identity(&a, 7, 43, text, len)); /* inode reused: another head */
+    assert_null(state_find_identity(&a, 8, 42, text, len)); /* another device */
+    assert_null(state_find_identity(&a, 0, 0, text, len));  /* unknown identity */
+    state_release(&a);
+}
+
 int
 main(void)
 {
@@ -409,6 +461,7 @@ main(void)
         cmocka_unit_test_setup_teardown(damaged_states_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(temporary_save_keeps_old_state, setup, teardown),
         cmocka_unit_test(save_into_missing_folder_fails_cleanly),
+        cmocka_unit_test(identity_finds_same_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
