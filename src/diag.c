@@ -224,3 +224,21 @@ diag_check_found(struct run *r)
     }
     return errors;
 }
+
+/*
+ * Rows were read and every one was malformed (a binary or foreign file named
+ * like a protocol log, a damaged copy): nothing was seen, said once as an
+ * error. Returns the number of errors (0 or 1); `rows` are the rows read.
+ */
+int
+diag_check_rows(struct run *r, uint64_t rows)
+{
+    uint64_t bad = r->main.totals.malformed;
+    if (rows || !bad)
+        return 0;
+    run_error(r,
+              "no valid row read: all %llu row%s malformed (not SMTP protocol logs, or damaged "
+              "ones)",
+              (unsigned long long)bad, bad == 1 ? " was" : "s were");
+    return 1;
+}

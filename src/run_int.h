@@ -174,6 +174,9 @@ void diag_walk_skip(const char *path, void *user);
 /* Name the path arguments that held no logs; the number of errors. */
 int diag_check_found(struct run *r);
 
+/* Say that every row read (`rows` good ones) was malformed, when so; the number of errors. */
+int diag_check_rows(struct run *r, uint64_t rows);
+
 /* count.c: finished sessions into counts. */
 
 /* session_table callbacks: count a session folded in a worker's input / from the carry table. */
@@ -237,6 +240,15 @@ void verdict_counts(const struct run *r, uint64_t rows, struct threshold_counts 
 
 /* The Nagios line of a run and its exit status. */
 int verdict_finish_nagios(struct run *r, int code, uint64_t rows);
+
+/*
+ * 1 when the run saw nothing, after every input was read with `rows` good
+ * rows: no path argument gave an SMTP protocol log (none found, or none
+ * readable) and no row was read, or rows were read and every one was
+ * malformed. Such a run is never clean (exit status 2); with --state it
+ * delivers no report and leaves the state as it was. Else 0.
+ */
+int verdict_saw_nothing(const struct run *r, uint64_t rows);
 
 /* merge_cmd.c: 'extls merge'; the exit status. */
 int run_merge(const struct cli_config *cfg, FILE *out, FILE *err);
