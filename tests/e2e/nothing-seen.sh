@@ -16,7 +16,8 @@
 #     only, a missing input) delivers no report (not on stdout,
 #     not to --output) and neither writes nor advances the state;
 #   - with --nagios, a refused --state file (damaged, of another format
-#     version, written with other options) is one UNKNOWN line, exit 3.
+#     version, written with other options) or one in use by another run is
+#     one UNKNOWN line, exit 3.
 # usage: nothing-seen.sh EXTLS   (run from the source root)
 set -uo pipefail
 exe=$1
@@ -190,6 +191,25 @@ for damage in options checksum version; do
     check "--nagios, state refused ($damage): state untouched" \
         "$(cmp "$tmp/s.$damage" "$tmp/s.$damage.orig" && echo same)" same
 done
+
+# --nagios: a state in use by another run is one UNKNOWN line too, at once
+# and after --wait (the lock is the kernel's: a POSIX lock conflicts with it).
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$good.lock" "$tmp/held" &
+holder=$!
+for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.1; done
+for wait in "" "--wait 1"; do
+    # shellcheck disable=SC2086 # $wait is an option and its value, or nothing
+    run -q --nagios --state "$good" $wait "$tmp/logs"
+    check "--nagios, state in use ${wait:-at once}: exit status" "$rc" 3
+    check "--nagios, state in use ${wait:-at once}: the line" \
+        "$(printf '%s\n' "$out" | wc -l) ${out%% (pid*}" "1 EXTLS UNKNOWN - $good: in use by another extls run"
+done
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 [ $fail -eq 0 ] && echo "ok: nothing seen is never clean"
 exit $fail
