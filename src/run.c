@@ -372,8 +372,8 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     /* Nothing seen is not clean; with --state it delivers nothing and keeps the state. */
     int withhold = 0;
     if (!r.main.fatal && r.merged == r.inputs.n) {
-        errors += diag_check_found(&r);
-        errors += diag_check_rows(&r, rows);
+        int found_errors = diag_check_found(&r);
+        errors += found_errors + diag_check_rows(&r, rows, found_errors);
         withhold = cfg->state_path && verdict_saw_nothing(&r, rows);
     }
     if (!r.main.fatal && r.incr.state) {

@@ -42,7 +42,8 @@ struct run;
 
 /* What the inputs of one path argument turned out to be ("no SMTP protocol logs found"). */
 struct arg_found {
-    uint64_t protocol;            /* inputs read as SMTP protocol logs */
+    uint64_t protocol;            /* inputs read as SMTP protocol logs, with a good row or none */
+    uint64_t malformed_only;      /* protocol logs whose rows read were all malformed */
     uint64_t kind[EXTLS_N_KINDS]; /* the other inputs (skipped, or with nothing to read) by kind */
     unsigned errors;              /* inputs that could not be read, wholly or partly */
 };
@@ -70,6 +71,7 @@ struct result {
     enum extls_kind kind;  /* what it turned out to be (reader.h) */
     int failed;            /* could not be read, wholly or partly */
     int errors;            /* problems that make the exit status 2 */
+    int malformed_only;    /* rows were read, every one malformed */
     char error[256];       /* the first of them, for --nagios */
     int resumable;         /* --state: rec says where to go on next time */
     struct state_file rec; /* --state: its new record (rec.path borrowed) */
@@ -91,6 +93,7 @@ struct worker {
     struct resume resume;   /* --state: where the input being read goes on */
     uint32_t cur;           /* index of the input being read */
     uint64_t cur_malformed; /* malformed rows in it */
+    uint64_t cur_rows;      /* good rows in it */
     struct result *res;     /* its result */
     FILE *diag;             /* its diagnostics (memory stream) */
 };
@@ -171,11 +174,14 @@ enum extls_status diag_on_problem(enum reader_problem kind, uint64_t line, const
 void diag_walk_error(const char *path, int errnum, void *user);
 void diag_walk_skip(const char *path, void *user);
 
-/* Name the path arguments that held no logs; the number of errors. */
+/* Name the path arguments that held no logs (or malformed rows only); the number of errors. */
 int diag_check_found(struct run *r);
 
-/* Say that every row read (`rows` good ones) was malformed, when so; the number of errors. */
-int diag_check_rows(struct run *r, uint64_t rows);
+/*
+ * Say that every row read (`rows` good ones) was malformed, when so and when
+ * diag_check_found() found no error (`found_errors`); the number of errors.
+ */
+int diag_check_rows(struct run *r, uint64_t rows, int found_errors);
 
 /* count.c: finished sessions into counts. */
 

@@ -107,13 +107,21 @@ awk 'BEGIN { srand(8); for (i = 0; i < 4000; i++) printf "%c", int(rand() * 256)
 run --format csv --by direction "$tmp/bin"
 check "malformed rows only: exit status" "$rc" 2
 check "malformed rows only: the last stderr line" "$(printf '%s\n' "$err" | tail -n 1)" \
-    "extls: no valid row read: all $(printf '%s\n' "$err" | sed -n 's/.*: \([0-9]*\) malformed rows in all.*/\1/p') rows were malformed (not SMTP protocol logs, or damaged ones)"
+    "extls: $tmp/bin: no valid row read (1 file of malformed rows only)"
 run -q --nagios --fail-on legacy "$tmp/bin"
 check "malformed rows only, --nagios: exit status" "$rc" 3
-check "malformed rows only, --nagios: one UNKNOWN line" \
-    "$(printf '%s\n' "$out" | wc -l) $(printf '%s\n' "$out" | sed 's/ all [0-9]* rows / all N rows /')" \
-    "1 EXTLS UNKNOWN - no valid row read: all N rows were malformed (not SMTP protocol logs, or damaged ones)"
-# A good file beside it: data was seen, the malformed rows are only named.
+check "malformed rows only, --nagios: one UNKNOWN line" "$(printf '%s\n' "$out" | wc -l) $out" \
+    "1 EXTLS UNKNOWN - $tmp/bin: no valid row read (1 file of malformed rows only)"
+run -q --format csv --by direction "$tmp/bin/RECV2026120100-1.LOG"
+check "malformed rows only, the file named: exit status" "$rc" 2
+check "malformed rows only, the file named: stderr" "$err" \
+    "extls: $tmp/bin/RECV2026120100-1.LOG: no valid row read (malformed rows only)"
+# Beside a folder with protocol logs, it is named as an empty folder would be.
+run -q --format csv --by direction "$tmp/logs" "$tmp/bin"
+check "malformed rows only, beside a good folder: exit status" "$rc" 2
+check "malformed rows only, beside a good folder: stderr" "$err" \
+    "extls: $tmp/bin: no valid row read (1 file of malformed rows only)"
+# A good file beside it in its folder: data was seen, the malformed rows are only named.
 cp "$src/$first" "$tmp/bin/"
 run -q --format csv --by direction "$tmp/bin"
 check "malformed file beside a good one: exit status" "$rc" 0
@@ -142,29 +150,39 @@ done
 # A state that read good rows, then a run where the folder is gone or empty
 # (a failed mount): exit 2, no report, the state and the old report untouched.
 mkdir -p "$tmp/mount"
-cp "$src/$first" "$tmp/mount/"
+cp "$src/$first" "$src/$second" "$tmp/mount/"
 st=$tmp/state.mount
 run -q --format csv --by direction --state "$st" -o "$tmp/report.mount" "$tmp/mount"
 check "--state, mounted: exit status" "$rc" 0
 cp "$st" "$tmp/state.mount.before"
 cp "$tmp/report.mount" "$tmp/report.mount.before"
-rm "$tmp/mount/$first"
+rm "$tmp/mount/$first" "$tmp/mount/$second"
 run -q --format csv --by direction --state "$st" -o "$tmp/report.mount" "$tmp/mount"
 check "--state, mount failed: exit status" "$rc" 2
 check "--state, mount failed: stderr" "$err" "extls: $tmp/mount: no SMTP protocol logs found (no files)"
 check "--state, mount failed: state untouched" "$(cmp "$st" "$tmp/state.mount.before" && echo same)" same
 check "--state, mount failed: old report kept" \
     "$(cmp "$tmp/report.mount" "$tmp/report.mount.before" && echo same)" same
-# Junk appended to the only file: every new row is malformed; the state does
-# not advance past it until good rows come.
-cp "$src/$first" "$tmp/mount/"
-printf 'junk\r\nmore junk\r\n' >>"$tmp/mount/$first"
+# Junk appended to one file, the other unchanged: every new row is
+# malformed; the state does not advance past it until good rows come.
+cp "$src/$first" "$src/$second" "$tmp/mount/"
+printf 'junk\r\nmore junk\r\n' >>"$tmp/mount/$second"
 run -q --format csv --by direction --state "$st" "$tmp/mount"
 check "--state, junk appended: exit status" "$rc" 2
 check "--state, junk appended: stderr" "$err" \
     "extls: no valid row read: all 2 rows were malformed (not SMTP protocol logs, or damaged ones)"
 check "--state, junk appended: no report" "$out" ""
 check "--state, junk appended: state untouched" "$(cmp "$st" "$tmp/state.mount.before" && echo same)" same
+# Junk appended to the only file named: the same, said of that file.
+run -q --format csv --by direction --state "$st.one" "$tmp/mount/$first"
+cp "$st.one" "$tmp/state.one.before"
+printf 'junk\r\n' >>"$tmp/mount/$first"
+run -q --format csv --by direction --state "$st.one" "$tmp/mount/$first"
+check "--state, junk appended to the file named: exit status" "$rc" 2
+check "--state, junk appended to the file named: stderr" "$err" \
+    "extls: $tmp/mount/$first: no valid row read (malformed rows only)"
+check "--state, junk appended to the file named: state untouched" \
+    "$(cmp "$st.one" "$tmp/state.one.before" && echo same)" same
 
 # --nagios: a refused state is one UNKNOWN line (exit 3), the state untouched.
 good=$tmp/state.good
