@@ -56,6 +56,19 @@ const struct report_totals *merge_totals(const struct merge *m);
 const char *merge_errmsg(const struct merge *m);
 
 /*
+ * After a merge_add_*() that returned EXTLS_OK: why the report just added
+ * does not stand for a clean source, or "" when it does (also for a file
+ * read before, which was judged then). Its run could not read some inputs
+ * (totals.files_failed not 0: "incomplete: N inputs of its run could not
+ * be read (files_failed)"), saw nothing (totals.files 0), or read only
+ * malformed rows (rows 0, malformed_rows not). A report without groups but
+ * with files read, none failed, is clean: a quiet day. The report is merged
+ * all the same; 'extls merge' names it and exits 2. Borrowed, valid until
+ * the next merge_add_*().
+ */
+const char *merge_flaw(const struct merge *m);
+
+/*
  * The combined report in *r (its agg tables and strings borrowed, valid
  * until the next merge_report() or merge_free()). `by[0..n_by)` regroups by
  * these keys, which must all be keys of the reports (sums over the others

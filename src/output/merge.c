@@ -30,6 +30,7 @@ struct merge {
     } * files; /* regular files read, so that none is read twice */
     size_t n_files, cap_files;
     char err[JSONIN_ERR_MAX + 128];
+    char flaw[160]; /* why the report added last is not a clean source's, or "" */
 };
 
 static enum extls_status
@@ -95,6 +96,25 @@ merge_free(struct merge *m)
     free(m);
 }
 
+/*
+ * Why a report with totals t does not stand for a clean source (into buf),
+ * or "": its run could not read some inputs, saw nothing, or read only
+ * malformed rows.
+ */
+static void
+judge_totals(const struct report_totals *t, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (t->files_failed)
+        snprintf(buf, len, "incomplete: %llu input%s of its run could not be read (files_failed)",
+                 (unsigned long long)t->files_failed, t->files_failed == 1 ? "" : "s");
+    else if (!t->files)
+        snprintf(buf, len, "its run saw nothing: no SMTP protocol log read (files 0)");
+    else if (!t->rows && t->malformed)
+        snprintf(buf, len, "its run saw nothing: all %llu rows read were malformed",
+                 (unsigned long long)t->malformed);
+}
+
 /* After jsonin read one report (status st): its totals into the merge. */
 static enum extls_status
 add_totals(struct merge *m, enum extls_status st, const char *name)
@@ -103,6 +123,7 @@ add_totals(struct merge *m, enum extls_status st, const char *name)
         snprintf(m->err, sizeof(m->err), "%s", jsonin_errmsg(m->in));
         return st;
     }
+    judge_totals(jsonin_totals(m->in), m->flaw, sizeof(m->flaw));
     if (report_totals_add(&m->totals, jsonin_totals(m->in)) != EXTLS_OK) {
         snprintf(m->err, sizeof(m->err), "%s: its totals, added to the reports before, pass 2^64-1",
                  name);
@@ -139,6 +160,7 @@ read_before(struct merge *m, int fd)
 enum extls_status
 merge_add_fd(struct merge *m, int fd, const char *name)
 {
+    m->flaw[0] = '\0';
     int again = read_before(m, fd);
     if (again)
         return again > 0 ? EXTLS_OK : EXTLS_ENOMEM;
@@ -154,6 +176,7 @@ merge_add_mem(struct merge *m, const void *data, size_t len, size_t chunk, const
     m->cur_name = name;
     m->cur_checked = 0;
     m->err[0] = '\0';
+    m->flaw[0] = '\0';
     return add_totals(m, jsonin_read_mem(m->in, data, len, chunk, name), name);
 }
 
@@ -178,6 +201,12 @@ const char *
 merge_errmsg(const struct merge *m)
 {
     return m->err;
+}
+
+const char *
+merge_flaw(const struct merge *m)
+{
+    return m->flaw;
 }
 
 /* A new table keyed by by[0..n) holding the groups of src (NULL: none). */

@@ -196,13 +196,22 @@ no_logs_error(struct run *r, size_t i)
                                    extls_kind_name((enum extls_kind)k, f->kind[k]));
     }
     const char *path = strcmp(r->cfg->paths[i], "-") == 0 ? "(standard input)" : r->cfg->paths[i];
-    run_error(r, "%s: no SMTP protocol logs found (%s)", path, at ? what : "no files");
+    int is_dir = i < r->inputs.n_args && r->inputs.args[i].is_dir;
+    if (f->malformed_only && !is_dir)
+        run_error(r, "%s: no valid row read (malformed rows only)", path);
+    else if (f->malformed_only)
+        run_error(r, "%s: no valid row read (%llu file%s of malformed rows only%s%s)", path,
+                  (unsigned long long)f->malformed_only, f->malformed_only == 1 ? "" : "s",
+                  at ? ", " : "", what);
+    else
+        run_error(r, "%s: no SMTP protocol logs found (%s)", path, at ? what : "no files");
 }
 
 /*
  * Nothing seen is not clean: a folder argument in which no SMTP protocol
  * log was found (an empty folder, a failed mount, logging switched off, only
- * other logs), and, when no argument gave any, every argument that did not
+ * other logs, or files named like protocol logs whose rows were all
+ * malformed), and, when no argument gave any, every argument that did not
  * already fail, is an error. Returns the number of such errors.
  */
 int
@@ -223,4 +232,24 @@ diag_check_found(struct run *r)
         errors++;
     }
     return errors;
+}
+
+/*
+ * Rows were read and every one was malformed (a binary or foreign file named
+ * like a protocol log, a damaged copy, junk appended since the last --state
+ * run): nothing was seen, said once as an error, unless diag_check_found()
+ * already said it per path. Returns the number of errors (0 or 1); `rows`
+ * are the good rows read.
+ */
+int
+diag_check_rows(struct run *r, uint64_t rows, int found_errors)
+{
+    uint64_t bad = r->main.totals.malformed;
+    if (rows || !bad || found_errors)
+        return 0;
+    run_error(r,
+              "no valid row read: all %llu row%s malformed (not SMTP protocol logs, or damaged "
+              "ones)",
+              (unsigned long long)bad, bad == 1 ? " was" : "s were");
+    return 1;
 }

@@ -18,12 +18,16 @@
 /*
  * 'extls merge': every report read, or nothing written. Then the report
  * (or with --nagios the status line) and the exit status, judged like a
- * run's on the merged counts.
+ * run's on the merged counts. A report whose own run saw nothing or could
+ * not read some inputs (merge_flaw()) is named on `err` and merged all the
+ * same, as a run reports the inputs it could read: the merged report is
+ * written, and the exit status is 2 (UNKNOWN), whatever the counts.
  */
 int
 run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
 {
     char first_error[256] = "";
+    char first_flaw[256] = ""; /* the first report flawed, for --nagios */
     struct merge *m = merge_new();
     enum extls_status st = m ? EXTLS_OK : EXTLS_ENOMEM;
     for (size_t i = 0; st == EXTLS_OK && i < cfg->n_paths; i++) {
@@ -35,9 +39,15 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
             st = EXTLS_EIO;
             break;
         }
-        st = merge_add_fd(m, fd, is_stdin ? "(standard input)" : path);
+        const char *name = is_stdin ? "(standard input)" : path;
+        st = merge_add_fd(m, fd, name);
         if (!is_stdin)
             close(fd);
+        if (st == EXTLS_OK && merge_flaw(m)[0]) {
+            diag_line(err, "extls: ", "%s: %s", name, merge_flaw(m));
+            if (!first_flaw[0])
+                snprintf(first_flaw, sizeof(first_flaw), "%s: %s", name, merge_flaw(m));
+        }
     }
     struct report rep;
     if (st == EXTLS_OK && !cfg->nagios)
@@ -69,6 +79,10 @@ run_merge(const struct cli_config *cfg, FILE *out, FILE *err)
         c.rows = merge_totals(m)->rows;
         if (threshold_list_match(&cfg->fail_on, &c))
             code = EXTLS_EXIT_FAIL_ON;
+        if (first_flaw[0]) {
+            code = EXTLS_EXIT_ERROR; /* said as each came */
+            msg = first_flaw;
+        }
     }
     if (cfg->nagios) {
         code = verdict_nagios_line(out, cfg, code, msg, &c);

@@ -29,6 +29,8 @@ merge_result(struct run *r, uint32_t idx)
     struct arg_found *f = &r->found[r->inputs.v[idx].arg];
     if (res->errors)
         f->errors++;
+    else if (res->kind == EXTLS_KIND_PROTOCOL && res->malformed_only)
+        f->malformed_only++;
     else if (res->kind == EXTLS_KIND_PROTOCOL)
         f->protocol++;
     else

@@ -23,7 +23,9 @@
  * report; deliver it (flushed and fsynced, or, with --output, complete in
  * its temporary file, outfile.h); only then replace the state, together
  * with the --output file. A report that is not delivered never marks its
- * sessions done.
+ * sessions done. A --state run that saw nothing (verdict_saw_nothing():
+ * no protocol log read, or only malformed rows) delivers no report and
+ * leaves the state as it was: an empty report would read as all clean.
  *
  * Malformed rows are named as "file:line: reason" (the first 10 per input
  * unless --verbose, then a count); inputs that cannot be read are named and
@@ -355,9 +357,10 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     r.main.totals.files_skipped += r.inputs.skipped;
     r.main.totals.skipped_kind[EXTLS_KIND_OTHER_FILE] += r.inputs.skipped;
     r.main.totals.files_failed += (uint64_t)r.walk_errors;
-    if (cfg->state_path && run_state_begin(&r) != 0) {
+    if (cfg->state_path && run_state_begin(&r) != 0) { /* it said why */
+        int code = cfg->nagios ? verdict_finish_nagios(&r, EXTLS_EXIT_ERROR, 0) : EXTLS_EXIT_ERROR;
         teardown(&r);
-        return EXTLS_EXIT_ERROR;
+        return code;
     }
     if (cfg->command == CLI_SESSIONS)
         export_header(r.out, cfg->format);
@@ -366,8 +369,13 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
     uint64_t rows = r.main.totals.rows; /* read by this run (--report all adds earlier ones) */
-    if (!r.main.fatal && r.merged == r.inputs.n)
-        errors += diag_check_found(&r);
+    /* Nothing seen is not clean; with --state it delivers nothing and keeps the state. */
+    int withhold = 0;
+    if (!r.main.fatal && r.merged == r.inputs.n) {
+        int found_errors = diag_check_found(&r);
+        errors += found_errors + diag_check_rows(&r, rows, found_errors);
+        withhold = cfg->state_path && verdict_saw_nothing(&r, rows);
+    }
     if (!r.main.fatal && r.incr.state) {
         int loaded = r.incr.state->loaded, malformed = r.main.totals.malformed != 0;
         errors += run_state_end(&r);
@@ -383,7 +391,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
 
     int code = EXTLS_EXIT_OK;
     int write_failed = 0;
-    if (!r.main.fatal && !cfg->nagios)
+    if (!r.main.fatal && !cfg->nagios && !withhold)
         write_failed = finish_output(&r) != 0;
     if (r.main.fatal) {
         run_error(&r, "%s", extls_strerror(r.main.fatal));
@@ -392,7 +400,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         platform_end_if_reader_gone(r.out);
         run_error(&r, "cannot write output: %s", strerror(errno));
         code = EXTLS_EXIT_ERROR;
-    } else if (deliver(&r) != 0 || errors) {
+    } else if (withhold || deliver(&r) != 0 || errors) {
         code = EXTLS_EXIT_ERROR; /* deliver() said why; input errors were said as they came */
     } else {
         struct threshold_counts c;

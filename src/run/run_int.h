@@ -42,7 +42,8 @@ struct run;
 
 /* What the inputs of one path argument turned out to be ("no SMTP protocol logs found"). */
 struct arg_found {
-    uint64_t protocol;            /* inputs read as SMTP protocol logs */
+    uint64_t protocol;            /* inputs read as SMTP protocol logs, with a good row or none */
+    uint64_t malformed_only;      /* protocol logs whose rows read were all malformed */
     uint64_t kind[EXTLS_N_KINDS]; /* the other inputs (skipped, or with nothing to read) by kind */
     unsigned errors;              /* inputs that could not be read, wholly or partly */
 };
@@ -70,6 +71,7 @@ struct result {
     enum extls_kind kind;  /* what it turned out to be (reader.h) */
     int failed;            /* could not be read, wholly or partly */
     int errors;            /* problems that make the exit status 2 */
+    int malformed_only;    /* rows were read, every one malformed */
     char error[256];       /* the first of them, for --nagios */
     int resumable;         /* --state: rec says where to go on next time */
     struct state_file rec; /* --state: its new record (rec.path borrowed) */
@@ -93,6 +95,7 @@ struct worker {
     struct resume resume;   /* --state: where the input being read goes on */
     uint32_t cur;           /* index of the input being read */
     uint64_t cur_malformed; /* malformed rows in it */
+    uint64_t cur_rows;      /* good rows in it */
     struct result *res;     /* its result */
     FILE *diag;             /* its diagnostics (memory stream) */
 };
@@ -174,8 +177,14 @@ enum extls_status diag_on_problem(enum reader_problem kind, uint64_t line, const
 void diag_walk_error(const char *path, int errnum, void *user);
 void diag_walk_skip(const char *path, void *user);
 
-/* Name the path arguments that held no logs; the number of errors. */
+/* Name the path arguments that held no logs (or malformed rows only); the number of errors. */
 int diag_check_found(struct run *r);
+
+/*
+ * Say that every row read (`rows` good ones) was malformed, when so and when
+ * diag_check_found() found no error (`found_errors`); the number of errors.
+ */
+int diag_check_rows(struct run *r, uint64_t rows, int found_errors);
 
 /* count.c: finished sessions into counts. */
 
@@ -240,6 +249,15 @@ void verdict_counts(const struct run *r, uint64_t rows, struct threshold_counts 
 
 /* The Nagios line of a run and its exit status. */
 int verdict_finish_nagios(struct run *r, int code, uint64_t rows);
+
+/*
+ * 1 when the run saw nothing, after every input was read with `rows` good
+ * rows: no path argument gave an SMTP protocol log (none found, or none
+ * readable) and no row was read, or rows were read and every one was
+ * malformed. Such a run is never clean (exit status 2); with --state it
+ * delivers no report and leaves the state as it was. Else 0.
+ */
+int verdict_saw_nothing(const struct run *r, uint64_t rows);
 
 /* merge_cmd.c: 'extls merge'; the exit status. */
 int run_merge(const struct cli_config *cfg, FILE *out, FILE *err);

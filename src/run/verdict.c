@@ -79,3 +79,17 @@ verdict_finish_nagios(struct run *r, int code, uint64_t rows)
     }
     return st;
 }
+
+int
+verdict_saw_nothing(const struct run *r, uint64_t rows)
+{
+    if (rows)
+        return 0;
+    if (r->main.totals.malformed)
+        return 1;
+    for (size_t i = 0; i < r->cfg->n_paths; i++) {
+        if (r->found[i].protocol)
+            return 0;
+    }
+    return 1;
+}

@@ -170,6 +170,12 @@ extls_e2e(merge_nagios_no_sessions RC 2 ARGS merge --nagios --fail-on "sessions<
 extls_e2e(merge_no_sessions RC 1 ARGS merge --format csv --fail-on "sessions<1" ${MD}/no-sessions.json)
 extls_e2e(merge_no_sessions_table ARGS merge --format table ${MD}/no-sessions.json ${MD}/no-sessions.json)
 extls_e2e(merge_empty_file RC 2 ARGS merge --format html ${MD}/exchange2019.json ${MD}/empty.json)
+# A report whose run saw nothing (files 0, or only malformed rows) or could not read
+# some inputs (files_failed) is named and merged all the same: exit 2, UNKNOWN with --nagios.
+extls_e2e(merge_report_saw_nothing RC 2 ARGS merge --format csv --by direction ${MD}/exchange2019.json ${MD}/saw-nothing.json)
+extls_e2e(merge_report_failed_input RC 2 ARGS merge -q --format csv --by direction --fail-on legacy ${MD}/failed-input.json ${MD}/no-sessions.json)
+extls_e2e(merge_report_malformed_only RC 2 ARGS merge --format tsv --by direction ${MD}/malformed-only.json ${MD}/exchange2019.json)
+extls_e2e(merge_nagios_report_saw_nothing RC 3 ARGS merge -q --nagios --fail-on legacy ${MD}/exchange2019.json ${MD}/saw-nothing.json ${MD}/failed-input.json)
 foreach(script merge-equivalence scale-out)
   add_test(NAME e2e_${script}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/${script}.sh $<TARGET_FILE:extls>

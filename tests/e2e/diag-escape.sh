@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Diagnostics cannot be steered by names: a file whose name holds a line
 # feed and a terminal escape, with a malformed row, and an argument holding
-# them, give one stderr line each, with those bytes written as \xHH.
+# them, give one stderr line each, with those bytes written as \xHH. (Its
+# only row is malformed: the run saw nothing, said in a second line.)
 # usage: diag-escape.sh EXTLS   (run from the source root)
 set -euo pipefail
 exe=$1
@@ -14,7 +15,10 @@ fail=0
 "$exe" --format csv "$tmp" >/dev/null 2>"$tmp/err" || true
 if grep -q $'\e' "$tmp/err"; then echo "FAIL: raw escape byte on stderr"; fail=1; fi
 lines=$(wc -l <"$tmp/err")
-[ "$lines" -eq 1 ] || { echo "FAIL: $lines stderr lines, want 1"; cat -A "$tmp/err"; fail=1; }
+[ "$lines" -eq 2 ] || { echo "FAIL: $lines stderr lines, want 2"; cat -A "$tmp/err"; fail=1; }
+# (the folder holds this script's stderr file too: "1 other file")
+[ "$(sed -n 2p "$tmp/err")" = "extls: $tmp: no valid row read (1 file of malformed rows only, 1 other file)" ] ||
+    { echo "FAIL: second line"; cat -A "$tmp/err"; fail=1; }
 grep -q 'RECV20230111-1\\x0A\\x1B\[31mred.LOG:2: expected 9 fields, found 3' "$tmp/err" ||
     { echo "FAIL: escaped name not found"; cat -A "$tmp/err"; fail=1; }
 set +e

@@ -9,7 +9,15 @@
 #     one line on stderr ("no new rows since the last run"), none with -q;
 #     rows<1 makes it an alert (exit 1; CRITICAL with --nagios), and new
 #     rows clear it;
-#   - sessions<1 on a window with no session.
+#   - sessions<1 on a window with no session;
+#   - rows read that are all malformed (a binary file named like a protocol
+#     log): nothing seen, exit 2 (UNKNOWN 3 with --nagios);
+#   - with --state, a run that saw nothing (empty folder, malformed rows
+#     only, a missing input) delivers no report (not on stdout,
+#     not to --output) and neither writes nor advances the state;
+#   - with --nagios, a refused --state file (damaged, of another format
+#     version, written with other options) or one in use by another run is
+#     one UNKNOWN line, exit 3.
 # usage: nothing-seen.sh EXTLS   (run from the source root)
 set -uo pipefail
 exe=$1
@@ -91,6 +99,135 @@ run -q --format csv --by direction --since 2030-01-01 samples/exchange2010
 check "empty window: exit status" "$rc" 0
 run -q --format csv --by direction --since 2030-01-01 --fail-on "sessions<1" samples/exchange2010
 check "empty window, sessions<1: exit status" "$rc" 1
+
+# Only malformed rows: a binary file named like a protocol log.
+mkdir -p "$tmp/bin"
+awk 'BEGIN { srand(8); for (i = 0; i < 4000; i++) printf "%c", int(rand() * 256) }' \
+    >"$tmp/bin/RECV2026120100-1.LOG"
+run --format csv --by direction "$tmp/bin"
+check "malformed rows only: exit status" "$rc" 2
+check "malformed rows only: the last stderr line" "$(printf '%s\n' "$err" | tail -n 1)" \
+    "extls: $tmp/bin: no valid row read (1 file of malformed rows only)"
+run -q --nagios --fail-on legacy "$tmp/bin"
+check "malformed rows only, --nagios: exit status" "$rc" 3
+check "malformed rows only, --nagios: one UNKNOWN line" "$(printf '%s\n' "$out" | wc -l) $out" \
+    "1 EXTLS UNKNOWN - $tmp/bin: no valid row read (1 file of malformed rows only)"
+run -q --format csv --by direction "$tmp/bin/RECV2026120100-1.LOG"
+check "malformed rows only, the file named: exit status" "$rc" 2
+check "malformed rows only, the file named: stderr" "$err" \
+    "extls: $tmp/bin/RECV2026120100-1.LOG: no valid row read (malformed rows only)"
+# Beside a folder with protocol logs, it is named as an empty folder would be.
+run -q --format csv --by direction "$tmp/logs" "$tmp/bin"
+check "malformed rows only, beside a good folder: exit status" "$rc" 2
+check "malformed rows only, beside a good folder: stderr" "$err" \
+    "extls: $tmp/bin: no valid row read (1 file of malformed rows only)"
+# A good file beside it in its folder: data was seen, the malformed rows are only named.
+cp "$src/$first" "$tmp/bin/"
+run -q --format csv --by direction "$tmp/bin"
+check "malformed file beside a good one: exit status" "$rc" 0
+rm "$tmp/bin/$first"
+
+# --state: nothing seen delivers nothing and keeps the state as it was.
+for what in empty bin missing; do
+    st=$tmp/state.$what
+    rm -f "$st" "$tmp/report.$what"
+    case $what in
+    missing) input=$tmp/no-such-folder/RECV2026120100-1.LOG ;;
+    *) input=$tmp/$what ;;
+    esac
+    run -q --format csv --by direction --state "$st" "$input"
+    check "--state, $what, first run: exit status" "$rc" 2
+    check "--state, $what, first run: no report" "$out" ""
+    check "--state, $what, first run: no state written" "$(ls "$st" 2>&1 >/dev/null | wc -l)" 1
+    run -q --format csv --by direction --state "$st" -o "$tmp/report.$what" "$input"
+    check "--state -o, $what: exit status" "$rc" 2
+    check "--state -o, $what: no report file" "$(ls "$tmp/report.$what" 2>&1 >/dev/null | wc -l)" 1
+    run -q --nagios --state "$st.nagios" "$input"
+    check "--state --nagios, $what: exit status" "$rc" 3
+    check "--state --nagios, $what: one UNKNOWN line" "$(printf '%s\n' "$out" | wc -l) ${out%% -*}" \
+        "1 EXTLS UNKNOWN"
+done
+# A state that read good rows, then a run where the folder is gone or empty
+# (a failed mount): exit 2, no report, the state and the old report untouched.
+mkdir -p "$tmp/mount"
+cp "$src/$first" "$src/$second" "$tmp/mount/"
+st=$tmp/state.mount
+run -q --format csv --by direction --state "$st" -o "$tmp/report.mount" "$tmp/mount"
+check "--state, mounted: exit status" "$rc" 0
+cp "$st" "$tmp/state.mount.before"
+cp "$tmp/report.mount" "$tmp/report.mount.before"
+rm "$tmp/mount/$first" "$tmp/mount/$second"
+run -q --format csv --by direction --state "$st" -o "$tmp/report.mount" "$tmp/mount"
+check "--state, mount failed: exit status" "$rc" 2
+check "--state, mount failed: stderr" "$err" "extls: $tmp/mount: no SMTP protocol logs found (no files)"
+check "--state, mount failed: state untouched" "$(cmp "$st" "$tmp/state.mount.before" && echo same)" same
+check "--state, mount failed: old report kept" \
+    "$(cmp "$tmp/report.mount" "$tmp/report.mount.before" && echo same)" same
+# Junk appended to one file, the other unchanged: every new row is
+# malformed; the state does not advance past it until good rows come.
+cp "$src/$first" "$src/$second" "$tmp/mount/"
+printf 'junk\r\nmore junk\r\n' >>"$tmp/mount/$second"
+run -q --format csv --by direction --state "$st" "$tmp/mount"
+check "--state, junk appended: exit status" "$rc" 2
+check "--state, junk appended: stderr" "$err" \
+    "extls: no valid row read: all 2 rows were malformed (not SMTP protocol logs, or damaged ones)"
+check "--state, junk appended: no report" "$out" ""
+check "--state, junk appended: state untouched" "$(cmp "$st" "$tmp/state.mount.before" && echo same)" same
+# Junk appended to the only file named: the same, said of that file.
+run -q --format csv --by direction --state "$st.one" "$tmp/mount/$first"
+cp "$st.one" "$tmp/state.one.before"
+printf 'junk\r\n' >>"$tmp/mount/$first"
+run -q --format csv --by direction --state "$st.one" "$tmp/mount/$first"
+check "--state, junk appended to the file named: exit status" "$rc" 2
+check "--state, junk appended to the file named: stderr" "$err" \
+    "extls: $tmp/mount/$first: no valid row read (malformed rows only)"
+check "--state, junk appended to the file named: state untouched" \
+    "$(cmp "$st.one" "$tmp/state.one.before" && echo same)" same
+
+# --nagios: a refused state is one UNKNOWN line (exit 3), the state untouched.
+good=$tmp/state.good
+run -q --nagios --state "$good" "$tmp/logs"
+check "--nagios --state, first run: exit status" "$rc" 0
+for damage in options checksum version; do
+    cp "$good" "$tmp/s.$damage"
+    args=(-q --nagios --state "$tmp/s.$damage")
+    case $damage in
+    options) args+=(--direction receive) ;;
+    checksum) printf 'x' | dd of="$tmp/s.$damage" bs=1 seek=20 conv=notrunc status=none ;;
+    version) sed -i '1s/\t2$/\t1/' "$tmp/s.$damage" ;;
+    esac
+    cp "$tmp/s.$damage" "$tmp/s.$damage.orig"
+    run "${args[@]}" "$tmp/logs"
+    check "--nagios, state refused ($damage): exit status" "$rc" 3
+    check "--nagios, state refused ($damage): one line" "$(printf '%s\n' "$out" | wc -l)" 1
+    # (the status text is the error, cut to the line's length)
+    text=${out#EXTLS UNKNOWN - }
+    check "--nagios, state refused ($damage): the line is stderr's error" \
+        "${out%%"$text"}${err:7:${#text}}" "$out"
+    check "--nagios, state refused ($damage): names the state" \
+        "$(grep -cF "state '$tmp/s.$damage'" <<<"$text")" 1
+    check "--nagios, state refused ($damage): state untouched" \
+        "$(cmp "$tmp/s.$damage" "$tmp/s.$damage.orig" && echo same)" same
+done
+
+# --nagios: a state in use by another run is one UNKNOWN line too, at once
+# and after --wait (the lock is the kernel's: a POSIX lock conflicts with it).
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$good.lock" "$tmp/held" &
+holder=$!
+for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.1; done
+for wait in "" "--wait 1"; do
+    # shellcheck disable=SC2086 # $wait is an option and its value, or nothing
+    run -q --nagios --state "$good" $wait "$tmp/logs"
+    check "--nagios, state in use ${wait:-at once}: exit status" "$rc" 3
+    check "--nagios, state in use ${wait:-at once}: the line" \
+        "$(printf '%s\n' "$out" | wc -l) ${out%% (pid*}" "1 EXTLS UNKNOWN - $good: in use by another extls run"
+done
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 [ $fail -eq 0 ] && echo "ok: nothing seen is never clean"
 exit $fail

@@ -3,7 +3,7 @@
 
 # Stored hostile files (tests/hostile/): whole outputs against goldens.
 set(HOSTILE tests/hostile)
-extls_e2e(hostile_garbage ENV EXTLS_NOW=2100-01-01T00:00 ARGS sessions --format tsv ${HOSTILE}/RECV-garbage.LOG)
+extls_e2e(hostile_garbage RC 2 ENV EXTLS_NOW=2100-01-01T00:00 ARGS sessions --format tsv ${HOSTILE}/RECV-garbage.LOG)
 extls_e2e(hostile_garbage_no_direction RC 2 ARGS --format jsonl - STDIN ${HOSTILE}/RECV-garbage.LOG)
 extls_e2e(hostile_nul_bytes ARGS sessions ${HOSTILE}/RECV-nul.LOG)
 extls_e2e(hostile_nul_bytes_table ARGS --quiet ${HOSTILE}/RECV-nul.LOG)

@@ -111,16 +111,22 @@ done
 
 # Every option that shapes the numbers is recorded: a run with another value
 # is refused (exit 2), names the option, and leaves the state untouched.
+# With --nagios the refusal is the one UNKNOWN line (exit 3), naming it too.
 refuse() { # expected message part, then the options of the run
-    local want=$1
+    local want=$1 want_rc=2
     shift
+    case " $* " in *" --nagios "*) want_rc=3 ;; esac
     cp "$tmp/state.before" "$tmp/s.opt"
     set +e
-    "$exe" --quiet --state "$tmp/s.opt" "$@" "$logs" >/dev/null 2>"$tmp/err"
+    "$exe" --quiet --state "$tmp/s.opt" "$@" "$logs" >"$tmp/out" 2>"$tmp/err"
     rc=$?
     set -e
-    check "$*: exit 2 (got $rc)" test $rc -eq 2
+    check "$*: exit $want_rc (got $rc)" test $rc -eq $want_rc
     check "$*: names it" grep -qF -- "$want" "$tmp/err"
+    if [ $want_rc -eq 3 ]; then
+        check "$*: one UNKNOWN line naming it" test "$(wc -l <"$tmp/out")" -eq 1
+        check "$*: the UNKNOWN line" grep -qF -- "EXTLS UNKNOWN - state '$tmp/s.opt' was written $want" "$tmp/out"
+    fi
     check "$*: state untouched" cmp -s "$tmp/s.opt" "$tmp/state.before"
 }
 base=(--format csv --by direction,connector)

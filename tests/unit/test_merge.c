@@ -442,6 +442,8 @@ same_file_read_once(void **state)
         assert_true(fd >= 0);
         assert_int_equal(merge_add_fd(m, fd, names[i]), EXTLS_OK);
         close(fd);
+        /* report_a is clean; a file read before is not judged again */
+        assert_string_equal(merge_flaw(m), "");
     }
     /* Two pipes carrying the same bytes are two reports. */
     for (int i = 0; i < 2; i++) {
@@ -461,6 +463,52 @@ same_file_read_once(void **state)
     unlink(path);
 }
 
+/* The flaw of each report added, or "" (merge_flaw() after merge_add_mem()). */
+static void
+flaws_of(const char *const *texts, size_t n, const char **want)
+{
+    struct merge *m = merge_new();
+    assert_non_null(m);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(merge_add_mem(m, texts[i], strlen(texts[i]), 0, "r.json"), EXTLS_OK);
+        assert_string_equal(merge_flaw(m), want[i]);
+    }
+    merge_free(m);
+}
+
+/*
+ * A report whose run could not read some inputs, saw no file, or read only
+ * malformed rows is flawed; one with files read and no group (a quiet day)
+ * is clean. Flawed reports are merged all the same.
+ */
+static void
+flawed_reports(void **state)
+{
+    (void)state;
+    static const char quiet[] = TOTALS(3, 0, 0, 0, 0, 0, 0, "null", "null") "]}\n";
+    static const char no_file[] = TOTALS(0, 0, 0, 0, 4, 0, 0, "null", "null") "]}\n";
+    static const char malformed_only[] = TOTALS(1, 0, 27, 0, 0, 0, 0, "null", "null") "]}\n";
+    static const char failed_two[] = TOTALS(0, 0, 0, 0, 0, 2, 0, "null", "null") "]}\n";
+    const char *const texts[] = {report_a,       quiet,      report_c,     no_file,
+                                 malformed_only, failed_two, report_empty, report_b};
+    const char *want[] = {
+        "",
+        "",
+        "incomplete: 1 input of its run could not be read (files_failed)",
+        "its run saw nothing: no SMTP protocol log read (files 0)",
+        "its run saw nothing: all 27 rows read were malformed",
+        "incomplete: 2 inputs of its run could not be read (files_failed)",
+        "incomplete: 1 input of its run could not be read (files_failed)",
+        "",
+    };
+    flaws_of(texts, N(texts), want);
+    /* Merged all the same: the totals of every report. */
+    char *out = merged(texts, N(texts));
+    assert_non_null(strstr(out, "\"totals\":{\"files\":11,\"rows\":220,\"malformed_rows\":30,"));
+    assert_non_null(strstr(out, "\"files_failed\":4,"));
+    free(out);
+}
+
 int
 main(void)
 {
@@ -474,6 +522,7 @@ main(void)
         cmocka_unit_test(overflow_refused),
         cmocka_unit_test(table_per_connector_only),
         cmocka_unit_test(same_file_read_once),
+        cmocka_unit_test(flawed_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
 /*
  * test_verdict.c: a run's exit policy: the Nagios line of an error (its
  * first error's text) and of counts judged by --fail-on/--warn-on, the
- * counts judged, and the report time fixed by SOURCE_DATE_EPOCH.
+ * counts judged, what a run that saw nothing is, and the report time fixed
+ * by SOURCE_DATE_EPOCH.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,6 +88,39 @@ test_counts_of_a_run(void **state)
     assert_int_equal(c.rows, 42);
 }
 
+/*
+ * Nothing seen: no path argument gave a protocol log and no row was read, or
+ * every row read was malformed. One argument with a protocol log (even one
+ * without rows: a new file, or nothing new since the last --state run) or
+ * one good row is something seen.
+ */
+static void
+test_saw_nothing(void **state)
+{
+    (void)state;
+    struct cli_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    struct arg_found found[2];
+    memset(found, 0, sizeof(found));
+    cfg.n_paths = 2;
+    struct run r;
+    memset(&r, 0, sizeof(r));
+    r.cfg = &cfg;
+    r.found = found;
+    assert_int_equal(verdict_saw_nothing(&r, 0), 1); /* empty folders, missing paths */
+    found[1].kind[EXTLS_KIND_OTHER_FILE] = 3;
+    found[0].errors = 1;
+    assert_int_equal(verdict_saw_nothing(&r, 0), 1); /* other logs, inputs not read */
+    found[1].protocol = 1;
+    assert_int_equal(verdict_saw_nothing(&r, 0), 0); /* a protocol log without rows */
+    r.main.totals.malformed = 27;
+    assert_int_equal(verdict_saw_nothing(&r, 0), 1); /* only malformed rows */
+    assert_int_equal(verdict_saw_nothing(&r, 1), 0); /* one good row among them */
+    found[1].protocol = 0;
+    r.main.totals.malformed = 0;
+    assert_int_equal(verdict_saw_nothing(&r, 5), 0); /* rows of an input that failed part-way */
+}
+
 static void
 test_report_time_fixed(void **state)
 {
@@ -102,9 +136,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error_is_unknown),
-        cmocka_unit_test(test_thresholds_judge_counts),
-        cmocka_unit_test(test_counts_of_a_run),
+        cmocka_unit_test(test_error_is_unknown),  cmocka_unit_test(test_thresholds_judge_counts),
+        cmocka_unit_test(test_counts_of_a_run),   cmocka_unit_test(test_saw_nothing),
         cmocka_unit_test(test_report_time_fixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
