@@ -46,4 +46,12 @@ char *xtime_format(int64_t ms, char *buf);
 /* Write "yyyy-MM-dd" into buf (XTIME_BUF bytes); returns buf. */
 char *xtime_format_day(int64_t ms, char *buf);
 
+/*
+ * Write a duration of `ms` milliseconds (>= 0) into buf (XTIME_BUF bytes)
+ * as the options take it, in the largest whole unit: "45s", "90m", "24h",
+ * "7d"; days only from two days on, so the one-day --hold reads "24h" as
+ * documented; whole milliseconds otherwise ("1500ms"). Returns buf.
+ */
+char *xtime_format_duration(int64_t ms, char *buf);
+
 #endif /* EXTLS_XTIME_H */

@@ -155,6 +155,20 @@ collect_opts(const struct cli_config *cfg, struct state *st)
 }
 
 /*
+ * A recorded --hold ("1440m", as the state keeps it) as the option takes
+ * it ("24h") into buf (XTIME_BUF bytes); other text unchanged.
+ */
+static const char *
+hold_text(const char *recorded, char *buf)
+{
+    char *end;
+    long long min = strtoll(recorded, &end, 10);
+    if (end == recorded || strcmp(end, "m") != 0 || min < 0 || min > INT64_MAX / 60000)
+        return recorded;
+    return xtime_format_duration((int64_t)min * 60000, buf);
+}
+
+/*
  * Compare the loaded state's options with this run's; 0, or -1 after
  * naming the first that differs.
  */
@@ -168,6 +182,11 @@ check_opts(struct run *r, const struct state *want)
         if (theirs && strcmp(theirs, mine) == 0)
             continue;
         const char *was = theirs && theirs[0] ? theirs : "(none)", *is = mine[0] ? mine : "(none)";
+        char was_d[XTIME_BUF], is_d[XTIME_BUF];
+        if (strcmp(name, "hold") == 0) { /* recorded in minutes; shown as the option takes it */
+            was = hold_text(was, was_d);
+            is = hold_text(is, is_d);
+        }
         if (strcmp(name, "command") == 0)
             run_error(r,
                       "state '%s' was written by 'extls %s', this run is 'extls %s': use the same "
