@@ -33,10 +33,11 @@ commit_add(struct commit *c, const char *tmp, const char *final)
     c->n++;
 }
 
+/* "PATH: cannot WHAT: the system's reason", from errno; EXTLS_EIO. */
 static enum extls_status
 io_error(char *msg, size_t msg_len, const char *what, const char *path)
 {
-    snprintf(msg, msg_len, "cannot %s '%s': %s", what, path, strerror(errno));
+    snprintf(msg, msg_len, "%s: cannot %s: %s", path, what, strerror(errno));
     return EXTLS_EIO;
 }
 
@@ -125,7 +126,7 @@ static enum extls_status
 drop_journal(const char *journal, char *msg, size_t msg_len)
 {
     if (platform_unlink(journal) != 0 && errno != ENOENT)
-        return io_error(msg, msg_len, "remove", journal);
+        return io_error(msg, msg_len, "remove the commit journal", journal);
     sync_folder(journal);
     return EXTLS_OK;
 }
@@ -151,23 +152,25 @@ commit_apply(const struct commit *c, const char *journal, int *committed, char *
     enum extls_status rc = EXTLS_OK;
     int fd = -1;
     if (!fits) {
-        snprintf(msg, msg_len, "cannot write '%s': paths too long, or no working folder", journal);
+        snprintf(msg, msg_len,
+                 "%s: cannot write the commit journal: paths too long, or no working folder",
+                 journal);
         rc = EXTLS_EIO;
         goto out;
     }
     fd = platform_open_write(jtmp);
     if (fd < 0) {
-        rc = io_error(msg, msg_len, "create", jtmp);
+        rc = io_error(msg, msg_len, "create the commit journal", jtmp);
         goto out;
     }
     if (write_all(fd, buf, len) != 0 || platform_fsync(fd) != 0) {
-        rc = io_error(msg, msg_len, "write", jtmp);
+        rc = io_error(msg, msg_len, "write the commit journal", jtmp);
         close(fd);
         platform_unlink(jtmp);
         goto out;
     }
     if (close(fd) != 0) {
-        rc = io_error(msg, msg_len, "write", jtmp);
+        rc = io_error(msg, msg_len, "write the commit journal", jtmp);
         platform_unlink(jtmp);
         goto out;
     }
@@ -196,7 +199,7 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
     if (fd < 0) {
         if (errno == ENOENT)
             return EXTLS_OK;
-        return io_error(msg, msg_len, "open", journal);
+        return io_error(msg, msg_len, "open the commit journal", journal);
     }
     char *buf = malloc(JOURNAL_MAX + 1);
     if (!buf) {
@@ -209,7 +212,7 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            enum extls_status rc = io_error(msg, msg_len, "read", journal);
+            enum extls_status rc = io_error(msg, msg_len, "read the commit journal", journal);
             close(fd);
             free(buf);
             return rc;
@@ -245,8 +248,7 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
     enum extls_status rc = EXTLS_OK;
     if (!ok) {
         snprintf(msg, msg_len,
-                 "'%s' is not an extls commit journal (damaged?); if no extls run is going, "
-                 "remove it",
+                 "%s: not an extls commit journal (damaged?); if no extls run is going, remove it",
                  journal);
         rc = EXTLS_EPARSE;
     } else {

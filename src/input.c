@@ -115,8 +115,7 @@ resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_
         return -1;
     }
     if (place.replaced)
-        run_werror(w,
-                   "'%s' was truncated or replaced since the last run; reading it from the start",
+        run_werror(w, "%s: truncated or replaced since the last run; reading it from the start",
                    in->path);
     *pending = place.pending;
     *n_pending = place.n_pending;

@@ -189,12 +189,12 @@ check_opts(struct run *r, const struct state *want)
         }
         if (strcmp(name, "command") == 0)
             run_error(r,
-                      "state '%s' was written by 'extls %s', this run is 'extls %s': use the same "
+                      "%s: written by 'extls %s', this run is 'extls %s': use the same "
                       "options as the run that wrote it, or another state file",
                       r->cfg->state_path, was, is);
         else
             run_error(r,
-                      "state '%s' was written with --%s %s, this run has --%s %s: use the same "
+                      "%s: written with --%s %s, this run has --%s %s: use the same "
                       "options as the run that wrote it, or another state file",
                       r->cfg->state_path, name, was, name, is);
         return -1;
@@ -210,7 +210,7 @@ check_opts(struct run *r, const struct state *want)
 int
 run_state_begin(struct run *r)
 {
-    char msg[512];
+    char msg[1024];
     const char *path = r->cfg->state_path;
     for (size_t i = 0; i < r->inputs.n; i++) {
         if (strcmp(r->inputs.v[i].path, "-") == 0) {
@@ -243,7 +243,7 @@ run_state_begin(struct run *r)
     size_t n = tally_tables(&r->main, mine);
     if (r->incr.state->loaded && r->incr.state->n_aggs != n) {
         run_error(r,
-                  "state '%s' was written for another output (format or command); use the same "
+                  "%s: written for another output (format or command); use the same "
                   "options, or a new state file",
                   path);
         return -1;
@@ -251,7 +251,7 @@ run_state_begin(struct run *r)
     for (size_t i = 0; i < r->incr.state->n_aggs; i++) {
         if (!same_keys(r->incr.state->aggs[i], mine[i])) {
             run_error(r,
-                      "state '%s' was written for other --by keys; use the same options, or a new "
+                      "%s: written for other --by keys; use the same options, or a new "
                       "state file",
                       path);
             return -1;
