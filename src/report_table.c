@@ -398,7 +398,8 @@ footer(FILE *out, const struct report_totals *t, int cut)
         putc(')', out);
     }
     if (t->files_failed)
-        fprintf(out, " (%llu unreadable)", (unsigned long long)t->files_failed);
+        fprintf(out, " (%llu with %s)", (unsigned long long)t->files_failed,
+                t->files_failed == 1 ? "a read error" : "read errors");
     fprintf(out, ", %llu rows, %llu malformed, %llu sessions", (unsigned long long)t->rows,
             (unsigned long long)t->malformed, (unsigned long long)t->sessions);
     if (t->excluded)

@@ -374,7 +374,7 @@ table_sections_and_footer(void **state)
              "send       203.0.113.5   a.example                  1     0     0       0       0    "
              "   0       1            0           0     0  2023-01-11 16:00\n"
              "\n"
-             "3 files (1 skipped) (1 unreadable), 120 rows, 2 malformed, 10 sessions (4 more "
+             "3 files (1 skipped) (1 with a read error), 120 rows, 2 malformed, 10 sessions (4 more "
              "excluded by filters)\n"
              "sessions starting 2023-01-11T16:00:00.000Z to 2023-01-11T16:00:07.000Z\n");
     free(got);
