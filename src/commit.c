@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,4 +259,66 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
     }
     free(buf);
     return rc;
+}
+
+/* The process id of a temporary name base + ".tmp." + digits, or 0. */
+static long
+temp_pid(const char *name, const char *base, size_t base_len)
+{
+    static const char tag[] = ".tmp.";
+    if (strncmp(name, base, base_len) != 0 || strncmp(name + base_len, tag, sizeof(tag) - 1) != 0)
+        return 0;
+    const char *digits = name + base_len + sizeof(tag) - 1;
+    unsigned long long pid = 0;
+    for (const char *p = digits; *p; p++) {
+        if (*p < '0' || *p > '9' || p - digits >= 10)
+            return 0;
+        pid = pid * 10 + (unsigned)(*p - '0');
+    }
+    return pid <= (unsigned long long)LONG_MAX ? (long)pid : 0;
+}
+
+size_t
+commit_remove_stale(const char *final, enum commit_stale which)
+{
+    size_t len = strlen(final), cut = len;
+    while (cut > 0 && !platform_is_sep(final[cut - 1]))
+        cut--;
+    const char *base = final + cut;
+    size_t base_len = len - cut;
+    char *dir = malloc(cut + 2);
+    if (!dir || base_len == 0) {
+        free(dir);
+        return 0;
+    }
+    if (cut == 0) {
+        strcpy(dir, ".");
+    } else {
+        memcpy(dir, final, cut); /* with its separator: "/" stays the root */
+        dir[cut] = '\0';
+    }
+    struct platform_dir *d = platform_dir_open(dir);
+    size_t removed = 0;
+    const char *name;
+    long self = (long)getpid();
+    while (d && platform_dir_next(d, &name) == 1) {
+        long pid = temp_pid(name, base, base_len);
+        if (pid <= 0 || pid == self)
+            continue;
+        if (which == COMMIT_STALE_DEAD_PID && platform_process_alive(pid))
+            continue;
+        size_t plen = cut + strlen(name) + 1;
+        char *path = malloc(plen);
+        if (!path)
+            break;
+        snprintf(path, plen, "%s%s", cut == 0 ? "" : dir, name);
+        struct platform_stat sb;
+        if (platform_lstat(path, &sb) == 0 && sb.kind == PLATFORM_FILE &&
+            platform_unlink(path) == 0)
+            removed++;
+        free(path);
+    }
+    platform_dir_close(d);
+    free(dir);
+    return removed;
 }
