@@ -292,7 +292,7 @@ commit_remove_stale(const char *final, enum commit_stale which)
         return 0;
     }
     if (cut == 0) {
-        strcpy(dir, ".");
+        memcpy(dir, ".", 2);
     } else {
         memcpy(dir, final, cut); /* with its separator: "/" stays the root */
         dir[cut] = '\0';
