@@ -46,4 +46,12 @@ char *isotime_format(int64_t ms, char *buf);
 /* Write "yyyy-MM-dd" into buf (ISOTIME_BUF bytes); returns buf. */
 char *isotime_format_day(int64_t ms, char *buf);
 
+/*
+ * Write a duration of `ms` milliseconds (>= 0) into buf (ISOTIME_BUF bytes)
+ * as the options take it, in the largest whole unit: "45s", "90m", "24h",
+ * "7d"; days only from two days on, so the one-day --hold reads "24h" as
+ * documented; whole milliseconds otherwise ("1500ms"). Returns buf.
+ */
+char *isotime_format_duration(int64_t ms, char *buf);
+
 #endif /* EXTLS_ISOTIME_H */

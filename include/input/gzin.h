@@ -62,7 +62,7 @@ void gzin_begin(struct gzin *g, int fd);
  * Returns:
  *   EXTLS_OK      with *n > 0, or *n == 0 at the clean end of the input;
  *   EXTLS_EIO     read(2) failed (message: strerror text);
- *   EXTLS_EPARSE  the gzip data is truncated ("truncated gzip stream after
+ *   EXTLS_EPARSE  the gzip data is truncated ("gzip data cut short after
  *                 N bytes", N counting the compressed bytes read) or corrupt
  *                 ("corrupt gzip data: " and zlib's reason, e.g. "incorrect
  *                 data check");

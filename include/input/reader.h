@@ -163,8 +163,13 @@ void reader_get_pos(const struct reader *r, struct reader_pos *p);
 /* Like reader_begin(), but go on from a saved position (fed bytes start at p->offset). */
 void reader_resume(struct reader *r, const struct reader_pos *p);
 
-/* End of input without reporting a partial last line: it is left for a later run. */
-void reader_stop(struct reader *r);
+/*
+ * End of input without reporting a partial last line: it is left for a
+ * later run. When nothing read so far said what the input is, that line
+ * still decides it (binary data, no log header: READER_WRONG_LOG, as if it
+ * were complete). Returns the problem callback's error, else EXTLS_OK.
+ */
+enum extls_status reader_stop(struct reader *r);
 
 /* Send every data line through libcsv (on != 0), or let quote-free lines take the fast path. */
 void reader_set_full_parse(struct reader *r, int on);

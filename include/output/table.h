@@ -15,7 +15,8 @@
  *      fit, the column with the highest `drop` rank (0: never dropped) is
  *      left out and the shrinking starts again.
  * A shrunk cell keeps its start and end with "…" (U+2026) in the middle,
- * cut at character boundaries. Cells are written with esc_text() (control
+ * cut between whole characters as written: never inside a UTF-8 sequence
+ * nor inside the \xHH escape of a control byte. Cells are written with esc_text() (control
  * characters and invalid UTF-8 as \xHH); widths are display columns.
  */
 #ifndef EXTLS_TABLE_H
@@ -62,7 +63,8 @@ struct table {
     size_t width[TABLE_MAX_COLS];   /* chosen widths */
     unsigned shown;                 /* bit i: column i printed */
     int pass;                       /* 0: measure, 1: print */
-    int cut;                        /* compact layout or a column shrunk */
+    int cut;                        /* compact layout, or a column narrower than its widest cell */
+    int shortened;                  /* pass 1 printed a cell shortened with "…" */
 };
 
 /* Start pass 0 of a table of n (<= TABLE_MAX_COLS) columns for `out`. */

@@ -37,7 +37,9 @@ struct lock;
  * lock (caller owns, free with lock_release()). Errors, with `msg`
  * (msg_len bytes) saying why and *out NULL:
  *   EXTLS_EBUSY   another process holds it: "FILE: in use by another
- *                 extls run (pid N)" (the pid when it can be known)
+ *                 extls run (pid N)" (the pid when it can be known), or
+ *                 after a wait "FILE: still in use by another extls run
+ *                 (pid N) after waiting 5m"
  *   EXTLS_EIO     the lock file cannot be created or locked
  *   EXTLS_ENOMEM
  */

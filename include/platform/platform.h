@@ -186,6 +186,13 @@ unsigned platform_term_width(int fd);
 unsigned platform_cpu_count(void);
 
 /*
+ * 1 if a process with id `pid` (> 0) exists now, also one of another user
+ * (POSIX: kill(pid, 0) succeeds or fails with EPERM; Windows: OpenProcess()
+ * gives a process still active, or is refused access); 0 if none does.
+ */
+int platform_process_alive(long pid);
+
+/*
  * A stream writing into memory: what is written is in *buf (*len bytes,
  * NUL-terminated) once platform_memstream_close() returned 0. Caller owns
  * *buf then, free with free(). NULL when out of memory.

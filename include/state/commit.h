@@ -64,6 +64,22 @@ enum extls_status commit_apply(const struct commit *c, const char *journal, int 
  */
 enum extls_status commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len);
 
+/* Which temporary files commit_remove_stale() removes. */
+enum commit_stale {
+    COMMIT_STALE_ANY_PID,  /* every one but this process's own */
+    COMMIT_STALE_DEAD_PID, /* those of processes that no longer exist */
+};
+
+/*
+ * Remove the temporary files a killed run left beside `final`: the names
+ * final + ".tmp." + a process id (decimal digits only), as this module,
+ * state.h and outfile.h make them, chosen by `which`; never this process's
+ * own. Best effort: files that cannot be listed or removed are left.
+ * Returns how many were removed. Call it only under the lock that every
+ * writer of those names holds (the state's lock, lock.h): see run.c.
+ */
+size_t commit_remove_stale(const char *final, enum commit_stale which);
+
 /*
  * Replace `final` with the complete file `tmp` (one rename) and fsync the
  * folder. On EXTLS_EIO `msg` says why and both files are as they were.

@@ -2,7 +2,7 @@
 /*
  * calendar.c: relative times and zone-dependent day/hour boundaries. The only
  * system time call is platform_localtime(), for the offset of the machine's zone at
- * one instant; calendar arithmetic is xtime's. Local midnights are found by
+ * one instant; calendar arithmetic is isotime's. Local midnights are found by
  * asking for the offset on both sides of the day (a zone changes at most
  * once in two days) and, in a daylight-saving gap, by bisection.
  */

@@ -5,6 +5,7 @@
  */
 #include "isotime.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -221,5 +222,23 @@ isotime_format_day(int64_t ms, char *buf)
     unsigned mo, d;
     split(ms, &y, &mo, &d, &r);
     snprintf(buf, ISOTIME_BUF, "%04lld-%02u-%02u", (long long)y, mo, d);
+    return buf;
+}
+
+char *
+isotime_format_duration(int64_t ms, char *buf)
+{
+    static const struct {
+        int64_t ms;
+        const char *unit;
+    } units[] = {{86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}};
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        int64_t u = units[i].ms;
+        if (ms > 0 && ms % u == 0 && (i > 0 || ms >= 2 * u)) {
+            snprintf(buf, ISOTIME_BUF, "%" PRId64 "%s", ms / u, units[i].unit);
+            return buf;
+        }
+    }
+    snprintf(buf, ISOTIME_BUF, "%" PRId64 "ms", ms);
     return buf;
 }

@@ -253,7 +253,7 @@ inflate_zlib(struct gzin *g, char *buf, size_t cap)
         }
     }
     if (g->status == EXTLS_OK && g->eof && !g->z.avail_in && g->in_member && g->z.avail_out)
-        fail(g, EXTLS_EPARSE, "truncated gzip stream after %llu bytes",
+        fail(g, EXTLS_EPARSE, "gzip data cut short after %llu bytes",
              (unsigned long long)g->bytes_in);
     return cap - g->z.avail_out;
 }

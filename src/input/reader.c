@@ -443,11 +443,32 @@ reader_resume(struct reader *r, const struct reader_pos *p)
     r->saw_header = 1;
 }
 
-void
+enum extls_status
 reader_stop(struct reader *r)
 {
+    enum extls_status st = EXTLS_OK;
+    const char *s = r->carry.ptr;
+    size_t n = r->carry.len;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        n -= 3;
+    }
+    /*
+     * Nothing has said yet what the input is (no header, no row): the
+     * partial line left unread still tells binary data or a text file
+     * without a log header from a protocol log, as it would when complete,
+     * so that a file of NUL bytes is not taken for an empty one. It is
+     * named as line lines + 1 and not counted as a line.
+     */
+    if (r->failed == EXTLS_OK && !r->overlong && !r->st.rejected &&
+        r->st.kind != EXTLS_KIND_PROTOCOL && n && s[0] != '#') {
+        r->st.lines++;
+        st = reader_first_data_line(r, s, n);
+        r->st.lines--;
+    }
     buf_reset(&r->carry);
     r->overlong = 0;
+    return st;
 }
 
 enum extls_status

@@ -156,7 +156,7 @@ page_header(FILE *out, const struct report *r, const uint64_t *cls, uint64_t leg
     if (t->files_skipped)
         total_item(out, "files skipped", t->files_skipped, 0);
     if (t->files_failed)
-        total_item(out, "files unreadable", t->files_failed, 1);
+        total_item(out, "files with read errors", t->files_failed, 1);
     total_item(out, "rows", t->rows, 0);
     total_item(out, "malformed rows", t->malformed, 1);
     if (t->excluded)

@@ -559,7 +559,7 @@ jsonin_read_fd(struct jsonin *j, int fd, const char *name)
         if (n < 0) {
             int e = errno;
             st = EXTLS_EIO;
-            snprintf(j->err, sizeof(j->err), "error reading '%s': %s", name, strerror(e));
+            snprintf(j->err, sizeof(j->err), "%s: cannot read: %s", name, strerror(e));
         }
         if (n <= 0)
             break;

@@ -122,10 +122,16 @@ count_cells(struct table_cell *cells, size_t at, const struct agg_group *g, int 
 /* One row's cells from its group; ctx is the section's own (its agg for --by). */
 typedef void table_fill(struct table_cell *cells, const struct agg_group *g, const void *ctx);
 
+/* What print_table() had to do to fit: flags, or 0 when nothing. */
+enum fit {
+    FIT_COMPACT = 1,   /* the compact layout (class columns folded, some left out) */
+    FIT_SHORTENED = 2, /* at least one cell printed shortened with "…" */
+};
+
 /*
  * Print the rows v[0..n) as a table of cols[0..n_cols) fitted to `limit`
- * (measured, then printed); `fill` makes one row's cells. Returns nonzero
- * when the table had to be cut to fit.
+ * (measured, then printed); `fill` makes one row's cells. Returns the
+ * enum fit flags of what fitting took.
  */
 static int
 print_table(FILE *out, const struct table_col *cols, size_t n_cols, unsigned limit,
@@ -143,7 +149,8 @@ print_table(FILE *out, const struct table_col *cols, size_t n_cols, unsigned lim
             table_row(&t, cells);
         }
     }
-    return t.cut;
+    /* A column narrower than its widest cell shortened that cell: t.cut alone is the layout. */
+    return (t.cut && !t.shortened ? FIT_COMPACT : 0) | (t.shortened ? FIT_SHORTENED : 0);
 }
 
 static void
@@ -261,7 +268,7 @@ plain_fill(struct table_cell *cells, const struct agg_group *g, const void *ctx)
 /*
  * One to-fix list of the n groups w[0..n): "<n> <noun>[s] <what>:", the
  * table (cut at TOFIX_SHOWN rows unless wide) and how many more there are.
- * Returns nonzero when the table had to be cut to fit.
+ * Returns the enum fit flags of its table.
  */
 static int
 tofix_list(FILE *out, const struct agg_group *const *w, size_t n, const char *noun,
@@ -391,7 +398,8 @@ footer(FILE *out, const struct report_totals *t, int cut)
         putc(')', out);
     }
     if (t->files_failed)
-        fprintf(out, " (%llu unreadable)", (unsigned long long)t->files_failed);
+        fprintf(out, " (%llu with %s)", (unsigned long long)t->files_failed,
+                t->files_failed == 1 ? "a read error" : "read errors");
     fprintf(out, ", %llu rows, %llu malformed, %llu sessions", (unsigned long long)t->rows,
             (unsigned long long)t->malformed, (unsigned long long)t->sessions);
     if (t->excluded)
@@ -402,8 +410,11 @@ footer(FILE *out, const struct report_totals *t, int cut)
     if (t->sessions)
         fprintf(out, "sessions starting %s to %s\n", isotime_format(t->first_ms, a),
                 isotime_format(t->last_ms, b));
-    if (cut)
+    /* Only a shortened cell is "cut"; the compact layout alone needs the legend. */
+    if (cut & FIT_SHORTENED)
         fputs("legacy: SSL 2/3, TLS 1.0/1.1; cut to fit: --wide shows all\n", out);
+    else if (cut & FIT_COMPACT)
+        fputs("legacy: SSL 2/3, TLS 1.0/1.1; --wide shows every column\n", out);
 }
 
 enum extls_status

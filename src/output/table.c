@@ -4,9 +4,6 @@
  */
 #include "table.h"
 
-#include "platform.h"
-
-#include <stdlib.h>
 #include <string.h>
 
 #include "esc.h"
@@ -168,8 +165,27 @@ table_layout(struct table *t)
 }
 
 /*
+ * The unit at s[0..len) that a cut may not split: one valid UTF-8
+ * character, or the bytes esc_text() writes as \xHH escapes together (a
+ * C1 control character's two bytes, or one invalid byte). Returns its
+ * length (>= 1 when len > 0) and its display width in *w.
+ */
+static size_t
+cut_unit(const char *s, size_t len, size_t *w)
+{
+    unsigned cp;
+    size_t k = esc_utf8_next((const unsigned char *)s, len, &cp);
+    if (k == 0)
+        k = 1;
+    *w = esc_text_width(s, k);
+    return k;
+}
+
+/*
  * Write s[0..len) (escaped) in `w` display columns: whole when it fits,
- * else its start and end around "…". Returns the columns written.
+ * else its start and end around "…", each made of whole units
+ * (cut_unit()), so that no character and no escape is split. Returns the
+ * columns written.
  */
 static size_t
 put_cut(FILE *out, const char *s, size_t len, size_t w)
@@ -179,49 +195,31 @@ put_cut(FILE *out, const char *s, size_t len, size_t w)
         return esc_text(out, s, len);
     if (w == 0)
         return 0;
-    /* Escape into memory first: cuts fall between escaped characters. */
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *m = platform_memstream(&buf, &n);
-    if (!m)
-        return 0;
-    esc_text(m, s, len);
-    if (platform_memstream_close(m, &buf, &n) != 0) {
-        free(buf);
-        return 0;
-    }
-    size_t keep = w - 1, head = (keep + 1) / 2, tail = keep - head;
-    /* The head: characters while they fit in `head` columns. */
+    size_t keep = w - 1, head = (keep + 1) / 2;
+    /* The head: units while they fit in `head` columns. */
     size_t a = 0, used = 0;
-    while (a < n) {
-        unsigned cp;
-        size_t k = esc_utf8_next((const unsigned char *)buf + a, n - a, &cp);
-        if (k == 0)
-            k = 1;
-        size_t cw = esc_text_width(buf + a, k);
+    while (a < len) {
+        size_t cw, k = cut_unit(s + a, len - a, &cw);
         if (used + cw > head)
             break;
         used += cw;
         a += k;
     }
-    /* The tail: characters from the end while they fit in the rest. */
-    size_t b = n, tail_used = 0;
-    tail += head - used;
-    while (b > a) {
-        size_t k = 1;
-        while (k < 4 && b - k > a && ((unsigned char)buf[b - k] & 0xC0) == 0x80)
-            k++;
-        size_t cw = esc_text_width(buf + b - k, k);
-        if (tail_used + cw > tail)
-            break;
-        tail_used += cw;
-        b -= k;
+    /*
+     * The tail: the first unit boundary b at or after a from which the rest
+     * fits in the columns left (keep - used); `before` is the width of
+     * s[0..b).
+     */
+    size_t b = a, before = used, tail = keep - used;
+    while (b < len && full - before > tail) {
+        size_t cw, k = cut_unit(s + b, len - b, &cw);
+        before += cw;
+        b += k;
     }
-    fwrite(buf, 1, a, out);
+    esc_text(out, s, a);
     fputs(ELLIPSIS, out);
-    fwrite(buf + b, 1, n - b, out);
-    free(buf);
-    return used + 1 + tail_used;
+    esc_text(out, s + b, len - b);
+    return used + 1 + (full - before);
 }
 
 /* Print one cell in column i (pass 1). `last`: the last column shown (no padding after). */
@@ -231,6 +229,7 @@ print_cell(struct table *t, size_t i, const struct table_cell *c, int last)
     size_t w = t->width[i], natural = cell_width(c);
     int right = t->cols[i].flags & TABLE_RIGHT;
     if (natural > w) {
+        t->shortened = 1;
         size_t inner = w > 2 && c->quote ? w - 2 : w, got;
         if (c->quote && w > 2)
             putc('"', t->out);

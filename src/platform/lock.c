@@ -16,6 +16,7 @@
 
 #include "lock_int.h"
 #include "platform.h"
+#include "isotime.h"
 
 struct lock {
     int fd; /* the open lock file, locked */
@@ -51,14 +52,20 @@ write_pid(int fd)
         lock_os_write_head(fd, text, (size_t)n);
 }
 
-/* The message of a lock another run holds, with its pid when known. */
+/*
+ * The message of a lock another run holds, with its pid when known, and
+ * the time waited for it (wait_ms > 0) as --wait takes it.
+ */
 static void
-in_use(char *msg, size_t msg_len, const char *state_path, long pid)
+in_use(char *msg, size_t msg_len, const char *state_path, long pid, int64_t wait_ms)
 {
+    char who[48] = "", waited[ISOTIME_BUF + 16] = "", d[ISOTIME_BUF];
     if (pid)
-        snprintf(msg, msg_len, "%s: in use by another extls run (pid %ld)", state_path, pid);
-    else
-        snprintf(msg, msg_len, "%s: in use by another extls run", state_path);
+        snprintf(who, sizeof(who), " (pid %ld)", pid);
+    if (wait_ms > 0)
+        snprintf(waited, sizeof(waited), " after waiting %s", isotime_format_duration(wait_ms, d));
+    snprintf(msg, msg_len, "%s: %sin use by another extls run%s%s", state_path,
+             wait_ms > 0 ? "still " : "", who, waited);
 }
 
 /*
@@ -75,14 +82,14 @@ take(int fd, const char *path, const char *state_path, int64_t wait_ms, char *ms
         if (r == LOCK_TAKEN)
             return EXTLS_OK;
         if (r == LOCK_FAILED) {
-            snprintf(msg, msg_len, "cannot lock '%s': %s", path, why);
+            snprintf(msg, msg_len, "%s: cannot lock: %s", path, why);
             return EXTLS_EIO;
         }
         if (r == LOCK_INTERRUPTED)
             continue;
         int64_t left = deadline - lock_os_now_ms();
         if (left <= 0) {
-            in_use(msg, msg_len, state_path, holder_pid(fd));
+            in_use(msg, msg_len, state_path, holder_pid(fd), wait_ms);
             return EXTLS_EBUSY;
         }
         lock_os_sleep_ms(left < LOCK_POLL_MS ? left : LOCK_POLL_MS);
@@ -105,7 +112,7 @@ lock_acquire(struct lock **out, const char *state_path, int64_t wait_ms, char *m
     /* Through the platform module: long and UNC paths, UTF-8 names on Windows. */
     l->fd = platform_open_rw(path);
     if (l->fd < 0) {
-        snprintf(msg, msg_len, "cannot create lock file '%s': %s", path, strerror(errno));
+        snprintf(msg, msg_len, "%s: cannot create the lock file: %s", path, strerror(errno));
         free(path);
         free(l);
         return EXTLS_EIO;

@@ -262,6 +262,14 @@ platform_cpu_count(void)
     return cpus > 0 ? (unsigned)cpus : 1;
 }
 
+int
+platform_process_alive(long pid)
+{
+    if (pid <= 0 || (long)(pid_t)pid != pid)
+        return 0;
+    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
 FILE *
 platform_memstream(char **buf, size_t *len)
 {

@@ -104,6 +104,20 @@ platform_cpu_count(void)
 }
 
 int
+platform_process_alive(long pid)
+{
+    if (pid <= 0 || pid > (long)MAXDWORD)
+        return 0;
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+    if (!h)
+        return GetLastError() == ERROR_ACCESS_DENIED; /* exists, not ours to look at */
+    DWORD code = 0;
+    int alive = GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
+    CloseHandle(h);
+    return alive;
+}
+
+int
 platform_isatty(int fd)
 {
     HANDLE h = handle_of(fd);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tzrule.c: a TZ value in the POSIX form parsed and applied to an instant
- * (see tzrule.h). Calendar arithmetic comes from xtime.
+ * (see tzrule.h). Calendar arithmetic comes from isotime.
  */
 #include "tzrule.h"
 

@@ -174,8 +174,8 @@ void
 diag_walk_skip(const char *path, void *user)
 {
     struct run *r = user;
-    diag_line(r->err,
-              "extls: ", "skipping '%s': not named *.log or *.log.gz, or not a regular file", path);
+    diag_line(r->err, "extls: ", "%s: skipped: not named *.log or *.log.gz, or not a regular file",
+              path);
 }
 
 /*

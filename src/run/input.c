@@ -119,8 +119,7 @@ resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_
         return -1;
     }
     if (place.replaced)
-        run_werror(w,
-                   "'%s' was truncated or replaced since the last run; reading it from the start",
+        run_werror(w, "%s: truncated or replaced since the last run; reading it from the start",
                    in->path);
     if (place.shorter && !r->cfg->quiet)
         diag_wnote(w, "%s: shorter than when last read; read again once it has grown back",
@@ -185,8 +184,12 @@ input_read(struct worker *w, uint32_t idx)
         if (w->prints_progress)
             progress_tick(r->progress);
         if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
-            /* A damaged gzip member ends the input; its partial last line is not a row. */
-            run_werror(w, "%s: %s", run_display_path(r, idx), gzin_message(w->gz));
+            /*
+             * A damaged gzip member ends the input; its partial last line is
+             * not a row, the complete ones before it were counted.
+             */
+            run_werror(w, "%s: %s; rows before it counted", run_display_path(r, idx),
+                       gzin_message(w->gz));
             read_failed = 1;
             break;
         }
@@ -210,17 +213,24 @@ input_read(struct worker *w, uint32_t idx)
         res->rec.path = in->path;
         res->resumable = 1;
     } else if (!w->tally.fatal && r->incr.state && resume_here(w, read_failed)) {
-        reader_stop(w->reader); /* a partial last line waits for the next run */
+        /* A partial last line waits for the next run. */
+        enum extls_status st = reader_stop(w->reader);
+        if (st != EXTLS_OK)
+            w->tally.fatal = st;
         resume_record(&w->resume, w->reader, fd, in->path, &res->rec);
         res->resumable = 1;
     } else if (!read_failed && !w->tally.fatal && still_written(w, fd, idx)) {
         const struct reader_stats *rs = reader_stats(w->reader);
-        if (rs->bytes > rs->good_offset && !rs->rejected && r->cfg->verbose && !r->cfg->quiet)
+        uint64_t line = rs->lines + 1;
+        int partial = rs->bytes > rs->good_offset;
+        enum extls_status st = reader_stop(w->reader); /* may say what the file is */
+        if (st != EXTLS_OK)
+            w->tally.fatal = st;
+        if (partial && !rs->rejected && r->cfg->verbose && !r->cfg->quiet)
             diag_wnote(w,
                        "%s:%llu: last row not complete yet (newest file of its series, changed in "
                        "the last 24 hours: still being written); not read",
-                       run_display_path(r, idx), (unsigned long long)rs->lines + 1);
-        reader_stop(w->reader);
+                       run_display_path(r, idx), (unsigned long long)line);
     } else if (!read_failed && !w->tally.fatal) {
         enum extls_status st = reader_finish(w->reader);
         if (st != EXTLS_OK)

@@ -219,10 +219,34 @@ path_with(const char *path, const char *suffix)
 }
 
 /*
+ * Under the state's lock, after the journal of a killed run was completed
+ * (its temporary files are then renamed or garbage): remove the temporary
+ * files runs killed earlier left beside the state, its journal and the
+ * --output report. Every writer of STATE.tmp.PID and STATE.commit.tmp.PID
+ * holds this lock, so any of them not ours is garbage, whatever its pid
+ * (a pid check could be fooled by a reused pid). The report's temporary
+ * files may belong to a run on another state file (or none) writing the
+ * same --output: only those of processes that no longer exist are removed.
+ * (Two state files sharing one --output are not supported: a killed run of
+ * the other state whose journal is still pending would lose its report.)
+ */
+static void
+remove_stale_temps(struct run *r, const char *journal)
+{
+    size_t n = commit_remove_stale(r->cfg->state_path, COMMIT_STALE_ANY_PID) +
+               commit_remove_stale(journal, COMMIT_STALE_ANY_PID);
+    if (r->cfg->output)
+        n += commit_remove_stale(r->cfg->output, COMMIT_STALE_DEAD_PID);
+    if (n && r->cfg->verbose && !r->cfg->quiet)
+        diag_line(r->err, "extls: ", "%s: removed %zu temporary file%s left by killed runs",
+                  r->cfg->state_path, n, n == 1 ? "" : "s");
+}
+
+/*
  * --state, before anything else: take the state's lock (held until the
  * end of the run), then complete the commit of a run killed in the middle
  * of one (commit.h), so that what it delivered and what it marked done
- * agree. Returns -1 after printing why.
+ * agree, and remove what killed runs left. Returns -1 after printing why.
  */
 static int
 begin_exclusive(struct run *r)
@@ -238,6 +262,8 @@ begin_exclusive(struct run *r)
     char *journal = path_with(path, COMMIT_SUFFIX);
     size_t done = 0;
     st = journal ? commit_recover(journal, &done, msg, sizeof(msg)) : EXTLS_ENOMEM;
+    if (st == EXTLS_OK)
+        remove_stale_temps(r, journal);
     free(journal);
     if (st != EXTLS_OK) {
         run_error(r, "%s", st == EXTLS_ENOMEM ? extls_strerror(st) : msg);

@@ -156,6 +156,20 @@ collect_opts(const struct cli_config *cfg, struct state *st)
 }
 
 /*
+ * A recorded --hold ("1440m", as the state keeps it) as the option takes
+ * it ("24h") into buf (ISOTIME_BUF bytes); other text unchanged.
+ */
+static const char *
+hold_text(const char *recorded, char *buf)
+{
+    char *end;
+    long long min = strtoll(recorded, &end, 10);
+    if (end == recorded || strcmp(end, "m") != 0 || min < 0 || min > INT64_MAX / 60000)
+        return recorded;
+    return isotime_format_duration((int64_t)min * 60000, buf);
+}
+
+/*
  * Compare the loaded state's options with this run's; 0, or -1 after
  * naming the first that differs.
  */
@@ -169,14 +183,19 @@ check_opts(struct run *r, const struct state *want)
         if (theirs && strcmp(theirs, mine) == 0)
             continue;
         const char *was = theirs && theirs[0] ? theirs : "(none)", *is = mine[0] ? mine : "(none)";
+        char was_d[ISOTIME_BUF], is_d[ISOTIME_BUF];
+        if (strcmp(name, "hold") == 0) { /* recorded in minutes; shown as the option takes it */
+            was = hold_text(was, was_d);
+            is = hold_text(is, is_d);
+        }
         if (strcmp(name, "command") == 0)
             run_error(r,
-                      "state '%s' was written by 'extls %s', this run is 'extls %s': use the same "
+                      "%s: written by 'extls %s', this run is 'extls %s': use the same "
                       "options as the run that wrote it, or another state file",
                       r->cfg->state_path, was, is);
         else
             run_error(r,
-                      "state '%s' was written with --%s %s, this run has --%s %s: use the same "
+                      "%s: written with --%s %s, this run has --%s %s: use the same "
                       "options as the run that wrote it, or another state file",
                       r->cfg->state_path, name, was, name, is);
         return -1;
@@ -192,7 +211,7 @@ check_opts(struct run *r, const struct state *want)
 int
 run_state_begin(struct run *r)
 {
-    char msg[512];
+    char msg[1024];
     const char *path = r->cfg->state_path;
     for (size_t i = 0; i < r->inputs.n; i++) {
         if (strcmp(r->inputs.v[i].path, "-") == 0) {
@@ -225,7 +244,7 @@ run_state_begin(struct run *r)
     size_t n = tally_tables(&r->main, mine);
     if (r->incr.state->loaded && r->incr.state->n_aggs != n) {
         run_error(r,
-                  "state '%s' was written for another output (format or command); use the same "
+                  "%s: written for another output (format or command); use the same "
                   "options, or a new state file",
                   path);
         return -1;
@@ -233,7 +252,7 @@ run_state_begin(struct run *r)
     for (size_t i = 0; i < r->incr.state->n_aggs; i++) {
         if (!same_keys(r->incr.state->aggs[i], mine[i])) {
             run_error(r,
-                      "state '%s' was written for other --by keys; use the same options, or a new "
+                      "%s: written for other --by keys; use the same options, or a new "
                       "state file",
                       path);
             return -1;

@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,11 @@ commit_add(struct commit *c, const char *tmp, const char *final)
     c->n++;
 }
 
+/* "PATH: cannot WHAT: the system's reason", from errno; EXTLS_EIO. */
 static enum extls_status
 io_error(char *msg, size_t msg_len, const char *what, const char *path)
 {
-    snprintf(msg, msg_len, "cannot %s '%s': %s", what, path, strerror(errno));
+    snprintf(msg, msg_len, "%s: cannot %s: %s", path, what, strerror(errno));
     return EXTLS_EIO;
 }
 
@@ -125,7 +127,7 @@ static enum extls_status
 drop_journal(const char *journal, char *msg, size_t msg_len)
 {
     if (platform_unlink(journal) != 0 && errno != ENOENT)
-        return io_error(msg, msg_len, "remove", journal);
+        return io_error(msg, msg_len, "remove the commit journal", journal);
     sync_folder(journal);
     return EXTLS_OK;
 }
@@ -151,23 +153,25 @@ commit_apply(const struct commit *c, const char *journal, int *committed, char *
     enum extls_status rc = EXTLS_OK;
     int fd = -1;
     if (!fits) {
-        snprintf(msg, msg_len, "cannot write '%s': paths too long, or no working folder", journal);
+        snprintf(msg, msg_len,
+                 "%s: cannot write the commit journal: paths too long, or no working folder",
+                 journal);
         rc = EXTLS_EIO;
         goto out;
     }
     fd = platform_open_write(jtmp);
     if (fd < 0) {
-        rc = io_error(msg, msg_len, "create", jtmp);
+        rc = io_error(msg, msg_len, "create the commit journal", jtmp);
         goto out;
     }
     if (write_all(fd, buf, len) != 0 || platform_fsync(fd) != 0) {
-        rc = io_error(msg, msg_len, "write", jtmp);
+        rc = io_error(msg, msg_len, "write the commit journal", jtmp);
         close(fd);
         platform_unlink(jtmp);
         goto out;
     }
     if (close(fd) != 0) {
-        rc = io_error(msg, msg_len, "write", jtmp);
+        rc = io_error(msg, msg_len, "write the commit journal", jtmp);
         platform_unlink(jtmp);
         goto out;
     }
@@ -196,7 +200,7 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
     if (fd < 0) {
         if (errno == ENOENT)
             return EXTLS_OK;
-        return io_error(msg, msg_len, "open", journal);
+        return io_error(msg, msg_len, "open the commit journal", journal);
     }
     char *buf = malloc(JOURNAL_MAX + 1);
     if (!buf) {
@@ -209,7 +213,7 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            enum extls_status rc = io_error(msg, msg_len, "read", journal);
+            enum extls_status rc = io_error(msg, msg_len, "read the commit journal", journal);
             close(fd);
             free(buf);
             return rc;
@@ -245,8 +249,7 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
     enum extls_status rc = EXTLS_OK;
     if (!ok) {
         snprintf(msg, msg_len,
-                 "'%s' is not an extls commit journal (damaged?); if no extls run is going, "
-                 "remove it",
+                 "%s: not an extls commit journal (damaged?); if no extls run is going, remove it",
                  journal);
         rc = EXTLS_EPARSE;
     } else {
@@ -256,4 +259,66 @@ commit_recover(const char *journal, size_t *n_done, char *msg, size_t msg_len)
     }
     free(buf);
     return rc;
+}
+
+/* The process id of a temporary name base + ".tmp." + digits, or 0. */
+static long
+temp_pid(const char *name, const char *base, size_t base_len)
+{
+    static const char tag[] = ".tmp.";
+    if (strncmp(name, base, base_len) != 0 || strncmp(name + base_len, tag, sizeof(tag) - 1) != 0)
+        return 0;
+    const char *digits = name + base_len + sizeof(tag) - 1;
+    unsigned long long pid = 0;
+    for (const char *p = digits; *p; p++) {
+        if (*p < '0' || *p > '9' || p - digits >= 10)
+            return 0;
+        pid = pid * 10 + (unsigned)(*p - '0');
+    }
+    return pid <= (unsigned long long)LONG_MAX ? (long)pid : 0;
+}
+
+size_t
+commit_remove_stale(const char *final, enum commit_stale which)
+{
+    size_t len = strlen(final), cut = len;
+    while (cut > 0 && !platform_is_sep(final[cut - 1]))
+        cut--;
+    const char *base = final + cut;
+    size_t base_len = len - cut;
+    char *dir = malloc(cut + 2);
+    if (!dir || base_len == 0) {
+        free(dir);
+        return 0;
+    }
+    if (cut == 0) {
+        memcpy(dir, ".", 2);
+    } else {
+        memcpy(dir, final, cut); /* with its separator: "/" stays the root */
+        dir[cut] = '\0';
+    }
+    struct platform_dir *d = platform_dir_open(dir);
+    size_t removed = 0;
+    const char *name;
+    long self = (long)getpid();
+    while (d && platform_dir_next(d, &name) == 1) {
+        long pid = temp_pid(name, base, base_len);
+        if (pid <= 0 || pid == self)
+            continue;
+        if (which == COMMIT_STALE_DEAD_PID && platform_process_alive(pid))
+            continue;
+        size_t plen = cut + strlen(name) + 1;
+        char *path = malloc(plen);
+        if (!path)
+            break;
+        snprintf(path, plen, "%s%s", cut == 0 ? "" : dir, name);
+        struct platform_stat sb;
+        if (platform_lstat(path, &sb) == 0 && sb.kind == PLATFORM_FILE &&
+            platform_unlink(path) == 0)
+            removed++;
+        free(path);
+    }
+    platform_dir_close(d);
+    free(dir);
+    return removed;
 }

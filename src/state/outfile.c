@@ -20,10 +20,11 @@ struct outfile {
     int keep;         /* committed or disowned: do not remove tmp */
 };
 
+/* "PATH: cannot WHAT: the system's reason"; EXTLS_EIO. */
 static enum extls_status
 io_error(char *msg, size_t msg_len, const char *what, const char *path, int errnum)
 {
-    snprintf(msg, msg_len, "cannot %s '%s': %s", what, path, strerror(errnum));
+    snprintf(msg, msg_len, "%s: cannot %s: %s", path, what, strerror(errnum));
     return EXTLS_EIO;
 }
 
@@ -34,8 +35,8 @@ outfile_open(struct outfile **out, const char *path, char *msg, size_t msg_len)
     struct platform_stat sb;
     if (platform_lstat(path, &sb) == 0 && sb.kind != PLATFORM_FILE) {
         snprintf(msg, msg_len,
-                 "--output '%s' is not a regular file (it is replaced by a new file: name a "
-                 "file, not a device, folder or link)",
+                 "%s: not a regular file: --output replaces its file by a new one, so name a "
+                 "file, not a device, folder or link",
                  path);
         return EXTLS_EINVAL;
     }
@@ -57,7 +58,8 @@ outfile_open(struct outfile **out, const char *path, char *msg, size_t msg_len)
         fd = platform_open_new(tmp);
     }
     if (fd < 0) {
-        enum extls_status rc = io_error(msg, msg_len, "create", tmp, errno);
+        enum extls_status rc =
+            io_error(msg, msg_len, "create the report's temporary file", tmp, errno);
         free(tmp);
         free(o);
         return rc;
@@ -110,7 +112,7 @@ outfile_finish(struct outfile *o, char *msg, size_t msg_len)
         errnum = errno;
     }
     if (bad)
-        return io_error(msg, msg_len, "write", o->tmp, errnum ? errnum : EIO);
+        return io_error(msg, msg_len, "write the report", o->tmp, errnum ? errnum : EIO);
     return EXTLS_OK;
 }
 

@@ -37,7 +37,7 @@ read_plain(struct resume *rs, struct gzin *gz, const char *display, char *buf, s
 static enum extls_status
 seek_error(struct resume *rs, const char *path)
 {
-    snprintf(rs->err, sizeof(rs->err), "cannot seek in '%s': %s", path, strerror(errno));
+    snprintf(rs->err, sizeof(rs->err), "%s: cannot seek: %s", path, strerror(errno));
     return EXTLS_EIO;
 }
 

@@ -140,10 +140,11 @@ serialize(struct state *st, struct record_out *t)
         record_putf(t, "end\t%016" PRIx64 "\n", state_checksum(t->text.ptr, t->text.len));
 }
 
+/* "PATH: what failed: the system's reason", from errno; EXTLS_EIO. */
 static enum extls_status
 io_error(char *err, size_t err_len, const char *what, const char *path)
 {
-    snprintf(err, err_len, "cannot %s '%s': %s", what, path, strerror(errno));
+    snprintf(err, err_len, "%s: %s: %s", path, what, strerror(errno));
     return EXTLS_EIO;
 }
 
@@ -156,7 +157,7 @@ state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, s
     serialize(st, &t);
     if (t.failed) {
         record_out_release(&t);
-        snprintf(err, err_len, "out of memory writing state '%s'", path);
+        snprintf(err, err_len, "%s: out of memory writing the state", path);
         return EXTLS_ENOMEM;
     }
     if (st->raw && st->raw_len == t.text.len && memcmp(st->raw, t.text.ptr, t.text.len) == 0) {
@@ -173,7 +174,7 @@ state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, s
     enum extls_status rc = EXTLS_OK;
     int fd = platform_open_write(tmp);
     if (fd < 0) {
-        rc = io_error(err, err_len, "create", tmp);
+        rc = io_error(err, err_len, "cannot create the state's temporary file", tmp);
         goto out;
     }
     for (size_t done = 0; done < t.text.len;) {
@@ -181,7 +182,7 @@ state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, s
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            rc = io_error(err, err_len, "write", tmp);
+            rc = io_error(err, err_len, "cannot write the state's temporary file", tmp);
             close(fd);
             platform_unlink(tmp);
             goto out;
@@ -189,7 +190,7 @@ state_save_temp(struct state *st, const char *path, char **tmp_out, char *err, s
         done += (size_t)n;
     }
     if (platform_fsync(fd) != 0 || close(fd) != 0) {
-        rc = io_error(err, err_len, "write", tmp);
+        rc = io_error(err, err_len, "cannot write the state's temporary file", tmp);
         platform_unlink(tmp);
         goto out;
     }
@@ -209,7 +210,7 @@ state_save(struct state *st, const char *path, char *err, size_t err_len)
     if (rc != EXTLS_OK || !tmp)
         return rc;
     if (platform_replace(tmp, path) != 0) {
-        rc = io_error(err, err_len, "replace", path);
+        rc = io_error(err, err_len, "cannot replace the state file", path);
         platform_unlink(tmp);
         free(tmp);
         return rc;
@@ -360,6 +361,31 @@ parse_records(struct record_in *p, struct state *st, char *text)
     return -1;
 }
 
+/*
+ * Refuse a state file of another format: name its format and this
+ * program's, and what to do. buf (owned, freed here) holds its `size`
+ * bytes, the format number from `at` on. EXTLS_EPARSE with `err`.
+ */
+static enum extls_status
+other_version(struct state *st, char *buf, size_t size, size_t at, const char *path, char *err,
+              size_t err_len)
+{
+    size_t n = 0;
+    while (at + n < size && n < 9 && buf[at + n] >= '0' && buf[at + n] <= '9')
+        n++;
+    if (n == 0 || at + n >= size || buf[at + n] != '\n')
+        snprintf(err, err_len, "%s: not an extls state file (no state format number)", path);
+    else
+        snprintf(err, err_len,
+                 "%s: written in state format %.*s by another extls version; this extls (%s) "
+                 "reads state format %d only: run the extls that wrote it, or remove %s to start "
+                 "over (the next run with --state then reads every file in full)",
+                 path, (int)n, buf + at, EXTLS_VERSION, STATE_VERSION, path);
+    free(buf);
+    state_release(st);
+    return state_init(st) == EXTLS_OK ? EXTLS_EPARSE : EXTLS_ENOMEM;
+}
+
 enum extls_status
 state_load(struct state *st, const char *path, char *err, size_t err_len)
 {
@@ -367,13 +393,13 @@ state_load(struct state *st, const char *path, char *err, size_t err_len)
     if (fd < 0) {
         if (errno == ENOENT)
             return EXTLS_OK;
-        return io_error(err, err_len, "open state", path);
+        return io_error(err, err_len, "cannot open the state file", path);
     }
     struct platform_stat sb;
     if (platform_fstat(fd, &sb) != 0 || sb.kind != PLATFORM_FILE ||
         (uint64_t)sb.size > STATE_MAX_BYTES) {
         close(fd);
-        snprintf(err, err_len, "state '%s' is not a regular file of at most 1 GiB", path);
+        snprintf(err, err_len, "%s: not a regular file of at most 1 GiB (--state)", path);
         return EXTLS_EPARSE;
     }
     size_t size = (size_t)sb.size;
@@ -389,9 +415,9 @@ state_load(struct state *st, const char *path, char *err, size_t err_len)
             continue;
         if (n <= 0) {
             enum extls_status rc =
-                n < 0 ? io_error(err, err_len, "read state", path) : EXTLS_EPARSE;
+                n < 0 ? io_error(err, err_len, "cannot read the state file", path) : EXTLS_EPARSE;
             if (n == 0)
-                snprintf(err, err_len, "state '%s' shrank while being read", path);
+                snprintf(err, err_len, "%s: the state file shrank while being read", path);
             free(buf);
             close(fd);
             return rc;
@@ -416,7 +442,7 @@ state_load(struct state *st, const char *path, char *err, size_t err_len)
               "of its run nor a clock per log folder; this extls reads format 2 only: move it "
               "aside and start a new state file (its first run reads every file in full)";
     else if (size < (size_t)head_len || memcmp(buf, want_head, (size_t)head_len) != 0)
-        why = "written by another version of extls";
+        return other_version(st, buf, size, magic_len + 1, path, err, err_len);
     char *end = size >= 2 ? buf + size - 2 : buf;
     while (end > buf && end[-1] != '\n')
         end--;
@@ -448,9 +474,9 @@ state_load(struct state *st, const char *path, char *err, size_t err_len)
     free(copy);
     if (why) {
         if (p.lineno)
-            snprintf(err, err_len, "state '%s': line %u: %s", path, p.lineno, why);
+            snprintf(err, err_len, "%s:%u: bad state file: %s", path, p.lineno, why);
         else
-            snprintf(err, err_len, "state '%s': %s", path, why);
+            snprintf(err, err_len, "%s: %s", path, why);
         free(buf);
         state_release(st);
         return state_init(st) == EXTLS_OK ? EXTLS_EPARSE : EXTLS_ENOMEM;

@@ -88,6 +88,14 @@ add_test(NAME e2e_unreadable
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_unreadable PROPERTIES LABELS e2e TIMEOUT 60)
 
+# Inputs called what they are: a file of NUL bytes is binary (also while it
+# is still being written), an empty file empty; a cut gzip file names the
+# cut and keeps the rows before it.
+add_test(NAME e2e_not_a_log
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/not-a-log.sh $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_not_a_log PROPERTIES LABELS e2e TIMEOUT 60)
+
 # --state: two-day cron simulation, unchanged re-runs, refused states, crash safety.
 add_test(NAME e2e_state_cron
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/state-cron.sh $<TARGET_FILE:extls>

@@ -193,7 +193,7 @@ rc=$?
 set -e
 check "other options: exit 2 (got $rc)" test $rc -eq 2
 check "other options: the option is named" \
-    grep -q "was written with --direction (none), this run has --direction receive" "$tmp/refused.txt"
+    grep -q ": written with --direction (none), this run has --direction receive" "$tmp/refused.txt"
 check "other options: state untouched" cmp -s "$state" "$tmp/state.before"
 
 [ $fail -eq 0 ] && echo "ok: docs/cron.md recipes count every session once; summaries take nothing from the daily job"

@@ -205,7 +205,7 @@ for damage in options checksum version; do
     check "--nagios, state refused ($damage): the line is stderr's error" \
         "${out%%"$text"}${err:7:${#text}}" "$out"
     check "--nagios, state refused ($damage): names the state" \
-        "$(grep -cF "state '$tmp/s.$damage'" <<<"$text")" 1
+        "$(grep -c "^$tmp/s.$damage:" <<<"$text")" 1
     check "--nagios, state refused ($damage): state untouched" \
         "$(cmp "$tmp/s.$damage" "$tmp/s.$damage.orig" && echo same)" same
 done
@@ -224,7 +224,8 @@ for wait in "" "--wait 1"; do
     run -q --nagios --state "$good" $wait "$tmp/logs"
     check "--nagios, state in use ${wait:-at once}: exit status" "$rc" 3
     check "--nagios, state in use ${wait:-at once}: the line" \
-        "$(printf '%s\n' "$out" | wc -l) ${out%% (pid*}" "1 EXTLS UNKNOWN - $good: in use by another extls run"
+        "$(printf '%s\n' "$out" | wc -l) ${out%% (pid*}" \
+        "1 EXTLS UNKNOWN - $good: ${wait:+still }in use by another extls run"
 done
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null

@@ -42,3 +42,10 @@ foreach(case concurrent undelivered kill faults)
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(e2e_exactly_once_${case} PROPERTIES LABELS e2e TIMEOUT 300)
 endforeach()
+# Temporary files of killed runs removed under the state's lock; a live
+# run's own kept (tests/e2e/stale-temps.sh).
+add_test(NAME e2e_stale_temps
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/stale-temps.sh $<TARGET_FILE:extls>
+    $<TARGET_FILE:fault_shim>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_stale_temps PROPERTIES LABELS e2e TIMEOUT 120)

@@ -76,7 +76,7 @@ cp "$state" "$tmp/state.before"
 cp "$logs/RECV20161202-1.LOG" "$tmp/keep.LOG"
 sed 's/mx1.example.net/mx9.example.net/' "$tmp/keep.LOG" >"$logs/RECV20161202-1.LOG"
 "$exe" --format csv --by direction,connector --state "$state" "$logs" >"$tmp/replaced.csv" 2>"$tmp/replaced.err"
-check "replaced file is said so" grep -q "RECV20161202-1.LOG' was truncated or replaced since the last run; reading it from the start" "$tmp/replaced.err"
+check "replaced file is said so" grep -q "RECV20161202-1.LOG: truncated or replaced since the last run; reading it from the start" "$tmp/replaced.err"
 # Its 4 sessions that start in it are counted again; the tail of the session that
 # began in the previous file stays open (a fragment, held for the hold window).
 check "replaced file counted again (its 4 own sessions)" \
@@ -104,7 +104,7 @@ for damage in checksum version keys stdin; do
     case $damage in
     checksum) check "checksum message" grep -q "checksum mismatch (damaged or edited)" "$tmp/err" ;;
     version) check "version message" grep -q "written in state format 1 by an older extls.*move it aside and start a new state file" "$tmp/err" ;;
-    keys) check "keys message" grep -q "was written with --by direction,connector, this run has --by remote" "$tmp/err" ;;
+    keys) check "keys message" grep -q "written with --by direction,connector, this run has --by remote" "$tmp/err" ;;
     stdin) check "stdin message" grep -q "cannot follow standard input" "$tmp/err" ;;
     esac
 done
@@ -125,7 +125,7 @@ refuse() { # expected message part, then the options of the run
     check "$*: names it" grep -qF -- "$want" "$tmp/err"
     if [ $want_rc -eq 3 ]; then
         check "$*: one UNKNOWN line naming it" test "$(wc -l <"$tmp/out")" -eq 1
-        check "$*: the UNKNOWN line" grep -qF -- "EXTLS UNKNOWN - state '$tmp/s.opt' was written $want" "$tmp/out"
+        check "$*: the UNKNOWN line" grep -qF -- "EXTLS UNKNOWN - $tmp/s.opt: written $want" "$tmp/out"
     fi
     check "$*: state untouched" cmp -s "$tmp/s.opt" "$tmp/state.before"
 }
@@ -137,7 +137,7 @@ refuse "with --since (none), this run has --since 2016-12-01" "${base[@]}" --sin
 refuse "with --until (none), this run has --until 2016-12-02" "${base[@]}" --until 2016-12-02
 refuse "with --tz utc, this run has --tz local" "${base[@]}" --tz local
 refuse "with --server (none), this run has --server EX01" "${base[@]}" --server EX01
-refuse "with --hold 1440m, this run has --hold 120m" "${base[@]}" --hold 2h
+refuse "with --hold 24h, this run has --hold 2h" "${base[@]}" --hold 2h
 refuse "with --class (none), this run has --class ssl2,ssl3,tls1_0,tls1_1" "${base[@]}" --class legacy
 refuse "with --by direction,connector, this run has --by direction,connector,remote" \
     --format json --by direction,connector,remote
@@ -151,7 +151,7 @@ set +e
 rc=$?
 set -e
 check "json instead of csv, --fail-on, -j 1: accepted (got $rc)" test $rc -le 1
-check "json instead of csv, --fail-on, -j 1: not refused" bash -c "! grep -q 'was written' '$tmp/err'"
+check "json instead of csv, --fail-on, -j 1: not refused" bash -c "! grep -q ': written ' '$tmp/err'"
 sessions_state=$tmp/sessions.state
 "$exe" sessions --quiet --state "$sessions_state" "$logs" >/dev/null
 set +e
@@ -160,7 +160,7 @@ rc=$?
 set -e
 check "a 'sessions' state used for a report: exit 2 (got $rc)" test $rc -eq 2
 check "a 'sessions' state used for a report: named" \
-    grep -qF "was written by 'extls sessions', this run is 'extls report'" "$tmp/err"
+    grep -qF ": written by 'extls sessions', this run is 'extls report'" "$tmp/err"
 
 # Crash between the complete temporary file and the rename, on day 2.
 rm -rf "$logs" "$state"

@@ -176,7 +176,7 @@ set +e
 rc=$?
 set -e
 check "(d) another --hold: exit 2 (got $rc)" test $rc -eq 2
-check "(d) another --hold: named" grep -q "was written with --hold 60m, this run has --hold 1440m" "$tmp/d3.err"
+check "(d) another --hold: named" grep -q "written with --hold 1h, this run has --hold 24h" "$tmp/d3.err"
 check "(d) another --hold: state untouched" cmp -s "$state" "$tmp/d.before"
 
 [ $fail -eq 0 ] && echo "ok: sessions counted once and whole in any arrival order"

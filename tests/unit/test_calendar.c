@@ -33,7 +33,7 @@
 /* Sentinel left in *ms to prove a rejected parse does not touch it. */
 #define UNTOUCHED 0x5a5a5a5a5aLL
 
-/* Days from 1970-01-01 to y-m-d (independent of xtime: a plain walk). */
+/* Days from 1970-01-01 to y-m-d (independent of isotime: a plain walk). */
 static int64_t
 days(int y, int m, int d)
 {

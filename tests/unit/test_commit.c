@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_commit.c: renames made as one through a journal: applied, recovered
- * after an interruption (some renames made, some not), and a damaged
- * journal refused.
+ * after an interruption (some renames made, some not), a damaged
+ * journal refused, and the temporary files of killed runs removed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "commit.h"
+#include "platform.h"
 
 struct fixture {
     char dir[64];
@@ -136,7 +138,11 @@ recovered_after_a_crash(void **state)
     assert_int_equal(fwrite(journal, 1, len - 1, fp), len - 1);
     fclose(fp);
     assert_int_equal(commit_recover(f->journal, &done, msg, sizeof(msg)), EXTLS_EPARSE);
-    assert_non_null(strstr(msg, "is not an extls commit journal (damaged?)"));
+    char want_bad[512];
+    snprintf(want_bad, sizeof(want_bad),
+             "%s: not an extls commit journal (damaged?); if no extls run is going, remove it",
+             f->journal);
+    assert_string_equal(msg, want_bad);
     assert_int_equal(access(f->journal, F_OK), 0);
     spill(f->journal, "something else");
     assert_int_equal(commit_recover(f->journal, &done, msg, sizeof(msg)), EXTLS_EPARSE);
@@ -157,7 +163,12 @@ failure_before_the_journal_changes_nothing(void **state)
     assert_int_equal(commit_apply(&c, "/nonexistent-folder/S.commit", &committed, msg, sizeof(msg)),
                      EXTLS_EIO);
     assert_int_equal(committed, 0);
-    assert_non_null(strstr(msg, "cannot create '/nonexistent-folder/S.commit.tmp."));
+    char want[256];
+    snprintf(want, sizeof(want),
+             "/nonexistent-folder/S.commit.tmp.%ld: cannot create the commit journal: No such "
+             "file or directory",
+             (long)getpid());
+    assert_string_equal(msg, want);
     assert_string_equal(text_of(f->a), "old report");
     assert_string_equal(text_of(f->a_tmp), "new report");
 }
@@ -185,7 +196,7 @@ failure_after_the_journal_is_left_for_recovery(void **state)
     char msg[256] = "";
     assert_int_equal(commit_apply(&c, "S.commit", &committed, msg, sizeof(msg)), EXTLS_EIO);
     assert_int_equal(committed, 1);
-    assert_non_null(strstr(msg, "cannot replace 'busy'"));
+    assert_int_equal(strncmp(msg, "busy: cannot replace: ", 22), 0);
     FILE *fp = fopen(f->journal, "rb");
     assert_non_null(fp);
     char journal[512];
@@ -208,11 +219,103 @@ failure_after_the_journal_is_left_for_recovery(void **state)
     assert_int_equal(chdir(cwd), 0);
 }
 
+/* A process id that existed and no longer does: a child, exited and reaped. */
+static long
+dead_pid(void)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return (long)pid;
+}
+
+static void
+processes_alive_or_not(void **state)
+{
+    (void)state;
+    assert_int_equal(platform_process_alive((long)getpid()), 1);
+    assert_int_equal(platform_process_alive(1), 1); /* init: another user's, still alive */
+    assert_int_equal(platform_process_alive(dead_pid()), 0);
+    assert_int_equal(platform_process_alive(0), 0);
+    assert_int_equal(platform_process_alive(-5), 0);
+}
+
+/*
+ * Temporary files of killed runs beside a final name: every one but this
+ * process's own (any pid), or only those of processes gone (dead pid);
+ * other names, folders and links are left alone.
+ */
+static void
+stale_temporaries_removed(void **state)
+{
+    struct fixture *f = *state;
+    char keep[12][128], gone[3][128];
+    long dead = dead_pid(), live = (long)getppid();
+    /* Removed with COMMIT_STALE_DEAD_PID already. */
+    snprintf(gone[0], sizeof(gone[0]), "%s/S.tmp.%ld", f->dir, dead);
+    snprintf(gone[1], sizeof(gone[1]), "%s/S.tmp.%ld", f->dir, 999999999L); /* no such pid */
+    /* Removed only with COMMIT_STALE_ANY_PID: a live process's. */
+    snprintf(gone[2], sizeof(gone[2]), "%s/S.tmp.%ld", f->dir, live);
+    /* Never removed. */
+    size_t n_keep = 0;
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S.tmp.%ld", f->dir, (long)getpid()); /* ours */
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S", f->dir);
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S.tmp.", f->dir);
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S.tmp.12x", f->dir);
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S.tmp.-12", f->dir);
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S.tmpx.%ld", f->dir, dead);
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/XS.tmp.%ld", f->dir, dead);
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S.commit.tmp.%ld", f->dir,
+             dead);                                                            /* another base */
+    snprintf(keep[n_keep++], sizeof(keep[0]), "%s/S.tmp.12345678901", f->dir); /* 11 digits */
+    for (size_t i = 0; i < 3; i++)
+        spill(gone[i], "x");
+    for (size_t i = 0; i < n_keep; i++)
+        spill(keep[i], "x");
+    char folder[128], link[128];
+    snprintf(folder, sizeof(folder), "%s/S.tmp.%ld", f->dir, dead + 1000000L);
+    snprintf(link, sizeof(link), "%s/S.tmp.%ld", f->dir, dead + 2000000L);
+    assert_int_equal(mkdir(folder, 0700), 0);
+    assert_int_equal(symlink("S", link), 0);
+
+    assert_int_equal(commit_remove_stale(f->b, COMMIT_STALE_DEAD_PID), 2);
+    assert_int_not_equal(access(gone[0], F_OK), 0);
+    assert_int_not_equal(access(gone[1], F_OK), 0);
+    assert_int_equal(access(gone[2], F_OK), 0); /* a live process's: left */
+    assert_int_equal(commit_remove_stale(f->b, COMMIT_STALE_ANY_PID), 1);
+    assert_int_not_equal(access(gone[2], F_OK), 0);
+    for (size_t i = 0; i < n_keep; i++) {
+        if (access(keep[i], F_OK) != 0)
+            fail_msg("%s was removed", keep[i]);
+        unlink(keep[i]);
+    }
+    struct stat sb;
+    assert_int_equal(lstat(folder, &sb), 0);
+    assert_int_equal(lstat(link, &sb), 0);
+    rmdir(folder);
+    unlink(link);
+    /* A relative name: the working folder. */
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(f->dir), 0);
+    spill(gone[0], "x");
+    assert_int_equal(commit_remove_stale("S", COMMIT_STALE_DEAD_PID), 1);
+    assert_int_not_equal(access(gone[0], F_OK), 0);
+    assert_int_equal(chdir(cwd), 0);
+    /* A folder that cannot be listed: nothing, no error. */
+    assert_int_equal(commit_remove_stale("/nonexistent-folder/S", COMMIT_STALE_ANY_PID), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(applied_together, setup, teardown),
+        cmocka_unit_test(processes_alive_or_not),
+        cmocka_unit_test_setup_teardown(stale_temporaries_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(recovered_after_a_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(failure_before_the_journal_changes_nothing, setup,
                                         teardown),

@@ -323,7 +323,7 @@ check_cut(struct gzin *g, const struct bytes *z, size_t cut, const struct bytes 
           size_t read_max, struct bytes *out)
 {
     char want[GZIN_MSG];
-    snprintf(want, sizeof(want), "truncated gzip stream after %zu bytes", cut);
+    snprintf(want, sizeof(want), "gzip data cut short after %zu bytes", cut);
     int fd = fd_of(z->p, cut);
     if (drain(g, fd, read_max, 8192, out) != EXTLS_EPARSE)
         fail_msg("cut at %zu of %zu: not an error", cut, z->n);

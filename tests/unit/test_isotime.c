@@ -2,7 +2,7 @@
 /*
  * test_isotime.c: UTC timestamp parsing (log form and command-line bounds) and
  * formatting. Expected values are worked out by hand or by an independent
- * day-by-day calendar walk, never taken from xtime itself.
+ * day-by-day calendar walk, never taken from isotime itself.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -316,6 +316,23 @@ same_minute_rows_use_cache_exactly(void **state)
     }
 }
 
+/* Durations in the largest whole unit, as --hold and --wait take them. */
+static void
+duration_largest_whole_unit(void **state)
+{
+    (void)state;
+    char buf[ISOTIME_BUF];
+    assert_string_equal(isotime_format_duration(45000, buf), "45s");
+    assert_string_equal(isotime_format_duration(90 * 60000, buf), "90m");
+    assert_string_equal(isotime_format_duration(1440 * 60000LL, buf), "24h"); /* --hold default */
+    assert_string_equal(isotime_format_duration(36 * 3600000LL, buf), "36h");
+    assert_string_equal(isotime_format_duration(2 * 86400000LL, buf), "2d");
+    assert_string_equal(isotime_format_duration(7 * 86400000LL, buf), "7d");
+    assert_string_equal(isotime_format_duration(120, buf), "120ms");
+    assert_string_equal(isotime_format_duration(0, buf), "0ms");
+    assert_string_equal(isotime_format_duration(61000, buf), "61s");
+}
+
 int
 main(void)
 {
@@ -331,6 +348,7 @@ main(void)
         cmocka_unit_test(bound_forms),
         cmocka_unit_test(bound_rejects_partial_forms),
         cmocka_unit_test(format_fixed_values),
+        cmocka_unit_test(duration_largest_whole_unit),
         cmocka_unit_test(format_parse_round_trip_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

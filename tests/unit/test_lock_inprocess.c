@@ -68,10 +68,14 @@ static void
 second_lock_refused_then_free(void **state)
 {
     struct fixture *f = *state;
-    char pid_line[32], busy[600], msg[600];
+    char pid_line[32], busy[600], waited[600], msg[600];
     snprintf(pid_line, sizeof(pid_line), "%ld\n", (long)getpid());
     snprintf(busy, sizeof(busy), "%s: in use by another extls run (pid %ld)", f->state,
              (long)getpid());
+    snprintf(waited, sizeof(waited),
+             "%s: still in use by another extls run (pid %ld) after waiting 150ms", f->state,
+             (long)getpid());
+    assert_int_equal(3 * LOCK_POLL_MS, 150);
 
     struct lock *a = NULL, *b = (struct lock *)1;
     assert_int_equal(lock_acquire(&a, f->state, 0, msg, sizeof(msg)), EXTLS_OK);
@@ -83,7 +87,7 @@ second_lock_refused_then_free(void **state)
     assert_string_equal(msg, busy);
     msg[0] = '\0';
     assert_int_equal(lock_acquire(&b, f->state, 3 * LOCK_POLL_MS, msg, sizeof(msg)), EXTLS_EBUSY);
-    assert_string_equal(msg, busy);
+    assert_string_equal(msg, waited);
     lockfile_is(f, pid_line); /* a refused attempt leaves the holder's pid */
 
     lock_release(a);

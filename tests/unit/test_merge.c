@@ -408,7 +408,7 @@ table_per_connector_only(void **state)
         "          0           0     1    0%       0%\n"
         "send       Outbound            1     0     0       1       0       0       0  "
         "          0           0     0  100%     100%\n"
-        "\n5 files (1 unreadable), 170 rows, 1 malformed, 5 sessions (1 more excluded by "
+        "\n5 files (1 with a read error), 170 rows, 1 malformed, 5 sessions (1 more excluded by "
         "filters)\nsessions starting 2023-01-11T10:00:00.000Z to 2023-01-12T08:05:00.000Z\n");
     free(out);
     /* Class totals, which --fail-on judges (run.c derives them from the groups). */

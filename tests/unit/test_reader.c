@@ -648,6 +648,48 @@ input_kinds(void **state)
     }
 }
 
+/*
+ * A last line held back unread (reader_stop(): a file still being
+ * written) still says what the input is when nothing before it did: NUL
+ * bytes are binary data, not an empty file; its line number is the next
+ * line's and it is not counted. A protocol log's partial row says nothing.
+ */
+static void
+stop_still_tells_the_kind(void **state)
+{
+    struct harness *h = *state;
+    static const char nuls[4096] = {0};
+    recorder_clear(&h->rec);
+    reader_begin(h->r, EXTLS_DIR_UNKNOWN);
+    assert_int_equal(reader_feed(h->r, nuls, sizeof(nuls)), EXTLS_OK);
+    assert_int_equal(reader_stop(h->r), EXTLS_OK);
+    const struct reader_stats *st = reader_stats(h->r);
+    assert_int_equal(st->kind, EXTLS_KIND_BINARY);
+    assert_true(st->rejected);
+    assert_int_equal(st->lines, 0);
+    assert_int_equal(h->rec.n, 1);
+    assert_int_equal(h->rec.ev[0].kind, READER_WRONG_LOG);
+    assert_int_equal(h->rec.ev[0].line, 1);
+    assert_string_equal(h->rec.ev[0].msg, "not an SMTP protocol log (binary data)");
+
+    /* Nothing at all: still unknown (empty), nothing said. */
+    recorder_clear(&h->rec);
+    reader_begin(h->r, EXTLS_DIR_UNKNOWN);
+    assert_int_equal(reader_stop(h->r), EXTLS_OK);
+    assert_int_equal(reader_stats(h->r)->kind, EXTLS_KIND_UNKNOWN);
+    assert_int_equal(h->rec.n, 0);
+
+    /* A header, then a partial row: a protocol log, the row left unread. */
+    recorder_clear(&h->rec);
+    reader_begin(h->r, EXTLS_DIR_UNKNOWN);
+    static const char text[] = HEADER("\r\n", RECV_LOG) "2023-01-11T08:14:02.190Z,EX";
+    assert_int_equal(reader_feed(h->r, text, sizeof(text) - 1), EXTLS_OK);
+    assert_int_equal(reader_stop(h->r), EXTLS_OK);
+    assert_int_equal(reader_stats(h->r)->kind, EXTLS_KIND_PROTOCOL);
+    assert_false(reader_stats(h->r)->rejected);
+    assert_int_equal(h->rec.n, 0);
+}
+
 /* A resumed input was a protocol log: reader_resume() says so. */
 static void
 resumed_input_is_a_protocol_log(void **state)
@@ -1509,6 +1551,7 @@ main(void)
         cmocka_unit_test_setup_teardown(fields_reordered_mapped_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(fields_lacking_session_id_is_file_error, setup, teardown),
         cmocka_unit_test_setup_teardown(input_kinds, setup, teardown),
+        cmocka_unit_test_setup_teardown(stop_still_tells_the_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(resumed_input_is_a_protocol_log, setup, teardown),
         cmocka_unit_test_setup_teardown(fields_without_local_endpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_columns_ignored, setup, teardown),

@@ -15,9 +15,12 @@
 
 #include <cmocka.h>
 
+#include "esc.h"
 #include "table.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static int last_shortened; /* t.shortened of the last print() */
 
 /* Print rows (n_cols cells each, as strings) under cols with a limit; caller frees. */
 static char *
@@ -46,6 +49,7 @@ print(const struct table_col *cols, size_t n_cols, const char *const *rows, size
     assert_int_equal(fclose(out), 0);
     if (cut)
         *cut = t.cut;
+    last_shortened = t.shortened;
     return buf;
 }
 
@@ -106,11 +110,94 @@ wide_characters_and_escapes(void **state)
         "\xE6\x8E\xA5\xE7\xB6\x9A",
         "1", "a\x1b[2Jbcdefghij", "2"};
     char *got = print(two, 2, rows, 2, 12, NULL);
-    /* name: 12 - 2 - 1 = 9 columns: 4 columns of head (2 characters), "…", 4 of tail. */
+    /*
+     * name: 12 - 2 - 1 = 9 columns: 4 columns of head (2 characters), "…", 4
+     * of tail; the escape \x1B (4 columns) does not fit whole in the head, so
+     * the head stops before it and the tail takes the columns left.
+     */
     assert_string_equal(got, "name       n\n"
                              "\xE6\x97\xA5\xE6\x9C\xAC\xE2\x80\xA6\xE6\x8E\xA5\xE7\xB6\x9A  1\n"
-                             "a\\x1\xE2\x80\xA6"
-                             "ghij  2\n");
+                             "a\xE2\x80\xA6"
+                             "defghij  2\n");
+    assert_int_equal(last_shortened, 1);
+    free(got);
+}
+
+/* esc_text() of s[0..len) into memory; caller frees. */
+static char *
+escaped(const char *s, size_t len, size_t *out_len)
+{
+    char *buf = NULL;
+    FILE *m = open_memstream(&buf, out_len);
+    assert_non_null(m);
+    esc_text(m, s, len);
+    assert_int_equal(fclose(m), 0);
+    return buf;
+}
+
+/*
+ * A name full of control bytes (escaped as \xHH), a C1 control (two bytes,
+ * two escapes), an invalid byte, accented and wide characters, cut at
+ * every width: the head and tail around "…" are always made of whole
+ * escaped units, never part of an escape nor of a UTF-8 character.
+ */
+static void
+cut_never_splits_an_escape_or_a_character(void **state)
+{
+    (void)state;
+    static const char name[] = "\x01\x02"
+                               "ab\x1b\x7f"
+                               "\xC3\xA9"                 /* é */
+                               "\xC2\x85"                 /* C1 NEL */
+                               "\xFF"                     /* invalid */
+                               "\xE6\x97\xA5\xE6\x9C\xAC" /* 日本 */
+                               "cd\x03\xE2\x82\xAC" /* € */ "\x04";
+    static const struct table_col one[] = {{"n", TABLE_SHRINK, 3, 0}};
+    size_t len = strlen(name);
+    /* Offsets in the escaped text at which a cut may fall. */
+    size_t e_len, at = 0, n_ok = 0, ok[64];
+    char *e = escaped(name, len, &e_len);
+    ok[n_ok++] = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t k = esc_utf8_next((const unsigned char *)name + i, len - i, &cp), u_len;
+        k = k ? k : 1;
+        free(escaped(name + i, k, &u_len));
+        at += u_len;
+        i += k;
+        assert_true(n_ok < N(ok));
+        ok[n_ok++] = at;
+    }
+    assert_int_equal(at, e_len);
+    size_t natural = esc_text_width(name, len);
+    const char *rows[] = {name};
+    for (unsigned w = 3; w < natural; w++) {
+        char *got = print(one, 1, rows, 1, w, NULL);
+        assert_int_equal(last_shortened, 1);
+        char *line = strchr(got, '\n') + 1;
+        line[strcspn(line, "\n")] = '\0';
+        char *dots = strstr(line, "\xE2\x80\xA6");
+        assert_non_null(dots);
+        size_t head = (size_t)(dots - line);
+        const char *tail = dots + 3;
+        size_t tail_len = strlen(tail);
+        assert_memory_equal(line, e, head);
+        assert_true(tail_len <= e_len);
+        assert_string_equal(tail, e + e_len - tail_len);
+        int head_ok = 0, tail_ok = 0;
+        for (size_t k = 0; k < n_ok; k++) {
+            head_ok |= ok[k] == head;
+            tail_ok |= ok[k] == e_len - tail_len;
+        }
+        if (!head_ok || !tail_ok)
+            fail_msg("width %u: cut inside a unit: %s", w, line);
+        assert_true(esc_text_width(line, strlen(line)) <= w);
+        free(got);
+    }
+    free(e);
+    /* Wide enough: whole, nothing shortened. */
+    char *got = print(one, 1, rows, 1, (unsigned)natural, NULL);
+    assert_int_equal(last_shortened, 0);
     free(got);
 }
 
@@ -190,9 +277,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(natural_widths_when_it_fits), cmocka_unit_test(middle_ellipsis),
-        cmocka_unit_test(wide_characters_and_escapes), cmocka_unit_test(quoted_values),
+        cmocka_unit_test(natural_widths_when_it_fits),
+        cmocka_unit_test(middle_ellipsis),
+        cmocka_unit_test(wide_characters_and_escapes),
+        cmocka_unit_test(quoted_values),
         cmocka_unit_test(full_compact_and_drops),
+        cmocka_unit_test(cut_never_splits_an_escape_or_a_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
