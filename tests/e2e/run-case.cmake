@@ -11,12 +11,25 @@ set(EXE ${CMAKE_COMMAND} -E env --unset=COLUMNS ${ENV} ${WRAP} ${EXE})
 set(WRAP "")
 set(out ${SCRATCH}/${NAME}.out)
 set(err ${SCRATCH}/${NAME}.err)
-if(STDIN)
-  execute_process(COMMAND ${WRAP} ${EXE} ${ARGS} INPUT_FILE ${STDIN}
-    OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
-else()
-  execute_process(COMMAND ${WRAP} ${EXE} ${ARGS}
-    OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
+macro(run_once)
+  if(STDIN)
+    execute_process(COMMAND ${WRAP} ${EXE} ${ARGS} INPUT_FILE ${STDIN}
+      OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
+  else()
+    execute_process(COMMAND ${WRAP} ${EXE} ${ARGS}
+      OUTPUT_FILE ${out} ERROR_FILE ${err} RESULT_VARIABLE rc)
+  endif()
+endmacro()
+run_once()
+# Under Wine on a loaded machine a process now and then fails to start:
+# status 1 with no byte on either stream (seen once in a suite of 152).
+# extls itself never ends that way (status 1 always comes with a report),
+# so that one outcome is run again, once, and said.
+file(SIZE ${out} out_size)
+file(SIZE ${err} err_size)
+if(WINE_RETRY AND rc EQUAL 1 AND NOT RC EQUAL 1 AND out_size EQUAL 0 AND err_size EQUAL 0)
+  message(STATUS "e2e ${NAME}: status 1 and no output (the emulator did not start it?): run again")
+  run_once()
 endif()
 
 set(failed "")
