@@ -13,31 +13,9 @@
 # usage: state-failed-input.sh GENLOGS EXTLS
 set -euo pipefail
 genlogs=$1 exe=$2
-tmp=$(mktemp -d)
-[ -z "${KEEP:-}" ] || echo "scratch: $tmp"
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-fail=0
-check() { # message, then a command that must succeed
-    local what=$1
-    shift
-    if ! "$@"; then
-        echo "FAIL: $what"
-        fail=1
-    fi
-}
-by=direction,connector,remote
-counters() { tail -n +2 "$1" | cut -f1-13 | sort; }
-sessions_of() { awk -F'\t' 'NR > 1 { n += $4 } END { print n + 0 }' "$1"; }
-run() { # expected exit status, output file, then extls arguments
-    local want=$1 out=$2 rc=0
-    shift 2
-    "$exe" --quiet --format tsv --by $by "$@" >"$out" 2>"$tmp/err" || rc=$?
-    if [ $rc -ne "$want" ]; then
-        echo "FAIL: extls $* exited $rc, expected $want:"
-        cat "$tmp/err"
-        fail=1
-    fi
-}
+run_opts=(--quiet)
+# shellcheck source=tests/e2e/state-lib.sh
+source "$(dirname "$0")/state-lib.sh"
 
 "$genlogs" --out "$tmp/src" --mb 2 --files-mb 1 --seed 11 --row-ms 3000 >/dev/null
 # The newest receive log: its series' clock is its own last row, so the

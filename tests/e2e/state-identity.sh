@@ -13,34 +13,8 @@
 # usage: state-identity.sh GENLOGS EXTLS
 set -euo pipefail
 genlogs=$1 exe=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-tmp=$(mktemp -d)
-[ -z "${KEEP:-}" ] || echo "scratch: $tmp"
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-fail=0
-check() { # message, then a command that must succeed
-    local what=$1
-    shift
-    if ! "$@"; then
-        echo "FAIL: $what"
-        fail=1
-    fi
-}
-by=direction,connector,remote
-counters() { tail -n +2 "$1" | cut -f1-13 | sort; }
-same() { # two reports' counters are equal (the first differences shown when not)
-    diff <(counters "$1") <(counters "$2") >"$tmp/diff" || { head -6 "$tmp/diff"; return 1; }
-}
-sessions_of() { awk -F'\t' 'NR > 1 { n += $4 } END { print n + 0 }' "$1"; }
-run() { # expected exit status, output file, then extls arguments
-    local want=$1 out=$2 rc=0
-    shift 2
-    "$exe" --format tsv --by $by "$@" >"$out" 2>"$tmp/err" || rc=$?
-    if [ $rc -ne "$want" ]; then
-        echo "FAIL: extls $* exited $rc, expected $want:"
-        cat "$tmp/err"
-        fail=1
-    fi
-}
+# shellcheck source=tests/e2e/state-lib.sh
+source "$(dirname "$0")/state-lib.sh"
 nothing_new() { # case, then extls arguments: no session, nothing said replaced
     local c=$1
     shift
