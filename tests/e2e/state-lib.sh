@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2154,SC2034 # exe is set and fail read by the script that sources this
 # What the --state end-to-end scripts share; sourced (bash) after they set
 # `exe` (the extls binary). Gives:
 #   tmp          a scratch folder, removed at exit unless KEEP is set
