@@ -56,8 +56,9 @@ size_t esc_visible(unsigned cp, char rep[3]);
  * the format's own rules above).
  */
 enum esc_style {
-    ESC_TERMINAL = 1, /* for a terminal: control characters (C0, DEL, C1) and
-                         invalid UTF-8 as \xHH (TSV: TAB LF CR still \t \n \r) */
+    ESC_TERMINAL = 1, /* for a terminal: as esc_text(), control and bidi
+                         characters and invalid UTF-8 as \xHH (TSV: TAB LF CR
+                         still \t \n \r) */
     ESC_FORMULA = 2,  /* CSV for spreadsheets: a field that starts with = + - @
                          TAB or CR gets a leading apostrophe, so that no
                          spreadsheet evaluates it as a formula */
@@ -74,7 +75,8 @@ int esc_is_formula(const char *s, size_t len);
 
 /*
  * For terminals: printable UTF-8 unchanged, control characters (C0, DEL,
- * C1) and invalid bytes as \xHH. Returns the display width written, counting
+ * C1), the bidirectional formatting characters (U+061C, U+200E/F,
+ * U+202A-202E, U+2066-2069) and invalid bytes as \xHH. Returns the display width written, counting
  * East Asian wide characters as two columns.
  */
 size_t esc_text(FILE *out, const char *s, size_t len);

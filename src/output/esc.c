@@ -16,6 +16,19 @@ is_control(unsigned cp)
     return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
 }
 
+/*
+ * What a terminal must not be given as it is: the control characters, and
+ * the bidirectional formatting characters (U+061C, U+200E/F, U+202A-202E,
+ * U+2066-2069), which reorder the text after them on screen (a host name
+ * could make a line read as another).
+ */
+static int
+is_term_unsafe(unsigned cp)
+{
+    return is_control(cp) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 size_t
 esc_utf8_next(const unsigned char *s, size_t len, unsigned *cp)
 {
@@ -208,7 +221,7 @@ text(FILE *out, const char *str, size_t len)
     for (size_t i = 0; i < len;) {
         unsigned cp;
         size_t n = esc_utf8_next(s + i, len - i, &cp);
-        if (n == 0 || is_control(cp)) {
+        if (n == 0 || is_term_unsafe(cp)) {
             size_t bad = n ? n : 1;
             for (size_t k = 0; k < bad; k++) {
                 if (out)
@@ -245,14 +258,15 @@ esc_is_formula(const char *s, size_t len)
                    s[0] == '\r');
 }
 
-/* A control character or invalid UTF-8 byte at s[i]: how many bytes esc_text() would escape. */
+/* A character unsafe for a terminal or an invalid UTF-8 byte at s[i]: how many bytes esc_text()
+ * would escape. */
 static size_t
 control_len(const unsigned char *s, size_t len, size_t *n_char)
 {
     unsigned cp;
     size_t n = esc_utf8_next(s, len, &cp);
     *n_char = n ? n : 1;
-    if (n == 0 || is_control(cp))
+    if (n == 0 || is_term_unsafe(cp))
         return *n_char;
     return 0;
 }

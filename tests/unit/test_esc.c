@@ -223,6 +223,25 @@ text_controls_and_invalid_bytes_as_hex(void **state)
     CHECK_TEXT("\xC2\xA0", "\xC2\xA0", 1); /* U+00A0 is printable */
 }
 
+/* Bidirectional formatting characters would reorder what follows on screen. */
+static void
+text_bidi_controls_as_hex(void **state)
+{
+    (void)state;
+    CHECK_TEXT("gpj.\xE2\x80\xAE"
+               "exe",
+               "gpj.\\xE2\\x80\\xAEexe", 19);          /* U+202E RIGHT-TO-LEFT OVERRIDE */
+    CHECK_TEXT("\xE2\x80\xAA", "\\xE2\\x80\\xAA", 12); /* U+202A, first of the range */
+    CHECK_TEXT("\xE2\x81\xA6x\xE2\x81\xA9", "\\xE2\\x81\\xA6x\\xE2\\x81\\xA9",
+               25);                                                               /* U+2066..2069 */
+    CHECK_TEXT("\xE2\x80\x8E\xE2\x80\x8F", "\\xE2\\x80\\x8E\\xE2\\x80\\x8F", 24); /* LRM RLM */
+    CHECK_TEXT("\xD8\x9C", "\\xD8\\x9C", 8); /* U+061C ARABIC LETTER MARK */
+    /* Their neighbours are ordinary text. */
+    CHECK_TEXT("\xE2\x80\xAF", "\xE2\x80\xAF", 1); /* U+202F narrow no-break space */
+    CHECK_TEXT("\xE2\x81\xA5", "\xE2\x81\xA5", 1); /* U+2065 */
+    CHECK_TEXT("\xE2\x81\xAA", "\xE2\x81\xAA", 1); /* U+206A */
+}
+
 /* esc_utf8_next() on s[0..len): want_n bytes, and code point want_cp when want_n > 0. */
 static void
 check_next(const char *s, size_t len, size_t want_n, unsigned want_cp)
@@ -348,6 +367,22 @@ field_terminal_escapes_controls(void **state)
     FIELD(ESC_TERMINAL, '\t', "EX\\Default", "EX\\Default");
     /* Both: the apostrophe, and the escapes. */
     FIELD(ESC_TERMINAL | ESC_FORMULA, ',', "=\x1B[2J", "\"'=\\x1B[2J\"");
+    /* Bidirectional formatting characters too (U+202E); kept in a file. */
+    FIELD(ESC_TERMINAL, '\t',
+          "a\xE2\x80\xAE"
+          "b",
+          "a\\xE2\\x80\\xAE"
+          "b");
+    FIELD(ESC_TERMINAL, ',',
+          "a\xE2\x80\xAE"
+          "b",
+          "a\\xE2\\x80\\xAE"
+          "b");
+    FIELD(0, '\t',
+          "a\xE2\x80\xAE"
+          "b",
+          "a\xE2\x80\xAE"
+          "b"); /* a file keeps the bytes */
 }
 
 static void
@@ -476,6 +511,7 @@ main(void)
         cmocka_unit_test(text_ascii_and_utf8),
         cmocka_unit_test(text_wide_chars_count_two),
         cmocka_unit_test(text_controls_and_invalid_bytes_as_hex),
+        cmocka_unit_test(text_bidi_controls_as_hex),
         cmocka_unit_test(html_markup_characters),
         cmocka_unit_test(html_keeps_valid_utf8),
         cmocka_unit_test(html_invalid_utf8_as_fffd),
