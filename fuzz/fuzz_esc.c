@@ -12,9 +12,8 @@
  *   - esc_tsv(): the input with TAB, LF, CR written as \t \n \r and
  *     every other byte unchanged;
  *   - esc_field() for a terminal (CSV and TSV) and esc_text(): valid UTF-8
- *     without control characters (C0, DEL, C1); esc_text()'s width equal to
- *     esc_text_width(); spreadsheet CSV never starts a cell with a formula
- *     trigger.
+ *     without control characters (C0, DEL, C1) or bidi formatting characters; esc_text()'s width
+ * equal to esc_text_width(); spreadsheet CSV never starts a cell with a formula trigger.
  */
 #include <string.h>
 
@@ -196,6 +195,20 @@ text_writer(FILE *f, const char *s, size_t n)
     FUZZ_CHECK(w == esc_text_width(s, n));
 }
 
+/* A bidirectional formatting character (UTF-8 bytes) at p[i]? Written from the list. */
+static int
+bidi_at(const char *p, size_t n, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)p + i;
+    if (i + 1 < n && u[0] == 0xD8 && u[1] == 0x9C)
+        return 1; /* U+061C */
+    if (i + 2 >= n || u[0] != 0xE2)
+        return 0;
+    if (u[1] == 0x80)
+        return u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xAA && u[2] <= 0xAE);
+    return u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -272,6 +285,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             unsigned char ch = (unsigned char)f.p[i];
             FUZZ_CHECK(ch >= 0x20 && ch != 0x7F);
             FUZZ_CHECK(!(ch == 0xC2 && i + 1 < f.n && (unsigned char)f.p[i + 1] < 0xA0));
+            FUZZ_CHECK(!bidi_at(f.p, f.n, i));
         }
         /* Spreadsheet CSV: no cell starts with a formula trigger. */
         if (!sep)
@@ -287,6 +301,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned char ch = (unsigned char)x.p[i];
         FUZZ_CHECK(ch >= 0x20 && ch != 0x7F);
         FUZZ_CHECK(!(ch == 0xC2 && i + 1 < x.n && (unsigned char)x.p[i + 1] < 0xA0));
+        FUZZ_CHECK(!bidi_at(x.p, x.n, i));
     }
     free(x.p);
     return 0;
