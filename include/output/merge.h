@@ -63,8 +63,12 @@ const char *merge_errmsg(const struct merge *m);
  * be read (files_failed)"), saw nothing (totals.files 0), or read only
  * malformed rows (rows 0, malformed_rows not). A report without groups but
  * with files read, none failed, is clean: a quiet day. The report is merged
- * all the same; 'extls merge' names it and exits 2. Borrowed, valid until
- * the next merge_add_*().
+ * all the same; 'extls merge' names it and exits 2. A report that saw
+ * nothing adds 1 to the merged totals' files_failed (one input of the
+ * merged report that could not be read), so that the merged report is
+ * flagged in turn when merged again, at any depth; such a report merged
+ * alone does not give its own bytes back. Borrowed, valid until the next
+ * merge_add_*().
  */
 const char *merge_flaw(const struct merge *m);
 

@@ -95,6 +95,7 @@ struct report {
     int wide;                 /* table: every column in full, every row of the to-fix lists */
     const char *servers;      /* html: the Exchange servers reported on, or NULL */
     int64_t generated_ms;     /* html: when the report was made (0: not shown) */
+    int saw_nothing;          /* table, html: nothing read: the to-fix part says so */
 };
 
 /* Longest text report_pct() writes, with its NUL. */

@@ -204,7 +204,7 @@ html_write(FILE *out, struct report *r)
     page_header(out, r, cls, r->by_remote ? legacy_hosts : UINT64_MAX);
     fputs("<main>\n", out);
     if (r->by_remote)
-        html_fix_section(out, by_legacy, n_remote, scratch);
+        html_fix_section(out, by_legacy, n_remote, r->saw_nothing, scratch);
     fputs("<section>\n<h2>TLS use per connector</h2>\n", out);
     if (n_conn)
         html_connector_chart(out, conn, n_conn);

@@ -79,9 +79,10 @@ put_time(FILE *out, int64_t ms)
 
 /*
  * "To fix first": v[0..n) are the remote hosts, legacy users first; w is
- * scratch of n entries (html_table.c).
+ * scratch of n entries (html_table.c). saw_nothing: nothing was read, and
+ * the section says the answer is unknown rather than "Nothing".
  */
-void html_fix_section(FILE *out, const struct agg_group *const *v, size_t n,
+void html_fix_section(FILE *out, const struct agg_group *const *v, size_t n, int saw_nothing,
                       const struct agg_group **w);
 
 /* Stacked bars of the class shares per connector, with a legend (html_chart.c). */

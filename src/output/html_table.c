@@ -240,14 +240,20 @@ fix_group(FILE *out, const struct agg_group *const *v, size_t n, const struct ag
     return m;
 }
 
-/* "To fix first": v[0..n) are the remote hosts, legacy users first; w is scratch of n. */
+/* "To fix first": v[0..n) are the remote hosts, legacy users first; w is scratch of n (html_int.h).
+ */
 void
-html_fix_section(FILE *out, const struct agg_group *const *v, size_t n, const struct agg_group **w)
+html_fix_section(FILE *out, const struct agg_group *const *v, size_t n, int saw_nothing,
+                 const struct agg_group **w)
 {
     fputs("<section class=\"fix\">\n<h2>To fix first</h2>\n", out);
     size_t n_legacy = fix_group(out, v, n, w, 1);
     size_t n_plain = fix_group(out, v, n, w, 0);
-    if (!n_legacy && !n_plain)
+    if (!n_legacy && !n_plain && saw_nothing)
+        fputs("<p>Unknown: nothing was read, so there is nothing to judge (see the errors the run "
+              "printed).</p>\n",
+              out);
+    else if (!n_legacy && !n_plain)
         fputs("<p>Nothing: no remote host on SSL 2/3 or TLS 1.0/1.1, and every send partner "
               "started TLS.</p>\n",
               out);

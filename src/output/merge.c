@@ -123,8 +123,15 @@ add_totals(struct merge *m, enum extls_status st, const char *name)
         snprintf(m->err, sizeof(m->err), "%s", jsonin_errmsg(m->in));
         return st;
     }
-    judge_totals(jsonin_totals(m->in), m->flaw, sizeof(m->flaw));
-    if (report_totals_add(&m->totals, jsonin_totals(m->in)) != EXTLS_OK) {
+    struct report_totals t = *jsonin_totals(m->in);
+    judge_totals(&t, m->flaw, sizeof(m->flaw));
+    /*
+     * A report whose run saw nothing counts as one input that could not be
+     * read: the merged report keeps the flag, and a merge of it flags it again.
+     */
+    if (m->flaw[0] && !t.files_failed)
+        t.files_failed = 1;
+    if (report_totals_add(&m->totals, &t) != EXTLS_OK) {
         snprintf(m->err, sizeof(m->err), "%s: its totals, added to the reports before, pass 2^64-1",
                  name);
         return EXTLS_ETOOBIG;

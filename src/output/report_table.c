@@ -287,11 +287,12 @@ tofix_list(FILE *out, const struct agg_group *const *w, size_t n, const char *no
 /*
  * "To fix first": remote hosts on SSL 2/3 or TLS 1.0/1.1 (most legacy
  * sessions first), then send partners whose every session went without
- * TLS; each list cut at TOFIX_SHOWN rows unless wide.
+ * TLS; each list cut at TOFIX_SHOWN rows unless wide. When nothing was
+ * read (saw_nothing), it says that the answer is unknown, not "nothing".
  */
 static enum extls_status
 tofix_section(FILE *out, const struct agg_group *const *v, size_t n, unsigned limit, int wide,
-              int *cut)
+              int saw_nothing, int *cut)
 {
     static const struct table_col legacy_cols[] = {
         {"direction", 0, 0, 0},
@@ -324,7 +325,9 @@ tofix_section(FILE *out, const struct agg_group *const *v, size_t n, unsigned li
         *cut |= tofix_list(out, w, n_plain, "send partner", "that never started TLS", plain_cols,
                            sizeof(plain_cols) / sizeof(plain_cols[0]), limit, wide, plain_fill);
     }
-    if (!n_legacy && !n_plain)
+    if (!n_legacy && !n_plain && saw_nothing)
+        fputs("unknown: nothing was read (see the errors above)\n", out);
+    else if (!n_legacy && !n_plain)
         fputs("nothing: no legacy remote host, no send partner without TLS\n", out);
     free(w);
     return EXTLS_OK;
@@ -432,7 +435,8 @@ report_table_write(FILE *out, struct report *r)
     if (n_remote && !remote)
         return EXTLS_ENOMEM;
     if (r->by_remote) { /* merged reports without the remote key have none */
-        enum extls_status st = tofix_section(out, remote, n_remote, limit, r->wide, &cut);
+        enum extls_status st =
+            tofix_section(out, remote, n_remote, limit, r->wide, r->saw_nothing, &cut);
         if (st != EXTLS_OK) {
             free(remote);
             return st;

@@ -23,9 +23,10 @@
  * report; deliver it (flushed and fsynced, or, with --output, complete in
  * its temporary file, outfile.h); only then replace the state, together
  * with the --output file. A report that is not delivered never marks its
- * sessions done. A --state run that saw nothing (verdict_saw_nothing():
- * no protocol log read, or only malformed rows) delivers no report and
- * leaves the state as it was: an empty report would read as all clean.
+ * sessions done. A --state or --output run that saw nothing
+ * (verdict_saw_nothing(): no protocol log read, or only malformed rows)
+ * delivers no report and leaves the state and the --output file as they
+ * were: an empty report would read as all clean.
  *
  * Malformed rows are named as "file:line: reason" (the first 10 per input
  * unless --verbose, then a count); inputs that cannot be read are named and
@@ -95,6 +96,7 @@ finish_output(struct run *r)
             .wide = r->cfg->wide,
             .servers = server_text(r, servers, sizeof(servers)),
             .generated_ms = r->cfg->format == REPORT_HTML ? run_report_time() : 0,
+            .saw_nothing = r->saw_nothing,
         };
         enum extls_status st = report_write(r->out, &rep);
         if (st == EXTLS_ENOMEM)
@@ -395,12 +397,16 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
     uint64_t rows = r.main.totals.rows; /* read by this run (--report all adds earlier ones) */
-    /* Nothing seen is not clean; with --state it delivers nothing and keeps the state. */
+    /*
+     * Nothing seen is not clean; with --state or --output it delivers
+     * nothing: the state and the --output file stay as they were.
+     */
     int withhold = 0;
     if (!r.main.fatal && r.merged == r.inputs.n) {
         int found_errors = diag_check_found(&r);
         errors += found_errors + diag_check_rows(&r, rows, found_errors);
-        withhold = cfg->state_path && verdict_saw_nothing(&r, rows);
+        r.saw_nothing = verdict_saw_nothing(&r, rows);
+        withhold = (cfg->state_path || cfg->output) && r.saw_nothing;
     }
     if (!r.main.fatal && r.incr.state) {
         int loaded = r.incr.state->loaded, malformed = r.main.totals.malformed != 0;

@@ -123,6 +123,7 @@ struct run {
     struct filter *filter;       /* the main thread's filter, for carried sessions */
     struct tally main;           /* counts of sessions folded from carry */
     int walk_errors;             /* paths that could not be read or walked */
+    int saw_nothing;             /* verdict_saw_nothing(), once every input was read */
     struct run_incr incr;        /* --state only (run_state.c's) */
     struct outfile *outfile;     /* --output: the report's temporary file; else NULL */
     struct arg_found *found;     /* per path argument: what its inputs were */
@@ -254,8 +255,10 @@ int verdict_finish_nagios(struct run *r, int code, uint64_t rows);
  * 1 when the run saw nothing, after every input was read with `rows` good
  * rows: no path argument gave an SMTP protocol log (none found, or none
  * readable) and no row was read, or rows were read and every one was
- * malformed. Such a run is never clean (exit status 2); with --state it
- * delivers no report and leaves the state as it was. Else 0.
+ * malformed. Such a run is never clean (exit status 2); with --state or
+ * --output it delivers no report and leaves the state and the --output
+ * file as they were; the people's table and page say that nothing was
+ * read instead of what to fix first. Else 0.
  */
 int verdict_saw_nothing(const struct run *r, uint64_t rows);
 

@@ -184,6 +184,15 @@ extls_e2e(merge_report_saw_nothing RC 2 ARGS merge --format csv --by direction $
 extls_e2e(merge_report_failed_input RC 2 ARGS merge -q --format csv --by direction --fail-on legacy ${MD}/failed-input.json ${MD}/no-sessions.json)
 extls_e2e(merge_report_malformed_only RC 2 ARGS merge --format tsv --by direction ${MD}/malformed-only.json ${MD}/exchange2019.json)
 extls_e2e(merge_nagios_report_saw_nothing RC 3 ARGS merge -q --nagios --fail-on legacy ${MD}/exchange2019.json ${MD}/saw-nothing.json ${MD}/failed-input.json)
+# A merged report keeps their flag: each report that saw nothing is one of its
+# files_failed, so a merge of merged reports (days into a month) names it again.
+# merged-*.json: 'extls merge -f json' of exchange2019.json and saw-nothing.json,
+# malformed-only.json.
+extls_e2e(merge_merged_saw_nothing RC 2 ARGS merge --format csv --by direction ${MD}/merged-saw-nothing.json ${MD}/exchange2019.json)
+extls_e2e(merge_merged_malformed_only RC 2 ARGS merge --format csv --by direction ${MD}/merged-malformed-only.json)
+# A run that saw nothing (a missing folder): the table does not
+# say there is nothing to fix.
+extls_e2e(table_saw_nothing RC 2 ARGS ${MD}/no-such-folder)
 foreach(script merge-equivalence scale-out)
   add_test(NAME e2e_${script}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/${script}.sh $<TARGET_FILE:extls>

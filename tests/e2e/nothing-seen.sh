@@ -15,6 +15,13 @@
 #   - with --state, a run that saw nothing (empty folder, malformed rows
 #     only, a missing input) delivers no report (not on stdout,
 #     not to --output) and neither writes nor advances the state;
+#   - without --state, -o: a run that saw nothing leaves the old report or
+#     page untouched and creates none; one with a failed input beside a read
+#     one still writes its report (files_failed);
+#   - the table and the page of a run that saw nothing say that what to fix
+#     first is unknown, never "nothing";
+#   - a merged report keeps the flag of a report that saw nothing: merged
+#     again (two and three levels), it is named and exits 2 (UNKNOWN).
 #   - with --nagios, a refused --state file (damaged, of another format
 #     version, written with other options) or one in use by another run is
 #     one UNKNOWN line, exit 3.
@@ -229,6 +236,66 @@ for wait in "" "--wait 1"; do
 done
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
+
+# Without --state, -o: a run that saw nothing never replaces the report (or
+# page) there, and creates none; a run that read something replaces it.
+for fmt in csv html; do
+    rep=$tmp/keep.$fmt
+    rm -f "$rep"
+    run -q --format "$fmt" -o "$rep" "$tmp/mount"
+    check "-o $fmt, good run: exit status" "$rc" 0
+    cp "$rep" "$rep.before"
+    for what in empty bin missing; do
+        case $what in
+        missing) input=$tmp/no-such-folder ;;
+        *) input=$tmp/$what ;;
+        esac
+        run -q --format "$fmt" -o "$rep" "$input"
+        check "-o $fmt, $what: exit status" "$rc" 2
+        check "-o $fmt, $what: old report kept" "$(cmp "$rep" "$rep.before" && echo same)" same
+        run -q --format "$fmt" -o "$tmp/new.$what.$fmt" "$input"
+        check "-o $fmt, $what, no file before: none made" \
+            "$(ls "$tmp/new.$what.$fmt" 2>&1 >/dev/null | wc -l)" 1
+    done
+done
+# A run where one input failed but another was read still writes its report.
+rm -f "$tmp/part.json"
+run -q --format json -o "$tmp/part.json" "$tmp/mount" "$tmp/no-such-folder"
+check "-o, one input missing: exit status" "$rc" 2
+check "-o, one input missing: report written, marked" "$(grep -c '"files_failed":1,' "$tmp/part.json")" 1
+
+# The people's table and page of a run that saw nothing: what to fix first
+# is unknown, never "nothing".
+for what in empty bin missing; do
+    case $what in
+    missing) input=$tmp/no-such-folder ;;
+    *) input=$tmp/$what ;;
+    esac
+    run -q "$input"
+    check "table, $what: exit status" "$rc" 2
+    check "table, $what: to fix first" "$(grep -A1 '^To fix first' "$tmp/out" | tail -n 1)" \
+        "unknown: nothing was read (see the errors above)"
+    run -q --format html "$input"
+    check "page, $what: to fix first" "$(grep -c '<p>Unknown: nothing was read' "$tmp/out") \
+$(grep -c '<p>Nothing:' "$tmp/out")" "1 0"
+done
+
+# A merged report keeps the flag of a report whose run saw nothing: merged
+# again (daily merges into a month), it is named again, exit 2.
+md=tests/merge-data
+for blind in saw-nothing malformed-only; do
+    run merge -q --format json "$md/exchange2019.json" "$md/$blind.json"
+    check "merge with $blind: exit status" "$rc" 2
+    printf '%s\n' "$out" >"$tmp/day.$blind.json"
+    run merge --format csv --by direction "$tmp/day.$blind.json" "$md/exchange2019.json"
+    check "merge of a merge with $blind: exit status" "$rc" 2
+    check "merge of a merge with $blind: named" "$err" \
+        "extls: $tmp/day.$blind.json: incomplete: 1 input of its run could not be read (files_failed)"
+    run merge -q --format json "$tmp/day.$blind.json"
+    printf '%s\n' "$out" >"$tmp/month.$blind.json"
+    run merge -q --nagios "$tmp/month.$blind.json"
+    check "merge three levels deep with $blind: UNKNOWN" "$rc ${out%% -*}" "3 EXTLS UNKNOWN"
+done
 
 [ $fail -eq 0 ] && echo "ok: nothing seen is never clean"
 exit $fail

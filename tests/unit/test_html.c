@@ -455,6 +455,13 @@ page_empty(void **state)
     size_t len = strlen(page);
     assert_true(len > 8 && strcmp(page + len - 8, "</html>\n") == 0);
     free(page);
+    /* The same page of a run that saw nothing: what to fix is unknown, not "Nothing". */
+    p.r.saw_nothing = 1;
+    page = render(&p);
+    assert_has(page, "<h2>To fix first</h2>\n<p>Unknown: nothing was read, so there is nothing to "
+                     "judge (see the errors the run printed).</p>\n</section>");
+    assert_true(strstr(page, "<p>Nothing:") == NULL);
+    free(page);
     page_release(&p);
 }
 

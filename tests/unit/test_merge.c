@@ -502,11 +502,48 @@ flawed_reports(void **state)
         "",
     };
     flaws_of(texts, N(texts), want);
-    /* Merged all the same: the totals of every report. */
+    /*
+     * Merged all the same: the totals of every report, each report that saw
+     * nothing counted as one input that could not be read (4 + 2).
+     */
     char *out = merged(texts, N(texts));
     assert_non_null(strstr(out, "\"totals\":{\"files\":11,\"rows\":220,\"malformed_rows\":30,"));
-    assert_non_null(strstr(out, "\"files_failed\":4,"));
+    assert_non_null(strstr(out, "\"files_failed\":6,"));
     free(out);
+}
+
+/*
+ * A merged report keeps the flag of a report that saw nothing: merged
+ * again, alone or beside a clean one, it is flagged, at any depth.
+ */
+static void
+saw_nothing_survives_merging(void **state)
+{
+    (void)state;
+    static const char no_file[] = TOTALS(0, 0, 0, 0, 4, 0, 0, "null", "null") "]}\n";
+    static const char malformed_only[] = TOTALS(1, 0, 27, 0, 0, 0, 0, "null", "null") "]}\n";
+    const char *const blind[] = {no_file, malformed_only};
+    const char *want[] = {"incomplete: 1 input of its run could not be read (files_failed)", ""};
+    for (size_t i = 0; i < N(blind); i++) {
+        const char *const first[] = {report_a, blind[i]};
+        char *m1 = merged(first, 2);
+        assert_non_null(strstr(m1, "\"files_failed\":1,"));
+        const char *const second[] = {m1, report_b};
+        char *m2 = merged(second, 2);
+        assert_non_null(strstr(m2, "\"files_failed\":1,"));
+        const char *const third[] = {m2};
+        char *m3 = merged(third, 1);
+        assert_string_equal(m3, m2); /* a merged report merged alone: its own bytes */
+        const char *const again[] = {m2, report_a};
+        flaws_of(again, 2, want);
+        free(m1);
+        free(m2);
+        free(m3);
+    }
+    /* Two blind reports: two inputs that could not be read. */
+    char *both = merged(blind, 2);
+    assert_non_null(strstr(both, "\"files_failed\":2,"));
+    free(both);
 }
 
 int
@@ -523,6 +560,7 @@ main(void)
         cmocka_unit_test(table_per_connector_only),
         cmocka_unit_test(same_file_read_once),
         cmocka_unit_test(flawed_reports),
+        cmocka_unit_test(saw_nothing_survives_merging),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

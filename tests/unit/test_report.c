@@ -491,6 +491,13 @@ table_empty_report(void **state)
                         "0 files, 0 rows, 0 malformed, 0 sessions\n"
                         "legacy: SSL 2/3, TLS 1.0/1.1; --wide shows every column\n");
     free(got);
+    /* The same report of a run that saw nothing: what to fix is unknown, not "nothing". */
+    r.saw_nothing = 1;
+    got = render(&r, EXTLS_OK);
+    assert_non_null(
+        strstr(got, "To fix first\nunknown: nothing was read (see the errors above)\n\n"));
+    assert_null(strstr(got, "nothing: no legacy"));
+    free(got);
     agg_free(r.by_connector);
     agg_free(r.by_remote);
 }
