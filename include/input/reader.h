@@ -35,12 +35,14 @@
  * any row: "#Log-type: SMTP Receive|Send Protocol Log", a "#Fields:" line
  * with the protocol columns, or a first data line in a file whose
  * direction is known from its name or folder (dir_hint) make it a protocol
- * log. A "#Log-type:" naming another log, and in a file without a
- * direction hint a "#Fields:" line without the protocol columns (IIS's
- * space-separated ones, message tracking's), a control byte in the first
- * data line (binary), or a first data line with no protocol header before
- * it make it something else, reported once as READER_WRONG_LOG (the rest
- * is skipped). With a hint, a bad "#Fields:" line is a READER_FILE_ERROR.
+ * log. A "#Log-type:" naming another log, a control byte in the first
+ * data line (binary; with a hint only when that line has fewer commas than
+ * a row, so a file of NUL bytes is binary whatever its name), and in a file
+ * without a direction hint a "#Fields:" line without the protocol columns
+ * (IIS's space-separated ones, message tracking's) or a first data line
+ * with no protocol header before it make it something else, reported once
+ * as READER_WRONG_LOG (the rest is skipped). With a hint, a bad "#Fields:"
+ * line is a READER_FILE_ERROR.
  *
  * The reader does not interpret field contents (times, events): see row.h.
  * It never prints; problems go to the callback with the line number.

@@ -203,16 +203,26 @@ reader_header_line(struct reader *r, const char *s, size_t n)
 enum extls_status
 reader_first_data_line(struct reader *r, const char *s, size_t n)
 {
+    /*
+     * Control bytes say binary data; in a file whose name or folder says
+     * receive or send, only in a line too short to be a row (fewer commas
+     * than the columns need), so that a file of NUL bytes is named binary
+     * whatever its name and a row's raw bytes are still delivered.
+     */
+    int control = 0;
+    unsigned commas = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        control |= (c < 0x20 && c != '\t') || c == 0x7f;
+        commas += c == ',';
+    }
+    if (control && (r->dir == EXTLS_DIR_UNKNOWN || commas + 1 < r->n_fields)) {
+        snprintf(r->msg, sizeof(r->msg), "not an SMTP protocol log (binary data)");
+        return wrong_log(r, EXTLS_KIND_BINARY);
+    }
     if (r->dir != EXTLS_DIR_UNKNOWN) {
         r->st.kind = EXTLS_KIND_PROTOCOL; /* no header, direction from the name */
         return EXTLS_OK;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            snprintf(r->msg, sizeof(r->msg), "not an SMTP protocol log (binary data)");
-            return wrong_log(r, EXTLS_KIND_BINARY);
-        }
     }
     if (!r->saw_header) {
         snprintf(r->msg, sizeof(r->msg),

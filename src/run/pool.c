@@ -22,7 +22,8 @@ merge_result(struct run *r, uint32_t idx)
     }
     free(res->diag);
     res->diag = NULL;
-    r->main.totals.files += (uint64_t)res->read;
+    /* Only inputs that turned out to be protocol logs count as files read. */
+    r->main.totals.files += (uint64_t)(res->read && res->kind == EXTLS_KIND_PROTOCOL);
     r->main.totals.files_skipped += (uint64_t)res->skipped;
     r->main.totals.skipped_kind[res->kind] += (uint64_t)res->skipped;
     r->main.totals.files_failed += (uint64_t)res->failed;

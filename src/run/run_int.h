@@ -66,7 +66,7 @@ struct result {
     size_t diag_len;
     struct session **open; /* sessions still open at its end */
     size_t n_open;
-    int read;              /* counted as a file read */
+    int read;              /* read (files counts it when kind is a protocol log) */
     int skipped;           /* another kind of log in a walked folder */
     enum extls_kind kind;  /* what it turned out to be (reader.h) */
     int failed;            /* could not be read, wholly or partly */

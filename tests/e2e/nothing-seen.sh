@@ -10,8 +10,12 @@
 #     rows<1 makes it an alert (exit 1; CRITICAL with --nagios), and new
 #     rows clear it;
 #   - sessions<1 on a window with no session;
-#   - rows read that are all malformed (a binary file named like a protocol
-#     log): nothing seen, exit 2 (UNKNOWN 3 with --nagios);
+#   - binary data (random bytes, NUL bytes with or without a line end,
+#     fresh or old) named like a protocol log: binary data, nothing seen,
+#     exit 2 (UNKNOWN 3 with --nagios), "files":0 in the JSON report; a
+#     0-byte file so named: "files":0, which extls merge flags;
+#   - rows read that are all malformed (a text file of other lines named
+#     like a protocol log): nothing seen, exit 2 (UNKNOWN 3 with --nagios);
 #   - with --state, a run that saw nothing (empty folder, malformed rows
 #     only, a missing input) delivers no report (not on stdout,
 #     not to --output) and neither writes nor advances the state;
@@ -107,9 +111,48 @@ check "empty window: exit status" "$rc" 0
 run -q --format csv --by direction --since 2030-01-01 --fail-on "sessions<1" samples/exchange2010
 check "empty window, sessions<1: exit status" "$rc" 1
 
-# Only malformed rows: a binary file named like a protocol log.
+# Binary data named like a protocol log is binary data, whatever its name:
+# random bytes; NUL bytes without a line end, fresh (the held-back last line
+# of a file still being written) or old; NUL bytes with a line end.
+mkdir -p "$tmp/nul"
+for how in random fresh old newline; do
+    f=$tmp/nul/RECV2026120100-1.LOG
+    case $how in
+    random) awk 'BEGIN { srand(8); for (i = 0; i < 4000; i++) printf "%c", int(rand() * 256) }' >"$f" ;;
+    fresh) head -c 5000 /dev/zero >"$f" ;;
+    old) head -c 5000 /dev/zero >"$f" && touch -d '3 days ago' "$f" ;;
+    newline) { head -c 5000 /dev/zero && echo; } >"$f" ;;
+    esac
+    run -f json "$tmp/nul"
+    check "binary ($how) in a folder: exit status" "$rc" 2
+    check "binary ($how) in a folder: stderr" "$err" \
+        "extls: $tmp/nul: no SMTP protocol logs found (1 binary file)"
+    check "binary ($how) in a folder: JSON files, files_skipped" \
+        "$(printf '%s\n' "$out" | grep -o '"files":[0-9]*,' | head -n 1)$(printf '%s\n' "$out" | grep -o '"files_skipped":[0-9]*')" \
+        '"files":0,"files_skipped":1'
+    run -q --nagios --fail-on legacy "$tmp/nul"
+    check "binary ($how), --nagios: exit status" "$rc" 3
+    check "binary ($how), --nagios: line" "$out" \
+        "EXTLS UNKNOWN - $tmp/nul: no SMTP protocol logs found (1 binary file)"
+    run -q "$f"
+    check "binary ($how), the file named: exit status" "$rc" 2
+    check "binary ($how), the file named: stderr" "$err" \
+        "extls: $f:1: not an SMTP protocol log (binary data); rest of file skipped"
+done
+# A 0-byte file named like a protocol log: nothing seen, and its JSON says so
+# ("files":0), which extls merge names.
+mkdir -p "$tmp/zero"
+: >"$tmp/zero/RECV2026120100-1.LOG"
+run -f json -o "$tmp/zero.json" "$tmp/zero"
+check "0-byte file: exit status" "$rc" 2
+check "0-byte file: stderr" "$err" "extls: $tmp/zero: no SMTP protocol logs found (1 empty file)"
+check "0-byte file: JSON files" "$(grep -o '"files":[0-9]*,' "$tmp/zero.json" | head -n 1)" '"files":0,'
+run merge "$tmp/zero.json"
+check "0-byte file: extls merge flags the report: exit status" "$rc" 2
+
+# Only malformed rows: a text file of other lines named like a protocol log.
 mkdir -p "$tmp/bin"
-awk 'BEGIN { srand(8); for (i = 0; i < 4000; i++) printf "%c", int(rand() * 256) }' \
+awk 'BEGIN { for (i = 0; i < 40; i++) printf "line %d of something else\r\n", i }' \
     >"$tmp/bin/RECV2026120100-1.LOG"
 run --format csv --by direction "$tmp/bin"
 check "malformed rows only: exit status" "$rc" 2
@@ -135,7 +178,7 @@ check "malformed file beside a good one: exit status" "$rc" 0
 rm "$tmp/bin/$first"
 
 # --state: nothing seen delivers nothing and keeps the state as it was.
-for what in empty bin missing; do
+for what in empty bin nul zero missing; do
     st=$tmp/state.$what
     rm -f "$st" "$tmp/report.$what"
     case $what in

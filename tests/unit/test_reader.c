@@ -564,7 +564,15 @@ input_kinds(void **state)
          -1, NULL},
         {"no header, name hint", B(PRE(T0, "0") "+,,\r\n"), EXTLS_DIR_SEND, EXTLS_KIND_PROTOCOL, -1,
          NULL},
+        /* Binary whatever the name: control bytes in a line too short to be a row. */
         {"no header, name hint, binary", B("MZ\x90\x00\x03,\r\n"), EXTLS_DIR_RECEIVE,
+         EXTLS_KIND_BINARY, READER_WRONG_LOG, "not an SMTP protocol log (binary data)"},
+        {"no header, name hint, NUL bytes without a line end", B("\0\0\0\0"), EXTLS_DIR_SEND,
+         EXTLS_KIND_BINARY, READER_WRONG_LOG, "not an SMTP protocol log (binary data)"},
+        /* A control byte in a line with a row's commas: a row (its bytes are delivered). */
+        {"no header, name hint, control byte in a row", B("a,b,c,d,e,f,g,h\x01,\r\n"),
+         EXTLS_DIR_RECEIVE, EXTLS_KIND_PROTOCOL, -1, NULL},
+        {"no header, name hint, short text line", B("a,b\r\n"), EXTLS_DIR_RECEIVE,
          EXTLS_KIND_PROTOCOL, READER_MALFORMED_ROW, "expected 9 fields, found 2"},
         {"empty", B(""), EXTLS_DIR_UNKNOWN, EXTLS_KIND_UNKNOWN, -1, NULL},
         {"blank lines and a BOM", B(BOM "\r\n\r\n"), EXTLS_DIR_UNKNOWN, EXTLS_KIND_UNKNOWN, -1,
@@ -670,6 +678,17 @@ stop_still_tells_the_kind(void **state)
     assert_int_equal(h->rec.n, 1);
     assert_int_equal(h->rec.ev[0].kind, READER_WRONG_LOG);
     assert_int_equal(h->rec.ev[0].line, 1);
+    assert_string_equal(h->rec.ev[0].msg, "not an SMTP protocol log (binary data)");
+
+    /* The same in a file named like a receive log (RECV...): binary all the same. */
+    recorder_clear(&h->rec);
+    reader_begin(h->r, EXTLS_DIR_RECEIVE);
+    assert_int_equal(reader_feed(h->r, nuls, sizeof(nuls)), EXTLS_OK);
+    assert_int_equal(reader_stop(h->r), EXTLS_OK);
+    assert_int_equal(reader_stats(h->r)->kind, EXTLS_KIND_BINARY);
+    assert_true(reader_stats(h->r)->rejected);
+    assert_int_equal(h->rec.n, 1);
+    assert_int_equal(h->rec.ev[0].kind, READER_WRONG_LOG);
     assert_string_equal(h->rec.ev[0].msg, "not an SMTP protocol log (binary data)");
 
     /* Nothing at all: still unknown (empty), nothing said. */
