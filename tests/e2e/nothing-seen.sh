@@ -143,7 +143,8 @@ done
 # ("files":0), which extls merge names.
 mkdir -p "$tmp/zero"
 : >"$tmp/zero/RECV2026120100-1.LOG"
-run -f json -o "$tmp/zero.json" "$tmp/zero"
+run -f json "$tmp/zero"
+cp "$tmp/out" "$tmp/zero.json" # (on standard output: -o keeps no report of a run that saw nothing)
 check "0-byte file: exit status" "$rc" 2
 check "0-byte file: stderr" "$err" "extls: $tmp/zero: no SMTP protocol logs found (1 empty file)"
 check "0-byte file: JSON files" "$(grep -o '"files":[0-9]*,' "$tmp/zero.json" | head -n 1)" '"files":0,'
