@@ -23,6 +23,7 @@ struct model {
     enum extls_dir dir;
     unsigned n_fields;
     int pos[READER_N_COLS];
+    int protocol; /* a valid #Log-type or #Fields line, or a first data line, said what it is */
 };
 
 struct seen {
@@ -116,8 +117,24 @@ model_line(struct model *m, const char *s, size_t n)
     size_t vlen;
     const char *v;
     if (s[0] != '#') {
-        if (m->dir == EXTLS_DIR_UNKNOWN)
+        if (m->dir == EXTLS_DIR_UNKNOWN) {
             m->rejected = 1; /* a data row of unknown direction */
+            return;
+        }
+        if (!m->protocol) {
+            /* The first data line under a direction from the name: binary data
+             * when it holds a control byte (not TAB) and too few commas for a row. */
+            int control = 0;
+            unsigned commas = 0;
+            for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                control |= (c < 0x20 && c != '\t') || c == 0x7f;
+                commas += c == ',';
+            }
+            if (control && commas + 1 < m->n_fields)
+                m->rejected = 1;
+            m->protocol = 1;
+        }
         return;
     }
     if ((v = model_value(s, n, "Log-type", &vlen)) != NULL) {
@@ -127,9 +144,11 @@ model_line(struct model *m, const char *s, size_t n)
             m->dir = EXTLS_DIR_SEND;
         else
             m->rejected = 1;
+        m->protocol |= !m->rejected;
     } else if ((v = model_value(s, n, "Fields", &vlen)) != NULL) {
         if (!model_fields(m, v, vlen))
             m->rejected = 1;
+        m->protocol |= !m->rejected;
     }
 }
 
@@ -190,7 +209,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t h = 0;
     for (size_t i = 0; i < size; i++)
         h = h * 31 + data[i];
-    struct model m = {0, (enum extls_dir)(h % 3), READER_N_COLS, {0}};
+    struct model m = {0, (enum extls_dir)(h % 3), READER_N_COLS, {0}, 0};
     for (int c = 0; c < READER_N_COLS; c++)
         m.pos[c] = c;
     memset(&z, 0, sizeof(z));
