@@ -288,4 +288,13 @@ int run_state_end(struct run *r);
  */
 int run_late_rows(struct run *r, struct tally *t, FILE *diag, const struct session *s);
 
+/*
+ * --state (run_unseen.c): add to `next` the records of `old` for files this
+ * run did not see, where the rule keeps them (a path argument that failed,
+ * hit an error or held no log, or a path under none of this run's).
+ * Returns EXTLS_OK or EXTLS_ENOMEM.
+ */
+enum extls_status run_keep_unseen_files(const struct run *r, const struct state *old,
+                                        struct state *next);
+
 #endif /* EXTLS_RUN_INT_H */
