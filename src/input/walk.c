@@ -14,13 +14,8 @@
 
 #include "buf.h"
 #include "dict.h"
+#include "idset.h"
 #include "platform.h"
-
-/* A file's identity. */
-struct devino {
-    uint64_t dev;
-    uint64_t ino;
-};
 
 void
 input_list_init(struct input_list *l)
@@ -163,44 +158,14 @@ struct walker {
     uint32_t arg;   /* the path argument being walked */
     char **skipped; /* with a skip callback: the paths skipped, told in order at the end */
     size_t n_skipped, cap_skipped;
-    struct buf ids;   /* struct devino of each file and folder reached, in order */
-    struct dict seen; /* records: index in ids + 1; look-up key: struct devino */
+    struct idset seen; /* the files and folders reached */
 };
-
-static uint64_t
-devino_hash(const void *key, void *user)
-{
-    const struct devino *d = key;
-    (void)user;
-    return (d->dev * 0x9E3779B97F4A7C15ull) ^ (d->ino * 0xC2B2AE3D27D4EB4Full);
-}
-
-static int
-devino_eq(const void *rec, const void *key, void *user)
-{
-    const struct walker *w = user;
-    const struct devino *x = (const struct devino *)w->ids.ptr + dict_rec_pos(rec), *y = key;
-    return x->dev == y->dev && x->ino == y->ino;
-}
-
-static const struct dict_type devino_set = {devino_hash, devino_eq, NULL};
 
 /* Record the identity of `st`; returns 1 if new, 0 if seen, -1 when out of memory. */
 static int
 first_visit(struct walker *w, const struct platform_stat *st)
 {
-    struct devino want = {st->dev, st->ino};
-    uint64_t h = devino_hash(&want, NULL);
-    if (dict_find_hashed(&w->seen, &want, h))
-        return 0;
-    size_t n = w->ids.len / sizeof(want);
-    if (buf_add(&w->ids, &want, sizeof(want)) != EXTLS_OK)
-        return -1;
-    if (dict_insert_hashed(&w->seen, h, dict_pos_rec(n)) != EXTLS_OK) {
-        buf_setlen(&w->ids, n * sizeof(want));
-        return -1;
-    }
-    return 1;
+    return idset_add(&w->seen, st->dev, st->ino);
 }
 
 /* Keep a skipped path for the callback; -1 when out of memory. */
@@ -404,8 +369,7 @@ int
 walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *err, void *user)
 {
     struct walker w = {.l = l, .err = err, .user = user};
-    buf_init(&w.ids, BUF_NO_MAX);
-    dict_init(&w.seen, &devino_set, &w);
+    idset_init(&w.seen);
     free(l->args);
     l->args = calloc(n ? n : 1, sizeof(*l->args));
     l->n_args = l->args ? n : 0;
@@ -416,8 +380,7 @@ walk_paths(struct input_list *l, char *const *paths, size_t n, walk_error_fn *er
         w.arg = (uint32_t)i;
         rc = walk_one(&w, paths[i], 0) < 0 ? -1 : 0;
     }
-    dict_release(&w.seen);
-    buf_release(&w.ids);
+    idset_release(&w.seen);
     tell_skipped(&w);
     if (rc < 0)
         return -1;

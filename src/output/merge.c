@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idset.h"
 #include "jsonin.h"
 #include "platform.h"
 
@@ -24,11 +25,7 @@ struct merge {
     struct agg *view, *conn;  /* regrouped tables made by merge_report() */
     struct agg *remote, *day; /* the same, for the table's and the page's sections */
     char *servers;            /* the server key's values, ", "-joined, for the page */
-    struct file_id {
-        uint64_t dev;
-        uint64_t ino;
-    } * files; /* regular files read, so that none is read twice */
-    size_t n_files, cap_files;
+    struct idset files;       /* regular files read, so that none is read twice */
     char err[JSONIN_ERR_MAX + 128];
     char flaw[160]; /* why the report added last is not a clean source's, or "" */
 };
@@ -76,6 +73,7 @@ merge_new(void)
         return NULL;
     }
     report_totals_init(&m->totals);
+    idset_init(&m->files);
     return m;
 }
 
@@ -92,7 +90,7 @@ merge_free(struct merge *m)
     agg_free(m->day);
     free(m->servers);
     free(m->keys_from);
-    free(m->files);
+    idset_release(&m->files);
     free(m);
 }
 
@@ -146,22 +144,8 @@ read_before(struct merge *m, int fd)
     struct platform_stat st;
     if (platform_fstat(fd, &st) != 0 || st.kind != PLATFORM_FILE)
         return 0;
-    for (size_t i = 0; i < m->n_files; i++) {
-        if (m->files[i].dev == st.dev && m->files[i].ino == st.ino)
-            return 1;
-    }
-    if (m->n_files == m->cap_files) {
-        size_t cap = m->cap_files ? 2 * m->cap_files : 16;
-        struct file_id *v = realloc(m->files, cap * sizeof(*v));
-        if (!v)
-            return -1;
-        m->files = v;
-        m->cap_files = cap;
-    }
-    m->files[m->n_files].dev = st.dev;
-    m->files[m->n_files].ino = st.ino;
-    m->n_files++;
-    return 0;
+    int fresh = idset_add(&m->files, st.dev, st.ino);
+    return fresh < 0 ? -1 : !fresh;
 }
 
 enum extls_status
