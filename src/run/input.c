@@ -27,7 +27,6 @@ input_on_row(const struct reader_row *rr, void *user)
     }
     match_row(w->matcher, &row, &f);
     w->tally.totals.rows++;
-    w->cur_rows++;
     if (row.time_ms > w->tally.clock_ms)
         w->tally.clock_ms = row.time_ms;
     if (row.time_ms > w->res->clock_ms[row.dir])
@@ -141,7 +140,7 @@ input_read(struct worker *w, uint32_t idx)
     int is_stdin = strcmp(in->path, "-") == 0;
     w->cur = idx;
     w->cur_malformed = 0;
-    w->cur_rows = 0;
+    w->rows_before = w->tally.totals.rows;
     w->res = res;
     for (int d = 0; d < 3; d++)
         res->clock_ms[d] = INT64_MIN;
@@ -243,7 +242,7 @@ input_read(struct worker *w, uint32_t idx)
         res->failed = 1;
     }
     res->kind = reader_stats(w->reader)->kind;
-    res->malformed_only = !w->cur_rows && w->cur_malformed;
+    res->malformed_only = w->tally.totals.rows == w->rows_before && w->cur_malformed;
     if (!res->skipped) {
         res->read = 1;
         if (!r->cfg->quiet && !r->cfg->verbose && w->cur_malformed > MALFORMED_SHOWN)

@@ -95,7 +95,7 @@ struct worker {
     struct resume resume;   /* --state: where the input being read goes on */
     uint32_t cur;           /* index of the input being read */
     uint64_t cur_malformed; /* malformed rows in it */
-    uint64_t cur_rows;      /* good rows in it */
+    uint64_t rows_before;   /* tally.totals.rows when it began: its good rows are the rest */
     struct result *res;     /* its result */
     FILE *diag;             /* its diagnostics (memory stream) */
 };
