@@ -46,6 +46,7 @@ struct cli_config {
     int nagios;                    /* --nagios: one status line, Nagios exit codes */
     int quiet, verbose;
     unsigned jobs;          /* --jobs; 0: one per online CPU */
+    size_t piece_bytes;     /* one input read in pieces of about this size (CLI_PIECE_ENV) */
     int full_parse;         /* --full-parse */
     const char *state_path; /* --state FILE, or NULL */
     int64_t wait_ms;        /* --wait: how long to wait for the state's lock (0: not at all) */
@@ -79,6 +80,15 @@ enum cli_status {
  * ENVIRONMENT).
  */
 #define CLI_NOW_ENV "EXTLS_NOW"
+
+/*
+ * Test seam: EXTLS_PIECE_SIZE, a number of bytes (1 and up), sets
+ * cfg->piece_bytes, the size of the pieces one large input is read in
+ * (default CLI_PIECE_DEFAULT), so that tests cut small inputs into many
+ * pieces; any other value is ignored. Not meant for production use.
+ */
+#define CLI_PIECE_ENV "EXTLS_PIECE_SIZE"
+#define CLI_PIECE_DEFAULT ((size_t)8 << 20)
 
 /*
  * Parse argv into *cfg (fully overwritten). On CLI_EUSAGE, `err` (err_len

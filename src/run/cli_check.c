@@ -105,6 +105,19 @@ parse_by(struct cli_config *cfg, const char *list)
  * and nowhere else in this module; a value that is not a time is an error
  * only when a relative word needs the clock.
  */
+/* The size of the pieces one large input is read in: CLI_PIECE_ENV (the test seam of cli.h). */
+static size_t
+piece_bytes(void)
+{
+    const char *v = getenv(CLI_PIECE_ENV);
+    char *end;
+    if (!v || *v < '1' || *v > '9')
+        return CLI_PIECE_DEFAULT;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    return *end || errno || n > SIZE_MAX / 2 ? CLI_PIECE_DEFAULT : (size_t)n;
+}
+
 static enum cli_status
 resolve_times(struct cli_config *cfg, char *err, size_t err_len)
 {
@@ -321,6 +334,7 @@ cli_check(struct cli_config *cfg, int format_given, char *err, size_t err_len)
     enum cli_status st = resolve_times(cfg, err, err_len);
     if (st != CLI_OK)
         return st;
+    cfg->piece_bytes = piece_bytes();
     if (cfg->since >= cfg->until)
         return cli_usage_error(err, err_len, "--since must be before --until");
     if (cfg->report_given && !cfg->state_path)

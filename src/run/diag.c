@@ -101,6 +101,61 @@ run_display_path(const struct run *r, uint32_t idx)
     return strcmp(p, "-") == 0 ? "(standard input)" : p;
 }
 
+/*
+ * "extls: PATH:LINE: message" in the diagnostics of the input a worker
+ * reads; an error is kept as its first (for --nagios) unless one is. In a
+ * piece of an input read in pieces (split.c) the line number is relative
+ * to the piece: it is written between two DIAG_LINE_MARK bytes, and a row
+ * named as malformed starts with DIAG_NAMED_ROW, for the merge to rewrite
+ * (escaped text never holds those bytes).
+ */
+static void
+wat(struct worker *w, int named_row, int error, uint64_t line, const char *fmt, va_list ap)
+{
+    char msg[512];
+    const char *path = run_display_path(w->run, w->cur);
+    const char *loc =
+        w->piece ? "%s:" DIAG_LINE_MARK_S "%llu" DIAG_LINE_MARK_S ": %s" : "%s:%llu: %s";
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (error && !w->res->error[0])
+        snprintf(w->res->error, sizeof(w->res->error), loc, path, (unsigned long long)line, msg);
+    if (named_row && w->piece)
+        putc(DIAG_NAMED_ROW, w->diag);
+    fputs("extls: ", w->diag);
+    esc_text(w->diag, path, strlen(path));
+    fprintf(w->diag, w->piece ? ":" DIAG_LINE_MARK_S "%llu" DIAG_LINE_MARK_S ": " : ":%llu: ",
+            (unsigned long long)line);
+    esc_text(w->diag, msg, strlen(msg));
+    putc('\n', w->diag);
+}
+
+void
+diag_wnote_at(struct worker *w, uint64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wat(w, 0, 0, line, fmt, ap);
+    va_end(ap);
+}
+
+static void
+werror_at(struct worker *w, uint64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wat(w, 0, 1, line, fmt, ap);
+    va_end(ap);
+}
+
+static void
+named_row(struct worker *w, uint64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wat(w, 1, 0, line, fmt, ap);
+    va_end(ap);
+}
+
 void
 diag_malformed(struct worker *w, uint64_t line, const char *why)
 {
@@ -108,8 +163,7 @@ diag_malformed(struct worker *w, uint64_t line, const char *why)
     w->tally.totals.malformed++;
     w->cur_malformed++;
     if (!cfg->quiet && (cfg->verbose || w->cur_malformed <= MALFORMED_SHOWN))
-        diag_line(w->diag, "extls: ", "%s:%llu: %s", run_display_path(w->run, w->cur),
-                  (unsigned long long)line, why);
+        named_row(w, line, "%s", why);
 }
 
 enum extls_status
@@ -131,8 +185,7 @@ diag_on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *
         }
         /* fall through */
     case READER_FILE_ERROR:
-        run_werror(w, "%s:%llu: %s; rest of file skipped", run_display_path(w->run, w->cur),
-                   (unsigned long long)line, msg);
+        werror_at(w, line, "%s; rest of file skipped", msg);
         w->res->errors++;
         break;
     }

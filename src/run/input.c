@@ -39,20 +39,20 @@ input_on_row(const struct reader_row *rr, void *user)
 }
 
 /*
- * At the end of a regular file: was it truncated below what was read (a
- * log rotated or cleaned up meanwhile)? Then the rest is lost: say so and
- * count the input as partly read. Growth needs nothing: read() goes on to
- * the new end, and a last line still being written is a malformed row.
+ * At the end of a regular file: was it truncated below the `got` bytes
+ * read (a log rotated or cleaned up meanwhile)? Then the rest is lost:
+ * the message (without "extls: ") goes to msg and the input counts as
+ * partly read. Growth needs nothing: read() goes on to the new end, and a
+ * last line still being written is a malformed row.
  */
-static int
-shrank(struct worker *w, int fd, uint32_t idx)
+int
+input_shrank(int fd, uint64_t got, const char *path, char *msg, size_t msg_len)
 {
     struct platform_stat st;
-    uint64_t got = reader_stats(w->reader)->bytes;
     if (platform_fstat(fd, &st) != 0 || st.kind != PLATFORM_FILE || (uint64_t)st.size >= got)
         return 0;
-    run_werror(w, "%s: truncated while being read (%llu bytes read, %llu left)",
-               run_display_path(w->run, idx), (unsigned long long)got, (unsigned long long)st.size);
+    snprintf(msg, msg_len, "%s: truncated while being read (%llu bytes read, %llu left)", path,
+             (unsigned long long)got, (unsigned long long)st.size);
     return 1;
 }
 
@@ -64,12 +64,11 @@ shrank(struct worker *w, int fd, uint32_t idx)
  * older file of the series, an old file, a gzip file or a pipe is reported.
  */
 static int
-still_written(struct worker *w, int fd, uint32_t idx)
+still_written(struct worker *w, const struct gzin *gz, int fd, uint32_t idx)
 {
     const struct input *in = &w->run->inputs.v[idx];
     struct platform_stat st;
-    if (!in->newest || gzin_is_gzip(w->gz) || platform_fstat(fd, &st) != 0 ||
-        st.kind != PLATFORM_FILE)
+    if (!in->newest || gzin_is_gzip(gz) || platform_fstat(fd, &st) != 0 || st.kind != PLATFORM_FILE)
         return 0;
     return st.mtime_s > w->run->now_s - GROWING_S;
 }
@@ -130,6 +129,71 @@ resume_input(struct worker *w, int fd, uint32_t idx, const char **pending, size_
     return 0;
 }
 
+int
+input_feed_rest(struct worker *w, struct gzin *gz, int fd, uint32_t idx, uint64_t *counted)
+{
+    struct run *r = w->run;
+    for (;;) {
+        size_t n;
+        enum extls_status st = gzin_read(gz, w->buf, READ_BUF, &n);
+        progress_add(r->progress, gzin_bytes_in(gz) - *counted);
+        *counted = gzin_bytes_in(gz);
+        if (w->prints_progress)
+            progress_tick(r->progress);
+        if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
+            /*
+             * A damaged gzip member ends the input; its partial last line is
+             * not a row, the complete ones before it were counted.
+             */
+            run_werror(w, "%s: %s; rows before it counted", run_display_path(r, idx),
+                       gzin_message(gz));
+            return 1;
+        }
+        if (st != EXTLS_OK && !w->tally.fatal)
+            w->tally.fatal = st;
+        if (w->tally.fatal)
+            return 0;
+        if (n == 0) {
+            /* A plain file shorter now than what was read was truncated meanwhile. */
+            char msg[320];
+            if (gzin_is_gzip(gz) || !input_shrank(fd, reader_stats(w->reader)->bytes,
+                                                  run_display_path(r, idx), msg, sizeof(msg)))
+                return 0;
+            run_werror(w, "%s", msg);
+            return 1;
+        }
+        st = reader_feed(w->reader, w->buf, n);
+        if (st != EXTLS_OK && !w->tally.fatal)
+            w->tally.fatal = st;
+        if (w->tally.fatal || reader_stats(w->reader)->rejected)
+            return 0;
+    }
+}
+
+void
+input_finish(struct worker *w, const struct gzin *gz, int fd, uint32_t idx, int read_failed)
+{
+    struct run *r = w->run;
+    if (read_failed || w->tally.fatal)
+        return;
+    if (still_written(w, gz, fd, idx)) {
+        const struct reader_stats *rs = reader_stats(w->reader);
+        uint64_t line = rs->lines + 1;
+        int partial = rs->bytes > rs->good_offset;
+        enum extls_status st = reader_stop(w->reader); /* may say what the file is */
+        if (st != EXTLS_OK)
+            w->tally.fatal = st;
+        if (partial && !rs->rejected && r->cfg->verbose && !r->cfg->quiet)
+            diag_wnote_at(w, line,
+                          "last row not complete yet (newest file of its series, changed in "
+                          "the last 24 hours: still being written); not read");
+        return;
+    }
+    enum extls_status st = reader_finish(w->reader);
+    if (st != EXTLS_OK)
+        w->tally.fatal = st;
+}
+
 /* Read one input; fills r->results[idx] (not yet marked ready). */
 void
 input_read(struct worker *w, uint32_t idx)
@@ -175,38 +239,8 @@ input_read(struct worker *w, uint32_t idx)
     }
     int read_failed = 0;
     uint64_t counted = 0; /* bytes of this input added to the progress */
-    for (; !shorter;) {
-        size_t n;
-        enum extls_status st = gzin_read(w->gz, w->buf, READ_BUF, &n);
-        progress_add(r->progress, gzin_bytes_in(w->gz) - counted);
-        counted = gzin_bytes_in(w->gz);
-        if (w->prints_progress)
-            progress_tick(r->progress);
-        if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
-            /*
-             * A damaged gzip member ends the input; its partial last line is
-             * not a row, the complete ones before it were counted.
-             */
-            run_werror(w, "%s: %s; rows before it counted", run_display_path(r, idx),
-                       gzin_message(w->gz));
-            read_failed = 1;
-            break;
-        }
-        if (st != EXTLS_OK && !w->tally.fatal)
-            w->tally.fatal = st;
-        if (w->tally.fatal)
-            break;
-        if (n == 0) {
-            /* A plain file shorter now than what was read was truncated meanwhile. */
-            read_failed = !gzin_is_gzip(w->gz) && shrank(w, fd, idx);
-            break;
-        }
-        st = reader_feed(w->reader, w->buf, n);
-        if (st != EXTLS_OK && !w->tally.fatal)
-            w->tally.fatal = st;
-        if (w->tally.fatal || reader_stats(w->reader)->rejected)
-            break;
-    }
+    if (!shorter)
+        read_failed = input_feed_rest(w, w->gz, fd, idx, &counted);
     if (shorter) {
         res->rec = *res->from; /* unchanged, till it has grown back */
         res->rec.path = in->path;
@@ -218,22 +252,8 @@ input_read(struct worker *w, uint32_t idx)
             w->tally.fatal = st;
         resume_record(&w->resume, w->reader, fd, in->path, &res->rec);
         res->resumable = 1;
-    } else if (!read_failed && !w->tally.fatal && still_written(w, fd, idx)) {
-        const struct reader_stats *rs = reader_stats(w->reader);
-        uint64_t line = rs->lines + 1;
-        int partial = rs->bytes > rs->good_offset;
-        enum extls_status st = reader_stop(w->reader); /* may say what the file is */
-        if (st != EXTLS_OK)
-            w->tally.fatal = st;
-        if (partial && !rs->rejected && r->cfg->verbose && !r->cfg->quiet)
-            diag_wnote(w,
-                       "%s:%llu: last row not complete yet (newest file of its series, changed in "
-                       "the last 24 hours: still being written); not read",
-                       run_display_path(r, idx), (unsigned long long)line);
-    } else if (!read_failed && !w->tally.fatal) {
-        enum extls_status st = reader_finish(w->reader);
-        if (st != EXTLS_OK)
-            w->tally.fatal = st;
+    } else {
+        input_finish(w, w->gz, fd, idx, read_failed);
     }
     if (!is_stdin)
         close(fd);

@@ -11,9 +11,8 @@
 
 #include "platform.h"
 
-/* Merge input idx's result into the run (main thread, in input order). */
-static void
-merge_result(struct run *r, uint32_t idx)
+void
+pool_merge_result(struct run *r, uint32_t idx)
 {
     struct result *res = &r->results[idx];
     if (res->diag_len) {
@@ -124,11 +123,11 @@ pool_choose_workers(const struct cli_config *cfg, size_t n_inputs)
 }
 
 /*
- * Wait (lock held) for a worker to signal; while the progress line is
- * shown, wake every interval to redraw it (the main thread is its printer).
+ * While the progress line is shown, wake every interval to redraw it (the
+ * main thread is its printer).
  */
-static void
-wait_changed(struct run *r)
+void
+pool_wait(struct run *r)
 {
     if (!progress_active(r->progress)) {
         pthread_cond_wait(&r->changed, &r->lock);
@@ -167,7 +166,7 @@ pool_read_all(struct run *r)
         if (threaded) {
             pthread_mutex_lock(&r->lock);
             while (!r->results[i].ready && !r->stop)
-                wait_changed(r);
+                pool_wait(r);
             int ready = r->results[i].ready;
             pthread_mutex_unlock(&r->lock);
             if (!ready)
@@ -178,7 +177,7 @@ pool_read_all(struct run *r)
                 break;
         }
         errors += r->results[i].errors;
-        merge_result(r, i);
+        pool_merge_result(r, i);
         pthread_mutex_lock(&r->lock);
         r->merged = i + 1;
         if (r->main.fatal)

@@ -129,6 +129,7 @@ teardown(struct run *r)
             free(r->results[i].open);
         }
     }
+    split_free(r->split);
     session_table_free(r->carry);
     filter_free(r->filter);
     progress_free(r->progress);
@@ -195,7 +196,8 @@ setup(struct run *r)
     r->progress = make_progress(r);
     if (!r->progress)
         return EXTLS_ENOMEM;
-    r->n_workers = pool_choose_workers(cfg, r->inputs.n);
+    int split = split_wanted(cfg, &r->inputs);
+    r->n_workers = pool_choose_workers(cfg, split ? CLI_MAX_JOBS : r->inputs.n);
     r->workers = calloc(r->n_workers, sizeof(*r->workers));
     r->results = calloc(r->inputs.n ? r->inputs.n : 1, sizeof(*r->results));
     r->carry = session_table_new(count_done_carried, r);
@@ -206,7 +208,7 @@ setup(struct run *r)
         if (st != EXTLS_OK)
             return st;
     }
-    return EXTLS_OK;
+    return split ? split_init(r) : EXTLS_OK;
 }
 
 /* `path` + `suffix` (caller owns, free()), or NULL. */
@@ -393,7 +395,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     if (cfg->command == CLI_SESSIONS)
         export_header(r.out, cfg->format);
 
-    errors += pool_read_all(&r);
+    errors += r.split ? split_read_all(&r) : pool_read_all(&r);
     for (unsigned i = 0; i < r.n_workers; i++)
         tally_add(&r.main, &r.workers[i].tally);
     uint64_t rows = r.main.totals.rows; /* read by this run (--report all adds earlier ones) */

@@ -98,6 +98,7 @@ struct worker {
     uint64_t rows_before;   /* tally.totals.rows when it began: its good rows are the rest */
     struct result *res;     /* its result */
     FILE *diag;             /* its diagnostics (memory stream) */
+    int piece;              /* it reads a piece of an input (split.c): lines relative to it */
 };
 
 /* What a run holds only for --state: run_state.c sets it up and tears it down. */
@@ -135,9 +136,10 @@ struct run {
 
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    uint32_t next;   /* next input to hand to a worker */
-    uint32_t merged; /* inputs merged so far */
-    int stop;        /* a fatal error: workers take no more inputs */
+    uint32_t next;       /* next input to hand to a worker */
+    uint32_t merged;     /* inputs merged so far */
+    int stop;            /* a fatal error: workers take no more inputs */
+    struct split *split; /* the one input read in pieces by every worker (split.c); else NULL */
 };
 
 /* "extls: " and the message on r->err, escaped (the first is kept for --nagios). */
@@ -166,6 +168,18 @@ void diag_line(FILE *out, const char *prefix, const char *fmt, ...);
 
 /* A note in the diagnostics of the input a worker reads (printed when it is merged). */
 void diag_wnote(struct worker *w, const char *fmt, ...);
+
+/* A note "PATH:LINE: message" in the diagnostics of the input a worker reads. */
+void diag_wnote_at(struct worker *w, uint64_t line, const char *fmt, ...);
+
+/*
+ * In the diagnostics of a piece (split.c): a line number relative to the
+ * piece stands between two DIAG_LINE_MARK bytes, and the line that names a
+ * malformed row starts with DIAG_NAMED_ROW; split.c rewrites both.
+ */
+#define DIAG_LINE_MARK '\x01'
+#define DIAG_LINE_MARK_S "\x01"
+#define DIAG_NAMED_ROW '\x02'
 
 /* A malformed row: counted, and named as file:line: why (the first few unless --verbose). */
 void diag_malformed(struct worker *w, uint64_t line, const char *why);
@@ -222,6 +236,27 @@ enum extls_status input_on_row(const struct reader_row *rr, void *user);
 /* Read input idx into the worker's session table and tally; its result in w->res. */
 void input_read(struct worker *w, uint32_t idx);
 
+/*
+ * A regular file (fd) shorter than the `got` bytes read from it was
+ * truncated while being read: 1, with the message (path first, no
+ * "extls: ") in msg; else 0.
+ */
+int input_shrank(int fd, uint64_t got, const char *path, char *msg, size_t msg_len);
+
+/*
+ * Feed input idx from gz (begun on fd) to the worker's reader till its end,
+ * a read error (said) or a line that rejects the rest; *counted: its bytes
+ * added to the progress so far. Returns 1 when a read error ended it.
+ */
+int input_feed_rest(struct worker *w, struct gzin *gz, int fd, uint32_t idx, uint64_t *counted);
+
+/*
+ * Input idx read to its end without --state: its last line, when not
+ * complete, is a malformed row, or a row still being written (left unread)
+ * in the newest file of a series. Nothing when a read error ended it.
+ */
+void input_finish(struct worker *w, const struct gzin *gz, int fd, uint32_t idx, int read_failed);
+
 /* pool.c: the workers. */
 
 /* Set up a worker of run r; EXTLS_OK or EXTLS_ENOMEM. */
@@ -235,6 +270,30 @@ unsigned pool_choose_workers(const struct cli_config *cfg, size_t n_inputs);
 
 /* Read every input with the workers, merging results in input order; the number of errors. */
 int pool_read_all(struct run *r);
+
+/* Merge input idx's result into the run (main thread, in input order). */
+void pool_merge_result(struct run *r, uint32_t idx);
+
+/* Wait (r->lock held) for a worker to signal, drawing the progress line meanwhile. */
+void pool_wait(struct run *r);
+
+/* split.c: one input read in pieces by every worker. */
+
+/*
+ * Does the run read its one input in pieces (split.c)? A report (not
+ * 'sessions') without --state over one input: standard input, or a file
+ * larger than one piece. The pieces do not depend on --jobs.
+ */
+int split_wanted(const struct cli_config *cfg, const struct input_list *inputs);
+
+/* Set up r->split (r->n_workers known); EXTLS_OK or EXTLS_ENOMEM. */
+enum extls_status split_init(struct run *r);
+
+/* Free r->split; NULL is a no-op. */
+void split_free(struct split *s);
+
+/* Read the one input in pieces with the workers, merging in order; the number of errors. */
+int split_read_all(struct run *r);
 
 /* verdict.c: the exit status. */
 

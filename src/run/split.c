@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * split.c: one input read in pieces by every worker.
+ *
+ * A run over one large input (a big file, or standard input such as
+ * `zcat *.gz | extls -`) would use one core whatever --jobs says. Here the
+ * main thread reads the input (plain or gzip) into pieces of about
+ * cfg->piece_bytes, each ending at the first line end from that size on;
+ * workers read the pieces in any order, each into its own session table,
+ * and the main thread merges their results strictly in input order, as
+ * pool.c merges files: the diagnostics with line numbers made absolute,
+ * the sessions still open at a piece's end carried on, as sessions across
+ * rotated files are (session.h). Where the pieces are cut depends on the
+ * bytes alone, never on --jobs, so every -j gives the same output.
+ *
+ * A piece but the first starts with the header state in force there
+ * (direction, columns). The main thread follows it: a scratch reader (the
+ * tracker) is fed every header line of each piece ('#' at a line start,
+ * found with memchr), and of the first piece every line until the kind of
+ * log and the direction are known, so that it takes the same decisions as
+ * the piece's own reader. Until then, or when a line passes the slack past
+ * a cut, the rest of the input goes to one reader as the last piece (a
+ * tail, read from the input by its worker); when a header line rejects the
+ * rest of the input, that piece is the last and the rest is not read, as
+ * without pieces. Each piece's reader ends in the header state the next
+ * piece was given; the merge checks it.
+ *
+ * Memory: the ring of pieces (jobs + 2 buffers of piece size + slack) and
+ * the sessions open at the pieces' ends.
+ */
+#include "run.h"
+#include "run_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "esc.h"
+#include "platform.h"
+
+#define SLACK ((size_t)1 << 20) /* bytes a piece may read past its size to end its last line */
+#define SPARE_PIECES 2          /* pieces beyond one per worker: being filled, waiting */
+
+enum piece_state { PIECE_FREE, PIECE_FILLED, PIECE_TAKEN, PIECE_DONE };
+
+struct piece {
+    char *data; /* cap bytes, owned, reused */
+    size_t len;
+    uint64_t offset;              /* input offset of data[0] */
+    struct reader_pos start;      /* header state at its start (all but the first) */
+    struct reader_pos next_start; /* the state the next piece starts with */
+    struct reader_pos end;        /* the state its reader ended in */
+    int first, last;
+    int tail;        /* its reader goes on reading the input to its end */
+    int read_failed; /* the last: reading the input failed after it (end_error) */
+    char end_error[320];
+    enum piece_state state;
+    struct result res; /* diag, open sessions, kind, skipped, errors, error, clock_ms */
+    uint64_t lines, rows, malformed;
+};
+
+struct split {
+    struct piece *ring;
+    unsigned n;
+    size_t piece_bytes, cap;
+    uint64_t filled, taken, merged; /* pieces so far */
+    int eof;                        /* the last piece is filled */
+    int fd;
+    struct gzin *gz;
+    struct reader *tracker;
+    int tracking; /* the tracker knows the kind and direction */
+    char *carry;  /* bytes read past the last cut */
+    size_t n_carry;
+    uint64_t offset;  /* input offset of the next piece */
+    uint64_t counted; /* bytes added to the progress */
+
+    /* The merge (main thread). */
+    uint64_t line_base; /* lines of the pieces merged */
+    uint64_t named;     /* malformed rows named */
+    uint64_t rows, malformed;
+    struct result sum; /* the input's result, from its pieces */
+};
+
+static enum extls_status
+tracker_row(const struct reader_row *row, void *user)
+{
+    (void)row;
+    (void)user;
+    return EXTLS_OK;
+}
+
+static enum extls_status
+tracker_problem(enum reader_problem kind, uint64_t line, const char *msg, void *user)
+{
+    (void)kind;
+    (void)line;
+    (void)msg;
+    (void)user;
+    return EXTLS_OK; /* the piece's own reader reports it; rejection shows in the stats */
+}
+
+int
+split_wanted(const struct cli_config *cfg, const struct input_list *inputs)
+{
+    if (cfg->command != CLI_REPORT || cfg->state_path || inputs->n != 1)
+        return 0;
+    const struct input *in = &inputs->v[0];
+    return strcmp(in->path, "-") == 0 || in->size < 0 || (uint64_t)in->size > cfg->piece_bytes;
+}
+
+enum extls_status
+split_init(struct run *r)
+{
+    struct split *s = calloc(1, sizeof(*s));
+    if (!s)
+        return EXTLS_ENOMEM;
+    r->split = s;
+    static const struct reader_callbacks cb = {tracker_row, tracker_problem, NULL};
+    s->piece_bytes = r->cfg->piece_bytes;
+    s->cap = s->piece_bytes + SLACK;
+    s->n = r->n_workers > 1 ? r->n_workers + SPARE_PIECES : 1;
+    s->fd = -1;
+    s->ring = calloc(s->n, sizeof(*s->ring));
+    s->carry = malloc(s->cap);
+    s->gz = gzin_new();
+    s->tracker = reader_new(&cb);
+    if (!s->ring || !s->carry || !s->gz || !s->tracker)
+        return EXTLS_ENOMEM;
+    for (unsigned i = 0; i < s->n; i++) {
+        s->ring[i].data = malloc(s->cap);
+        if (!s->ring[i].data)
+            return EXTLS_ENOMEM;
+    }
+    return EXTLS_OK;
+}
+
+void
+split_free(struct split *s)
+{
+    if (!s)
+        return;
+    for (unsigned i = 0; s->ring && i < s->n; i++) {
+        struct piece *p = &s->ring[i];
+        free(p->data);
+        free(p->res.diag);
+        for (size_t k = 0; k < p->res.n_open; k++)
+            session_free(p->res.open[k]);
+        free(p->res.open);
+    }
+    free(s->ring);
+    free(s->carry);
+    gzin_free(s->gz);
+    reader_free(s->tracker);
+    free(s);
+}
+
+static int
+same_state(const struct reader_pos *a, const struct reader_pos *b)
+{
+    return a->dir == b->dir && a->n_fields == b->n_fields &&
+           memcmp(a->pos_of, b->pos_of, sizeof(a->pos_of)) == 0;
+}
+
+/* Is the tracker sure of what the input is (no later data line can reject it)? */
+static int
+tracker_sure(const struct reader *t)
+{
+    const struct reader_stats *st = reader_stats(t);
+    struct reader_pos pos;
+    reader_get_pos(t, &pos);
+    return !st->rejected && st->kind == EXTLS_KIND_PROTOCOL && pos.dir != EXTLS_DIR_UNKNOWN;
+}
+
+/* Is the '#' at h, in [d, h], at the start of a line (after a byte order mark, maybe)? */
+static int
+header_start(const char *d, const char *h, const char **line)
+{
+    if (h == d || h[-1] == '\n') {
+        *line = h;
+        return 1;
+    }
+    if (h - d >= 3 && memcmp(h - 3, "\xEF\xBB\xBF", 3) == 0 && (h - 3 == d || h[-4] == '\n')) {
+        *line = h - 3;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Feed the tracker what decides the header state after piece p (whole
+ * lines): until it is sure, every line; then its header lines. Makes p the
+ * last piece when a line rejects the rest of the input, or a tail when the
+ * tracker is still unsure at its end.
+ */
+static enum extls_status
+follow(struct split *s, struct piece *p)
+{
+    const char *d = p->data, *end = d + p->len, *q = d;
+    enum extls_status st = EXTLS_OK;
+    while (q < end && !s->tracking && st == EXTLS_OK) {
+        const char *nl = memchr(q, '\n', (size_t)(end - q));
+        const char *next = nl ? nl + 1 : end;
+        st = reader_feed(s->tracker, q, (size_t)(next - q));
+        q = next;
+        if (reader_stats(s->tracker)->rejected)
+            break;
+        s->tracking = tracker_sure(s->tracker);
+    }
+    for (const char *h = q; st == EXTLS_OK && h < end && s->tracking;) {
+        const char *line;
+        h = memchr(h, '#', (size_t)(end - h));
+        if (!h)
+            break;
+        if (!header_start(d, h, &line)) {
+            h++;
+            continue;
+        }
+        const char *nl = memchr(h, '\n', (size_t)(end - h));
+        const char *next = nl ? nl + 1 : end;
+        st = reader_feed(s->tracker, line, (size_t)(next - line));
+        h = next;
+        s->tracking = tracker_sure(s->tracker);
+    }
+    if (st != EXTLS_OK)
+        return st;
+    if (reader_stats(s->tracker)->rejected) {
+        p->last = 1; /* the rest is skipped: not read */
+        s->n_carry = 0;
+    } else if (!s->tracking) {
+        p->tail = p->last = 1; /* its reader reads on: the bytes read past the cut are its own */
+        p->len += s->n_carry;
+        s->offset += s->n_carry;
+        s->n_carry = 0;
+    }
+    return EXTLS_OK;
+}
+
+/* Read the next piece of the input into p (main thread, no lock held). */
+static enum extls_status
+fill(struct run *r, struct split *s, struct piece *p)
+{
+    const char *path = run_display_path(r, 0);
+    p->first = s->filled == 0;
+    p->last = p->tail = p->read_failed = 0;
+    p->end_error[0] = '\0';
+    p->offset = s->offset;
+    memcpy(p->data, s->carry, s->n_carry);
+    p->len = s->n_carry;
+    s->n_carry = 0;
+    size_t cut = 0, from = 0;
+    for (;;) {
+        if (p->len >= s->piece_bytes) {
+            size_t at = from > s->piece_bytes - 1 ? from : s->piece_bytes - 1;
+            const char *nl = memchr(p->data + at, '\n', p->len - at);
+            if (nl) {
+                cut = (size_t)(nl - p->data) + 1;
+                break;
+            }
+            from = p->len;
+            if (p->len == s->cap) {
+                p->tail = p->last = 1; /* a line too long to cut after: the rest in one reader */
+                break;
+            }
+        }
+        size_t n;
+        enum extls_status st = gzin_read(s->gz, p->data + p->len, s->cap - p->len, &n);
+        progress_add(r->progress, gzin_bytes_in(s->gz) - s->counted);
+        s->counted = gzin_bytes_in(s->gz);
+        progress_tick(r->progress);
+        if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
+            snprintf(p->end_error, sizeof(p->end_error), "%s: %s; rows before it counted", path,
+                     gzin_message(s->gz));
+            p->read_failed = p->last = 1;
+            break;
+        }
+        if (st != EXTLS_OK)
+            return st;
+        if (n == 0) {
+            p->last = 1;
+            p->read_failed =
+                !gzin_is_gzip(s->gz) &&
+                input_shrank(s->fd, s->offset + p->len, path, p->end_error, sizeof(p->end_error));
+            break;
+        }
+        p->len += n;
+    }
+    if (cut) {
+        s->n_carry = p->len - cut;
+        memcpy(s->carry, p->data + cut, s->n_carry);
+        p->len = cut;
+    }
+    s->offset += p->len;
+    if (!p->first)
+        reader_get_pos(s->tracker, &p->start);
+    if (p->last)
+        return EXTLS_OK;
+    enum extls_status st = follow(s, p);
+    reader_get_pos(s->tracker, &p->next_start);
+    return st;
+}
+
+/* Read piece p with worker w (any thread). */
+static void
+piece_read(struct worker *w, struct split *s, struct piece *p)
+{
+    struct run *r = w->run;
+    struct result *res = &p->res;
+    memset(res, 0, sizeof(*res));
+    for (int d = 0; d < 3; d++)
+        res->clock_ms[d] = INT64_MIN;
+    w->cur = 0;
+    w->cur_malformed = 0;
+    w->rows_before = w->tally.totals.rows;
+    w->res = res;
+    w->piece = 1;
+    w->diag = platform_memstream(&res->diag, &res->diag_len);
+    if (!w->diag) {
+        w->tally.fatal = EXTLS_ENOMEM;
+        w->piece = 0;
+        return;
+    }
+    if (p->first) {
+        reader_begin(w->reader, r->inputs.v[0].hint);
+    } else {
+        struct reader_pos at = p->start;
+        at.offset = p->offset;
+        at.line = 0;
+        reader_resume(w->reader, &at);
+    }
+    enum extls_status st = reader_feed(w->reader, p->data, p->len);
+    if (st != EXTLS_OK && !w->tally.fatal)
+        w->tally.fatal = st;
+    int read_failed = p->read_failed;
+    if (p->tail && !w->tally.fatal && !reader_stats(w->reader)->rejected)
+        read_failed = input_feed_rest(w, s->gz, s->fd, 0, &s->counted);
+    if (p->end_error[0])
+        run_werror(w, "%s", p->end_error);
+    if (p->last)
+        input_finish(w, s->gz, s->fd, 0, read_failed);
+    if (read_failed) {
+        res->errors++;
+        res->failed = 1;
+    }
+    const struct reader_stats *rs = reader_stats(w->reader);
+    p->lines = rs->lines;
+    p->rows = w->tally.totals.rows - w->rows_before;
+    p->malformed = w->cur_malformed;
+    res->kind = rs->kind;
+    reader_get_pos(w->reader, &p->end);
+    if (platform_memstream_close(w->diag, &res->diag, &res->diag_len) != 0 && !w->tally.fatal)
+        w->tally.fatal = EXTLS_ENOMEM;
+    w->diag = NULL;
+    w->piece = 0;
+    res->open = session_table_drain(w->sessions, &res->n_open);
+    if (!res->open && session_table_open(w->sessions) && !w->tally.fatal)
+        w->tally.fatal = EXTLS_ENOMEM;
+}
+
+/*
+ * Copy a piece's diagnostics [t, t + n) to out with its line numbers made
+ * absolute, naming no more malformed rows than one input names.
+ */
+static void
+write_diag(struct run *r, struct split *s, FILE *out, const char *t, size_t n)
+{
+    const char *end = t + n;
+    while (t < end) {
+        const char *nl = memchr(t, '\n', (size_t)(end - t));
+        const char *next = nl ? nl + 1 : end;
+        if (*t == DIAG_NAMED_ROW) {
+            t++;
+            if (!r->cfg->verbose && s->named >= MALFORMED_SHOWN) {
+                t = next;
+                continue;
+            }
+            s->named++;
+        }
+        for (const char *m; t < next; t = m + 1) {
+            m = memchr(t, DIAG_LINE_MARK, (size_t)(next - t));
+            if (!m) {
+                fwrite(t, 1, (size_t)(next - t), out);
+                t = next;
+                break;
+            }
+            fwrite(t, 1, (size_t)(m - t), out);
+            char *num_end;
+            unsigned long long rel = strtoull(m + 1, &num_end, 10);
+            fprintf(out, "%llu", (unsigned long long)(s->line_base + rel));
+            m = num_end; /* the closing mark */
+        }
+    }
+}
+
+/* The first error of a piece, its line number made absolute, into the input's. */
+static void
+keep_error(struct split *s, const char *e)
+{
+    const char *m = strchr(e, DIAG_LINE_MARK);
+    if (!m) {
+        snprintf(s->sum.error, sizeof(s->sum.error), "%s", e);
+        return;
+    }
+    char *num_end;
+    unsigned long long rel = strtoull(m + 1, &num_end, 10);
+    const char *rest = *num_end == DIAG_LINE_MARK ? num_end + 1 : num_end;
+    snprintf(s->sum.error, sizeof(s->sum.error), "%.*s%llu%s", (int)(m - e), e,
+             (unsigned long long)(s->line_base + rel), rest);
+}
+
+/* Merge piece p into the run (main thread, in input order). */
+static void
+merge_piece(struct run *r, struct split *s, struct piece *p)
+{
+    struct result *res = &p->res;
+    if (res->diag_len) {
+        progress_clear(r->progress);
+        write_diag(r, s, r->err, res->diag, res->diag_len);
+    }
+    free(res->diag);
+    res->diag = NULL;
+    if (res->error[0] && !s->sum.error[0])
+        keep_error(s, res->error);
+    for (size_t i = 0; i < res->n_open; i++) {
+        if (r->main.fatal) {
+            session_free(res->open[i]);
+            continue;
+        }
+        res->open[i]->line += s->line_base;
+        r->main.fatal = session_table_adopt(r->carry, res->open[i]);
+    }
+    free(res->open);
+    res->open = NULL;
+    res->n_open = 0;
+    if (p->first) {
+        s->sum.kind = res->kind;
+        s->sum.skipped = res->skipped;
+    }
+    s->sum.errors += res->errors;
+    s->sum.failed |= res->failed;
+    for (int d = 0; d < 3; d++)
+        if (res->clock_ms[d] > s->sum.clock_ms[d])
+            s->sum.clock_ms[d] = res->clock_ms[d];
+    s->line_base += p->lines;
+    s->rows += p->rows;
+    s->malformed += p->malformed;
+    if (!p->last && !r->main.fatal && !same_state(&p->end, &p->next_start)) {
+        run_error(r, "%s: internal error: its pieces disagree on the header in force at line %llu",
+                  run_display_path(r, 0), (unsigned long long)s->line_base);
+        r->main.fatal = EXTLS_EPARSE;
+    }
+}
+
+/* The input's result once every piece is merged: merged like a whole input's. */
+static void
+merge_input(struct run *r, struct split *s)
+{
+    const struct cli_config *cfg = r->cfg;
+    struct result *res = &r->results[0];
+    int errors = s->sum.errors;
+    *res = s->sum;
+    res->read = !res->skipped;
+    res->malformed_only = s->rows == 0 && s->malformed;
+    if (res->read && !cfg->quiet && !cfg->verbose && s->malformed > MALFORMED_SHOWN) {
+        progress_clear(r->progress);
+        diag_line(r->err,
+                  "extls: ", "%s: %llu malformed rows in all, %llu not named (use --verbose)",
+                  run_display_path(r, 0), (unsigned long long)s->malformed,
+                  (unsigned long long)(s->malformed - MALFORMED_SHOWN));
+    }
+    res->errors = errors;
+    pool_merge_result(r, 0);
+    r->merged = 1;
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct run *r = w->run;
+    struct split *s = r->split;
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        while (!r->stop && s->taken == s->filled)
+            pthread_cond_wait(&r->changed, &r->lock);
+        if (r->stop)
+            break;
+        struct piece *p = &s->ring[s->taken++ % s->n];
+        p->state = PIECE_TAKEN;
+        pthread_mutex_unlock(&r->lock);
+        piece_read(w, s, p);
+        pthread_mutex_lock(&r->lock);
+        p->state = PIECE_DONE;
+        if (w->tally.fatal)
+            r->stop = 1;
+        pthread_cond_broadcast(&r->changed);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/* Fill, read and merge each piece in turn on the main thread. */
+static void
+read_serial(struct run *r, struct split *s)
+{
+    struct worker *w = &r->workers[0];
+    struct piece *p = &s->ring[0];
+    w->prints_progress = 1;
+    while (!s->eof) {
+        enum extls_status st = fill(r, s, p);
+        if (st != EXTLS_OK) {
+            r->main.fatal = st;
+            return;
+        }
+        s->eof = p->last;
+        s->filled++;
+        piece_read(w, s, p);
+        if (w->tally.fatal)
+            return;
+        merge_piece(r, s, p);
+        s->merged++;
+        if (r->main.fatal)
+            return;
+    }
+}
+
+/*
+ * The main thread fills pieces while a slot is free and merges the oldest
+ * as soon as it is read; the workers read the pieces in order of filling.
+ */
+static void
+read_threaded(struct run *r, struct split *s, unsigned started)
+{
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        if (r->stop)
+            break;
+        struct piece *oldest = &s->ring[s->merged % s->n];
+        if (s->merged < s->filled && oldest->state == PIECE_DONE) {
+            pthread_mutex_unlock(&r->lock);
+            merge_piece(r, s, oldest);
+            pthread_mutex_lock(&r->lock);
+            oldest->state = PIECE_FREE;
+            s->merged++;
+            if (r->main.fatal)
+                r->stop = 1;
+            continue;
+        }
+        if (!s->eof && s->filled - s->merged < s->n) {
+            struct piece *p = &s->ring[s->filled % s->n];
+            pthread_mutex_unlock(&r->lock);
+            enum extls_status st = fill(r, s, p);
+            pthread_mutex_lock(&r->lock);
+            if (st != EXTLS_OK) {
+                r->main.fatal = st;
+                r->stop = 1;
+                break;
+            }
+            p->state = PIECE_FILLED;
+            s->eof = p->last;
+            s->filled++;
+            pthread_cond_broadcast(&r->changed);
+            continue;
+        }
+        if (s->eof && s->merged == s->filled)
+            break;
+        pool_wait(r);
+    }
+    r->stop = 1;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(r->workers[i].thread, NULL);
+}
+
+int
+split_read_all(struct run *r)
+{
+    struct split *s = r->split;
+    const struct input *in = &r->inputs.v[0];
+    int is_stdin = strcmp(in->path, "-") == 0;
+    s->fd = is_stdin ? STDIN_FILENO : platform_open_read(in->path);
+    if (s->fd < 0)
+        return pool_read_all(r); /* which says why */
+    gzin_begin(s->gz, s->fd);
+    reader_begin(s->tracker, in->hint);
+    for (int d = 0; d < 3; d++)
+        s->sum.clock_ms[d] = INT64_MIN;
+    unsigned started = 0;
+    if (r->n_workers > 1) {
+        for (; started < r->n_workers; started++) {
+            if (pthread_create(&r->workers[started].thread, NULL, worker_main,
+                               &r->workers[started]) != 0)
+                break;
+        }
+    }
+    if (started)
+        read_threaded(r, s, started);
+    else
+        read_serial(r, s);
+    if (!is_stdin)
+        close(s->fd);
+    s->fd = -1;
+    int fatal = r->main.fatal;
+    for (unsigned i = 0; i < r->n_workers; i++)
+        fatal |= r->workers[i].tally.fatal;
+    if (!fatal && s->eof && s->merged == s->filled)
+        merge_input(r, s);
+    progress_stop(r->progress);
+    return r->results[0].errors;
+}
