@@ -188,26 +188,34 @@ header_start(const char *d, const char *h, const char **line)
 }
 
 /*
- * Feed the tracker what decides the header state after piece p (whole
- * lines): until it is sure, every line; then its header lines. Makes p the
- * last piece when a line rejects the rest of the input, or a tail when the
- * tracker is still unsure at its end.
+ * Until the tracker is sure of what the input is: feed it the complete
+ * lines of p from *done on, one by one, till it is sure or rejects the
+ * rest; *done moves past them.
  */
 static enum extls_status
-follow(struct split *s, struct piece *p)
+track_lines(struct split *s, const struct piece *p, size_t *done)
 {
-    const char *d = p->data, *end = d + p->len, *q = d;
+    const char *d = p->data, *end = d + p->len, *q = d + *done;
     enum extls_status st = EXTLS_OK;
-    while (q < end && !s->tracking && st == EXTLS_OK) {
+    while (!s->tracking && st == EXTLS_OK && !reader_stats(s->tracker)->rejected) {
         const char *nl = memchr(q, '\n', (size_t)(end - q));
-        const char *next = nl ? nl + 1 : end;
-        st = reader_feed(s->tracker, q, (size_t)(next - q));
-        q = next;
-        if (reader_stats(s->tracker)->rejected)
+        if (!nl)
             break;
+        st = reader_feed(s->tracker, q, (size_t)(nl + 1 - q));
+        q = nl + 1;
         s->tracking = tracker_sure(s->tracker);
     }
-    for (const char *h = q; st == EXTLS_OK && h < end && s->tracking;) {
+    *done = (size_t)(q - d);
+    return st;
+}
+
+/* Feed the tracker the header lines of p (whole lines) from `from` on. */
+static enum extls_status
+follow_headers(struct split *s, const struct piece *p, size_t from)
+{
+    const char *d = p->data, *end = d + p->len;
+    enum extls_status st = EXTLS_OK;
+    for (const char *h = d + from; st == EXTLS_OK && h < end;) {
         const char *line;
         h = memchr(h, '#', (size_t)(end - h));
         if (!h)
@@ -220,23 +228,18 @@ follow(struct split *s, struct piece *p)
         const char *next = nl ? nl + 1 : end;
         st = reader_feed(s->tracker, line, (size_t)(next - line));
         h = next;
-        s->tracking = tracker_sure(s->tracker);
+        if (reader_stats(s->tracker)->rejected)
+            break;
     }
-    if (st != EXTLS_OK)
-        return st;
-    if (reader_stats(s->tracker)->rejected) {
-        p->last = 1; /* the rest is skipped: not read */
-        s->n_carry = 0;
-    } else if (!s->tracking) {
-        p->tail = p->last = 1; /* its reader reads on: the bytes read past the cut are its own */
-        p->len += s->n_carry;
-        s->offset += s->n_carry;
-        s->n_carry = 0;
-    }
-    return EXTLS_OK;
+    return st;
 }
 
-/* Read the next piece of the input into p (main thread, no lock held). */
+/*
+ * Read the next piece of the input into p (main thread, no lock held): at
+ * least piece_bytes, cut after the first line end from there, once the
+ * tracker is sure of the input; the last piece ends the input, or is cut
+ * after a line that rejects the rest, or is a tail.
+ */
 static enum extls_status
 fill(struct run *r, struct split *s, struct piece *p)
 {
@@ -245,26 +248,40 @@ fill(struct run *r, struct split *s, struct piece *p)
     p->last = p->tail = p->read_failed = 0;
     p->end_error[0] = '\0';
     p->offset = s->offset;
+    if (!p->first)
+        reader_get_pos(s->tracker, &p->start);
     memcpy(p->data, s->carry, s->n_carry);
     p->len = s->n_carry;
     s->n_carry = 0;
-    size_t cut = 0, from = 0;
+    size_t cut = 0, from = 0, tracked = 0;
+    enum extls_status st;
     for (;;) {
-        if (p->len >= s->piece_bytes) {
+        if (!s->tracking) {
+            st = track_lines(s, p, &tracked);
+            if (st != EXTLS_OK)
+                return st;
+            if (reader_stats(s->tracker)->rejected) {
+                p->last = 1; /* its reader skips the rest, which is not read */
+                break;
+            }
+        }
+        if (s->tracking && p->len >= s->piece_bytes) {
             size_t at = from > s->piece_bytes - 1 ? from : s->piece_bytes - 1;
+            if (at + 1 < tracked)
+                at = tracked - 1; /* the line end the tracker stopped after */
             const char *nl = memchr(p->data + at, '\n', p->len - at);
             if (nl) {
                 cut = (size_t)(nl - p->data) + 1;
                 break;
             }
             from = p->len;
-            if (p->len == s->cap) {
-                p->tail = p->last = 1; /* a line too long to cut after: the rest in one reader */
-                break;
-            }
+        }
+        if (p->len == s->cap) {
+            p->tail = p->last = 1; /* no cut within the slack: the rest in one reader */
+            break;
         }
         size_t n;
-        enum extls_status st = gzin_read(s->gz, p->data + p->len, s->cap - p->len, &n);
+        st = gzin_read(s->gz, p->data + p->len, s->cap - p->len, &n);
         progress_add(r->progress, gzin_bytes_in(s->gz) - s->counted);
         s->counted = gzin_bytes_in(s->gz);
         progress_tick(r->progress);
@@ -291,11 +308,13 @@ fill(struct run *r, struct split *s, struct piece *p)
         p->len = cut;
     }
     s->offset += p->len;
-    if (!p->first)
-        reader_get_pos(s->tracker, &p->start);
     if (p->last)
         return EXTLS_OK;
-    enum extls_status st = follow(s, p);
+    st = follow_headers(s, p, tracked);
+    if (st == EXTLS_OK && reader_stats(s->tracker)->rejected) {
+        p->last = 1; /* the rest is skipped by its reader, and not read */
+        s->n_carry = 0;
+    }
     reader_get_pos(s->tracker, &p->next_start);
     return st;
 }
