@@ -88,7 +88,7 @@ enum cli_status {
  * pieces; any other value is ignored. Not meant for production use.
  */
 #define CLI_PIECE_ENV "EXTLS_PIECE_SIZE"
-#define CLI_PIECE_DEFAULT ((size_t)8 << 20)
+#define CLI_PIECE_DEFAULT ((size_t)2 << 20)
 
 /*
  * Parse argv into *cfg (fully overwritten). On CLI_EUSAGE, `err` (err_len

@@ -25,7 +25,7 @@
  * without pieces. Each piece's reader ends in the header state the next
  * piece was given; the merge checks it.
  *
- * Memory: the ring of pieces (jobs + 2 buffers of piece size + slack) and
+ * Memory: the ring of pieces (jobs + 2 buffers of 2 MiB + 1 MiB slack) and
  * the sessions open at the pieces' ends.
  */
 #include "run.h"
@@ -41,6 +41,7 @@
 
 #define SLACK ((size_t)1 << 20) /* bytes a piece may read past its size to end its last line */
 #define SPARE_PIECES 2          /* pieces beyond one per worker: being filled, waiting */
+#define READ_STEP ((size_t)256 << 10) /* bytes read at a time (their header lines followed hot) */
 
 enum piece_state { PIECE_FREE, PIECE_FILLED, PIECE_TAKEN, PIECE_DONE };
 
@@ -209,11 +210,20 @@ track_lines(struct split *s, const struct piece *p, size_t *done)
     return st;
 }
 
-/* Feed the tracker the header lines of p (whole lines) from `from` on. */
-static enum extls_status
-follow_headers(struct split *s, const struct piece *p, size_t from)
+/* Just past the last line end in d[from, to), or from when there is none. */
+static size_t
+last_line_end(const char *d, size_t from, size_t to)
 {
-    const char *d = p->data, *end = d + p->len;
+    while (to > from && d[to - 1] != '\n')
+        to--;
+    return to;
+}
+
+/* Feed the tracker the header lines of p in [from, to) (whole lines). */
+static enum extls_status
+follow_headers(struct split *s, const struct piece *p, size_t from, size_t to)
+{
+    const char *d = p->data, *end = d + to;
     enum extls_status st = EXTLS_OK;
     for (const char *h = d + from; st == EXTLS_OK && h < end;) {
         const char *line;
@@ -281,7 +291,8 @@ fill(struct run *r, struct split *s, struct piece *p)
             break;
         }
         size_t n;
-        st = gzin_read(s->gz, p->data + p->len, s->cap - p->len, &n);
+        size_t want = s->cap - p->len < READ_STEP ? s->cap - p->len : READ_STEP;
+        st = gzin_read(s->gz, p->data + p->len, want, &n);
         progress_add(r->progress, gzin_bytes_in(s->gz) - s->counted);
         s->counted = gzin_bytes_in(s->gz);
         progress_tick(r->progress);
@@ -293,6 +304,20 @@ fill(struct run *r, struct split *s, struct piece *p)
         }
         if (st != EXTLS_OK)
             return st;
+        size_t lim = p->len + n < s->piece_bytes - 1 ? p->len + n : s->piece_bytes - 1;
+        if (s->tracking && lim > tracked) {
+            /* Its header lines while they are in the cache: lines ending before any cut. */
+            size_t upto = last_line_end(p->data, tracked, lim);
+            st = follow_headers(s, p, tracked, upto);
+            tracked = upto;
+            if (st != EXTLS_OK)
+                return st;
+            if (reader_stats(s->tracker)->rejected) {
+                p->len += n;
+                p->last = 1; /* the rest is skipped by its reader, and not read */
+                break;
+            }
+        }
         if (n == 0) {
             p->last = 1;
             p->read_failed =
@@ -310,7 +335,7 @@ fill(struct run *r, struct split *s, struct piece *p)
     s->offset += p->len;
     if (p->last)
         return EXTLS_OK;
-    st = follow_headers(s, p, tracked);
+    st = follow_headers(s, p, tracked, p->len);
     if (st == EXTLS_OK && reader_stats(s->tracker)->rejected) {
         p->last = 1; /* the rest is skipped by its reader, and not read */
         s->n_carry = 0;
