@@ -278,6 +278,12 @@ add_test(NAME e2e_nothing_seen
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_nothing_seen PROPERTIES LABELS e2e TIMEOUT 120)
 
+# One input read in pieces (every -j, tiny pieces) gives what it gives read whole.
+add_test(NAME e2e_pieces
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/pieces.sh $<TARGET_FILE:extls>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(e2e_pieces PROPERTIES LABELS e2e TIMEOUT 600)
+
 # A cron job on live logs is quiet: the last row of the newest file of its
 # series, still being written, is not a malformed row; a cut elsewhere is.
 add_test(NAME e2e_live_tail
