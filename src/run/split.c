@@ -4,17 +4,18 @@
  *
  * A run over one large input (a big file, or standard input such as
  * `zcat *.gz | extls -`) would use one core whatever --jobs says. Here the
- * main thread reads the input (plain or gzip) into pieces of about
- * cfg->piece_bytes, each ending at the first line end from that size on;
- * workers read the pieces in any order, each into its own session table,
- * and the main thread merges their results strictly in input order, as
+ * input (plain or gzip) is read into pieces of about cfg->piece_bytes,
+ * each ending at the first line end from that size on, by one worker at a
+ * time in input order; the worker that read a piece parses it (its bytes
+ * still in that core's cache) into its own session table, and the main
+ * thread merges their results strictly in input order, as
  * pool.c merges files: the diagnostics with line numbers made absolute,
  * the sessions still open at a piece's end carried on, as sessions across
  * rotated files are (session.h). Where the pieces are cut depends on the
  * bytes alone, never on --jobs, so every -j gives the same output.
  *
  * A piece but the first starts with the header state in force there
- * (direction, columns). The main thread follows it: a scratch reader (the
+ * (direction, columns). The filling follows it: a scratch reader (the
  * tracker) is fed every header line of each piece ('#' at a line start,
  * found with memchr), and of the first piece every line until the kind of
  * log and the direction are known, so that it takes the same decisions as
@@ -71,6 +72,7 @@ struct split {
     struct gzin *gz;
     struct reader *tracker;
     int tracking; /* the tracker knows the kind and direction */
+    int filling;  /* a worker fills a piece (one at a time, in input order) */
     char *carry;  /* bytes read past the last cut */
     size_t n_carry;
     uint64_t offset;  /* input offset of the next piece */
@@ -245,13 +247,13 @@ follow_headers(struct split *s, const struct piece *p, size_t from, size_t to)
 }
 
 /*
- * Read the next piece of the input into p (main thread, no lock held): at
+ * Read the next piece of the input into p (by one worker at a time, no lock held): at
  * least piece_bytes, cut after the first line end from there, once the
  * tracker is sure of the input; the last piece ends the input, or is cut
  * after a line that rejects the rest, or is a tail.
  */
 static enum extls_status
-fill(struct run *r, struct split *s, struct piece *p)
+fill(struct run *r, struct split *s, struct piece *p, int tick)
 {
     const char *path = run_display_path(r, 0);
     p->first = s->filled == 0;
@@ -295,7 +297,8 @@ fill(struct run *r, struct split *s, struct piece *p)
         st = gzin_read(s->gz, p->data + p->len, want, &n);
         progress_add(r->progress, gzin_bytes_in(s->gz) - s->counted);
         s->counted = gzin_bytes_in(s->gz);
-        progress_tick(r->progress);
+        if (tick)
+            progress_tick(r->progress); /* the main thread draws it */
         if (st == EXTLS_EIO || st == EXTLS_EPARSE) {
             snprintf(p->end_error, sizeof(p->end_error), "%s: %s; rows before it counted", path,
                      gzin_message(s->gz));
@@ -517,6 +520,49 @@ merge_input(struct run *r, struct split *s)
     r->merged = 1;
 }
 
+/* May a worker fill the next piece (r->lock held)? */
+static int
+can_fill(const struct run *r, const struct split *s)
+{
+    return !r->stop && !s->eof && !s->filling && s->filled - s->merged < s->n;
+}
+
+/*
+ * Fill the next piece and read it with worker w (r->lock held, and held
+ * again on return): pieces are filled by one worker at a time, in input
+ * order, and read by the worker that filled them, their bytes still in its
+ * core's cache. Returns 0 after a fatal error.
+ */
+static int
+fill_and_read(struct worker *w, struct split *s)
+{
+    struct run *r = w->run;
+    struct piece *p = &s->ring[s->filled % s->n];
+    s->filling = 1;
+    pthread_mutex_unlock(&r->lock);
+    enum extls_status st = fill(r, s, p, w->prints_progress);
+    pthread_mutex_lock(&r->lock);
+    s->filling = 0;
+    if (st != EXTLS_OK) {
+        w->tally.fatal = st;
+        r->stop = 1;
+        pthread_cond_broadcast(&r->changed);
+        return 0;
+    }
+    p->state = PIECE_TAKEN;
+    s->eof = p->last;
+    s->filled++;
+    pthread_cond_broadcast(&r->changed); /* the next piece may be filled */
+    pthread_mutex_unlock(&r->lock);
+    piece_read(w, s, p);
+    pthread_mutex_lock(&r->lock);
+    p->state = PIECE_DONE;
+    if (w->tally.fatal)
+        r->stop = 1;
+    pthread_cond_broadcast(&r->changed);
+    return !w->tally.fatal;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -525,19 +571,10 @@ worker_main(void *arg)
     struct split *s = r->split;
     pthread_mutex_lock(&r->lock);
     for (;;) {
-        while (!r->stop && s->taken == s->filled)
+        while (!r->stop && !s->eof && !can_fill(r, s))
             pthread_cond_wait(&r->changed, &r->lock);
-        if (r->stop)
+        if (!can_fill(r, s) || !fill_and_read(w, s))
             break;
-        struct piece *p = &s->ring[s->taken++ % s->n];
-        p->state = PIECE_TAKEN;
-        pthread_mutex_unlock(&r->lock);
-        piece_read(w, s, p);
-        pthread_mutex_lock(&r->lock);
-        p->state = PIECE_DONE;
-        if (w->tally.fatal)
-            r->stop = 1;
-        pthread_cond_broadcast(&r->changed);
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
@@ -551,7 +588,7 @@ read_serial(struct run *r, struct split *s)
     struct piece *p = &s->ring[0];
     w->prints_progress = 1;
     while (!s->eof) {
-        enum extls_status st = fill(r, s, p);
+        enum extls_status st = fill(r, s, p, 1);
         if (st != EXTLS_OK) {
             r->main.fatal = st;
             return;
@@ -569,12 +606,15 @@ read_serial(struct run *r, struct split *s)
 }
 
 /*
- * The main thread fills pieces while a slot is free and merges the oldest
- * as soon as it is read; the workers read the pieces in order of filling.
+ * The main thread merges the pieces in input order, oldest first, as soon
+ * as each is read; while none is ready it fills and reads one itself (as
+ * worker 0), so that -jN runs N threads.
  */
 static void
 read_threaded(struct run *r, struct split *s, unsigned started)
 {
+    struct worker *w0 = &r->workers[0];
+    w0->prints_progress = 1;
     pthread_mutex_lock(&r->lock);
     for (;;) {
         if (r->stop)
@@ -588,32 +628,22 @@ read_threaded(struct run *r, struct split *s, unsigned started)
             s->merged++;
             if (r->main.fatal)
                 r->stop = 1;
-            continue;
-        }
-        if (!s->eof && s->filled - s->merged < s->n) {
-            struct piece *p = &s->ring[s->filled % s->n];
-            pthread_mutex_unlock(&r->lock);
-            enum extls_status st = fill(r, s, p);
-            pthread_mutex_lock(&r->lock);
-            if (st != EXTLS_OK) {
-                r->main.fatal = st;
-                r->stop = 1;
-                break;
-            }
-            p->state = PIECE_FILLED;
-            s->eof = p->last;
-            s->filled++;
-            pthread_cond_broadcast(&r->changed);
+            pthread_cond_broadcast(&r->changed); /* a slot is free */
             continue;
         }
         if (s->eof && s->merged == s->filled)
             break;
+        if (can_fill(r, s)) {
+            if (!fill_and_read(w0, s))
+                break;
+            continue;
+        }
         pool_wait(r);
     }
     r->stop = 1;
     pthread_cond_broadcast(&r->changed);
     pthread_mutex_unlock(&r->lock);
-    for (unsigned i = 0; i < started; i++)
+    for (unsigned i = 1; i <= started; i++)
         pthread_join(r->workers[i].thread, NULL);
 }
 
@@ -630,14 +660,10 @@ split_read_all(struct run *r)
     reader_begin(s->tracker, in->hint);
     for (int d = 0; d < 3; d++)
         s->sum.clock_ms[d] = INT64_MIN;
-    unsigned started = 0;
-    if (r->n_workers > 1) {
-        for (; started < r->n_workers; started++) {
-            if (pthread_create(&r->workers[started].thread, NULL, worker_main,
-                               &r->workers[started]) != 0)
-                break;
-        }
-    }
+    unsigned started = 0; /* worker threads 1..started; the main thread is worker 0 */
+    while (started + 1 < r->n_workers && pthread_create(&r->workers[started + 1].thread, NULL,
+                                                        worker_main, &r->workers[started + 1]) == 0)
+        started++;
     if (started)
         read_threaded(r, s, started);
     else
