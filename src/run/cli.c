@@ -73,7 +73,9 @@ static const struct opt options[] = {
     {"output", OPT_OUTPUT, "FILE",
      "write the report to FILE, replacing it only when complete (a failed run leaves the old "
      "one); with --state, the state advances with it"},
-    {"jobs", OPT_JOBS, "N", "read N files at a time (default: one per CPU; 'sessions' uses 1)"},
+    {"jobs", OPT_JOBS, "N",
+     "read N files at a time, or one file or standard input in pieces on N threads (default: "
+     "one per CPU; 'sessions' uses 1)"},
     {"full-parse", OPT_FULL_PARSE, NULL,
      "parse every row with libcsv, also rows without quotes (slower; same results)"},
     {"help", OPT_HELP, NULL, "show this help and exit"},
