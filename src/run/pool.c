@@ -57,8 +57,10 @@ worker_main(void *arg)
     unsigned ahead = r->n_workers * AHEAD_PER_JOB;
     pthread_mutex_lock(&r->lock);
     for (;;) {
+        r->waiting++;
         while (!r->stop && r->next < r->inputs.n && r->next >= r->merged + ahead)
             pthread_cond_wait(&r->changed, &r->lock);
+        r->waiting--;
         if (r->stop || r->next >= r->inputs.n)
             break;
         uint32_t idx = r->next++;
@@ -68,7 +70,9 @@ worker_main(void *arg)
         r->results[idx].ready = 1;
         if (w->tally.fatal)
             r->stop = 1;
-        pthread_cond_broadcast(&r->changed);
+        /* Wake the main thread only for the input it waits for (or to stop). */
+        if (idx == r->merged || r->stop)
+            pthread_cond_signal(&r->ready);
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
@@ -127,10 +131,10 @@ pool_choose_workers(const struct cli_config *cfg, size_t n_inputs)
  * main thread is its printer).
  */
 void
-pool_wait(struct run *r)
+pool_wait(struct run *r, pthread_cond_t *cond)
 {
     if (!progress_active(r->progress)) {
-        pthread_cond_wait(&r->changed, &r->lock);
+        pthread_cond_wait(cond, &r->lock);
         return;
     }
     struct timespec until;
@@ -138,63 +142,66 @@ pool_wait(struct run *r)
     until.tv_nsec += PROGRESS_INTERVAL_MS * 1000000L;
     until.tv_sec += until.tv_nsec / 1000000000L;
     until.tv_nsec %= 1000000000L;
-    pthread_cond_timedwait(&r->changed, &r->lock, &until);
+    pthread_cond_timedwait(cond, &r->lock, &until);
     pthread_mutex_unlock(&r->lock);
     progress_tick(r->progress);
     pthread_mutex_lock(&r->lock);
 }
 
-/* Read every input and merge in order; returns the number of input errors. */
+/*
+ * Read every input and merge in order; returns the number of input errors.
+ * The main thread is worker 0: while the input it merges next is not read
+ * yet, it reads the next one not taken itself, so that -jN runs N threads
+ * and it seldom sleeps.
+ */
 int
 pool_read_all(struct run *r)
 {
     int errors = 0;
-    int threaded = r->n_workers > 1;
-    unsigned started = 0;
-    if (threaded) {
-        for (; started < r->n_workers; started++) {
-            if (pthread_create(&r->workers[started].thread, NULL, worker_main,
-                               &r->workers[started]) != 0)
-                break;
-        }
-        if (started == 0)
-            threaded = 0;
-    }
-    if (!threaded)
-        r->workers[0].prints_progress = 1; /* no other thread runs */
+    unsigned started = 0; /* worker threads 1..started */
+    while (started + 1 < r->n_workers && pthread_create(&r->workers[started + 1].thread, NULL,
+                                                        worker_main, &r->workers[started + 1]) == 0)
+        started++;
+    struct worker *w0 = &r->workers[0];
+    w0->prints_progress = 1;
+    unsigned ahead = r->n_workers * AHEAD_PER_JOB;
     for (uint32_t i = 0; i < r->inputs.n; i++) {
-        if (threaded) {
-            pthread_mutex_lock(&r->lock);
-            while (!r->results[i].ready && !r->stop)
-                pool_wait(r);
-            int ready = r->results[i].ready;
-            pthread_mutex_unlock(&r->lock);
-            if (!ready)
-                break;
-        } else {
-            input_read(&r->workers[0], i);
-            if (r->workers[0].tally.fatal)
-                break;
+        pthread_mutex_lock(&r->lock);
+        while (!r->results[i].ready && !r->stop) {
+            if (r->next < r->inputs.n && r->next < r->merged + ahead) {
+                uint32_t idx = r->next++;
+                pthread_mutex_unlock(&r->lock);
+                input_read(w0, idx);
+                pthread_mutex_lock(&r->lock);
+                r->results[idx].ready = 1;
+                if (w0->tally.fatal)
+                    r->stop = 1;
+                continue;
+            }
+            pool_wait(r, &r->ready);
         }
+        int ready = r->results[i].ready;
+        pthread_mutex_unlock(&r->lock);
+        if (!ready)
+            break;
         errors += r->results[i].errors;
         pool_merge_result(r, i);
         pthread_mutex_lock(&r->lock);
         r->merged = i + 1;
         if (r->main.fatal)
             r->stop = 1;
-        pthread_cond_broadcast(&r->changed);
+        if (r->waiting || r->stop) /* a worker may go on */
+            pthread_cond_broadcast(&r->changed);
         pthread_mutex_unlock(&r->lock);
         if (r->main.fatal)
             break;
     }
-    if (threaded) {
-        pthread_mutex_lock(&r->lock);
-        r->stop = 1;
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
-        for (unsigned i = 0; i < started; i++)
-            pthread_join(r->workers[i].thread, NULL);
-    }
+    pthread_mutex_lock(&r->lock);
+    r->stop = 1;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+    for (unsigned i = 1; i <= started; i++)
+        pthread_join(r->workers[i].thread, NULL);
     progress_stop(r->progress);
     return errors;
 }

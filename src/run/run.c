@@ -145,6 +145,7 @@ teardown(struct run *r)
     input_list_release(&r->inputs);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->changed);
+    pthread_cond_destroy(&r->ready);
     lock_release(r->incr.state_lock); /* last: everything of this run is done */
 }
 
@@ -348,6 +349,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     input_list_init(&r.inputs);
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.changed, NULL);
+    pthread_cond_init(&r.ready, NULL);
 
     enum extls_status st = EXTLS_OK;
     if (cfg->state_path && begin_exclusive(&r) != 0)

@@ -35,7 +35,7 @@
 
 #define READ_BUF (64 * 1024)
 #define MALFORMED_SHOWN 10       /* malformed rows named per input without --verbose */
-#define AHEAD_PER_JOB 2          /* inputs a worker may finish before the merge reaches them */
+#define AHEAD_PER_JOB 8          /* inputs a worker may finish before the merge reaches them */
 #define GROWING_S (24 * 60 * 60) /* a newest file changed this recently may still be written */
 
 struct run;
@@ -135,11 +135,13 @@ struct run {
     struct xlsx *xlsx;           /* 'sessions --format xlsx': the workbook; else NULL */
 
     pthread_mutex_t lock;
-    pthread_cond_t changed;
-    uint32_t next;       /* next input to hand to a worker */
-    uint32_t merged;     /* inputs merged so far */
-    int stop;            /* a fatal error: workers take no more inputs */
-    struct split *split; /* the one input read in pieces by every worker (split.c); else NULL */
+    pthread_cond_t changed; /* workers wait on it (and split.c's main thread) */
+    pthread_cond_t ready;   /* pool.c's main thread waits on it: the input it merges next */
+    unsigned waiting;       /* workers waiting for the merge to catch up (pool.c) */
+    uint32_t next;          /* next input to hand to a worker */
+    uint32_t merged;        /* inputs merged so far */
+    int stop;               /* a fatal error: workers take no more inputs */
+    struct split *split;    /* the one input read in pieces by every worker (split.c); else NULL */
 };
 
 /* "extls: " and the message on r->err, escaped (the first is kept for --nagios). */
@@ -274,8 +276,8 @@ int pool_read_all(struct run *r);
 /* Merge input idx's result into the run (main thread, in input order). */
 void pool_merge_result(struct run *r, uint32_t idx);
 
-/* Wait (r->lock held) for a worker to signal, drawing the progress line meanwhile. */
-void pool_wait(struct run *r);
+/* Wait (r->lock held) on cond for a worker to signal, drawing the progress line meanwhile. */
+void pool_wait(struct run *r, pthread_cond_t *cond);
 
 /* split.c: one input read in pieces by every worker. */
 

@@ -638,7 +638,7 @@ read_threaded(struct run *r, struct split *s, unsigned started)
                 break;
             continue;
         }
-        pool_wait(r);
+        pool_wait(r, &r->changed);
     }
     r->stop = 1;
     pthread_cond_broadcast(&r->changed);
