@@ -101,6 +101,8 @@ run_display_path(const struct run *r, uint32_t idx)
     return strcmp(p, "-") == 0 ? "(standard input)" : p;
 }
 
+#define MSG_TEXT 512 /* longest message of a located line */
+
 /*
  * "extls: PATH:LINE: message" in the diagnostics of the input a worker
  * reads; an error is kept as its first (for --nagios) unless one is. In a
@@ -109,17 +111,17 @@ run_display_path(const struct run *r, uint32_t idx)
  * named as malformed starts with DIAG_NAMED_ROW, for the merge to rewrite
  * (escaped text never holds those bytes).
  */
+enum wat_kind { WAT_NOTE, WAT_ERROR, WAT_NAMED_ROW };
+
 static void
-wat(struct worker *w, int named_row, int error, uint64_t line, const char *fmt, va_list ap)
+wat(struct worker *w, enum wat_kind kind, uint64_t line, const char *msg)
 {
-    char msg[512];
     const char *path = run_display_path(w->run, w->cur);
     const char *loc =
         w->piece ? "%s:" DIAG_LINE_MARK_S "%llu" DIAG_LINE_MARK_S ": %s" : "%s:%llu: %s";
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    if (error && !w->res->error[0])
+    if (kind == WAT_ERROR && !w->res->error[0])
         snprintf(w->res->error, sizeof(w->res->error), loc, path, (unsigned long long)line, msg);
-    if (named_row && w->piece)
+    if (kind == WAT_NAMED_ROW && w->piece)
         putc(DIAG_NAMED_ROW, w->diag);
     fputs("extls: ", w->diag);
     esc_text(w->diag, path, strlen(path));
@@ -132,28 +134,12 @@ wat(struct worker *w, int named_row, int error, uint64_t line, const char *fmt, 
 void
 diag_wnote_at(struct worker *w, uint64_t line, const char *fmt, ...)
 {
+    char msg[MSG_TEXT];
     va_list ap;
     va_start(ap, fmt);
-    wat(w, 0, 0, line, fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-}
-
-static void
-werror_at(struct worker *w, uint64_t line, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    wat(w, 0, 1, line, fmt, ap);
-    va_end(ap);
-}
-
-static void
-named_row(struct worker *w, uint64_t line, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    wat(w, 1, 0, line, fmt, ap);
-    va_end(ap);
+    wat(w, WAT_NOTE, line, msg);
 }
 
 void
@@ -163,7 +149,7 @@ diag_malformed(struct worker *w, uint64_t line, const char *why)
     w->tally.totals.malformed++;
     w->cur_malformed++;
     if (!cfg->quiet && (cfg->verbose || w->cur_malformed <= MALFORMED_SHOWN))
-        named_row(w, line, "%s", why);
+        wat(w, WAT_NAMED_ROW, line, why);
 }
 
 enum extls_status
@@ -184,10 +170,13 @@ diag_on_problem(enum reader_problem kind, uint64_t line, const char *msg, void *
             break;
         }
         /* fall through */
-    case READER_FILE_ERROR:
-        werror_at(w, line, "%s; rest of file skipped", msg);
+    case READER_FILE_ERROR: {
+        char text[MSG_TEXT];
+        snprintf(text, sizeof(text), "%s; rest of file skipped", msg);
+        wat(w, WAT_ERROR, line, text);
         w->res->errors++;
         break;
+    }
     }
     return EXTLS_OK;
 }
