@@ -155,11 +155,32 @@ match_protocol_class(const char *s, size_t len)
     return EXTLS_TLS_UNKNOWN;
 }
 
+/*
+ * Can marker_pattern match fld? Every branch starts, after the leading \s*,
+ * with "TLS " or "SP_PROT", so most fields are told apart here without
+ * running PCRE2. A byte past ASCII where the literal would start is left
+ * to PCRE2 (its character tables decide whether it is a space).
+ */
+static int
+may_be_marker(struct span fld)
+{
+    size_t i = 0;
+    while (i < fld.len && (fld.ptr[i] == ' ' || (fld.ptr[i] >= '\t' && fld.ptr[i] <= '\r')))
+        i++;
+    if (i == fld.len)
+        return 0;
+    if ((unsigned char)fld.ptr[i] >= 0x80)
+        return 1;
+    struct span rest = {fld.ptr + i, fld.len - i};
+    return (rest.len >= 4 && memcmp(rest.ptr, "TLS ", 4) == 0) ||
+           (rest.len >= 7 && memcmp(rest.ptr, "SP_PROT", 7) == 0);
+}
+
 /* Search one information-row field; 1 when it decided something. */
 static int
 info_field(struct matcher *m, struct span fld, struct match_facts *f)
 {
-    if (fld.len < 7 || run(m, m->marker, fld) < 0)
+    if (fld.len < 7 || !may_be_marker(fld) || run(m, m->marker, fld) < 0)
         return 0;
     struct span proto = group(m, fld, 1);
     if (!proto.len)

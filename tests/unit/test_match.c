@@ -304,6 +304,43 @@ bare_marker_inside_text(void **state)
 }
 
 /*
+ * Any run of \s before a marker (space, tab, LF, VT, FF, CR): the markers
+ * count; fields that only start like one (a prefix of "TLS " or "SP_PROT",
+ * blanks alone) give nothing.
+ */
+static void
+white_space_before_markers(void **state)
+{
+    static const char *const blanks[] = {" ", "\t", "\n", "\v", "\f", "\r", " \t\r\n\v\f "};
+    char text[256];
+    struct match_facts f;
+    for (size_t i = 0; i < sizeof(blanks) / sizeof(blanks[0]); i++) {
+        snprintf(text, sizeof(text), "%sTLS protocol SP_PROT_TLS1_1_SERVER negotiation", blanks[i]);
+        assert_marker(state, text, EXTLS_TLS1_1, "SP_PROT_TLS1_1_SERVER");
+        snprintf(text, sizeof(text), "%sSP_PROT_SSL3_CLIENT", blanks[i]);
+        assert_marker(state, text, EXTLS_SSL3, "SP_PROT_SSL3_CLIENT");
+        snprintf(text, sizeof(text), "%sTLS negotiation failed with error", blanks[i]);
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", text);
+        assert_int_equal(match(state, &r, &f), MATCH_TLS_FAILED);
+    }
+    static const char *const texts[] = {
+        "TLS",
+        "TLSprotocol SP_PROT_TLS1_2_SERVER negotiation",
+        "SP_PRO",
+        "SP_PROT",
+        "       ",
+        "\t\t\t\t\t\t\t\t",
+        "TLS  protocol SP_PROT_TLS1_2_SERVER negotiation",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", texts[i]);
+        assert_nothing(state, &r);
+        r = mk(EXTLS_DIR_SEND, ROW_INFO, texts[i], "");
+        assert_nothing(state, &r);
+    }
+}
+
+/*
  * Near misses of a bare marker: the name must be a whole SchannelProtocols
  * version and role, standing as its own word.
  */
@@ -1010,6 +1047,7 @@ main(void)
         cmocka_unit_test(marker_in_data_column),
         cmocka_unit_test(bare_marker_inside_text),
         cmocka_unit_test(bare_near_misses_are_not_markers),
+        cmocka_unit_test(white_space_before_markers),
         cmocka_unit_test(negotiation_failed_rows),
         cmocka_unit_test(markers_in_peer_rows_ignored),
         cmocka_unit_test(connect_and_disconnect_rows_give_nothing),
