@@ -247,18 +247,22 @@ put_at(struct session_table *t, size_t i, uint64_t h, struct session *s)
         t->peak = t->n;
 }
 
-/* Fold the session in slot i when all its rows are in; done's status. */
+/* Fold the session in slot i, all its rows in; done's status. */
 static enum extls_status
-fold_if_complete(struct session_table *t, size_t i)
+fold_at(struct session_table *t, size_t i)
 {
     struct session *s = t->slot[i].s;
-    enum extls_status st = EXTLS_OK;
-    if (session_is_complete(s)) {
-        remove_at(t, i);
-        st = t->done(s, t->user);
-        session_free(s);
-    }
+    remove_at(t, i);
+    enum extls_status st = t->done(s, t->user);
+    session_free(s);
     return st;
+}
+
+/* Fold the session in slot i when all its rows are in; done's status. */
+static inline enum extls_status
+fold_if_complete(struct session_table *t, size_t i)
+{
+    return session_is_complete(t->slot[i].s) ? fold_at(t, i) : EXTLS_OK;
 }
 
 enum extls_status

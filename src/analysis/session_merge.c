@@ -318,16 +318,3 @@ session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
     }
     return EXTLS_OK;
 }
-
-/*
- * Every row is in: the first row (seq 0) and the disconnect row have been
- * seen, and as many rows as the disconnect's sequence number implies
- * (Exchange numbers rows 0, 1, 2, ... per session). When rows arrive out
- * of order (files read newest first) this waits for the middle rows; when a
- * log lacks rows the session stays open until the end of input.
- */
-int
-session_is_complete(const struct session *s)
-{
-    return (s->flags & (S_SEQ0 | S_DISCONNECT)) == (S_SEQ0 | S_DISCONNECT) && s->rows > s->disc_seq;
-}
