@@ -213,18 +213,14 @@ cert_of_row(const struct match_facts *f, uint64_t seq)
 }
 
 /*
- * Merge the facts of one row into its session, in place: exactly what
- * session_merge() does with the session of that row alone (each rule below
- * is session_merge()'s rule for a source of one row), without building
- * that session. What may fail (interning, copying the host name, the
- * row's certificate) is done before s changes, so that on failure s lacks
- * the whole row.
+ * The matched facts of a row (f->flags not 0) merged into s by
+ * session_merge()'s rules for a source of one row. What may fail
+ * (interning, copying the host name, the row's certificate) is done before
+ * s changes: on failure s is unchanged.
  */
-enum extls_status
-session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
-                  const struct match_facts *f, uint32_t file)
+static enum extls_status
+merge_facts(struct strpool *pool, struct session *s, uint64_t seq, const struct match_facts *f)
 {
-    uint64_t seq = r->seq;
     unsigned mf = f->flags;
     const struct span *proto = NULL;
     struct session_algo algo[3];
@@ -242,34 +238,8 @@ session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
         return EXTLS_ENOMEM;
     }
 
-    if (r->time_ms < s->start_ms)
-        s->start_ms = r->time_ms;
-    if (r->time_ms > s->end_ms)
-        s->end_ms = r->time_ms;
-    s->rows++;
-    if (seq < s->min_seq) {
-        s->min_seq = seq;
-        s->file = file;
-        s->line = r->line;
-    }
-    if (seq == 0)
-        s->flags |= S_SEQ0;
     if (mf & MATCH_TLS_FAILED)
         s->flags |= S_FAILED;
-    if (r->event == ROW_DISCONNECT && (!(s->flags & S_DISCONNECT) || seq > s->disc_seq)) {
-        s->flags |= S_DISCONNECT;
-        s->disc_seq = seq;
-    }
-    if (r->remote.len && remote_wins(s, seq)) {
-        copy_bounded(s->remote, r->remote);
-        s->remote_seq = seq;
-        s->flags |= S_REMOTE;
-    }
-    if (r->local.len && local_wins(s, seq)) {
-        copy_bounded(s->local, r->local);
-        s->local_seq = seq;
-        s->flags |= S_LOCAL;
-    }
     if (host_wins) {
         free(s->host);
         s->host = host;
@@ -315,6 +285,53 @@ session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
     } else if (cert) {
         cert_merge(s->cert, cert);
         cert_free(cert);
+    }
+    return EXTLS_OK;
+}
+
+/*
+ * Merge the facts of one row into its session, in place: exactly what
+ * session_merge() does with the session of that row alone (each rule here
+ * and in merge_facts() is session_merge()'s rule for a source of one row),
+ * without building that session. The matched facts go first, as they may
+ * fail; the rest (times, rows, sequence numbers, endpoints) touches other
+ * fields and cannot.
+ */
+enum extls_status
+session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
+                  const struct match_facts *f, uint32_t file)
+{
+    uint64_t seq = r->seq;
+    if (f->flags) {
+        enum extls_status st = merge_facts(pool, s, seq, f);
+        if (st != EXTLS_OK)
+            return st;
+    }
+    if (r->time_ms < s->start_ms)
+        s->start_ms = r->time_ms;
+    if (r->time_ms > s->end_ms)
+        s->end_ms = r->time_ms;
+    s->rows++;
+    if (seq < s->min_seq) {
+        s->min_seq = seq;
+        s->file = file;
+        s->line = r->line;
+    }
+    if (seq == 0)
+        s->flags |= S_SEQ0;
+    if (r->event == ROW_DISCONNECT && (!(s->flags & S_DISCONNECT) || seq > s->disc_seq)) {
+        s->flags |= S_DISCONNECT;
+        s->disc_seq = seq;
+    }
+    if (r->remote.len && remote_wins(s, seq)) {
+        copy_bounded(s->remote, r->remote);
+        s->remote_seq = seq;
+        s->flags |= S_REMOTE;
+    }
+    if (r->local.len && local_wins(s, seq)) {
+        copy_bounded(s->local, r->local);
+        s->local_seq = seq;
+        s->flags |= S_LOCAL;
     }
     return EXTLS_OK;
 }
