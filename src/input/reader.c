@@ -223,6 +223,13 @@ data_line(struct reader *r, const char *s, size_t n)
         return wrong_count(r, r->nf);
 
     struct reader_row row;
+    if (r->std_layout) { /* the columns in their standard places */
+        for (int c = 0; c < READER_N_COLS; c++) {
+            row.col[c].ptr = r->fields[c].ptr;
+            row.col[c].len = r->fields[c].len;
+        }
+        return deliver(r, &row);
+    }
     for (int c = 0; c < READER_N_COLS; c++) {
         int pos = r->pos_of[c];
         if (pos < 0) {
