@@ -213,13 +213,15 @@ cert_of_row(const struct match_facts *f, uint64_t seq)
 }
 
 /*
- * The matched facts of a row (f->flags not 0) merged into s by
- * session_merge()'s rules for a source of one row. What may fail
- * (interning, copying the host name, the row's certificate) is done before
- * s changes: on failure s is unchanged.
+ * The facts of a row that keep something of it (a protocol marker, a host
+ * name, a certificate row) merged into s by session_merge()'s rules for a
+ * source of one row. What may fail (interning, copying the host name, the
+ * row's certificate) is done before s changes: on failure s is unchanged.
+ * Not inlined: few rows have such facts, and the registers it needs made
+ * the entry of every row's merge dearer.
  */
-static enum extls_status
-merge_facts(struct strpool *pool, struct session *s, uint64_t seq, const struct match_facts *f)
+__attribute__((noinline)) static enum extls_status
+merge_kept_facts(struct strpool *pool, struct session *s, uint64_t seq, const struct match_facts *f)
 {
     unsigned mf = f->flags;
     const struct span *proto = NULL;
@@ -238,8 +240,6 @@ merge_facts(struct strpool *pool, struct session *s, uint64_t seq, const struct 
         return EXTLS_ENOMEM;
     }
 
-    if (mf & MATCH_TLS_FAILED)
-        s->flags |= S_FAILED;
     if (host_wins) {
         free(s->host);
         s->host = host;
@@ -256,7 +256,26 @@ merge_facts(struct strpool *pool, struct session *s, uint64_t seq, const struct 
         s->marker_seq = seq;
         s->flags |= S_MARKER;
     }
-    /* The STARTTLS dialogue: a command is pending until the next reply. */
+    if (cert && !s->cert) {
+        s->cert = cert;
+    } else if (cert) {
+        cert_merge(s->cert, cert);
+        cert_free(cert);
+    }
+    return EXTLS_OK;
+}
+
+/*
+ * The TLS failure and the STARTTLS dialogue of a row merged into s by
+ * session_merge()'s rules for a source of one row: a command is pending
+ * until the next reply.
+ */
+static void
+merge_dialogue(struct session *s, uint64_t seq, const struct match_facts *f)
+{
+    unsigned mf = f->flags;
+    if (mf & MATCH_TLS_FAILED)
+        s->flags |= S_FAILED;
     int cmd = (mf & MATCH_TLS_CMD) != 0;
     int lead = (mf & MATCH_REPLY) && !cmd; /* a reply before any command of the row */
     int ok220 = (mf & MATCH_REPLY) && f->reply_code == 220;
@@ -280,33 +299,28 @@ merge_facts(struct strpool *pool, struct session *s, uint64_t seq, const struct 
     }
     if (cmd)
         s->flags |= S_SAW_CMD;
-    if (cert && !s->cert) {
-        s->cert = cert;
-    } else if (cert) {
-        cert_merge(s->cert, cert);
-        cert_free(cert);
-    }
-    return EXTLS_OK;
 }
 
 /*
  * Merge the facts of one row into its session, in place: exactly what
- * session_merge() does with the session of that row alone (each rule here
- * and in merge_facts() is session_merge()'s rule for a source of one row),
- * without building that session. The matched facts go first, as they may
- * fail; the rest (times, rows, sequence numbers, endpoints) touches other
- * fields and cannot.
+ * session_merge() does with the session of that row alone (each rule here,
+ * in merge_kept_facts() and in merge_dialogue() is session_merge()'s rule
+ * for a source of one row), without building that session. The three
+ * parts touch different fields, so their order does not matter; the one
+ * that may fail goes first.
  */
 enum extls_status
 session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
                   const struct match_facts *f, uint32_t file)
 {
     uint64_t seq = r->seq;
-    if (f->flags) {
-        enum extls_status st = merge_facts(pool, s, seq, f);
+    if (f->flags & (MATCH_TLS_OK | MATCH_HOST | MATCH_CERT)) {
+        enum extls_status st = merge_kept_facts(pool, s, seq, f);
         if (st != EXTLS_OK)
             return st;
     }
+    if (f->flags & (MATCH_TLS_FAILED | MATCH_TLS_CMD | MATCH_REPLY))
+        merge_dialogue(s, seq, f);
     if (r->time_ms < s->start_ms)
         s->start_ms = r->time_ms;
     if (r->time_ms > s->end_ms)
