@@ -11,8 +11,8 @@
 
 /*
  * Where the only colon of ep is: its offset, or ep.len when ep has none
- * or more than one. Two memchr() calls: for these short fields the C
- * library's vector search costs less than any loop here.
+ * or more than one. The first by memchr() (the C library's vector search
+ * costs less than a loop here), the rest, a port as a rule, byte by byte.
  */
 static size_t
 only_colon(struct span ep)
@@ -20,8 +20,11 @@ only_colon(struct span ep)
     const char *c = ep.len ? memchr(ep.ptr, ':', ep.len) : NULL;
     if (!c)
         return ep.len;
-    size_t at = (size_t)(c - ep.ptr), rest = ep.len - at - 1;
-    return rest && memchr(c + 1, ':', rest) ? ep.len : at;
+    for (const char *p = c + 1; p < ep.ptr + ep.len; p++) {
+        if (*p == ':')
+            return ep.len;
+    }
+    return (size_t)(c - ep.ptr);
 }
 
 struct span
