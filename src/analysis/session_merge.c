@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * session_merge.c: the merge rules of a session's facts, in one place.
- * Merging a row is merging the session of that row alone, so the order in
- * which rows and parts of a session arrive never changes the result; and
- * the class a merged session gets.
+ * Merging a row gives what merging the session of that row alone would
+ * (session_merge_row() applies session_merge()'s rules in place, for a
+ * source of one row), so the order in which rows and parts of a session
+ * arrive never changes the result; and the class a merged session gets.
  */
 #include "session_int.h"
 
