@@ -10,7 +10,8 @@
  *     spelling SP_PROT-<V> found in Microsoft's guidance. <P> is a
  *     SchannelProtocols name or, for values the enum lacks (TLS 1.3), its
  *     decimal number;
- *   - the cipher, MAC and key exchange of a "negotiation succeeded" row;
+ *   - the cipher, MAC and key exchange of a "negotiation succeeded" row
+ *     (the pattern's leftmost match, found by plain code for ASCII text);
  *   - "TLS negotiation failed".
  * Text anywhere else may be the peer's (commands, replies, certificate
  * subjects, user names) and is never taken for a marker: a client must

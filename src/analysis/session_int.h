@@ -36,7 +36,18 @@ enum extls_status session_merge_row(struct strpool *pool, struct session *s, con
  */
 void session_merge(struct session *dst, struct session *src);
 
-/* Are all rows of s in (its first, its disconnect and every row between)? */
-int session_is_complete(const struct session *s);
+/*
+ * Are all rows of s in? The first row (seq 0) and the disconnect row have
+ * been seen, and as many rows as the disconnect's sequence number implies
+ * (Exchange numbers rows 0, 1, 2, ... per session). When rows arrive out
+ * of order (files read newest first) this waits for the middle rows; when
+ * a log lacks rows the session stays open until the end of input. Inline:
+ * it is asked once per row.
+ */
+static inline int
+session_is_complete(const struct session *s)
+{
+    return (s->flags & (S_SEQ0 | S_DISCONNECT)) == (S_SEQ0 | S_DISCONNECT) && s->rows > s->disc_seq;
+}
 
 #endif /* EXTLS_SESSION_INT_H */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * session_merge.c: the merge rules of a session's facts, in one place.
- * Merging a row is merging the session of that row alone, so the order in
- * which rows and parts of a session arrive never changes the result; and
- * the class a merged session gets.
+ * Merging a row gives what merging the session of that row alone would
+ * (session_merge_row() applies session_merge()'s rules in place, for a
+ * source of one row), so the order in which rows and parts of a session
+ * arrive never changes the result; and the class a merged session gets.
  */
 #include "session_int.h"
 
@@ -172,117 +173,180 @@ session_merge(struct session *dst, struct session *src)
 }
 
 /*
- * Make `one` (zeroed by the caller) the session of row r alone, to be
- * merged into `into`: every fact of the row, except the endpoints and the
- * host name when the rules above say `into` keeps its own (they would be
- * copied only to be dropped), so that session_merge() decides which fact
- * wins. Strings are interned in the pool, the host name and certificate
- * are on the heap (one owns them).
+ * The marker of a row that wins the session's marker: its protocol and
+ * algorithm names interned in the pool, into *proto and a[0..3) (all NULL
+ * without MATCH_CIPHER). -1 when out of memory.
  */
-static enum extls_status
-session_of_row(struct strpool *pool, struct session *one, const struct session *into,
-               const struct row *r, const struct match_facts *f, uint32_t file)
+static int
+intern_marker(struct strpool *pool, const struct match_facts *f, const struct span **proto,
+              struct session_algo a[3])
 {
-    uint64_t seq = r->seq;
-    one->start_ms = one->end_ms = r->time_ms;
-    one->rows = 1;
-    one->min_seq = seq;
-    one->file = file;
-    one->line = r->line;
-    if (seq == 0)
-        one->flags |= S_SEQ0;
-    if (r->event == ROW_DISCONNECT) {
-        one->flags |= S_DISCONNECT;
-        one->disc_seq = seq;
-    }
-    if (r->remote.len && remote_wins(into, seq)) {
-        copy_bounded(one->remote, r->remote);
-        one->remote_seq = seq;
-        one->flags |= S_REMOTE;
-    }
-    if (r->local.len && local_wins(into, seq)) {
-        copy_bounded(one->local, r->local);
-        one->local_seq = seq;
-        one->flags |= S_LOCAL;
-    }
-    if (f->flags & MATCH_TLS_OK) {
-        one->proto = strpool_intern(pool, f->proto.ptr, f->proto.len);
-        if (!one->proto)
-            return EXTLS_ENOMEM;
-        one->cipher = one->mac = one->kx = (struct session_algo){NULL, 0};
-        if (f->flags & MATCH_CIPHER) {
-            const struct match_algo *m[3] = {&f->cipher, &f->mac, &f->kx};
-            struct session_algo *a[3] = {&one->cipher, &one->mac, &one->kx};
-            for (int i = 0; i < 3; i++) {
-                a[i]->name = strpool_intern(pool, m[i]->name.ptr, m[i]->name.len);
-                if (!a[i]->name)
-                    return EXTLS_ENOMEM;
-                a[i]->bits = m[i]->bits;
-            }
+    *proto = strpool_intern(pool, f->proto.ptr, f->proto.len);
+    if (!*proto)
+        return -1;
+    a[0] = a[1] = a[2] = (struct session_algo){NULL, 0};
+    if (f->flags & MATCH_CIPHER) {
+        const struct match_algo *m[3] = {&f->cipher, &f->mac, &f->kx};
+        for (int i = 0; i < 3; i++) {
+            a[i].name = strpool_intern(pool, m[i]->name.ptr, m[i]->name.len);
+            if (!a[i].name)
+                return -1;
+            a[i].bits = m[i]->bits;
         }
-        one->marker_cls = f->cls;
-        one->marker_seq = seq;
-        one->flags |= S_MARKER;
     }
-    if (f->flags & MATCH_TLS_FAILED)
-        one->flags |= S_FAILED;
-    if (f->flags & MATCH_TLS_CMD) {
-        remember(one->cmd_seq, &one->n_cmd, seq);
-        one->flags |= S_PENDING | S_SAW_CMD;
-        one->pending_seq = seq;
+    return 0;
+}
+
+/*
+ * The certificate of a certificate row alone, to be merged like a session's
+ * (cert_merge()); NULL when out of memory. Caller owns, free with
+ * cert_free().
+ */
+static struct cert *
+cert_of_row(const struct match_facts *f, uint64_t seq)
+{
+    struct cert *c = cert_new();
+    if (c && cert_add_row(c, &f->cert, seq) != EXTLS_OK) {
+        cert_free(c);
+        return NULL;
     }
-    if (f->flags & MATCH_REPLY) {
-        if (!(one->flags & S_SAW_CMD)) {
-            one->flags |= S_LEAD_REPLY;
-            one->lead_seq = seq;
-            one->lead_220 = f->reply_code == 220;
-        }
-        if (f->reply_code == 220)
-            remember(one->ok220_seq, &one->n_ok220, seq);
+    return c;
+}
+
+/*
+ * The facts of a row that keep something of it (a protocol marker, a host
+ * name, a certificate row) merged into s by session_merge()'s rules for a
+ * source of one row. What may fail (interning, copying the host name, the
+ * row's certificate) is done before s changes: on failure s is unchanged.
+ * Not inlined: few rows have such facts, and the registers it needs made
+ * the entry of every row's merge dearer.
+ */
+__attribute__((noinline)) static enum extls_status
+merge_kept_facts(struct strpool *pool, struct session *s, uint64_t seq, const struct match_facts *f)
+{
+    unsigned mf = f->flags;
+    const struct span *proto = NULL;
+    struct session_algo algo[3];
+    char *host = NULL;
+    size_t host_len = 0;
+    struct cert *cert = NULL;
+    int marker = (mf & MATCH_TLS_OK) && (!(s->flags & S_MARKER) || seq < s->marker_seq);
+    int host_wins = (mf & MATCH_HOST) && better_host(s, f->host_kind, seq);
+    if (marker && intern_marker(pool, f, &proto, algo) != 0)
+        return EXTLS_ENOMEM;
+    if (host_wins && set_string(&host, &host_len, f->host) != 0)
+        return EXTLS_ENOMEM;
+    if ((mf & MATCH_CERT) && !(cert = cert_of_row(f, seq))) {
+        free(host);
+        return EXTLS_ENOMEM;
     }
-    if ((f->flags & MATCH_HOST) && better_host(into, f->host_kind, seq)) {
-        if (set_string(&one->host, &one->host_len, f->host) != 0)
-            return EXTLS_ENOMEM;
-        one->host_kind = f->host_kind;
-        one->host_seq = seq;
+
+    if (host_wins) {
+        free(s->host);
+        s->host = host;
+        s->host_len = host_len;
+        s->host_kind = f->host_kind;
+        s->host_seq = seq;
     }
-    if (f->flags & MATCH_CERT) {
-        one->cert = cert_new();
-        if (!one->cert || cert_add_row(one->cert, &f->cert, seq) != EXTLS_OK)
-            return EXTLS_ENOMEM;
+    if (marker) {
+        s->proto = proto;
+        s->cipher = algo[0];
+        s->mac = algo[1];
+        s->kx = algo[2];
+        s->marker_cls = f->cls;
+        s->marker_seq = seq;
+        s->flags |= S_MARKER;
+    }
+    if (cert && !s->cert) {
+        s->cert = cert;
+    } else if (cert) {
+        cert_merge(s->cert, cert);
+        cert_free(cert);
     }
     return EXTLS_OK;
 }
 
-/* Merge the facts of one row into its session: merge the session of that row alone. */
+/*
+ * The TLS failure and the STARTTLS dialogue of a row merged into s by
+ * session_merge()'s rules for a source of one row: a command is pending
+ * until the next reply.
+ */
+static void
+merge_dialogue(struct session *s, uint64_t seq, const struct match_facts *f)
+{
+    unsigned mf = f->flags;
+    if (mf & MATCH_TLS_FAILED)
+        s->flags |= S_FAILED;
+    int cmd = (mf & MATCH_TLS_CMD) != 0;
+    int lead = (mf & MATCH_REPLY) && !cmd; /* a reply before any command of the row */
+    int ok220 = (mf & MATCH_REPLY) && f->reply_code == 220;
+    if (cmd)
+        remember(s->cmd_seq, &s->n_cmd, seq);
+    if (ok220)
+        remember(s->ok220_seq, &s->n_ok220, seq);
+    if (lead && (s->flags & S_PENDING) && seq > s->pending_seq) {
+        if (ok220)
+            s->flags |= S_ACCEPTED;
+        s->flags &= ~(unsigned)S_PENDING;
+    }
+    if (cmd) {
+        s->flags |= S_PENDING;
+        s->pending_seq = seq;
+    }
+    if (lead && !(s->flags & (S_SAW_CMD | S_LEAD_REPLY))) {
+        s->flags |= S_LEAD_REPLY;
+        s->lead_seq = seq;
+        s->lead_220 = ok220;
+    }
+    if (cmd)
+        s->flags |= S_SAW_CMD;
+}
+
+/*
+ * Merge the facts of one row into its session, in place: exactly what
+ * session_merge() does with the session of that row alone (each rule here,
+ * in merge_kept_facts() and in merge_dialogue() is session_merge()'s rule
+ * for a source of one row), without building that session. The three
+ * parts touch different fields, so their order does not matter; the one
+ * that may fail goes first.
+ */
 enum extls_status
 session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
                   const struct match_facts *f, uint32_t file)
 {
-    /* Only what session_merge() reads unconditionally is set here: the rest
-     * is set with the flag that makes it read (zeroing the whole struct per
-     * row costs a fifth of the run time). */
-    struct session one;
-    one.flags = 0;
-    one.n_cmd = one.n_ok220 = 0;
-    one.host = NULL;
-    one.cert = NULL;
-    enum extls_status st = session_of_row(pool, &one, s, r, f, file);
-    if (st == EXTLS_OK)
-        session_merge(s, &one);
-    free(one.host);
-    cert_free(one.cert);
-    return st;
-}
-/*
- * Every row is in: the first row (seq 0) and the disconnect row have been
- * seen, and as many rows as the disconnect's sequence number implies
- * (Exchange numbers rows 0, 1, 2, ... per session). When rows arrive out
- * of order (files read newest first) this waits for the middle rows; when a
- * log lacks rows the session stays open until the end of input.
- */
-int
-session_is_complete(const struct session *s)
-{
-    return (s->flags & (S_SEQ0 | S_DISCONNECT)) == (S_SEQ0 | S_DISCONNECT) && s->rows > s->disc_seq;
+    uint64_t seq = r->seq;
+    if (f->flags & (MATCH_TLS_OK | MATCH_HOST | MATCH_CERT)) {
+        enum extls_status st = merge_kept_facts(pool, s, seq, f);
+        if (st != EXTLS_OK)
+            return st;
+    }
+    if (f->flags & (MATCH_TLS_FAILED | MATCH_TLS_CMD | MATCH_REPLY))
+        merge_dialogue(s, seq, f);
+    if (r->time_ms < s->start_ms)
+        s->start_ms = r->time_ms;
+    if (r->time_ms > s->end_ms)
+        s->end_ms = r->time_ms;
+    s->rows++;
+    if (seq < s->min_seq) {
+        s->min_seq = seq;
+        s->file = file;
+        s->line = r->line;
+    }
+    if (seq == 0)
+        s->flags |= S_SEQ0;
+    if (r->event == ROW_DISCONNECT && (!(s->flags & S_DISCONNECT) || seq > s->disc_seq)) {
+        s->flags |= S_DISCONNECT;
+        s->disc_seq = seq;
+    }
+    if (r->remote.len && remote_wins(s, seq)) {
+        copy_bounded(s->remote, r->remote);
+        s->remote_seq = seq;
+        s->flags |= S_REMOTE;
+    }
+    if (r->local.len && local_wins(s, seq)) {
+        copy_bounded(s->local, r->local);
+        s->local_seq = seq;
+        s->flags |= S_LOCAL;
+    }
+    return EXTLS_OK;
 }

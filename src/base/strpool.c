@@ -8,16 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
+
 struct strpool {
     struct dict set; /* records: struct span *, at the head of one allocation with the bytes */
 };
 
+/* hash64(): eight bytes at a time (the pool is looked up for every TLS row). */
 static uint64_t
 span_hash(const void *key, void *user)
 {
     const struct span *s = key;
     (void)user;
-    return dict_hash_bytes(DICT_HASH_SEED, s->ptr, s->len);
+    return hash64(s->ptr, s->len);
 }
 
 static int
@@ -58,7 +61,7 @@ strpool_free(struct strpool *p)
 const struct span *
 strpool_intern(struct strpool *p, const char *s, size_t len)
 {
-    uint64_t h = dict_hash_bytes(DICT_HASH_SEED, s, len);
+    uint64_t h = hash64(s, len);
     /* The strings under this hash, compared here: no indirect call on the hot path. */
     struct dict_iter it;
     const struct span *found;

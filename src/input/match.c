@@ -2,7 +2,9 @@
 /*
  * match.c: PCRE2 patterns for the TLS rows, plain string tests for the
  * STARTTLS dialogue and host names. Patterns are compiled once; match data
- * is created once and reused for every row.
+ * is created once and reused for every row. The cipher pattern has no
+ * backtracking to do, and is searched by plain code that gives its leftmost
+ * match (PCRE2 runs it only for a field with a byte it may class otherwise).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "match.h"
@@ -155,11 +157,119 @@ match_protocol_class(const char *s, size_t len)
     return EXTLS_TLS_UNKNOWN;
 }
 
+/*
+ * Can marker_pattern match fld? Every branch starts, after the leading \s*,
+ * with "TLS " or "SP_PROT", so most fields are told apart here without
+ * running PCRE2. A byte past ASCII where the literal would start is left
+ * to PCRE2 (its character tables decide whether it is a space).
+ */
+static int
+may_be_marker(struct span fld)
+{
+    size_t i = 0;
+    while (i < fld.len && (fld.ptr[i] == ' ' || (fld.ptr[i] >= '\t' && fld.ptr[i] <= '\r')))
+        i++;
+    if (i == fld.len)
+        return 0;
+    if ((unsigned char)fld.ptr[i] >= 0x80)
+        return 1;
+    struct span rest = {fld.ptr + i, fld.len - i};
+    return (rest.len >= 4 && memcmp(rest.ptr, "TLS ", 4) == 0) ||
+           (rest.len >= 7 && memcmp(rest.ptr, "SP_PROT", 7) == 0);
+}
+
+/* Does `lit` (a string literal) lie at p[i..], within len? */
+#define LIT_AT(p, i, len, lit)                                                                     \
+    ((len) - (i) >= sizeof(lit) - 1 && memcmp((p) + (i), lit, sizeof(lit) - 1) == 0)
+
+/*
+ * cipher_pattern tried at `at`, just past its first literal, without PCRE2:
+ * each \S+ or \d+ is followed by a literal that starts with a space, so it
+ * can only match its longest run and nothing backtracks. Sets the names and
+ * bits in *f (also, partly, when it fails); returns 1 on a match, 0 when
+ * there is none at `at`, -1 when a run ends at a byte past ASCII or at a
+ * control byte that is not white space (PCRE2's tables decide those).
+ */
+static int
+cipher_at(struct span fld, size_t at, struct match_facts *f)
+{
+    struct match_algo *a[3] = {&f->cipher, &f->mac, &f->kx};
+    const char *p = fld.ptr;
+    size_t i = at, len = fld.len;
+    for (int k = 0; k < 3; k++) {
+        size_t name = i;
+        unsigned char c = 0;
+        while (i < len && (c = (unsigned char)p[i]) > ' ' && c < 0x80)
+            i++; /* \S: no \s byte is above ' ' */
+        if (i < len && c >= 0x80)
+            return -1;
+        if (i < len && c < ' ' && !(c >= '\t' && c <= '\r'))
+            return -1; /* a control byte, \S too: rare, PCRE2 takes it */
+        size_t name_len = i - name;
+        if (name_len == 0 || !LIT_AT(p, i, len, " with strength "))
+            return 0;
+        i += sizeof(" with strength ") - 1;
+        size_t digits = i;
+        while (i < len && p[i] >= '0' && p[i] <= '9')
+            i++;
+        if (i == digits)
+            return 0;
+        a[k]->name.ptr = p + name;
+        a[k]->name.len = name_len;
+        a[k]->bits = to_uint((struct span){p + digits, i - digits});
+        if (k == 0 && LIT_AT(p, i, len, " bits, MAC hash algorithm "))
+            i += sizeof(" bits, MAC hash algorithm ") - 1;
+        else if (k == 1 && LIT_AT(p, i, len, " bits and key exchange algorithm "))
+            i += sizeof(" bits and key exchange algorithm ") - 1;
+        else if (k == 2 && LIT_AT(p, i, len, " bits"))
+            return 1;
+        else
+            return (i < len && (unsigned char)p[i] >= 0x80) ? -1 : 0;
+    }
+    return 0; /* not reached */
+}
+
+/*
+ * The cipher, MAC and key exchange of a "negotiation succeeded" field, as
+ * cipher_pattern's leftmost match gives them (it is tried at each place its
+ * first literal appears, in order); PCRE2 decides a field where
+ * cipher_at() cannot. 1 when found.
+ */
+static int
+cipher_field(struct matcher *m, struct span fld, struct match_facts *f)
+{
+    static const char head[] = "bulk encryption algorithm ";
+    const size_t n = sizeof(head) - 1;
+    size_t i = 0;
+    for (;;) {
+        const char *hit = i + n <= fld.len ? memchr(fld.ptr + i, 'b', fld.len - n + 1 - i) : NULL;
+        if (!hit)
+            return 0;
+        i = (size_t)(hit - fld.ptr);
+        if (memcmp(hit, head, n) == 0) {
+            int found = cipher_at(fld, i + n, f);
+            if (found > 0)
+                return 1;
+            if (found < 0)
+                break; /* PCRE2 decides the whole field */
+        }
+        i++;
+    }
+    if (run(m, m->cipher, fld) < 0)
+        return 0;
+    struct match_algo *a[3] = {&f->cipher, &f->mac, &f->kx};
+    for (int k = 0; k < 3; k++) {
+        a[k]->name = group(m, fld, 1 + 2 * k);
+        a[k]->bits = to_uint(group(m, fld, 2 + 2 * k));
+    }
+    return 1;
+}
+
 /* Search one information-row field; 1 when it decided something. */
 static int
 info_field(struct matcher *m, struct span fld, struct match_facts *f)
 {
-    if (fld.len < 7 || run(m, m->marker, fld) < 0)
+    if (fld.len < 7 || !may_be_marker(fld) || run(m, m->marker, fld) < 0)
         return 0;
     struct span proto = group(m, fld, 1);
     if (!proto.len)
@@ -171,14 +281,8 @@ info_field(struct matcher *m, struct span fld, struct match_facts *f)
     f->flags |= MATCH_TLS_OK;
     f->proto = proto;
     f->cls = match_protocol_class(proto.ptr, proto.len);
-    if (run(m, m->cipher, fld) >= 0) {
-        struct match_algo *a[3] = {&f->cipher, &f->mac, &f->kx};
-        for (int i = 0; i < 3; i++) {
-            a[i]->name = group(m, fld, 1 + 2 * i);
-            a[i]->bits = to_uint(group(m, fld, 2 + 2 * i));
-        }
+    if (cipher_field(m, fld, f))
         f->flags |= MATCH_CIPHER;
-    }
     return 1;
 }
 

@@ -223,6 +223,13 @@ data_line(struct reader *r, const char *s, size_t n)
         return wrong_count(r, r->nf);
 
     struct reader_row row;
+    if (r->std_layout) { /* the columns in their standard places */
+        for (int c = 0; c < READER_N_COLS; c++) {
+            row.col[c].ptr = r->fields[c].ptr;
+            row.col[c].len = r->fields[c].len;
+        }
+        return deliver(r, &row);
+    }
     for (int c = 0; c < READER_N_COLS; c++) {
         int pos = r->pos_of[c];
         if (pos < 0) {
@@ -317,7 +324,7 @@ overlong_line(struct reader *r, const char *s, size_t n)
  * Every complete line of [buf, buf + len), none carried: one pass of the
  * block scanner over the piece, 4 KiB at a time, collects each line's
  * commas and quotes while finding its end. `base` is the input offset of
- * buf. *used is set to the bytes through the last LF.
+ * buf. *used is set to the bytes through the last LF (when all went well).
  */
 static enum extls_status
 feed_lines(struct reader *r, const char *buf, size_t len, uint64_t base, size_t *used)
@@ -327,7 +334,6 @@ feed_lines(struct reader *r, const char *buf, size_t len, uint64_t base, size_t 
     unsigned k = 0;         /* marks of the current line so far */
     uint64_t quoted = 0;    /* quote bits seen in the current line */
     size_t n_blocks = (len + SCAN_BLOCK - 1) / SCAN_BLOCK;
-    *used = 0;
     for (size_t b0 = 0; b0 < n_blocks; b0 += SCAN_CHUNK) {
         size_t nb = n_blocks - b0 < SCAN_CHUNK ? n_blocks - b0 : SCAN_CHUNK;
         const char *chunk = buf + b0 * SCAN_BLOCK;
@@ -366,8 +372,7 @@ feed_lines(struct reader *r, const char *buf, size_t len, uint64_t base, size_t 
                 if (st != EXTLS_OK)
                     return st;
                 line = at + 1;
-                *used = (size_t)(line - buf);
-                r->st.good_offset = base + *used;
+                r->st.good_offset = base + (uint64_t)(line - buf);
                 k = 0;
                 quoted = 0;
             }
@@ -375,6 +380,7 @@ feed_lines(struct reader *r, const char *buf, size_t len, uint64_t base, size_t 
             quoted |= q;
         }
     }
+    *used = (size_t)(line - buf);
     return EXTLS_OK;
 }
 

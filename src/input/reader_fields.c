@@ -166,9 +166,9 @@ reader_split_marks(struct reader *r, const char *s, size_t n)
             }
             body = start;
             len = (size_t)(out - start);
+            buf_setlen(&r->row, (size_t)(out - r->row.ptr));
         }
         add_field(r, body, len);
-        buf_setlen(&r->row, (size_t)(out - r->row.ptr));
         if (at + 1 == end)
             return 0; /* the line ends with the closing quote */
         i++;          /* the comma after it, m[i + 1] */

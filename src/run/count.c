@@ -46,7 +46,9 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
 
     /* Day, hour and cipher cost work: only when grouped by them. */
     const char *day = "", *hour = "";
-    char cipher[3 * (EXTLS_NAME_MAX + 16)] = "";
+    char cipher[3 * (EXTLS_NAME_MAX + 16)];
+    /* Only the terminator: zeroing the whole buffer cost ~100 instructions a session. */
+    cipher[0] = '\0';
     if (t->by_day ||
         (t->groups && (agg_keys_mask(t->groups) & (AGG_BIT(AGG_DAY) | AGG_BIT(AGG_HOUR)))))
         calendar_keys(&t->when, s->start_ms, &day, &hour);

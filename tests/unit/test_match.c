@@ -14,6 +14,9 @@
 
 #include <cmocka.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "match.h"
 
 /* The exact TLS rows of the format document, §6.3. */
@@ -241,6 +244,92 @@ marker_without_cipher_part(void **state)
     assert_int_equal(f.cls, EXTLS_TLS1_2);
 }
 
+/* The cipher pattern of match.c, the reference the plain cipher search must equal. */
+static const char cipher_reference[] =
+    "bulk encryption algorithm (\\S+) with strength (\\d+) bits, "
+    "MAC hash algorithm (\\S+) with strength (\\d+) bits "
+    "and key exchange algorithm (\\S+) with strength (\\d+) bits";
+
+/* match_row() on a success row with context ctx[0..len) against PCRE2 with cipher_reference. */
+static void
+assert_cipher_as_pcre2(void **state, pcre2_code *re, pcre2_match_data *md, const char *ctx,
+                       size_t len)
+{
+    struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", "");
+    r.context.ptr = ctx;
+    r.context.len = len;
+    struct match_facts f;
+    unsigned flags = match(state, &r, &f);
+    assert_true(flags & MATCH_TLS_OK);
+    int rc = pcre2_match(re, (PCRE2_SPTR)ctx, len, 0, 0, md, NULL);
+    if ((rc >= 0) != ((flags & MATCH_CIPHER) != 0))
+        fail_msg("'%.*s': pcre2 %d, flags %#x", (int)len, ctx, rc, flags);
+    if (rc < 0)
+        return;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    const struct match_algo *a[3] = {&f.cipher, &f.mac, &f.kx};
+    for (int i = 0; i < 3; i++) {
+        PCRE2_SIZE s = ov[2 * (1 + 2 * i)], e = ov[2 * (1 + 2 * i) + 1];
+        if (a[i]->name.ptr != ctx + s || a[i]->name.len != e - s)
+            fail_msg("'%.*s': name %d differs", (int)len, ctx, i);
+        unsigned long v = 0;
+        for (PCRE2_SIZE k = ov[2 * (2 + 2 * i)]; k < ov[2 * (2 + 2 * i) + 1] && v < 100000000ul;
+             k++)
+            v = v * 10 + (unsigned long)(ctx[k] - '0');
+        assert_int_equal(a[i]->bits, (unsigned)v);
+    }
+}
+
+/*
+ * The cipher part found without PCRE2 equals what cipher_reference finds:
+ * the exact row, and every byte of its cipher part replaced by one of a set
+ * (white space, control and non-ASCII bytes, digits, letters), deleted, or
+ * the text cut there, and a repeated first literal.
+ */
+static void
+cipher_search_equals_pcre2(void **state)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)cipher_reference, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+    pcre2_match_data *md = pcre2_match_data_create(8, NULL);
+    assert_non_null(re);
+    assert_non_null(md);
+    static const char head[] = "TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using ";
+    static const char tail[] =
+        "bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm "
+        "CALG_SHA_256 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with "
+        "strength 256 bits";
+    static const char bytes[] = {' ',        '\t',       '\n', '\v', '\r', 0x01, 0x7f,
+                                 (char)0x85, (char)0xa0, '\0', '5',  'x',  'b',  ','};
+    char text[512];
+    size_t h = strlen(head), t = strlen(tail);
+    memcpy(text, head, h);
+    memcpy(text + h, tail, t);
+    assert_cipher_as_pcre2(state, re, md, text, h + t);
+    for (size_t i = 0; i < t; i++) {
+        for (size_t b = 0; b < sizeof(bytes); b++) {
+            memcpy(text + h, tail, t);
+            text[h + i] = bytes[b];
+            assert_cipher_as_pcre2(state, re, md, text, h + t);
+        }
+        memcpy(text + h, tail, i); /* byte i deleted */
+        memcpy(text + h + i, tail + i + 1, t - i - 1);
+        assert_cipher_as_pcre2(state, re, md, text, h + t - 1);
+        memcpy(text + h, tail, t); /* cut before byte i */
+        assert_cipher_as_pcre2(state, re, md, text, h + i);
+    }
+    static const char twice[] = "bulk encryption algorithm bulk encryption algorithm ";
+    size_t w = strlen(twice);
+    memcpy(text + h, twice, w);
+    memcpy(text + h + w, tail + strlen("bulk encryption algorithm "),
+           t - strlen("bulk encryption algorithm "));
+    assert_cipher_as_pcre2(state, re, md, text, h + w + t - strlen("bulk encryption algorithm "));
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+}
+
 /* The marker may stand in the data column when context has none. */
 static void
 marker_in_data_column(void **state)
@@ -300,6 +389,43 @@ bare_marker_inside_text(void **state)
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", texts[i]);
         assert_int_equal(match(state, &r, &f), 0);
+    }
+}
+
+/*
+ * Any run of \s before a marker (space, tab, LF, VT, FF, CR): the markers
+ * count; fields that only start like one (a prefix of "TLS " or "SP_PROT",
+ * blanks alone) give nothing.
+ */
+static void
+white_space_before_markers(void **state)
+{
+    static const char *const blanks[] = {" ", "\t", "\n", "\v", "\f", "\r", " \t\r\n\v\f "};
+    char text[256];
+    struct match_facts f;
+    for (size_t i = 0; i < sizeof(blanks) / sizeof(blanks[0]); i++) {
+        snprintf(text, sizeof(text), "%sTLS protocol SP_PROT_TLS1_1_SERVER negotiation", blanks[i]);
+        assert_marker(state, text, EXTLS_TLS1_1, "SP_PROT_TLS1_1_SERVER");
+        snprintf(text, sizeof(text), "%sSP_PROT_SSL3_CLIENT", blanks[i]);
+        assert_marker(state, text, EXTLS_SSL3, "SP_PROT_SSL3_CLIENT");
+        snprintf(text, sizeof(text), "%sTLS negotiation failed with error", blanks[i]);
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", text);
+        assert_int_equal(match(state, &r, &f), MATCH_TLS_FAILED);
+    }
+    static const char *const texts[] = {
+        "TLS",
+        "TLSprotocol SP_PROT_TLS1_2_SERVER negotiation",
+        "SP_PRO",
+        "SP_PROT",
+        "       ",
+        "\t\t\t\t\t\t\t\t",
+        "TLS  protocol SP_PROT_TLS1_2_SERVER negotiation",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct row r = mk(EXTLS_DIR_RECEIVE, ROW_INFO, "", texts[i]);
+        assert_nothing(state, &r);
+        r = mk(EXTLS_DIR_SEND, ROW_INFO, texts[i], "");
+        assert_nothing(state, &r);
     }
 }
 
@@ -1007,9 +1133,11 @@ main(void)
         cmocka_unit_test(decimal_protocols_in_success_rows),
         cmocka_unit_test(unknown_protocol_is_tls_unknown),
         cmocka_unit_test(marker_without_cipher_part),
+        cmocka_unit_test(cipher_search_equals_pcre2),
         cmocka_unit_test(marker_in_data_column),
         cmocka_unit_test(bare_marker_inside_text),
         cmocka_unit_test(bare_near_misses_are_not_markers),
+        cmocka_unit_test(white_space_before_markers),
         cmocka_unit_test(negotiation_failed_rows),
         cmocka_unit_test(markers_in_peer_rows_ignored),
         cmocka_unit_test(connect_and_disconnect_rows_give_nothing),

@@ -288,6 +288,50 @@ endpoint_address_respects_length(void **state)
     assert_int_equal(a.len, 5);
 }
 
+/* The rule of row_endpoint_address() one byte at a time: the only colon's offset, else len. */
+static size_t
+only_colon_bytewise(const char *s, size_t len)
+{
+    size_t colon = len, colons = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == ':') {
+            colon = i;
+            colons++;
+        }
+    }
+    return colons == 1 ? colon : len;
+}
+
+/*
+ * Every length up to 40 with no colon, one colon or two colons at every
+ * pair of places (the word-at-a-time search against the byte rule), read
+ * from a copy with colons just past its end, which must not count.
+ */
+static void
+endpoint_address_colon_at_every_place(void **state)
+{
+    (void)state;
+    char s[48];
+    for (size_t len = 1; len <= 40; len++) {
+        for (size_t a = 0; a <= len; a++) {
+            for (size_t b = a; b <= len; b++) {
+                memset(s, ':', sizeof(s));
+                memset(s, '7', len);
+                if (a < len)
+                    s[a] = ':';
+                if (b < len)
+                    s[b] = ':';
+                struct span ep = {s, len};
+                struct span got = row_endpoint_address(ep);
+                size_t want = only_colon_bytewise(s, len);
+                if (got.ptr != s || got.len != want)
+                    fail_msg("len %zu, colons at %zu and %zu: %zu, want %zu", len, a, b, got.len,
+                             want);
+            }
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -304,6 +348,7 @@ main(void)
         cmocka_unit_test(first_bad_field_is_reported),
         cmocka_unit_test(endpoint_address_forms),
         cmocka_unit_test(endpoint_address_respects_length),
+        cmocka_unit_test(endpoint_address_colon_at_every_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

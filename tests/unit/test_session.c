@@ -1228,6 +1228,143 @@ server_certificate_of_6_row_block(void **state)
                 "CN=mx.example.net", MX_THUMB);
 }
 
+/* Feed one row of an excerpt with endpoints of its own (none for every third sequence number). */
+static void
+feed_own_endpoints(struct fx *x, enum extls_dir dir, const char *conn, const char *sid,
+                   const struct lrow *r)
+{
+    char time[ISOTIME_BUF], remote[32] = "", local[32] = "";
+    snprintf(time, sizeof(time), DAY "%sZ", r->tod);
+    if (r->seq % 3 != 1) {
+        snprintf(remote, sizeof(remote), "192.0.2.%u", (unsigned)(r->seq % 200));
+        snprintf(local, sizeof(local), "10.0.0.%u:25", (unsigned)(r->seq % 200));
+    }
+    const char *keep_remote = x->remote, *keep_local = x->local;
+    x->remote = remote;
+    x->local = local;
+    feed(x, dir, conn, sid, r->seq, time, r->event, r->data, r->context);
+    x->remote = keep_remote;
+    x->local = keep_local;
+}
+
+static void
+assert_same_got(const struct got *a, const struct got *b)
+{
+    assert_int_equal(a->dir, b->dir);
+    assert_int_equal(a->connector_len, b->connector_len);
+    assert_memory_equal(a->connector, b->connector, a->connector_len);
+    assert_int_equal(a->sid_len, b->sid_len);
+    assert_memory_equal(a->sid, b->sid, a->sid_len);
+    assert_int_equal(a->start_ms, b->start_ms);
+    assert_int_equal(a->end_ms, b->end_ms);
+    assert_int_equal(a->rows, b->rows);
+    assert_string_equal(a->remote, b->remote);
+    assert_string_equal(a->local, b->local);
+    assert_int_equal(a->has_host, b->has_host);
+    assert_int_equal(a->host_len, b->host_len);
+    assert_memory_equal(a->host, b->host, a->host_len);
+    assert_int_equal(a->host_kind, b->host_kind);
+    assert_string_equal(a->proto, b->proto);
+    assert_string_equal(a->cipher, b->cipher);
+    assert_string_equal(a->mac, b->mac);
+    assert_string_equal(a->kx, b->kx);
+    assert_int_equal(a->cipher_bits, b->cipher_bits);
+    assert_int_equal(a->mac_bits, b->mac_bits);
+    assert_int_equal(a->kx_bits, b->kx_bits);
+    assert_int_equal(a->file, b->file);
+    assert_int_equal(a->line, b->line);
+    assert_int_equal(a->cls, b->cls);
+    assert_int_equal(a->has_subject, b->has_subject);
+    assert_int_equal(a->subject_len, b->subject_len);
+    assert_memory_equal(a->subject, b->subject, a->subject_len);
+    assert_int_equal(a->has_thumb, b->has_thumb);
+    assert_string_equal(a->thumb, b->thumb);
+}
+
+/*
+ * A row merged into its open session gives what merging the session of
+ * that row alone gives: each excerpt fed row by row into one table, and
+ * each of its rows fed into a table of its own, drained and adopted into
+ * another, in order, backwards and shuffled, with endpoints that differ
+ * per row. Both must fold the same session.
+ */
+static void
+row_merge_equals_adopting_one_row_sessions(void **state)
+{
+    struct fx *x = *state;
+    static const struct lrow refused[] = {
+        {0, "11:00:00.000", '+', "", ""},
+        {1, "11:00:00.001", '>', "220 mail.contoso.test Microsoft ESMTP MAIL Service ready", ""},
+        {2, "11:00:00.100", '<', "EHLO client.test", ""},
+        {3, "11:00:00.101", '>', EHLO_ANSWER, ""},
+        {4, "11:00:00.200", '<', "STARTTLS", ""},
+        {5, "11:00:00.201", '>', "454 4.7.0 TLS not available due to temporary reason", ""},
+        {6, "11:00:00.300", '<', "MAIL FROM:<a@fabrikam.test>", ""},
+        {7, "11:00:00.301", '>', "250 2.1.0 Sender OK", ""},
+        {8, "11:00:00.400", '-', "", "Remote"},
+    };
+    static const struct {
+        enum extls_dir dir;
+        const struct lrow *rows;
+        size_t n;
+    } logs[] = {
+        {RECV, refused, N(refused)},
+        {RECV, recv_tls12, N(recv_tls12)},
+        {SEND, send_starttls, N(send_starttls)},
+        {RECV, recv_client_cert, N(recv_client_cert)},
+        {SEND, send_server_cert, N(send_server_cert)},
+    };
+    struct fx *y = calloc(1, sizeof(*y)), *scratch = calloc(1, sizeof(*scratch));
+    assert_non_null(y);
+    assert_non_null(scratch);
+    y->t = session_table_new(on_done, y);
+    assert_non_null(y->t);
+    uint32_t lcg = 7;
+    for (size_t l = 0; l < N(logs); l++) {
+        for (int order = 0; order < 8; order++) {
+            size_t idx[32], n = logs[l].n;
+            assert_true(n <= N(idx));
+            for (size_t i = 0; i < n; i++)
+                idx[i] = order == 1 ? n - 1 - i : i;
+            for (size_t i = n; order >= 2 && i > 1; i--) {
+                lcg = lcg * 1103515245u + 12345u;
+                size_t j = (lcg >> 8) % i, tmp = idx[i - 1];
+                idx[i - 1] = idx[j];
+                idx[j] = tmp;
+            }
+            x->n_got = y->n_got = 0;
+            x->line = 0;
+            for (size_t i = 0; i < n; i++)
+                feed_own_endpoints(x, logs[l].dir, "Conn EX01", "08DC00000000AB01",
+                                   &logs[l].rows[idx[i]]);
+            x->line = 0;
+            struct session_table *keep = x->t;
+            for (size_t i = 0; i < n; i++) {
+                x->t = session_table_new(on_done, scratch);
+                assert_non_null(x->t);
+                feed_own_endpoints(x, logs[l].dir, "Conn EX01", "08DC00000000AB01",
+                                   &logs[l].rows[idx[i]]);
+                size_t k;
+                struct session **v = session_table_drain(x->t, &k);
+                assert_int_equal(k, 1);
+                assert_int_equal(session_table_adopt(y->t, v[0]), EXTLS_OK);
+                free(v);
+                session_table_free(x->t);
+            }
+            x->t = keep;
+            assert_int_equal(session_table_flush(x->t), EXTLS_OK);
+            assert_int_equal(session_table_flush(y->t), EXTLS_OK);
+            assert_int_equal(scratch->n_got, 0);
+            assert_int_equal(x->n_got, 1);
+            assert_int_equal(y->n_got, 1);
+            assert_same_got(&x->got[0], &y->got[0]);
+        }
+    }
+    session_table_free(y->t);
+    free(y);
+    free(scratch);
+}
+
 static void
 own_certificate_is_not_the_peers(void **state)
 {
@@ -1818,6 +1955,7 @@ main(void)
         T(client_certificate_of_6_row_block),
         T(server_certificate_of_6_row_block),
         T(own_certificate_is_not_the_peers),
+        T(row_merge_equals_adopting_one_row_sessions),
         T(one_row_server_certificate),
         T(thumbprint_only_form),
         T(value_rows_out_of_place_are_ignored),
