@@ -82,6 +82,17 @@ expect(const char *s, size_t len, size_t *i, char c)
 static int
 seconds_tail(const char *s, size_t len, size_t i, int *sec, int *frac)
 {
+    if (i <= len && len - i == 7 && s[i + 2] == '.' && s[i + 6] == 'Z') {
+        /* Exchange's own "ss.fffZ" in one step; anything else as below. */
+        unsigned s1 = (unsigned char)s[i] - '0', s2 = (unsigned char)s[i + 1] - '0';
+        unsigned f1 = (unsigned char)s[i + 3] - '0', f2 = (unsigned char)s[i + 4] - '0',
+                 f3 = (unsigned char)s[i + 5] - '0';
+        if (s1 <= 5 && s2 <= 9 && f1 <= 9 && f2 <= 9 && f3 <= 9) {
+            *sec = (int)(s1 * 10 + s2);
+            *frac = (int)(f1 * 100 + f2 * 10 + f3);
+            return 0;
+        }
+    }
     if (i + 2 > len || s[i] < '0' || s[i] > '5' || s[i + 1] < '0' || s[i + 1] > '9')
         return -1;
     *sec = (s[i] - '0') * 10 + (s[i + 1] - '0');
