@@ -25,7 +25,7 @@
 #include "extls.h"
 
 /* No cap but what memory allows (for buffers whose size the caller bounds itself). */
-#define BUF_NO_MAX ((size_t)-1 / 2)
+#define BUF_NO_MAX ((size_t)-1 / 4) /* its cap + 1 stays a valid object size */
 
 struct buf {
     char *ptr;  /* the bytes; never NULL; ptr[len] == '\0' */
