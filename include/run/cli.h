@@ -82,13 +82,14 @@ enum cli_status {
 #define CLI_NOW_ENV "EXTLS_NOW"
 
 /*
- * Test seam: EXTLS_PIECE_SIZE, a number of bytes (1 and up), sets
+ * Test seam: EXTLS_PIECE_SIZE, a number of bytes (1 to CLI_PIECE_MAX), sets
  * cfg->piece_bytes, the size of the pieces one large input is read in
  * (default CLI_PIECE_DEFAULT), so that tests cut small inputs into many
  * pieces; any other value is ignored. Not meant for production use.
  */
 #define CLI_PIECE_ENV "EXTLS_PIECE_SIZE"
 #define CLI_PIECE_DEFAULT ((size_t)2 << 20)
+#define CLI_PIECE_MAX ((size_t)1 << 30)
 
 /*
  * Parse argv into *cfg (fully overwritten). On CLI_EUSAGE, `err` (err_len

@@ -115,7 +115,7 @@ piece_bytes(void)
         return CLI_PIECE_DEFAULT;
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
-    return *end || errno || n > SIZE_MAX / 2 ? CLI_PIECE_DEFAULT : (size_t)n;
+    return *end || errno || n > CLI_PIECE_MAX ? CLI_PIECE_DEFAULT : (size_t)n;
 }
 
 static enum cli_status

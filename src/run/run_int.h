@@ -282,9 +282,10 @@ void pool_wait(struct run *r, pthread_cond_t *cond);
 /* split.c: one input read in pieces by every worker. */
 
 /*
- * Does the run read its one input in pieces (split.c)? A report (not
- * 'sessions') without --state over one input: standard input, or a file
- * larger than one piece. The pieces do not depend on --jobs.
+ * Does the run read its one input in pieces (split.c)? A run without
+ * --state over one input (a file of any size, or standard input), so that
+ * the same bytes give the same result named or piped, plain or gzip. The
+ * pieces do not depend on --jobs.
  */
 int split_wanted(const struct cli_config *cfg, const struct input_list *inputs);
 

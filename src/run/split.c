@@ -106,10 +106,7 @@ tracker_problem(enum reader_problem kind, uint64_t line, const char *msg, void *
 int
 split_wanted(const struct cli_config *cfg, const struct input_list *inputs)
 {
-    if (cfg->command != CLI_REPORT || cfg->state_path || inputs->n != 1)
-        return 0;
-    const struct input *in = &inputs->v[0];
-    return strcmp(in->path, "-") == 0 || in->size < 0 || (uint64_t)in->size > cfg->piece_bytes;
+    return cfg->command != CLI_MERGE && !cfg->state_path && inputs->n == 1;
 }
 
 enum extls_status
