@@ -94,7 +94,7 @@ struct report {
     unsigned width;           /* table: the width to fit (term.h) */
     int wide;                 /* table: every column in full, every row of the to-fix lists */
     const char *servers;      /* html: the Exchange servers reported on, or NULL */
-    int64_t generated_ms;     /* html: when the report was made (0: not shown) */
+    int64_t generated_ms;     /* html, xlsx: when the report was made (0: not shown / the clock) */
     int saw_nothing;          /* table, html: nothing read: the to-fix part says so */
 };
 

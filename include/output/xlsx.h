@@ -36,8 +36,9 @@ int xlsx_available(void);
 /*
  * The report as a workbook on `out`: sheets "connectors" (r->by_connector),
  * "remote hosts" (r->by_remote, when not NULL), "days" (r->by_day, when
- * not NULL) and "totals". Returns EXTLS_OK, EXTLS_ENOMEM, or EXTLS_EIO (a
- * temporary file or `out` could not be written; errno is set).
+ * not NULL) and "totals"; its creation time r->generated_ms (0: the
+ * clock). Returns EXTLS_OK, EXTLS_ENOMEM, or EXTLS_EIO (a temporary file or
+ * `out` could not be written; errno is set).
  */
 enum extls_status xlsx_write_report(FILE *out, struct report *r);
 
@@ -45,11 +46,12 @@ enum extls_status xlsx_write_report(FILE *out, struct report *r);
 struct xlsx;
 
 /*
- * Start a workbook with a "sessions" sheet and its header row. Returns
- * NULL when the temporary workbook cannot be made (*st says why). Caller
- * owns the result, free with xlsx_free().
+ * Start a workbook with a "sessions" sheet and its header row, created at
+ * created_ms (ms since 1970; 0: the clock). Returns NULL when the
+ * temporary workbook cannot be made (*st says why). Caller owns the
+ * result, free with xlsx_free().
  */
-struct xlsx *xlsx_sessions_new(enum extls_status *st);
+struct xlsx *xlsx_sessions_new(int64_t created_ms, enum extls_status *st);
 
 /*
  * Add one session record (export_fill()). Past the 1048575 rows a sheet

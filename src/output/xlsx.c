@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -47,7 +48,7 @@ check(struct xlsx *x, lxw_error e)
 }
 
 static enum extls_status
-open_book(struct xlsx *x)
+open_book(struct xlsx *x, int64_t created_ms)
 {
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
@@ -67,6 +68,12 @@ open_book(struct xlsx *x)
     x->wb = workbook_new_opt(x->path, &opt);
     if (!x->wb)
         return EXTLS_ENOMEM;
+    if (created_ms > 0) {
+        /* The document's creation time: reproducible with SOURCE_DATE_EPOCH. */
+        lxw_doc_properties props = {.created = (time_t)(created_ms / 1000)};
+        if (workbook_set_properties(x->wb, &props) != LXW_NO_ERROR)
+            return EXTLS_ENOMEM;
+    }
     x->head = workbook_add_format(x->wb);
     x->count = workbook_add_format(x->wb);
     x->time = workbook_add_format(x->wb);
@@ -359,7 +366,7 @@ xlsx_write_report(FILE *out, struct report *r)
     static const enum agg_key remote[] = {AGG_DIRECTION, AGG_REMOTE};
     static const enum agg_key day[] = {AGG_DAY};
     struct xlsx x;
-    enum extls_status st = open_book(&x);
+    enum extls_status st = open_book(&x, r->generated_ms);
     if (st == EXTLS_OK) {
         group_sheet(&x, "connectors", r->by_connector, conn, 2, 0);
         if (r->by_remote)
@@ -408,14 +415,14 @@ sessions_sheet(struct xlsx *x)
 }
 
 struct xlsx *
-xlsx_sessions_new(enum extls_status *st)
+xlsx_sessions_new(int64_t created_ms, enum extls_status *st)
 {
     struct xlsx *x = malloc(sizeof(*x));
     if (!x) {
         *st = EXTLS_ENOMEM;
         return NULL;
     }
-    *st = open_book(x);
+    *st = open_book(x, created_ms);
     if (*st == EXTLS_OK)
         *st = sessions_sheet(x);
     if (*st != EXTLS_OK) {

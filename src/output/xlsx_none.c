@@ -21,7 +21,7 @@ xlsx_write_report(FILE *out, struct report *r)
 }
 
 struct xlsx *
-xlsx_sessions_new(enum extls_status *st)
+xlsx_sessions_new(int64_t created_ms, enum extls_status *st)
 {
     *st = EXTLS_EINVAL;
     return NULL;

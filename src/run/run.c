@@ -95,7 +95,9 @@ finish_output(struct run *r)
             .width = term_columns(fileno(r->out), getenv("COLUMNS")),
             .wide = r->cfg->wide,
             .servers = server_text(r, servers, sizeof(servers)),
-            .generated_ms = r->cfg->format == REPORT_HTML ? run_report_time() : 0,
+            .generated_ms = r->cfg->format == REPORT_HTML || r->cfg->format == REPORT_XLSX
+                                ? run_report_time()
+                                : 0,
             .saw_nothing = r->saw_nothing,
         };
         enum extls_status st = report_write(r->out, &rep);
@@ -377,7 +379,7 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
     if (st == EXTLS_OK)
         st = setup(&r);
     if (st == EXTLS_OK && cfg->command == CLI_SESSIONS && cfg->format == REPORT_XLSX)
-        r.xlsx = xlsx_sessions_new(&st);
+        r.xlsx = xlsx_sessions_new(run_report_time(), &st);
     if (st != EXTLS_OK) {
         if (st != EXTLS_EINVAL)
             run_error(&r, "%s", extls_strerror(st));

@@ -14,7 +14,7 @@
 #include "platform.h"
 
 /*
- * When the report is made, for the page: SOURCE_DATE_EPOCH (seconds since
+ * When the report is made, for the page and the workbook: SOURCE_DATE_EPOCH (seconds since
  * 1970, the reproducible-builds convention) when set, else the clock.
  */
 int64_t

@@ -278,6 +278,14 @@ add_test(NAME e2e_nothing_seen
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(e2e_nothing_seen PROPERTIES LABELS e2e TIMEOUT 120)
 
+# xlsx workbooks are reproducible with SOURCE_DATE_EPOCH (no xlsx on Windows).
+if(NOT WIN32)
+  add_test(NAME e2e_xlsx_reproducible
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/xlsx-reproducible.sh $<TARGET_FILE:extls>
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(e2e_xlsx_reproducible PROPERTIES LABELS e2e TIMEOUT 60)
+endif()
+
 # One input read in pieces (every -j, tiny pieces) gives what it gives read whole.
 add_test(NAME e2e_pieces
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/pieces.sh $<TARGET_FILE:extls>
