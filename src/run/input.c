@@ -200,7 +200,7 @@ input_read(struct worker *w, uint32_t idx)
 {
     struct run *r = w->run;
     const struct input *in = &r->inputs.v[idx];
-    struct result *res = &r->results[idx];
+    struct result *res = run_result(r, idx);
     int is_stdin = strcmp(in->path, "-") == 0;
     w->cur = idx;
     w->cur_malformed = 0;

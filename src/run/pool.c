@@ -14,7 +14,7 @@
 void
 pool_merge_result(struct run *r, uint32_t idx)
 {
-    struct result *res = &r->results[idx];
+    struct result *res = run_result(r, idx);
     if (res->diag_len) {
         progress_clear(r->progress);
         fwrite(res->diag, 1, res->diag_len, r->err);
@@ -67,7 +67,7 @@ worker_main(void *arg)
         pthread_mutex_unlock(&r->lock);
         input_read(w, idx);
         pthread_mutex_lock(&r->lock);
-        r->results[idx].ready = 1;
+        run_result(r, idx)->ready = 1;
         if (w->tally.fatal)
             r->stop = 1;
         /* Wake the main thread only for the input it waits for (or to stop). */
@@ -167,25 +167,27 @@ pool_read_all(struct run *r)
     unsigned ahead = r->n_workers * AHEAD_PER_JOB;
     for (uint32_t i = 0; i < r->inputs.n; i++) {
         pthread_mutex_lock(&r->lock);
-        while (!r->results[i].ready && !r->stop) {
+        while (!run_result(r, i)->ready && !r->stop) {
             if (r->next < r->inputs.n && r->next < r->merged + ahead) {
                 uint32_t idx = r->next++;
                 pthread_mutex_unlock(&r->lock);
                 input_read(w0, idx);
                 pthread_mutex_lock(&r->lock);
-                r->results[idx].ready = 1;
+                run_result(r, idx)->ready = 1;
                 if (w0->tally.fatal)
                     r->stop = 1;
                 continue;
             }
             pool_wait(r, &r->ready);
         }
-        int ready = r->results[i].ready;
+        int ready = run_result(r, i)->ready;
         pthread_mutex_unlock(&r->lock);
         if (!ready)
             break;
-        errors += r->results[i].errors;
+        errors += run_result(r, i)->errors;
         pool_merge_result(r, i);
+        if (!r->cfg->state_path) /* the slot serves a later input */
+            memset(run_result(r, i), 0, sizeof(struct result));
         pthread_mutex_lock(&r->lock);
         r->merged = i + 1;
         if (r->main.fatal)

@@ -124,7 +124,7 @@ static void
 teardown(struct run *r)
 {
     if (r->results) {
-        for (size_t i = 0; i < r->inputs.n; i++) {
+        for (size_t i = 0; i < r->n_results; i++) {
             free(r->results[i].diag);
             for (size_t k = 0; k < r->results[i].n_open; k++)
                 session_free(r->results[i].open[k]);
@@ -202,7 +202,10 @@ setup(struct run *r)
     int split = split_wanted(cfg, &r->inputs);
     r->n_workers = pool_choose_workers(cfg, split ? CLI_MAX_JOBS : r->inputs.n);
     r->workers = calloc(r->n_workers, sizeof(*r->workers));
-    r->results = calloc(r->inputs.n ? r->inputs.n : 1, sizeof(*r->results));
+    r->n_results = r->inputs.n ? r->inputs.n : 1;
+    if (!cfg->state_path && r->n_results > (size_t)r->n_workers * AHEAD_PER_JOB)
+        r->n_results = (size_t)r->n_workers * AHEAD_PER_JOB;
+    r->results = calloc(r->n_results, sizeof(*r->results));
     r->carry = session_table_new(count_done_carried, r);
     if (!r->workers || !r->results || !r->carry)
         return EXTLS_ENOMEM;

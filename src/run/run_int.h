@@ -117,7 +117,8 @@ struct run {
     const struct cli_config *cfg;
     FILE *out, *err;
     struct input_list inputs;
-    struct result *results;
+    struct result *results; /* run_result(): one per input with --state, else a ring */
+    size_t n_results;
     unsigned n_workers;
     struct worker *workers;
     struct session_table *carry; /* sessions open across inputs; main thread only */
@@ -143,6 +144,18 @@ struct run {
     int stop;               /* a fatal error: workers take no more inputs */
     struct split *split;    /* the one input read in pieces by every worker (split.c); else NULL */
 };
+
+/*
+ * The result slot of input idx. With --state every input keeps its own
+ * (its record is saved at the end); otherwise a slot serves inputs
+ * n_results apart, the most that may be read ahead of the merge, and is
+ * cleared once merged, so memory does not grow with the number of files.
+ */
+static inline struct result *
+run_result(struct run *r, uint32_t idx)
+{
+    return &r->results[idx % r->n_results];
+}
 
 /* "extls: " and the message on r->err, escaped (the first is kept for --nagios). */
 void run_error(struct run *r, const char *fmt, ...);

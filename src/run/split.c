@@ -500,7 +500,7 @@ static void
 merge_input(struct run *r, struct split *s)
 {
     const struct cli_config *cfg = r->cfg;
-    struct result *res = &r->results[0];
+    struct result *res = run_result(r, 0);
     int errors = s->sum.errors;
     *res = s->sum;
     res->read = !res->skipped;
@@ -674,5 +674,5 @@ split_read_all(struct run *r)
     if (!fatal && s->eof && s->merged == s->filled)
         merge_input(r, s);
     progress_stop(r->progress);
-    return r->results[0].errors;
+    return run_result(r, 0)->errors;
 }
