@@ -202,9 +202,12 @@ setup(struct run *r)
     int split = split_wanted(cfg, &r->inputs);
     r->n_workers = pool_choose_workers(cfg, split ? CLI_MAX_JOBS : r->inputs.n);
     r->workers = calloc(r->n_workers, sizeof(*r->workers));
-    r->n_results = r->inputs.n ? r->inputs.n : 1;
+    /* One slot per input with --state (its record is saved), else a ring. */
+    r->n_results = r->inputs.n;
     if (!cfg->state_path && r->n_results > (size_t)r->n_workers * AHEAD_PER_JOB)
         r->n_results = (size_t)r->n_workers * AHEAD_PER_JOB;
+    if (r->n_results == 0)
+        r->n_results = 1;
     r->results = calloc(r->n_results, sizeof(*r->results));
     r->carry = session_table_new(count_done_carried, r);
     if (!r->workers || !r->results || !r->carry)
