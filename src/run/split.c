@@ -32,12 +32,10 @@
 #include "run.h"
 #include "run_int.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "esc.h"
 #include "platform.h"
 
 #define SLACK ((size_t)1 << 20) /* bytes a piece may read past its size to end its last line */

@@ -7,8 +7,8 @@
 # seam EXTLS_PIECE_SIZE makes the pieces tiny, so that every input here is
 # cut at every line (1), at odd places (97) or a few times (4000), and
 # compares the JSON report, standard error and exit status with the same
-# input read whole (a file no larger than the default piece; standard input
-# as one piece), for -j1 and -j3, named and through a pipe. The inputs: every
+# input read whole (one piece of the default size, larger than every input
+# here), for -j1 and -j3, named and through a pipe. The inputs: every
 # sample and test log, and logs made here with the traps of pieces: files
 # concatenated (receive and send, byte order marks, other columns), a
 # #Fields line that rejects the rest midway, another log's #Log-type
