@@ -101,6 +101,14 @@ char *platform_absolute(const char *path);
 /* Information about an open descriptor. 0, or -1 (errno). */
 int platform_fstat(int fd, struct platform_stat *st);
 
+/*
+ * Read up to n bytes at offset `at` of the regular file open as fd,
+ * without using or moving its current position (POSIX pread(); Windows:
+ * ReadFile at an offset, which moves it). Bytes read (0 at the end), or -1
+ * (errno). Threads may read one descriptor at once.
+ */
+long long platform_pread(int fd, void *buf, size_t n, uint64_t at);
+
 /* Write a file's data through to the disk. 0, or -1 (errno). */
 int platform_fsync(int fd);
 

@@ -111,6 +111,20 @@ platform_fstat(int fd, struct platform_stat *st)
     return rc;
 }
 
+long long
+platform_pread(int fd, void *buf, size_t n, uint64_t at)
+{
+    if (at > (uint64_t)INT64_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    ssize_t got;
+    do {
+        got = pread(fd, buf, n, (off_t)at);
+    } while (got < 0 && errno == EINTR);
+    return got;
+}
+
 int
 platform_fsync(int fd)
 {

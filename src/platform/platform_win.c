@@ -292,6 +292,28 @@ platform_fstat(int fd, struct platform_stat *st)
     return stat_handle(h, st);
 }
 
+long long
+platform_pread(int fd, void *buf, size_t n, uint64_t at)
+{
+    HANDLE h = (HANDLE)_get_osfhandle(fd);
+    if (h == INVALID_HANDLE_VALUE) {
+        errno = EBADF;
+        return -1;
+    }
+    OVERLAPPED o;
+    memset(&o, 0, sizeof(o));
+    o.Offset = (DWORD)at;
+    o.OffsetHigh = (DWORD)(at >> 32);
+    DWORD want = n > 0x40000000u ? 0x40000000u : (DWORD)n, got = 0;
+    if (!ReadFile(h, buf, want, &got, &o)) {
+        if (GetLastError() == ERROR_HANDLE_EOF)
+            return 0;
+        errno = win_errno();
+        return -1;
+    }
+    return (long long)got;
+}
+
 int
 platform_fsync(int fd)
 {

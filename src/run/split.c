@@ -26,12 +26,22 @@
  * without pieces. Each piece's reader ends in the header state the next
  * piece was given; the merge checks it.
  *
+ * A named file that is not gzip is read directly once the first piece is
+ * filled: the filler only cuts (cut_direct() reads around each cut), and
+ * every worker reads its own piece at the same time (platform_pread()),
+ * then waits for the header state at its start from the piece before,
+ * follows its own header lines, if any, and passes the state on
+ * (direct_chain()) before parsing it. A piece that ends the input (its
+ * headers reject the rest, or the file was cut short under it) drops the
+ * pieces already cut after it, unread.
+ *
  * Memory: the ring of pieces (jobs + 2 buffers of 2 MiB + 1 MiB slack) and
  * the sessions open at the pieces' ends.
  */
 #include "run.h"
 #include "run_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,6 +51,7 @@
 #define SLACK ((size_t)1 << 20) /* bytes a piece may read past its size to end its last line */
 #define SPARE_PIECES 2          /* pieces beyond one per worker: being filled, waiting */
 #define READ_STEP ((size_t)256 << 10) /* bytes read at a time (their header lines followed hot) */
+#define CUT_WINDOW ((size_t)16 << 10) /* bytes read at a time to find a direct piece's cut */
 
 enum piece_state { PIECE_FREE, PIECE_FILLED, PIECE_TAKEN, PIECE_DONE };
 
@@ -53,6 +64,7 @@ struct piece {
     struct reader_pos end;        /* the state its reader ended in */
     int first, last;
     int tail;        /* its reader goes on reading the input to its end */
+    int direct;      /* its worker reads it from the file: [offset, offset + len), or to the end */
     int read_failed; /* the last: reading the input failed after it (end_error) */
     char end_error[320];
     enum piece_state state;
@@ -69,12 +81,20 @@ struct split {
     int fd;
     struct gzin *gz;
     struct reader *tracker;
-    int tracking; /* the tracker knows the kind and direction */
-    int filling;  /* a worker fills a piece (one at a time, in input order) */
-    char *carry;  /* bytes read past the last cut */
+    int tracking;   /* the tracker knows the kind and direction */
+    int direct_ok;  /* a named file, not gzip: the pieces after the first may be direct */
+    int direct;     /* pieces are cut here and read by their workers (direct) */
+    uint64_t known; /* pieces whose end state is known (all filled ones but direct) */
+    struct reader_pos next_pos; /* the header state at the start of piece `known` */
+    uint64_t valid;             /* pieces before the last one (the rest are dropped unread) */
+    struct reader **trackers;   /* per worker: the header lines of its direct pieces */
+    unsigned n_trackers;
+    int filling; /* a worker fills a piece (one at a time, in input order) */
+    char *carry; /* bytes read past the last cut */
     size_t n_carry;
-    uint64_t offset;  /* input offset of the next piece */
-    uint64_t counted; /* bytes added to the progress */
+    uint64_t offset;     /* input offset of the next piece */
+    uint64_t counted;    /* bytes added to the progress */
+    uint64_t counted_to; /* direct: the progress has the bytes before this offset */
 
     /* The merge (main thread). */
     uint64_t line_base; /* lines of the pieces merged */
@@ -123,8 +143,16 @@ split_init(struct run *r)
     s->carry = malloc(s->cap);
     s->gz = gzin_new();
     s->tracker = reader_new(&cb);
-    if (!s->ring || !s->carry || !s->gz || !s->tracker)
+    s->valid = UINT64_MAX;
+    s->trackers = calloc(r->n_workers, sizeof(*s->trackers));
+    s->n_trackers = r->n_workers;
+    if (!s->ring || !s->carry || !s->gz || !s->tracker || !s->trackers)
         return EXTLS_ENOMEM;
+    for (unsigned i = 0; r->n_workers > 1 && i < r->n_workers; i++) {
+        s->trackers[i] = reader_new(&cb);
+        if (!s->trackers[i])
+            return EXTLS_ENOMEM;
+    }
     for (unsigned i = 0; i < s->n; i++) {
         s->ring[i].data = malloc(s->cap);
         if (!s->ring[i].data)
@@ -150,6 +178,9 @@ split_free(struct split *s)
     free(s->carry);
     gzin_free(s->gz);
     reader_free(s->tracker);
+    for (unsigned i = 0; s->trackers && i < s->n_trackers; i++)
+        reader_free(s->trackers[i]);
+    free(s->trackers);
     free(s);
 }
 
@@ -216,26 +247,30 @@ last_line_end(const char *d, size_t from, size_t to)
     return to;
 }
 
-/* Feed the tracker the header lines of p in [from, to) (whole lines). */
-static enum extls_status
-follow_headers(struct split *s, const struct piece *p, size_t from, size_t to)
+/* The first header line of d at or after h, before end: its '#', and its start in *line. */
+static const char *
+next_header(const char *d, const char *h, const char *end, const char **line)
 {
-    const char *d = p->data, *end = d + to;
+    while (h < end && (h = memchr(h, '#', (size_t)(end - h))) != NULL) {
+        if (header_start(d, h, line))
+            return h;
+        h++;
+    }
+    return NULL;
+}
+
+/* Feed tracker t the header lines of d in [from, to) (whole lines). */
+static enum extls_status
+follow_headers(struct reader *t, const char *d, size_t from, size_t to)
+{
+    const char *end = d + to, *line;
     enum extls_status st = EXTLS_OK;
-    for (const char *h = d + from; st == EXTLS_OK && h < end;) {
-        const char *line;
-        h = memchr(h, '#', (size_t)(end - h));
-        if (!h)
-            break;
-        if (!header_start(d, h, &line)) {
-            h++;
-            continue;
-        }
+    for (const char *h = d + from; st == EXTLS_OK && (h = next_header(d, h, end, &line));) {
         const char *nl = memchr(h, '\n', (size_t)(end - h));
         const char *next = nl ? nl + 1 : end;
-        st = reader_feed(s->tracker, line, (size_t)(next - line));
+        st = reader_feed(t, line, (size_t)(next - line));
         h = next;
-        if (reader_stats(s->tracker)->rejected)
+        if (reader_stats(t)->rejected)
             break;
     }
     return st;
@@ -252,7 +287,7 @@ fill(struct run *r, struct split *s, struct piece *p, int tick)
 {
     const char *path = run_display_path(r, 0);
     p->first = s->filled == 0;
-    p->last = p->tail = p->read_failed = 0;
+    p->last = p->tail = p->read_failed = p->direct = 0;
     p->end_error[0] = '\0';
     p->offset = s->offset;
     if (!p->first)
@@ -306,7 +341,7 @@ fill(struct run *r, struct split *s, struct piece *p, int tick)
         if (s->tracking && lim > tracked) {
             /* Its header lines while they are in the cache: lines ending before any cut. */
             size_t upto = last_line_end(p->data, tracked, lim);
-            st = follow_headers(s, p, tracked, upto);
+            st = follow_headers(s->tracker, p->data, tracked, upto);
             tracked = upto;
             if (st != EXTLS_OK)
                 return st;
@@ -333,13 +368,185 @@ fill(struct run *r, struct split *s, struct piece *p, int tick)
     s->offset += p->len;
     if (p->last)
         return EXTLS_OK;
-    st = follow_headers(s, p, tracked, p->len);
+    st = follow_headers(s->tracker, p->data, tracked, p->len);
     if (st == EXTLS_OK && reader_stats(s->tracker)->rejected) {
         p->last = 1; /* the rest is skipped by its reader, and not read */
         s->n_carry = 0;
     }
     reader_get_pos(s->tracker, &p->next_start);
     return st;
+}
+
+/*
+ * Cut the next piece of a named plain file without reading it (direct, by
+ * one worker at a time, no lock held): it ends after the first line end
+ * from piece_bytes on, as fill() cuts, found by reading around that place
+ * only. When there is none within the slack, or the file ends first (or a
+ * read fails, which its worker meets again), the piece is the last, read
+ * to the end of the file.
+ */
+static void
+cut_direct(struct split *s, struct piece *p)
+{
+    p->first = 0;
+    p->last = p->tail = p->read_failed = 0;
+    p->direct = 1;
+    p->end_error[0] = '\0';
+    p->offset = s->offset;
+    uint64_t at = s->offset + s->piece_bytes - 1, lim = s->offset + s->cap;
+    while (at < lim) {
+        size_t want = lim - at < CUT_WINDOW ? (size_t)(lim - at) : CUT_WINDOW;
+        long long n = platform_pread(s->fd, s->carry, want, at);
+        if (n <= 0)
+            break;
+        const char *nl = memchr(s->carry, '\n', (size_t)n);
+        if (nl) {
+            uint64_t cut = at + (uint64_t)(nl - s->carry) + 1;
+            p->len = (size_t)(cut - s->offset);
+            s->offset = cut;
+            return;
+        }
+        at += (uint64_t)n;
+    }
+    p->len = 0;
+    p->tail = p->last = 1;
+}
+
+/* Add the bytes [from, to) of a direct piece to the progress, once. */
+static void
+direct_progress(struct run *r, const struct split *s, uint64_t from, uint64_t to)
+{
+    if (from < s->counted_to)
+        from = s->counted_to;
+    if (to > from)
+        progress_add(r->progress, to - from);
+}
+
+/*
+ * Read the bytes of direct piece p into it (its worker, no lock held): a
+ * piece cut by cut_direct() whole, the last up to the end of the file or
+ * of its buffer (its reader reads on). A read error, or a file that ends
+ * before the cut (truncated meanwhile), makes it the last.
+ */
+static void
+direct_read(struct worker *w, struct split *s, struct piece *p)
+{
+    struct run *r = w->run;
+    const char *path = run_display_path(r, 0);
+    size_t want = p->tail ? s->cap : p->len, got = 0;
+    while (got < want) {
+        long long n = platform_pread(s->fd, p->data + got, want - got, p->offset + got);
+        if (n < 0) {
+            snprintf(p->end_error, sizeof(p->end_error), "%s: %s; rows before it counted", path,
+                     strerror(errno));
+            p->read_failed = p->last = 1;
+            p->tail = 0;
+            break;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    direct_progress(r, s, p->offset, p->offset + got);
+    if (got < want && !p->read_failed) {
+        if (p->tail) { /* the end of the file: was it truncated below what was read? */
+            p->read_failed =
+                input_shrank(s->fd, p->offset + got, path, p->end_error, sizeof(p->end_error));
+        } else { /* it ends before the cut: truncated since it was cut */
+            snprintf(p->end_error, sizeof(p->end_error),
+                     "%s: truncated while being read (%llu bytes read, %llu left)", path,
+                     (unsigned long long)p->offset + want, (unsigned long long)p->offset + got);
+            p->read_failed = 1;
+        }
+        p->last = 1;
+        p->tail = 0;
+    }
+    p->len = got;
+}
+
+/*
+ * The header state of direct piece p (number idx) and of the next piece:
+ * it waits for the pieces before p to say theirs, follows the header lines
+ * of p, if any, in its worker's own tracker, and says it for the next.
+ * Returns 0 when p is not to be read: an earlier piece was the last (its
+ * headers rejected the rest, or the file was cut short) or the run stops.
+ */
+static int
+direct_chain(struct worker *w, struct split *s, struct piece *p, uint64_t idx)
+{
+    struct run *r = w->run;
+    const char *line;
+    int headers = !p->last && next_header(p->data, p->data, p->data + p->len, &line);
+    pthread_mutex_lock(&r->lock);
+    while (s->known < idx && idx < s->valid && !r->stop)
+        pthread_cond_wait(&r->changed, &r->lock);
+    int keep = !r->stop && idx < s->valid;
+    p->start = s->next_pos;
+    pthread_mutex_unlock(&r->lock);
+    if (!keep)
+        return 0;
+    enum extls_status st = EXTLS_OK;
+    p->next_start = p->start;
+    if (headers) {
+        struct reader *t = s->trackers[w - r->workers];
+        struct reader_pos at = p->start;
+        at.offset = p->offset;
+        at.line = 0;
+        reader_resume(t, &at);
+        st = follow_headers(t, p->data, 0, p->len);
+        if (reader_stats(t)->rejected)
+            p->last = 1; /* the rest is skipped by its reader, and not read */
+        reader_get_pos(t, &p->next_start);
+    }
+    pthread_mutex_lock(&r->lock);
+    if (st != EXTLS_OK) {
+        w->tally.fatal = st;
+        r->stop = 1;
+    }
+    s->known = idx + 1;
+    s->next_pos = p->next_start;
+    if (p->last) {
+        s->valid = idx + 1;
+        s->eof = 1;
+    }
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+    return st == EXTLS_OK;
+}
+
+/*
+ * The rest of the file after the buffer of direct piece p, the last (its
+ * worker): as input_feed_rest() reads it. 1 when reading failed (said).
+ */
+static int
+direct_rest(struct worker *w, struct split *s, const struct piece *p)
+{
+    struct run *r = w->run;
+    const char *path = run_display_path(r, 0);
+    uint64_t at = p->offset + p->len;
+    for (;;) {
+        long long n = platform_pread(s->fd, w->buf, READ_BUF, at);
+        if (n < 0) {
+            run_werror(w, "%s: %s; rows before it counted", path, strerror(errno));
+            return 1;
+        }
+        if (n == 0) {
+            char msg[320];
+            if (!input_shrank(s->fd, at, path, msg, sizeof(msg)))
+                return 0;
+            run_werror(w, "%s", msg);
+            return 1;
+        }
+        direct_progress(r, s, at, at + (uint64_t)n);
+        if (w->prints_progress)
+            progress_tick(r->progress);
+        at += (uint64_t)n;
+        enum extls_status st = reader_feed(w->reader, w->buf, (size_t)n);
+        if (st != EXTLS_OK && !w->tally.fatal)
+            w->tally.fatal = st;
+        if (w->tally.fatal || reader_stats(w->reader)->rejected)
+            return 0;
+    }
 }
 
 /* Read piece p with worker w (any thread). */
@@ -375,7 +582,8 @@ piece_read(struct worker *w, struct split *s, struct piece *p)
         w->tally.fatal = st;
     int read_failed = p->read_failed;
     if (p->tail && !w->tally.fatal && !reader_stats(w->reader)->rejected)
-        read_failed = input_feed_rest(w, s->gz, s->fd, 0, &s->counted);
+        read_failed =
+            p->direct ? direct_rest(w, s, p) : input_feed_rest(w, s->gz, s->fd, 0, &s->counted);
     if (p->end_error[0])
         run_werror(w, "%s", p->end_error);
     if (p->last)
@@ -532,10 +740,16 @@ static int
 fill_and_read(struct worker *w, struct split *s)
 {
     struct run *r = w->run;
-    struct piece *p = &s->ring[s->filled % s->n];
+    uint64_t idx = s->filled;
+    struct piece *p = &s->ring[idx % s->n];
+    int direct = s->direct;
     s->filling = 1;
     pthread_mutex_unlock(&r->lock);
-    enum extls_status st = fill(r, s, p, w->prints_progress);
+    enum extls_status st = EXTLS_OK;
+    if (direct)
+        cut_direct(s, p);
+    else
+        st = fill(r, s, p, w->prints_progress);
     pthread_mutex_lock(&r->lock);
     s->filling = 0;
     if (st != EXTLS_OK) {
@@ -545,11 +759,27 @@ fill_and_read(struct worker *w, struct split *s)
         return 0;
     }
     p->state = PIECE_TAKEN;
-    s->eof = p->last;
+    s->eof |= p->last;
     s->filled++;
+    if (!direct) {
+        s->known = idx + 1;
+        s->next_pos = p->next_start;
+        if (s->direct_ok && !p->last && s->tracking && !gzin_is_gzip(s->gz)) {
+            /* The next pieces are cut here and read by their workers at once. */
+            s->direct = 1;
+            s->n_carry = 0;
+            s->counted_to = s->counted;
+        }
+    }
     pthread_cond_broadcast(&r->changed); /* the next piece may be filled */
     pthread_mutex_unlock(&r->lock);
-    piece_read(w, s, p);
+    int keep = 1;
+    if (direct) {
+        direct_read(w, s, p);
+        keep = direct_chain(w, s, p, idx);
+    }
+    if (keep)
+        piece_read(w, s, p);
     pthread_mutex_lock(&r->lock);
     p->state = PIECE_DONE;
     if (w->tally.fatal)
@@ -616,8 +846,10 @@ read_threaded(struct run *r, struct split *s, unsigned started)
             break;
         struct piece *oldest = &s->ring[s->merged % s->n];
         if (s->merged < s->filled && oldest->state == PIECE_DONE) {
+            int dropped = s->merged >= s->valid; /* after the last piece: not read */
             pthread_mutex_unlock(&r->lock);
-            merge_piece(r, s, oldest);
+            if (!dropped)
+                merge_piece(r, s, oldest);
             pthread_mutex_lock(&r->lock);
             oldest->state = PIECE_FREE;
             s->merged++;
@@ -653,6 +885,8 @@ split_read_all(struct run *r)
         return pool_read_all(r); /* which says why */
     gzin_begin(s->gz, s->fd);
     reader_begin(s->tracker, in->hint);
+    struct platform_stat st;
+    s->direct_ok = !is_stdin && platform_fstat(s->fd, &st) == 0 && st.kind == PLATFORM_FILE;
     for (int d = 0; d < 3; d++)
         s->sum.clock_ms[d] = INT64_MIN;
     unsigned started = 0; /* worker threads 1..started; the main thread is worker 0 */

@@ -3,7 +3,7 @@
  * test_platform.c: the platform module, on the system it was built for
  * (Linux, and Windows under Wine): names in any language, paths longer
  * than 260 characters, file identity, reading a file another handle is
- * writing, atomic replace, address parsing as POSIX inet_pton() does it,
+ * writing, reading at an offset, atomic replace, address parsing as POSIX inet_pton() does it,
  * POSIX TZ rules, memory streams; on Windows also drive letters,
  * backslashes and the \\?\ prefix.
  */
@@ -285,6 +285,38 @@ read_while_written(void **state)
     assert_int_equal(st.size, 13);
     close(rfd);
     close(wfd);
+}
+
+/*
+ * platform_pread() reads at any offset of a file another handle writes,
+ * sees it grow, and gives 0 at its end and past it.
+ */
+static void
+read_at_offsets(void **state)
+{
+    struct scratch *s = *state;
+    char path[600];
+    snprintf(path, sizeof(path), "%s/RECV2023011116-1.LOG", s->dir);
+    int wfd = platform_open_write(path);
+    assert_true(wfd >= 0);
+    assert_int_equal(write(wfd, "0123456789", 10), 10);
+    int rfd = platform_open_read(path);
+    assert_true(rfd >= 0);
+    char buf[32];
+    assert_int_equal(platform_pread(rfd, buf, 4, 3), 4);
+    assert_memory_equal(buf, "3456", 4);
+    assert_int_equal(platform_pread(rfd, buf, sizeof(buf), 8), 2);
+    assert_memory_equal(buf, "89", 2);
+    assert_int_equal(platform_pread(rfd, buf, sizeof(buf), 10), 0);
+    assert_int_equal(platform_pread(rfd, buf, sizeof(buf), 1000), 0);
+    assert_int_equal(write(wfd, "abc", 3), 3);
+    assert_int_equal(platform_pread(rfd, buf, sizeof(buf), 9), 4);
+    assert_memory_equal(buf, "9abc", 4);
+    assert_int_equal(platform_pread(rfd, buf, 1, 0), 1);
+    assert_memory_equal(buf, "0", 1);
+    close(rfd);
+    close(wfd);
+    assert_int_equal(platform_pread(-1, buf, 1, 0), -1);
 }
 
 /* platform_replace() puts the new file in place of the old one. */
@@ -638,6 +670,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(long_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(file_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(read_while_written, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_at_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(atomic_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(create_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(absolute_and_lstat, setup, teardown),
