@@ -148,7 +148,7 @@ split_init(struct run *r)
     s->n_trackers = r->n_workers;
     if (!s->ring || !s->carry || !s->gz || !s->tracker || !s->trackers)
         return EXTLS_ENOMEM;
-    for (unsigned i = 0; r->n_workers > 1 && i < r->n_workers; i++) {
+    for (unsigned i = 0; i < r->n_workers; i++) {
         s->trackers[i] = reader_new(&cb);
         if (!s->trackers[i])
             return EXTLS_ENOMEM;
@@ -805,35 +805,10 @@ worker_main(void *arg)
     return NULL;
 }
 
-/* Fill, read and merge each piece in turn on the main thread. */
-static void
-read_serial(struct run *r, struct split *s)
-{
-    struct worker *w = &r->workers[0];
-    struct piece *p = &s->ring[0];
-    w->prints_progress = 1;
-    while (!s->eof) {
-        enum extls_status st = fill(r, s, p, 1);
-        if (st != EXTLS_OK) {
-            r->main.fatal = st;
-            return;
-        }
-        s->eof = p->last;
-        s->filled++;
-        piece_read(w, s, p);
-        if (w->tally.fatal)
-            return;
-        merge_piece(r, s, p);
-        s->merged++;
-        if (r->main.fatal)
-            return;
-    }
-}
-
 /*
  * The main thread merges the pieces in input order, oldest first, as soon
  * as each is read; while none is ready it fills and reads one itself (as
- * worker 0), so that -jN runs N threads.
+ * worker 0), so that -jN runs N threads (with -j1, it alone, in turn).
  */
 static void
 read_threaded(struct run *r, struct split *s, unsigned started)
@@ -893,10 +868,7 @@ split_read_all(struct run *r)
     while (started + 1 < r->n_workers && pthread_create(&r->workers[started + 1].thread, NULL,
                                                         worker_main, &r->workers[started + 1]) == 0)
         started++;
-    if (started)
-        read_threaded(r, s, started);
-    else
-        read_serial(r, s);
+    read_threaded(r, s, started);
     if (!is_stdin)
         close(s->fd);
     s->fd = -1;
