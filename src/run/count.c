@@ -10,6 +10,15 @@
 
 #include "xlsx.h"
 
+void
+run_session_header(struct run *r)
+{
+    if (r->header_due) {
+        export_header(r->out, r->cfg->format);
+        r->header_due = 0;
+    }
+}
+
 /* Count one finished session (or write it out) in a tally. */
 enum extls_status
 run_count_session(struct run *r, struct tally *t, struct filter *flt, const struct session *s)
@@ -40,6 +49,7 @@ run_count_session(struct run *r, struct tally *t, struct filter *flt, const stru
             export_fill(&rec, s, run_input_path(r, s->file), server);
             return xlsx_session(r->xlsx, &rec);
         }
+        run_session_header(r);
         export_session(r->out, r->cfg->format, r->esc_style, s, run_input_path(r, s->file), server);
         return EXTLS_OK;
     }

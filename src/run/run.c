@@ -115,6 +115,7 @@ finish_output(struct run *r)
             return -1;
         return 0;
     }
+    run_session_header(r);
     if (fflush(r->out) != 0 || ferror(r->out))
         return -1;
     return 0;
@@ -402,8 +403,8 @@ run(const struct cli_config *cfg, FILE *out, FILE *err)
         teardown(&r);
         return code;
     }
-    if (cfg->command == CLI_SESSIONS)
-        export_header(r.out, cfg->format);
+    /* Written with the first record, or at the end of a run that delivers: not before nothing. */
+    r.header_due = cfg->command == CLI_SESSIONS;
 
     errors += r.split ? split_read_all(&r) : pool_read_all(&r);
     for (unsigned i = 0; i < r.n_workers; i++)

@@ -134,6 +134,7 @@ struct run {
     char first_error[256];       /* first error printed, without "extls: " (--nagios) */
     unsigned esc_style;          /* esc_field() style of CSV/TSV text (report_esc_style()) */
     struct xlsx *xlsx;           /* 'sessions --format xlsx': the workbook; else NULL */
+    int header_due;              /* 'sessions': its header is written before the first record */
 
     pthread_mutex_t lock;
     pthread_cond_t changed; /* workers wait on it (and split.c's main thread) */
@@ -168,6 +169,9 @@ const char *run_display_path(const struct run *r, uint32_t idx);
 
 /* Input idx's path; indexes past the inputs name files of carried sessions. */
 const char *run_input_path(const struct run *r, uint32_t idx);
+
+/* 'sessions': write the header of the records now, if not written yet. */
+void run_session_header(struct run *r);
 
 /* Count one finished session (or write it out) in a tally. */
 enum extls_status run_count_session(struct run *r, struct tally *t, struct filter *flt,

@@ -281,6 +281,21 @@ done
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 
+# `sessions` as CSV or TSV: a --state run that saw nothing writes nothing at
+# all, not even the header; without --state the header is there, as it is
+# over a window with no session.
+for fmt in csv tsv; do
+    run sessions -q --format "$fmt" --state "$tmp/s.sessions.$fmt" "$tmp/empty"
+    check "sessions -f $fmt --state, empty folder: exit status" "$rc" 2
+    check "sessions -f $fmt --state, empty folder: nothing written" "$out" ""
+    run sessions -q --format "$fmt" "$tmp/empty"
+    check "sessions -f $fmt, empty folder: exit status" "$rc" 2
+    check "sessions -f $fmt, empty folder: the header alone" "$(printf '%s\n' "$out" | wc -l) ${out%%[,	]*}" \
+        "1 direction"
+    run sessions -q --format "$fmt" --since 2030-01-01 samples/exchange2010
+    check "sessions -f $fmt, empty window: the header alone" "$rc $(printf '%s\n' "$out" | wc -l)" "0 1"
+done
+
 # Without --state, -o: a run that saw nothing never replaces the report (or
 # page) there, and creates none; a run that read something replaces it.
 for fmt in csv html; do
