@@ -797,7 +797,7 @@ export_cert_columns(void **state)
         r.connector = (struct span){"Out", 3};
         r.session = (struct span){"S1", 2};
         r.local = (struct span){"", 0};
-        r.remote = (struct span){"192.0.2.25", 10};
+        r.remote_ep = (struct span){"192.0.2.25", 10};
         r.data = (struct span){rows[i].data, strlen(rows[i].data)};
         r.context = (struct span){rows[i].context, strlen(rows[i].context)};
         r.line = 3 + i;
