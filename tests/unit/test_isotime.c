@@ -231,6 +231,15 @@ format_fixed_values(void **state)
     assert_string_equal(isotime_format(-2208988800000LL, buf), "1900-01-01T00:00:00.000Z");
     assert_string_equal(isotime_format(1709164800000LL + MS_DAY - 1, buf),
                         "2024-02-29T23:59:59.999Z");
+    /* The edges of four-digit years (written digit by digit) and past them (by snprintf). */
+    assert_string_equal(isotime_format(isotime_days_from_civil(0, 1, 1) * MS_DAY + 7, buf),
+                        "0000-01-01T00:00:00.007Z");
+    assert_string_equal(isotime_format(isotime_days_from_civil(10000, 1, 1) * MS_DAY - 1, buf),
+                        "9999-12-31T23:59:59.999Z");
+    assert_string_equal(isotime_format(isotime_days_from_civil(10000, 1, 1) * MS_DAY + 61010, buf),
+                        "10000-01-01T00:01:01.010Z");
+    assert_string_equal(isotime_format(isotime_days_from_civil(0, 1, 1) * MS_DAY - 1, buf),
+                        "-001-12-31T23:59:59.999Z");
     assert_string_equal(isotime_format_day(MS_Q16, buf), "2023-01-11");
     assert_ptr_equal(isotime_format_day(0, buf), buf);
     assert_string_equal(buf, "1970-01-01");
