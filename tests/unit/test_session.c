@@ -1949,6 +1949,38 @@ free_with_open_sessions(void **state)
     session_table_free(NULL);
 }
 
+/*
+ * 2026-12-04: the table reuses the memory of folded sessions. A session
+ * folded after one that had everything (host, marker, cipher, certificate
+ * blocks, an id too long for the inline buffer) must come out exactly as
+ * the same rows did from fresh memory.
+ */
+static void
+reused_session_starts_empty(void **state)
+{
+    struct fx *x = *state;
+    const char *c = "Default EX2010", *sid = "08DC000000000009";
+    x->remote = "";
+    x->local = "";
+    x->line = 0;
+    feed(x, RECV, c, sid, 0, DAY "13:00:00.000Z", '+', "", "");
+    feed(x, RECV, c, sid, 1, DAY "13:00:01.000Z", '-', "", "Local");
+    assert_int_equal(x->n_got, 1);
+    x->remote = "192.0.2.9:25";
+    x->local = "10.0.0.5:25";
+    feed_log(x, RECV, c, "08DC42C8FF236A1F-a-session-id-past-the-inline-buffer", recv_client_cert,
+             0, N(recv_client_cert), 0);
+    assert_int_equal(x->n_got, 2);
+    assert_true(x->got[1].has_host && x->got[1].has_subject && x->got[1].proto[0]);
+    x->remote = "";
+    x->local = "";
+    x->line = 0;
+    feed(x, RECV, c, sid, 0, DAY "13:00:00.000Z", '+', "", "");
+    feed(x, RECV, c, sid, 1, DAY "13:00:01.000Z", '-', "", "Local");
+    assert_int_equal(x->n_got, 3);
+    assert_memory_equal(&x->got[0], &x->got[2], sizeof(x->got[0]));
+}
+
 int
 main(void)
 {
@@ -1992,6 +2024,7 @@ main(void)
         T(own_certificate_is_not_the_peers),
         T(row_merge_equals_adopting_one_row_sessions),
         T(remote_address_from_lowest_seq_endpoint),
+        T(reused_session_starts_empty),
         T(one_row_server_certificate),
         T(thumbprint_only_form),
         T(value_rows_out_of_place_are_ignored),
