@@ -29,7 +29,7 @@ struct row {
     struct span connector; /* connector-id, bytes as logged */
     struct span session;   /* session-id, bytes as logged (not empty) */
     struct span local;     /* local-endpoint, may be empty */
-    struct span remote;    /* remote address without port; IPv6 without brackets */
+    struct span remote_ep; /* remote-endpoint as logged; its address by row_endpoint_address() */
     struct span data;
     struct span context;
     uint64_t line;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define CONN_CACHE 8
+#define SPARE_MAX 32 /* folded sessions kept for reuse: no malloc/free pair per session */
 
 struct slot {
     uint64_t hash;
@@ -27,6 +28,8 @@ struct session_table {
     struct strpool *pool;
     const struct span *conns[CONN_CACHE]; /* connectors seen last: rows repeat a few of them */
     unsigned conn_next;                   /* the entry of conns[] to replace next */
+    struct session *spare[SPARE_MAX];     /* folded sessions, emptied, to be reused */
+    unsigned n_spare;
     session_done_fn *done;
     void *user;
 };
@@ -70,6 +73,8 @@ session_table_free(struct session_table *t)
         for (size_t i = 0; i < t->cap; i++)
             session_free(t->slot[i].s);
     }
+    for (unsigned i = 0; i < t->n_spare; i++)
+        free(t->spare[i]);
     free(t->slot);
     strpool_free(t->pool);
     free(t);
@@ -195,27 +200,59 @@ remove_at(struct session_table *t, size_t i)
     }
 }
 
+/* Give the zeroed session s its id; -1 when out of memory (s unchanged). */
+static int
+set_sid(struct session *s, const char *sid, size_t len)
+{
+    s->sid = len < sizeof(s->sid_buf) ? s->sid_buf : malloc(len + 1);
+    if (!s->sid)
+        return -1;
+    memcpy(s->sid, sid, len);
+    s->sid[len] = '\0';
+    s->sid_len = len;
+    return 0;
+}
+
 struct session *
 session_alloc(const char *sid, size_t len)
 {
     struct session *s = calloc(1, sizeof(*s));
-    if (!s)
-        return NULL;
-    s->sid = len < sizeof(s->sid_buf) ? s->sid_buf : malloc(len + 1);
-    if (!s->sid) {
+    if (s && set_sid(s, sid, len) != 0) {
         free(s);
         return NULL;
     }
-    memcpy(s->sid, sid, len);
-    s->sid[len] = '\0';
-    s->sid_len = len;
     return s;
 }
 
-static struct session *
-session_create(enum extls_dir dir, const struct span *conn, const struct row *r)
+/* Keep the folded session s (in no slot) for session_create(), or free it. */
+static void
+recycle(struct session_table *t, struct session *s)
 {
-    struct session *s = session_alloc(r->session.ptr, r->session.len);
+    if (t->n_spare == SPARE_MAX) {
+        session_free(s);
+        return;
+    }
+    if (s->sid != s->sid_buf)
+        free(s->sid);
+    free(s->host);
+    cert_free(s->cert);
+    t->spare[t->n_spare++] = s;
+}
+
+static struct session *
+session_create(struct session_table *t, enum extls_dir dir, const struct span *conn,
+               const struct row *r)
+{
+    struct session *s;
+    if (t->n_spare) {
+        s = t->spare[t->n_spare - 1];
+        memset(s, 0, sizeof(*s)); /* as calloc() would give it */
+        if (set_sid(s, r->session.ptr, r->session.len) != 0)
+            return NULL; /* s stays a spare */
+        t->n_spare--;
+    } else {
+        s = session_alloc(r->session.ptr, r->session.len);
+    }
     if (!s)
         return NULL;
     s->dir = dir;
@@ -272,7 +309,7 @@ fold_at(struct session_table *t, size_t i)
     struct session *s = t->slot[i].s;
     remove_at(t, i);
     enum extls_status st = t->done(s, t->user);
-    session_free(s);
+    recycle(t, s);
     return st;
 }
 
@@ -296,7 +333,7 @@ session_table_add(struct session_table *t, const struct row *r, const struct mat
         const struct span *conn = connector_of(t, r->connector);
         if (!conn)
             return EXTLS_ENOMEM;
-        s = session_create(r->dir, conn, r);
+        s = session_create(t, r->dir, conn, r);
         if (!s)
             return EXTLS_ENOMEM;
         put_at(t, i, h, s);

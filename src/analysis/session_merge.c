@@ -8,6 +8,8 @@
  */
 #include "session_int.h"
 
+#include "row.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,10 +340,14 @@ session_merge_row(struct strpool *pool, struct session *s, const struct row *r,
         s->flags |= S_DISCONNECT;
         s->disc_seq = seq;
     }
-    if (r->remote.len && remote_wins(s, seq)) {
-        copy_bounded(s->remote, r->remote);
-        s->remote_seq = seq;
-        s->flags |= S_REMOTE;
+    if (r->remote_ep.len && remote_wins(s, seq)) {
+        /* Only a row that sets the remote needs its address (after the first, few do). */
+        struct span a = row_endpoint_address(r->remote_ep);
+        if (a.len) {
+            copy_bounded(s->remote, a);
+            s->remote_seq = seq;
+            s->flags |= S_REMOTE;
+        }
     }
     if (r->local.len && local_wins(s, seq)) {
         copy_bounded(s->local, r->local);

@@ -151,6 +151,23 @@ wrong_count(struct reader *r, unsigned found)
     return reader_report(r, READER_MALFORMED_ROW, r->msg);
 }
 
+/* Deliver the line [s, n) of the standard columns whose n_fields - 1 marks are all commas. */
+static inline enum extls_status
+std_row(struct reader *r, const char *s, size_t n)
+{
+    const char *const *m = r->marks;
+    struct reader_row row;
+    const char *start = s;
+    for (int c = 0; c < READER_N_COLS - 1; c++) {
+        row.col[c].ptr = start;
+        row.col[c].len = (size_t)(m[c] - start);
+        start = m[c] + 1;
+    }
+    row.col[READER_N_COLS - 1].ptr = start;
+    row.col[READER_N_COLS - 1].len = (size_t)(s + n - start);
+    return deliver(r, &row);
+}
+
 /*
  * The commonest line: no quote, few marks, too short for any field to pass
  * EXTLS_FIELD_MAX. Its fields lie between its commas: each column is read
@@ -164,18 +181,9 @@ plain_line(struct reader *r, const char *s, size_t n)
     unsigned k = r->n_marks;
     if (k + 1 != r->n_fields)
         return wrong_count(r, k + 1);
+    if (r->std_layout) /* the columns in their standard places */
+        return std_row(r, s, n);
     struct reader_row row;
-    if (r->std_layout) { /* the columns in their standard places */
-        const char *start = s;
-        for (int c = 0; c < READER_N_COLS - 1; c++) {
-            row.col[c].ptr = start;
-            row.col[c].len = (size_t)(m[c] - start);
-            start = m[c] + 1;
-        }
-        row.col[READER_N_COLS - 1].ptr = start;
-        row.col[READER_N_COLS - 1].len = (size_t)(s + n - start);
-        return deliver(r, &row);
-    }
     for (int c = 0; c < READER_N_COLS; c++) {
         int pos = r->pos_of[c];
         if (pos < 0) {
@@ -275,6 +283,31 @@ process_line(struct reader *r, const char *s, size_t n, int last)
     return data_line(r, s, n);
 }
 
+/*
+ * A line of the input as it is now (a protocol log of a known direction,
+ * the standard columns, not rejected, fast path on) that has no quote and
+ * exactly the fields a row needs goes straight from feed_lines() to
+ * std_row(): the case where process_line(), data_line() and plain_line()
+ * would do just that. Returns 1 and sets *st when it did, else 0 (nothing
+ * done; process_line() takes the line).
+ */
+static inline int
+direct_line(struct reader *r, const char *s, size_t n, unsigned k, uint64_t quoted,
+            enum extls_status *st)
+{
+    if (quoted || k + 1 != r->n_fields || !r->std_layout || r->full_parse ||
+        r->dir == EXTLS_DIR_UNKNOWN || r->st.kind != EXTLS_KIND_PROTOCOL || r->st.rejected)
+        return 0;
+    if (n && s[n - 1] == '\r')
+        n--;
+    /* Not blank, a header, a byte-order mark (or what may start one), or too long to be plain. */
+    if (n == 0 || n > EXTLS_FIELD_MAX || s[0] == '#' || s[0] == '\xEF')
+        return 0;
+    r->st.lines++;
+    *st = std_row(r, s, n);
+    return 1;
+}
+
 /* Append to the carried partial line, dropping bytes past the line cap. */
 static enum extls_status
 carry_append(struct reader *r, const char *s, size_t n)
@@ -361,7 +394,9 @@ feed_lines(struct reader *r, const char *buf, size_t len, uint64_t base, size_t 
                 nl &= nl - 1;
                 size_t n = (size_t)(at - line);
                 enum extls_status st;
-                if (n > EXTLS_LINE_MAX) {
+                if (direct_line(r, line, n, k, quoted, &st)) {
+                    /* delivered */
+                } else if (n > EXTLS_LINE_MAX) {
                     st = overlong_line(r, line, n);
                 } else {
                     r->n_marks = k;

@@ -86,7 +86,7 @@ row_decode(const struct reader_row *in, struct row *out)
     out->connector = c[READER_CONNECTOR_ID];
     out->session = c[READER_SESSION_ID];
     out->local = c[READER_LOCAL_ENDPOINT];
-    out->remote = row_endpoint_address(c[READER_REMOTE_ENDPOINT]);
+    out->remote_ep = c[READER_REMOTE_ENDPOINT];
     out->data = c[READER_DATA];
     out->context = c[READER_CONTEXT];
     out->line = in->line;

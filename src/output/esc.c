@@ -104,11 +104,37 @@ json_char(FILE *out, unsigned cp, const unsigned char *bytes, size_t n)
     }
 }
 
+/* A byte json_char() writes as it is, alone: printable ASCII but '"' and '\\'. */
+static int
+json_plain(char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 void
 esc_json(FILE *out, const char *s, size_t len)
 {
     putc('"', out);
-    each_char(out, s, len, json_char);
+    /* Runs of plain bytes in one write (names are mostly ASCII); the rest char by char. */
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && json_plain(s[j]))
+            j++;
+        if (j > i) {
+            fwrite(s + i, 1, j - i, out);
+            i = j;
+            continue;
+        }
+        unsigned cp;
+        size_t n = esc_utf8_next((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0) {
+            fputs(REPLACEMENT, out);
+            i++;
+        } else {
+            json_char(out, cp, (const unsigned char *)s + i, n);
+            i += n;
+        }
+    }
     putc('"', out);
 }
 

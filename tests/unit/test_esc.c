@@ -67,6 +67,44 @@ json_quotes_and_backslash(void **state)
     CHECK(esc_json, "EX\\Default", "\"EX\\\\Default\"");
 }
 
+/* esc_json() of s[0..len) into a string (without NUL inside). Caller frees. */
+static char *
+json_of(const char *s, size_t len, size_t *out_len)
+{
+    char *buf = NULL;
+    FILE *out = open_memstream(&buf, out_len);
+    assert_non_null(out);
+    esc_json(out, s, len);
+    assert_int_equal(fclose(out), 0);
+    return buf;
+}
+
+/*
+ * 2026-12-04: esc_json() writes runs of plain bytes at once. Every byte
+ * value between two plain runs must come out as it does alone, between
+ * the same runs.
+ */
+static void
+json_plain_runs_around_every_byte(void **state)
+{
+    (void)state;
+    CHECK(esc_json, "ab\"cd\\ef\ngh\x01ij\xC3\xA9kl\xFFmn\x7Fop",
+          "\"ab\\\"cd\\\\ef\\ngh\\u0001ij\xC3\xA9kl" RC "mn\\u007fop\"");
+    for (int b = 0; b < 256; b++) {
+        char one = (char)b, in[5] = {'a', 'b', (char)b, 'c', 'd'};
+        size_t alone_len, got_len;
+        char *alone = json_of(&one, 1, &alone_len);
+        char *got = json_of(in, sizeof(in), &got_len);
+        assert_true(alone_len >= 2);
+        assert_int_equal(got_len, alone_len + 4);
+        assert_memory_equal(got, "\"ab", 3);
+        assert_memory_equal(got + 3, alone + 1, alone_len - 2);
+        assert_memory_equal(got + 3 + alone_len - 2, "cd\"", 3);
+        free(alone);
+        free(got);
+    }
+}
+
 static void
 json_short_escapes_for_lf_cr_tab(void **state)
 {
@@ -497,6 +535,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_quotes_and_backslash),
+        cmocka_unit_test(json_plain_runs_around_every_byte),
         cmocka_unit_test(json_short_escapes_for_lf_cr_tab),
         cmocka_unit_test(json_other_controls_as_u00xx),
         cmocka_unit_test(json_valid_utf8_unchanged),

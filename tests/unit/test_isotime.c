@@ -231,6 +231,15 @@ format_fixed_values(void **state)
     assert_string_equal(isotime_format(-2208988800000LL, buf), "1900-01-01T00:00:00.000Z");
     assert_string_equal(isotime_format(1709164800000LL + MS_DAY - 1, buf),
                         "2024-02-29T23:59:59.999Z");
+    /* The edges of four-digit years (written digit by digit) and past them (by snprintf). */
+    assert_string_equal(isotime_format(isotime_days_from_civil(0, 1, 1) * MS_DAY + 7, buf),
+                        "0000-01-01T00:00:00.007Z");
+    assert_string_equal(isotime_format(isotime_days_from_civil(10000, 1, 1) * MS_DAY - 1, buf),
+                        "9999-12-31T23:59:59.999Z");
+    assert_string_equal(isotime_format(isotime_days_from_civil(10000, 1, 1) * MS_DAY + 61010, buf),
+                        "10000-01-01T00:01:01.010Z");
+    assert_string_equal(isotime_format(isotime_days_from_civil(0, 1, 1) * MS_DAY - 1, buf),
+                        "-001-12-31T23:59:59.999Z");
     assert_string_equal(isotime_format_day(MS_Q16, buf), "2023-01-11");
     assert_ptr_equal(isotime_format_day(0, buf), buf);
     assert_string_equal(buf, "1970-01-01");
@@ -316,6 +325,33 @@ same_minute_rows_use_cache_exactly(void **state)
     }
 }
 
+/*
+ * 2026-12-04: a row of the cached minute in Exchange's own form
+ * ":ss.fffZ" is checked all at once; every byte value at every place of
+ * that tail must give what a cold parse gives (value, or rejection).
+ */
+static void
+cached_minute_tail_bytes_match_cold_parse(void **state)
+{
+    (void)state;
+    char s[] = "2023-01-11T16:00:04.113Z";
+    size_t len = strlen(s);
+    for (size_t at = 16; at < len; at++) {
+        char keep = s[at];
+        for (int c = 0; c < 256; c++) {
+            int64_t warm = 42, cold = 42, primed = 0;
+            assert_int_equal(isotime_parse("2023-01-11T16:00:59.999Z", len, &primed), 0);
+            s[at] = (char)c;
+            int rw = isotime_parse(s, len, &warm);
+            int rc = isotime_parse_bound(s, len, &cold);
+            if (rw != rc || warm != cold)
+                fail_msg("byte %d at %zu: %d/%lld against %d/%lld", c, at, rw, (long long)warm, rc,
+                         (long long)cold);
+        }
+        s[at] = keep;
+    }
+}
+
 /* Durations in the largest whole unit, as --hold and --wait take them. */
 static void
 duration_largest_whole_unit(void **state)
@@ -338,6 +374,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_minute_rows_use_cache_exactly),
+        cmocka_unit_test(cached_minute_tail_bytes_match_cold_parse),
         cmocka_unit_test(log_form_exact_ms),
         cmocka_unit_test(epoch_is_zero_and_earlier_is_negative),
         cmocka_unit_test(fraction_optional_and_truncated_past_ms),

@@ -63,7 +63,7 @@ mk(enum extls_dir dir, enum row_event ev, const char *data, const char *context)
     r.connector = fld("EXCHANGE\\Default Frontend EXCHANGE");
     r.session = fld("08DAF3D4A1B2C3D4");
     r.local = fld("10.10.10.10:25");
-    r.remote = fld("95.10.20.33");
+    r.remote_ep = fld("95.10.20.33");
     r.data = fld(data);
     r.context = fld(context);
     r.line = 1;

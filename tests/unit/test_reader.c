@@ -1552,6 +1552,63 @@ callback_error_stops_reader(void **state)
     reader_free(r);
 }
 
+/*
+ * 2026-12-04: a row of the standard columns with no quote and nine fields
+ * goes from the line loop straight to the row, past the per-line checks.
+ * The lines next to that case (CR LF, a byte-order mark or a lone 0xEF
+ * byte before a row, CR CR LF, blank, '#', a field more or less, a quote,
+ * empty fields) must read exactly as libcsv reads them, whole and in pieces;
+ * the BOM row arrives without its mark.
+ */
+static void
+direct_rows_equal_libcsv(void **state)
+{
+    struct harness *h = *state;
+#define T "2024-03-11T09:00:00.000Z"
+    static const char doc[] =
+        "#Software: Microsoft Exchange Server\r\n"
+        "#Log-type: SMTP Receive Protocol Log\r\n"
+        "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,"
+        "remote-endpoint,event,data,context\r\n" T ",c,s,1,l,r,+,,\r\n"
+        "\xEF\xBB\xBF" T ",c,s,2,l,r,*,d,x\n"
+        "\xEF" T ",c,s,3,l,r,*,d,x\n"
+        "\r\n"
+        "\n" T ",c,s,4,l,r,*,d,x,y\n" T ",c,s,5,l,r,*,d\n" T ",c,s,6,l,r,*,\"d\",x\n" T
+        ",c,s,7,l,r,*,d,x\r\r\n"
+        ",,,,,,,,\n"
+        "#Software: again\n" T ",c,s,8,l,r,-,,\n";
+#undef T
+    size_t len = sizeof(doc) - 1;
+    struct recorder ref = {0};
+    uint64_t seed = 0x2545F4914F6CDD1Dull;
+    reader_set_full_parse(h->r, 1);
+    recorder_clear(&h->rec);
+    reader_begin(h->r, EXTLS_DIR_UNKNOWN);
+    feed_pieces(h->r, doc, len, 0, &seed);
+    struct recorder tmp = ref;
+    ref = h->rec;
+    h->rec = tmp;
+    reader_set_full_parse(h->r, 0);
+    /* Rows 1, 2, 3, 6, 7, 8 and the empty one; the BOM row without its mark. */
+    size_t rows = 0;
+    for (size_t i = 0; i < ref.n; i++) {
+        rows += (size_t)ref.ev[i].is_row;
+        if (ref.ev[i].is_row && ref.ev[i].col_len[READER_SEQUENCE_NUMBER] == 1 &&
+            ref.ev[i].col[READER_SEQUENCE_NUMBER][0] == '2')
+            assert_string_equal(ref.ev[i].col[READER_DATE_TIME], "2024-03-11T09:00:00.000Z");
+    }
+    assert_int_equal(rows, 7);
+    size_t pieces[] = {0, 1, 7, 64, 100};
+    for (size_t i = 0; i < N_OF(pieces); i++) {
+        recorder_clear(&h->rec);
+        reader_begin(h->r, EXTLS_DIR_UNKNOWN);
+        feed_pieces(h->r, doc, len, pieces[i], &seed);
+        same_events(&ref, &h->rec, doc, len);
+    }
+    recorder_clear(&ref);
+    free(ref.ev);
+}
+
 int
 main(void)
 {
@@ -1559,6 +1616,7 @@ main(void)
         cmocka_unit_test_setup_teardown(fast_paths_equal_libcsv_on_random_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(block_scanner_equals_libcsv_on_random_documents, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(direct_rows_equal_libcsv, setup, teardown),
         cmocka_unit_test_setup_teardown(overlong_line_not_buffered, setup, teardown),
         cmocka_unit_test_setup_teardown(bom_crlf_header_not_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(lf_only_line_ends, setup, teardown),

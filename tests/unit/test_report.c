@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "agg.h"
 #include "export.h"
+#include "isotime.h"
 #include "match.h"
 #include "report.h"
 #include "row.h"
@@ -251,6 +253,64 @@ csv_rfc4180_quoting(void **state)
                              "2023-01-11T16:00:00.000Z,2023-01-11T16:00:02.000Z,1,1\n"
                              "send,EX\\Default,198.51.100.7,2,0,0,0,0,2,0,0,0,0,"
                              "2023-01-11T16:00:01.000Z,2023-01-11T16:00:05.123Z,0,2\n");
+}
+
+/*
+ * 2026-12-04: a group's numbers and times are written without fprintf():
+ * the widest counts (20 digits) and a timestamp past year 9999 come out as
+ * the printf() formats say, in JSON and in CSV.
+ */
+static void
+group_numbers_at_their_widest(void **state)
+{
+    (void)state;
+    struct agg_group g;
+    memset(&g, 0, sizeof(g));
+    for (int k = 0; k < AGG_N_KEYS; k++)
+        g.key[k] = field("");
+    g.key[AGG_DIRECTION] = field("send");
+    g.sessions = UINT64_MAX;
+    for (int c = 0; c < EXTLS_N_CLASSES; c++)
+        g.count[c] = 1000000000000000000ull + (uint64_t)c * 100000007ull;
+    g.first_ms = isotime_days_from_civil(10000, 1, 1) * DAY_MS + 1;
+    g.last_ms = isotime_days_from_civil(10000, 1, 1) * DAY_MS + DAY_MS - 1;
+    char tls[512], tail[256], want[2048];
+    int n = 0;
+    for (int c = 0; c < EXTLS_N_CLASSES; c++)
+        n += snprintf(tls + n, sizeof(tls) - (size_t)n, ",%" PRIu64, g.count[c]);
+    snprintf(tail, sizeof(tail), "%" PRIu64 ",%" PRIu64, extls_legacy_count(g.count),
+             extls_with_tls_count(g.count));
+    for (int csv = 0; csv < 2; csv++) {
+        struct report r = {.format = csv ? REPORT_CSV : REPORT_JSON, .totals = empty_totals};
+        r.groups = agg_new(default_keys, 1);
+        assert_non_null(r.groups);
+        assert_int_equal(agg_add_group(r.groups, g.key, &g), EXTLS_OK);
+        char *got = render(&r, EXTLS_OK);
+        if (csv) {
+            snprintf(want, sizeof(want),
+                     "direction,sessions,ssl2,ssl3,tls1_0,tls1_1,tls1_2,tls1_3,tls_unknown,"
+                     "tls_failed,none,first,last,legacy,with_tls\n"
+                     "send,18446744073709551615%s,10000-01-01T00:00:00.001Z,"
+                     "10000-01-01T23:59:59.999Z,%s\n",
+                     tls, tail);
+        } else {
+            char json_tls[768];
+            int m = 0;
+            for (int c = 0; c < EXTLS_N_CLASSES; c++)
+                m += snprintf(json_tls + m, sizeof(json_tls) - (size_t)m, "%s\"%s\":%" PRIu64,
+                              c ? "," : "", extls_class_name((enum extls_class)c), g.count[c]);
+            snprintf(want, sizeof(want),
+                     "{\"schema\":\"extls/1\",\n\"totals\":" EMPTY_TOTALS_JSON ",\n"
+                     "\"groups\":[\n{\"direction\":\"send\",\"sessions\":18446744073709551615,"
+                     "\"tls\":{%s},\"first\":\"10000-01-01T00:00:00.001Z\","
+                     "\"last\":\"10000-01-01T23:59:59.999Z\",\"legacy\":%" PRIu64
+                     ",\"with_tls\":%" PRIu64 "}\n]}\n",
+                     json_tls, extls_legacy_count(g.count), extls_with_tls_count(g.count));
+        }
+        assert_string_equal(got, want);
+        free(got);
+        agg_free(r.groups);
+    }
 }
 
 static void
@@ -797,7 +857,7 @@ export_cert_columns(void **state)
         r.connector = (struct span){"Out", 3};
         r.session = (struct span){"S1", 2};
         r.local = (struct span){"", 0};
-        r.remote = (struct span){"192.0.2.25", 10};
+        r.remote_ep = (struct span){"192.0.2.25", 10};
         r.data = (struct span){rows[i].data, strlen(rows[i].data)};
         r.context = (struct span){rows[i].context, strlen(rows[i].context)};
         r.line = 3 + i;
@@ -957,6 +1017,7 @@ main(void)
         cmocka_unit_test(totals_add_overflow_leaves_sum_unchanged),
         cmocka_unit_test(select_keeps_order_and_only_what_passes),
         cmocka_unit_test(json_document_sorted_groups),
+        cmocka_unit_test(group_numbers_at_their_widest),
         cmocka_unit_test(json_empty_report),
         cmocka_unit_test(jsonl_groups_then_totals),
         cmocka_unit_test(jsonl_empty_report),

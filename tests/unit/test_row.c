@@ -69,7 +69,10 @@ decode_good_receive_row(void **state)
                  "EXCHANGE\\Default Frontend EXCHANGE");
     assert_field(out.session, in.col[READER_SESSION_ID].ptr, "08DAF3D4A1B2C3D4");
     assert_field(out.local, in.col[READER_LOCAL_ENDPOINT].ptr, "10.10.10.10:25");
-    assert_field(out.remote, in.col[READER_REMOTE_ENDPOINT].ptr, "95.10.20.33");
+    assert_true(out.remote_ep.ptr == in.col[READER_REMOTE_ENDPOINT].ptr &&
+                out.remote_ep.len == in.col[READER_REMOTE_ENDPOINT].len);
+    assert_field(row_endpoint_address(out.remote_ep), in.col[READER_REMOTE_ENDPOINT].ptr,
+                 "95.10.20.33");
     assert_field(out.data, in.col[READER_DATA].ptr, "STARTTLS");
     assert_int_equal(out.context.len, 0);
 }
@@ -118,7 +121,8 @@ decode_send_row_empty_local_ipv6_remote(void **state)
     assert_int_equal(out.dir, EXTLS_DIR_SEND);
     assert_int_equal(out.seq, 0);
     assert_int_equal(out.local.len, 0);
-    assert_field(out.remote, in.col[READER_REMOTE_ENDPOINT].ptr + 1, "2001:db8::25");
+    assert_field(row_endpoint_address(out.remote_ep), in.col[READER_REMOTE_ENDPOINT].ptr + 1,
+                 "2001:db8::25");
     assert_field(out.context, in.col[READER_CONTEXT].ptr, "attempting to connect");
     assert_int_equal(out.event, ROW_INFO);
 }
@@ -151,10 +155,12 @@ decode_ipv4_and_ipv6_endpoints(void **state)
     assert_null(row_decode(&in, &out));
     /* Only the remote endpoint is reduced to its address. */
     assert_field(out.local, in.col[READER_LOCAL_ENDPOINT].ptr, "[fe80::1%11]:25");
-    assert_field(out.remote, in.col[READER_REMOTE_ENDPOINT].ptr + 1, "fe80::2%11");
+    assert_field(row_endpoint_address(out.remote_ep), in.col[READER_REMOTE_ENDPOINT].ptr + 1,
+                 "fe80::2%11");
     in.col[READER_REMOTE_ENDPOINT] = fld("192.0.2.1:25");
     assert_null(row_decode(&in, &out));
-    assert_field(out.remote, in.col[READER_REMOTE_ENDPOINT].ptr, "192.0.2.1");
+    assert_field(row_endpoint_address(out.remote_ep), in.col[READER_REMOTE_ENDPOINT].ptr,
+                 "192.0.2.1");
 }
 
 /* Replace column `col` of a good row with `text` (of length len) and decode. */

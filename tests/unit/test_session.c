@@ -78,7 +78,7 @@ struct fx {
     struct session_table *t;
     uint32_t file;      /* input index given to session_table_add() */
     uint64_t line;      /* line of the last row fed; incremented per row */
-    const char *remote; /* remote address (no port) of the next rows */
+    const char *remote; /* remote endpoint of the next rows, as logged */
     const char *local;  /* local endpoint of the next rows */
     size_t n_got;
     struct got got[MAX_GOT];
@@ -216,7 +216,7 @@ feed_status(struct fx *x, enum extls_dir dir, const char *conn, const char *sid,
     r.connector = fld(conn);
     r.session = fld(sid);
     r.local = fld(x->local);
-    r.remote = fld(x->remote);
+    r.remote_ep = fld(x->remote);
     r.data = fld(data);
     r.context = fld(context);
     r.line = ++x->line;
@@ -327,6 +327,41 @@ reversed_session_gives_same_facts(void **state)
     assert_int_equal(x->n_got, 1);
     assert_int_equal(session_table_open(x->t), 0);
     check_recv_tls12(&x->got[0], 5, 113);
+}
+
+/*
+ * 2026-12-04: a row's remote endpoint is reduced to its address only when
+ * the row would set the session's remote: the same address as before, and
+ * an endpoint of no address (":25", "[]:25") still never wins.
+ */
+static void
+remote_address_from_lowest_seq_endpoint(void **state)
+{
+    struct fx *x = *state;
+    const char *c = "Default EX01", *sid = "08DC000000000002";
+    x->local = "10.0.0.9:25";
+    x->remote = "192.0.2.9:4711";
+    feed(x, RECV, c, sid, 3, DAY "10:00:03.000Z", '<', "EHLO three.test", "");
+    x->remote = "[2001:db8::7]:25";
+    feed(x, RECV, c, sid, 2, DAY "10:00:02.000Z", '>', "250 2.1.0 Sender OK", "");
+    x->remote = ":25";
+    feed(x, RECV, c, sid, 1, DAY "10:00:01.000Z", '>', "220 mail.contoso.test ready", "");
+    x->remote = "[]:25";
+    feed(x, RECV, c, sid, 0, DAY "10:00:00.000Z", '+', "", "");
+    x->remote = "192.0.2.4:25";
+    feed(x, RECV, c, sid, 4, DAY "10:00:04.000Z", '-', "", "Remote");
+    assert_int_equal(session_table_flush(x->t), EXTLS_OK);
+    assert_int_equal(x->n_got, 1);
+    assert_string_equal(x->got[0].remote, "2001:db8::7");
+    /* Several colons without brackets: a bare IPv6 address, taken whole. */
+    sid = "08DC000000000003";
+    x->remote = "2001:db8::8";
+    feed(x, RECV, c, sid, 1, DAY "10:00:01.000Z", '+', "", "");
+    x->remote = "192.0.2.1:25";
+    feed(x, RECV, c, sid, 2, DAY "10:00:02.000Z", '-', "", "Remote");
+    assert_int_equal(session_table_flush(x->t), EXTLS_OK);
+    assert_int_equal(x->n_got, 2);
+    assert_string_equal(x->got[1].remote, "2001:db8::8");
 }
 
 /* Facts are taken from the lowest sequence number, whatever the arrival order. */
@@ -1806,7 +1841,7 @@ many_row(struct session_table *t, struct matcher *mt, unsigned long id, uint64_t
     r.connector = fld(conn);
     r.session = fld(sid);
     r.local = fld("10.10.10.10:25");
-    r.remote = fld("95.10.20.33");
+    r.remote_ep = fld("95.10.20.33");
     r.data = fld("");
     r.context = fld("");
     int send = r.dir == EXTLS_DIR_SEND;
@@ -1914,6 +1949,38 @@ free_with_open_sessions(void **state)
     session_table_free(NULL);
 }
 
+/*
+ * 2026-12-04: the table reuses the memory of folded sessions. A session
+ * folded after one that had everything (host, marker, cipher, certificate
+ * blocks, an id too long for the inline buffer) must come out exactly as
+ * the same rows did from fresh memory.
+ */
+static void
+reused_session_starts_empty(void **state)
+{
+    struct fx *x = *state;
+    const char *c = "Default EX2010", *sid = "08DC000000000009";
+    x->remote = "";
+    x->local = "";
+    x->line = 0;
+    feed(x, RECV, c, sid, 0, DAY "13:00:00.000Z", '+', "", "");
+    feed(x, RECV, c, sid, 1, DAY "13:00:01.000Z", '-', "", "Local");
+    assert_int_equal(x->n_got, 1);
+    x->remote = "192.0.2.9:25";
+    x->local = "10.0.0.5:25";
+    feed_log(x, RECV, c, "08DC42C8FF236A1F-a-session-id-past-the-inline-buffer", recv_client_cert,
+             0, N(recv_client_cert), 0);
+    assert_int_equal(x->n_got, 2);
+    assert_true(x->got[1].has_host && x->got[1].has_subject && x->got[1].proto[0]);
+    x->remote = "";
+    x->local = "";
+    x->line = 0;
+    feed(x, RECV, c, sid, 0, DAY "13:00:00.000Z", '+', "", "");
+    feed(x, RECV, c, sid, 1, DAY "13:00:01.000Z", '-', "", "Local");
+    assert_int_equal(x->n_got, 3);
+    assert_memory_equal(&x->got[0], &x->got[2], sizeof(x->got[0]));
+}
+
 int
 main(void)
 {
@@ -1956,6 +2023,8 @@ main(void)
         T(server_certificate_of_6_row_block),
         T(own_certificate_is_not_the_peers),
         T(row_merge_equals_adopting_one_row_sessions),
+        T(remote_address_from_lowest_seq_endpoint),
+        T(reused_session_starts_empty),
         T(one_row_server_certificate),
         T(thumbprint_only_form),
         T(value_rows_out_of_place_are_ignored),
