@@ -453,9 +453,10 @@ direct_read(struct worker *w, struct split *s, struct piece *p)
             p->read_failed =
                 input_shrank(s->fd, p->offset + got, path, p->end_error, sizeof(p->end_error));
         } else { /* it ends before the cut: truncated since it was cut */
-            snprintf(p->end_error, sizeof(p->end_error),
-                     "%s: truncated while being read (%llu bytes read, %llu left)", path,
-                     (unsigned long long)p->offset + want, (unsigned long long)p->offset + got);
+            if (!input_shrank(s->fd, p->offset + want, path, p->end_error, sizeof(p->end_error)))
+                snprintf(p->end_error, sizeof(p->end_error),
+                         "%s: truncated while being read (%llu bytes read, %llu left)", path,
+                         (unsigned long long)p->offset + want, (unsigned long long)p->offset + got);
             p->read_failed = 1;
         }
         p->last = 1;
