@@ -117,9 +117,9 @@ put_u64(char *p, uint64_t v)
 static char *
 put_str(char *p, const char *s)
 {
-    size_t n = strlen(s);
-    memcpy(p, s, n);
-    return p + n;
+    while (*s)
+        *p++ = *s++;
+    return p;
 }
 
 /* A JSON time at p: the timestamp quoted, or null for none; returns the end. */
