@@ -52,15 +52,22 @@ session_table_new(session_done_fn *done, void *user)
     return t;
 }
 
+/* Free what session s owns, not s itself. */
+static void
+release_members(struct session *s)
+{
+    if (s->sid != s->sid_buf)
+        free(s->sid);
+    free(s->host);
+    cert_free(s->cert);
+}
+
 void
 session_free(struct session *s)
 {
     if (!s)
         return;
-    if (s->sid != s->sid_buf)
-        free(s->sid);
-    free(s->host);
-    cert_free(s->cert);
+    release_members(s);
     free(s);
 }
 
@@ -232,10 +239,7 @@ recycle(struct session_table *t, struct session *s)
         session_free(s);
         return;
     }
-    if (s->sid != s->sid_buf)
-        free(s->sid);
-    free(s->host);
-    cert_free(s->cert);
+    release_members(s);
     t->spare[t->n_spare++] = s;
 }
 
